@@ -1,0 +1,66 @@
+"""The root `sunshine` command: serve, db, and each part's sub-commands. Errors become one line and exit 2."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sunshine.demo import cli as demo_cli
+from sunshine.identity import cli as identity_cli
+from sunshine.kernel.errors import SunshineError
+from sunshine.registry import cli as registry_cli
+
+app = typer.Typer(
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    help="Sunshine 阳光信托物业平台: trust-model property services.",
+)
+db_app = typer.Typer(no_args_is_help=True, help="The database: create or upgrade it.")
+app.add_typer(db_app, name="db")
+app.add_typer(demo_cli.app, name="demo")
+app.add_typer(registry_cli.app, name="roster")
+app.add_typer(identity_cli.user_app, name="user")
+app.command(name="codes")(identity_cli.codes)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create the database or bring it to the newest schema (Alembic)."""
+    from sunshine.infra import migrate
+    from sunshine.infra.db import make_engine
+    from sunshine.infra.settings import get_settings
+
+    settings = get_settings()
+    if settings.database_url.startswith("sqlite"):
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine()
+    migrate.upgrade(engine)
+    engine.dispose()
+    typer.echo("database is up to date")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+) -> None:
+    """Serve the web app and the JSON API."""
+    import uvicorn
+
+    typer.echo(f"Sunshine is at http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)")
+    uvicorn.run("sunshine.entrypoints.asgi:app", host=host, port=port, reload=reload,
+                proxy_headers=True, log_level="info")
+
+
+def main() -> None:
+    """Run the CLI; print domain errors as one line each and exit 2."""
+    try:
+        app()
+    except SunshineError as exc:
+        typer.secho(f"error: {exc.message}", err=True, fg="red")
+        for problem in exc.problems:
+            where = f"{problem.where}: " if problem.where else ""
+            typer.secho(f"  - {where}{problem.message} [{problem.code}]", err=True)
+        raise SystemExit(2) from None

@@ -1,0 +1,44 @@
+"""The front door: `/` sends people to their community, `/lang/…` switches the language."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from fastapi import Query
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from fastapi.responses import Response
+
+from sunshine.identity import service as identity
+from sunshine.infra.i18n import LOCALES
+from sunshine.infra.settings import get_settings
+from sunshine.infra.web import LOCALE_COOKIE
+from sunshine.infra.web import DbSession
+from sunshine.infra.web import OptionalViewer
+from sunshine.infra.web import render
+from sunshine.registry import service as registry
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def front_door(request: Request, session: DbSession, viewer: OptionalViewer) -> Response:
+    """Anonymous visitors see the login page; a member of one community goes straight to it."""
+    if viewer is None:
+        return RedirectResponse("/login", status_code=303)
+    communities = registry.list_communities(session, identity.communities_of(viewer))
+    if len(communities) == 1:
+        return RedirectResponse(f"/c/{communities[0].code}", status_code=303)
+    return render(request, "home.html", {"communities": communities})
+
+
+@router.get("/lang/{locale}")
+def switch_language(locale: str, next_url: Annotated[str, Query(alias="next")] = "/") -> Response:
+    """Remember the chosen language in a cookie and go back."""
+    target = next_url if next_url.startswith("/") and not next_url.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    if locale in LOCALES:
+        response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 86400, samesite="lax",
+                            secure=get_settings().cookie_secure)
+    return response

@@ -1,0 +1,10 @@
+"""Every part's tables in one metadata, for Alembic and for tests that build a schema."""
+
+from __future__ import annotations
+
+from sunshine.identity import models as identity_models
+from sunshine.infra.db import Base
+from sunshine.registry import models as registry_models
+
+PARTS = (identity_models, registry_models)
+metadata = Base.metadata

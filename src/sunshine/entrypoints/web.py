@@ -1,0 +1,148 @@
+"""The web app factory: routers, the one error translation point, locale and CSRF cookies, static files."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from collections.abc import Callable
+from urllib.parse import quote
+
+from fastapi import FastAPI
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.responses import RedirectResponse
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import IntegrityError
+
+from sunshine.entrypoints import home
+from sunshine.identity import api as identity_api
+from sunshine.identity import pages as identity_pages
+from sunshine.identity import service as identity_service
+from sunshine.infra.i18n import pick_locale
+from sunshine.infra.settings import get_settings
+from sunshine.infra.web import CSRF_COOKIE
+from sunshine.infra.web import LOCALE_COOKIE
+from sunshine.infra.web import TEMPLATE_DIR
+from sunshine.infra.web import new_csrf_token
+from sunshine.infra.web import render
+from sunshine.infra.web import translator
+from sunshine.kernel.errors import Conflict
+from sunshine.kernel.errors import Forbidden
+from sunshine.kernel.errors import Invalid
+from sunshine.kernel.errors import NotFound
+from sunshine.kernel.errors import SunshineError
+from sunshine.kernel.errors import Unauthenticated
+from sunshine.registry import api as registry_api
+from sunshine.registry import pages as registry_pages
+
+log = logging.getLogger(__name__)
+
+_STATUS: dict[type[SunshineError], int] = {
+    NotFound: 404,
+    Forbidden: 403,
+    Conflict: 409,
+    Invalid: 422,
+    Unauthenticated: 401,
+}
+STATIC_DIR = TEMPLATE_DIR.parent / "static"
+# Front-end libraries from the npm registry (package.json), served as /static/vendor/…
+VENDOR_FILES = {
+    "htmx.min.js": "htmx.org/dist/htmx.min.js",
+    "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+
+
+async def _render_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SunshineError)  # registered for SunshineError only
+    status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 400)
+    gettext = translator(request)
+    if isinstance(exc, Unauthenticated) and not _wants_json(request) and request.method == "GET":
+        return RedirectResponse(f"/login?next={quote(str(request.url.path))}", status_code=303)
+    if _wants_json(request):
+        problems = [
+            {"code": p.code, "message": p.text(gettext), "where": p.where} for p in exc.problems
+        ]
+        body = {"error": {"type": type(exc).__name__, "message": exc.text(gettext), "problems": problems}}
+        return JSONResponse(body, status_code=status)
+    template = "partials/problems.html" if request.headers.get("HX-Request") == "true" else "error.html"
+    return render(request, template, {"error": exc, "status": status}, status_code=status)
+
+
+async def _render_integrity_error(request: Request, exc: Exception) -> Response:
+    # A database invariant fired: a rule in Python missed something, or two requests raced.
+    log.error("integrity error on %s %s: %s", request.method, request.url.path, exc)
+    conflict = Conflict("someone else changed the same data at the same time; please try again")
+    return await _render_error(request, conflict)
+
+
+async def _render_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    if _wants_json(request):
+        return JSONResponse({"detail": exc.errors()}, status_code=422)
+    fields = ", ".join(str(err["loc"][-1]) for err in exc.errors())
+    return await _render_error(request, Invalid("these fields are missing or malformed: {fields}", args={"fields": fields}))
+
+
+async def _locale_and_csrf(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    """Pick the locale, and give every browser a CSRF token cookie (double submit)."""
+    request.state.locale = pick_locale(request.cookies.get(LOCALE_COOKIE), request.headers.get("accept-language"))
+    token = request.cookies.get(CSRF_COOKIE)
+    request.state.csrf_token = token or new_csrf_token()
+    response = await call_next(request)
+    if not token:
+        response.set_cookie(
+            CSRF_COOKIE,
+            request.state.csrf_token,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https" or get_settings().cookie_secure,
+        )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def create_app() -> FastAPI:
+    """Build the app: pages at /, JSON at /api/v1 (OpenAPI at /api/v1/openapi.json)."""
+    app = FastAPI(
+        title="Sunshine 阳光信托物业平台",
+        version="0.1.0",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.resolve_viewer = identity_service.viewer_for_token
+    app.add_exception_handler(SunshineError, _render_error)
+    app.add_exception_handler(IntegrityError, _render_integrity_error)
+    app.add_exception_handler(RequestValidationError, _render_validation_error)
+    app.middleware("http")(_locale_and_csrf)
+    for router in (identity_api.router, registry_api.router):
+        app.include_router(router, prefix="/api/v1")
+    for router in (home.router, identity_pages.router, registry_pages.router):
+        app.include_router(router)
+    _mount_vendor(app)  # before the /static mount, which would otherwise answer first
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    return app
+
+
+def _mount_vendor(app: FastAPI) -> None:
+    modules = get_settings().static_node_modules
+
+    @app.get("/static/vendor/{name}", include_in_schema=False)
+    def vendor(name: str) -> Response:
+        relative = VENDOR_FILES.get(name)
+        path = modules / relative if relative else None
+        if path is None or not path.is_file():
+            return Response(status_code=404)
+        return Response(
+            path.read_bytes(),
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )

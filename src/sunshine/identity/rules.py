@@ -1,0 +1,68 @@
+"""Roles, actions and the one permission policy. Pure: every access decision in Sunshine is made here.
+
+A user holds roles per community (memberships); two roles reach across communities:
+the city supervisor (reads every community's public and oversight figures) and the
+platform admin (sets up communities and users). `allowed` answers one question: may
+someone with these roles in this community do this action? Routes and services ask
+it through `identity.service.authorize`, never by comparing role names themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    OWNER = "owner"  # 业主
+    RESIDENT = "resident"  # 住户 (family member or tenant)
+    TRUSTEE_STAFF = "trustee_staff"  # 物业工作人员
+    TRUSTEE_MANAGER = "trustee_manager"  # 物业项目经理
+    COMMITTEE = "committee"  # 业委会 / 物管会 member
+    SUPERVISOR = "supervisor"  # 社区党委 / 街道: supervises this community
+    CITY_SUPERVISOR = "city_supervisor"  # 住建局: every community, read-only
+    PLATFORM_ADMIN = "platform_admin"  # sets up communities and users
+
+
+GLOBAL_ROLES = frozenset({Role.CITY_SUPERVISOR, Role.PLATFORM_ADMIN})
+STAFF_ROLES = frozenset({Role.TRUSTEE_STAFF, Role.TRUSTEE_MANAGER})
+PASSWORD_ROLES = STAFF_ROLES | {Role.COMMITTEE, Role.SUPERVISOR} | GLOBAL_ROLES
+
+
+class Action(StrEnum):
+    VIEW_COMMUNITY = "view_community"  # the community home page and public board
+    VIEW_OWN_HOUSEHOLD = "view_own_household"  # one's own units, vehicles, bills
+    VIEW_REGISTRY = "view_registry"  # the full roster with unmasked names and phones
+    MANAGE_REGISTRY = "manage_registry"  # add and change buildings, units, owners, vehicles
+    IMPORT_ROSTER = "import_roster"
+    EXPORT_ROSTER = "export_roster"
+    MANAGE_MEMBERS = "manage_members"  # give people roles in this community
+    MANAGE_COMMUNITY = "manage_community"  # create a community, change its facts
+    VIEW_OVERSIGHT = "view_oversight"  # supervisors' figures
+
+
+_EVERYONE_IN_COMMUNITY = frozenset(Role)
+_STAFF = STAFF_ROLES | {Role.PLATFORM_ADMIN}
+
+POLICY: dict[Action, frozenset[Role]] = {
+    Action.VIEW_COMMUNITY: _EVERYONE_IN_COMMUNITY,
+    Action.VIEW_OWN_HOUSEHOLD: frozenset({Role.OWNER, Role.RESIDENT}),
+    Action.VIEW_REGISTRY: _STAFF | {Role.COMMITTEE},
+    Action.MANAGE_REGISTRY: _STAFF,
+    Action.IMPORT_ROSTER: frozenset({Role.TRUSTEE_MANAGER, Role.PLATFORM_ADMIN}),
+    Action.EXPORT_ROSTER: _STAFF | {Role.COMMITTEE},
+    Action.MANAGE_MEMBERS: frozenset({Role.TRUSTEE_MANAGER, Role.PLATFORM_ADMIN}),
+    Action.MANAGE_COMMUNITY: frozenset({Role.PLATFORM_ADMIN}),
+    Action.VIEW_OVERSIGHT: frozenset({Role.SUPERVISOR, Role.CITY_SUPERVISOR, Role.PLATFORM_ADMIN}),
+}
+
+
+def allowed(roles: Iterable[Role], action: Action) -> bool:
+    """Whether any of `roles` (held in the community concerned, or globally) permits `action`."""
+    permitted = POLICY[action]
+    return any(role in permitted for role in roles)
+
+
+def effective_roles(community_roles: Iterable[Role], global_roles: Iterable[Role]) -> frozenset[Role]:
+    """The roles that count in one community: those held there plus the city-wide ones."""
+    return frozenset(community_roles) | (frozenset(global_roles) & GLOBAL_ROLES)

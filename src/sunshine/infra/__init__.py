@@ -1,0 +1,1 @@
+"""Technical plumbing: settings, database, web dependencies, templating, i18n, clock."""

@@ -1,0 +1,216 @@
+"""Database plumbing: the declarative base, column types, engines and sessions.
+
+Money is stored as BIGINT fen (`FenType`), areas as BIGINT hundredths of a square
+metre (`AreaType`, exact), instants as UTC (`UTCDateTime`, aware in Python on every
+database). Tables that belong to a community mix in `TenantKeyed`: their primary key
+is (community_id, id) and `id` counts up per community, assigned at flush.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import BigInteger
+from sqlalchemy import DateTime
+from sqlalchemy import Enum
+from sqlalchemy import Dialect
+from sqlalchemy import Engine
+from sqlalchemy import ForeignKey
+from sqlalchemy import MetaData
+from sqlalchemy import create_engine
+from sqlalchemy import event
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import text
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+from sunshine.infra.settings import get_settings
+from sunshine.kernel.money import Fen
+
+NAMING = {
+    "ix": "ix_%(column_0_N_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+_HUNDRED = Decimal(100)
+_CENTS = Decimal("0.01")
+
+
+class FenType(TypeDecorator[Fen]):
+    """`Fen` in Python, BIGINT in SQL."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Fen | None, dialect: Dialect) -> int | None:
+        return None if value is None else value.value
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> Fen | None:
+        return None if value is None else Fen(int(value))
+
+
+class AreaType(TypeDecorator[Decimal]):
+    """An area in m² with two exact decimals, stored as whole hundredths (dm²)."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        scaled = Decimal(value) * _HUNDRED
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"area {value} has more than two decimals")
+        return int(scaled)
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
+        return None if value is None else (Decimal(int(value)) / _HUNDRED).quantize(_CENTS)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every database (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: use infra.clock.now()")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def str_enum(kind: type[StrEnum]) -> Enum:
+    """A VARCHAR column that stores an enum's values ('owner'), not its names."""
+    return Enum(
+        kind,
+        native_enum=False,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the naming convention and our column types."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: dict[Any, Any] = {Fen: FenType, datetime: UTCDateTime, Decimal: AreaType}  # noqa: RUF012
+
+
+class TenantKeyed:
+    """Mixin for rows that belong to one community: primary key (community_id, id).
+
+    INVARIANT: every query of such a table filters on community_id; ids count up per
+    community (assigned in `_assign_tenant_ids`), so a city-wide deployment can shard
+    by community without renumbering.
+    """
+
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("registry_community.id"), primary_key=True
+    )
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+
+
+@event.listens_for(Session, "before_flush")
+def _assign_tenant_ids(session: Session, _context: object, _instances: object) -> None:
+    """Give new tenant rows the next id in their community, one query per table and community."""
+    counters: dict[tuple[str, int], int] = session.info.setdefault("tenant_ids", {})
+    for obj in session.new:
+        if not isinstance(obj, TenantKeyed) or obj.id is not None:
+            continue
+        table = obj.__table__  # type: ignore[attr-defined]
+        key = (table.name, obj.community_id)
+        if key not in counters:
+            _lock_tenant_counter(session, table.name, obj.community_id)
+            current = session.scalar(
+                select(func.max(table.c.id)).where(table.c.community_id == obj.community_id)
+            )
+            counters[key] = current or 0
+        counters[key] += 1
+        obj.id = counters[key]
+
+
+def _lock_tenant_counter(session: Session, table: str, community_id: int) -> None:
+    # SQLite has one writer at a time already; PostgreSQL needs the lock so two
+    # transactions cannot both read the same max(id).
+    if session.get_bind().dialect.name == "postgresql":
+        key = (zlib.crc32(table.encode()) << 20) ^ community_id
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_tenant_ids(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop("tenant_ids", None)
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for `url` (default: settings), with SQLite set up for integrity and concurrency."""
+    url = url or get_settings().database_url
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINTs; SQLAlchemy's documented
+    # recipe turns it off and emits BEGIN itself (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+_factory: sessionmaker[Session] | None = None
+
+
+def session_factory() -> sessionmaker[Session]:
+    """The process-wide session factory, made on first use."""
+    global _factory  # noqa: PLW0603 - one engine per process, created lazily
+    if _factory is None:
+        _factory = sessionmaker(bind=make_engine(), expire_on_commit=False)
+    return _factory
+
+
+def use_engine(engine: Engine) -> None:
+    """Point the process-wide factory at `engine` (tests, `serve --database`)."""
+    global _factory  # noqa: PLW0603
+    _factory = sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def open_session() -> Iterator[Session]:
+    """A session that is closed (rolling back anything uncommitted) when the block ends."""
+    with session_factory()() as session:
+        yield session

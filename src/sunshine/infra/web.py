@@ -1,0 +1,158 @@
+"""What every web route shares: the database session, the viewer, CSRF, locale and templates.
+
+The viewer is resolved once per request by `optional_viewer` (it asks identity, through
+the resolver the app factory installs, for the session behind the cookie); routes never
+parse cookies themselves. Routes then ask identity.service.authorize before reading a
+community's data.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+from typing import Annotated
+from typing import Any
+
+from fastapi import Depends
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from sunshine.infra import clock
+from sunshine.infra.db import session_factory
+from sunshine.infra.i18n import LOCALE_NAMES
+from sunshine.infra.i18n import translations
+from sunshine.kernel.errors import Forbidden
+from sunshine.kernel.errors import Unauthenticated
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
+SESSION_COOKIE = "sunshine_session"
+CSRF_COOKIE = "sunshine_csrf"
+LOCALE_COOKIE = "sunshine_lang"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is asking: a logged-in user with roles per community id (role values as strings)."""
+
+    user_id: int
+    display_name: str
+    roles: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    global_roles: frozenset[str] = frozenset()
+    session_token_hash: str = ""
+
+
+def open_request_session() -> Iterator[Session]:
+    """One session per request; closing it rolls back whatever the route did not commit."""
+    with session_factory()() as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(open_request_session)]
+
+
+ViewerResolver = Callable[[Session, str], Viewer | None]
+
+
+def optional_viewer(request: Request, session: DbSession) -> Viewer | None:
+    """The logged-in viewer, or None. Resolved once per request and kept on request.state.
+
+    The app factory puts identity's resolver on `app.state.resolve_viewer`; infra cannot
+    import identity (it sits below it), and the resolver shares the request's session,
+    so tests that override DbSession see their own users.
+    """
+    if hasattr(request.state, "viewer"):
+        cached = request.state.viewer
+        return cached if isinstance(cached, Viewer) else None
+    token = request.cookies.get(SESSION_COOKIE)
+    resolve: ViewerResolver | None = getattr(request.app.state, "resolve_viewer", None)
+    viewer = resolve(session, token) if token and resolve is not None else None
+    request.state.viewer = viewer
+    return viewer
+
+
+def current_viewer(viewer: Annotated[Viewer | None, Depends(optional_viewer)]) -> Viewer:
+    """The logged-in viewer; Unauthenticated (401, or a redirect to the login page) if none."""
+    if viewer is None:
+        raise Unauthenticated("please log in first")
+    return viewer
+
+
+OptionalViewer = Annotated[Viewer | None, Depends(optional_viewer)]
+CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
+
+
+def csrf_token(request: Request) -> str:
+    """This browser's CSRF token (double-submit cookie); the middleware sets it when absent."""
+    token = getattr(request.state, "csrf_token", None)
+    return token if isinstance(token, str) else ""
+
+
+def new_csrf_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+async def verify_csrf(request: Request) -> None:
+    """Refuse an unsafe request whose form field or header does not match the CSRF cookie.
+
+    Requests without the session cookie (device calls with their own signatures) are not
+    cookie-authenticated, so a forged cross-site request could not act as anyone.
+    """
+    if request.method not in _UNSAFE:
+        return
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else ""
+    if not cookie or not sent or not hmac.compare_digest(cookie, sent):
+        raise Forbidden("the form has expired or came from another site; reload the page and try again")
+
+
+CsrfChecked = Depends(verify_csrf)
+
+
+def locale_of(request: Request) -> str:
+    locale = getattr(request.state, "locale", None)
+    return locale if isinstance(locale, str) else "zh_CN"
+
+
+def translator(request: Request) -> Any:
+    """The gettext function for this request's locale."""
+    return translations(locale_of(request)).gettext
+
+
+templates = Jinja2Templates(directory=str(TEMPLATE_DIR), extensions=["jinja2.ext.i18n"])
+templates.env.policies["ext.i18n.trimmed"] = True
+templates.env.filters["local_time"] = lambda instant: clock.local(instant).strftime("%Y-%m-%d %H:%M")
+
+
+def render(
+    request: Request, name: str, context: Mapping[str, Any] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
+    """Render a page with what every template needs: gettext, locale, viewer, CSRF token."""
+    gettext = translator(request)
+    base = {
+        "gettext": gettext,
+        "ngettext": translations(locale_of(request)).ngettext,
+        "_": gettext,
+        "locale": locale_of(request),
+        "locales": LOCALE_NAMES,
+        "viewer": getattr(request.state, "viewer", None),
+        "csrf_token": csrf_token(request),
+        "csrf_field": CSRF_FIELD,
+    }
+    return templates.TemplateResponse(request, name, {**base, **(context or {})}, status_code=status_code)

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install what is missing, then lint, type-check, check the layering, and run every test
+# on SQLite and on a throw-away PostgreSQL that the test run starts and stops itself.
+# Extra arguments go to pytest (e.g. ./test.sh -m "not db" -x).
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/setup.sh
+
+ensure_system_packages
+ensure_python test
+ensure_static
+
+say "ruff"
+.venv/bin/ruff check src tests migrations bench
+say "mypy (strict on src)"
+.venv/bin/mypy
+say "import-linter"
+.venv/bin/lint-imports --no-cache
+say "pytest (SQLite and PostgreSQL; browser tests in chromium)"
+.venv/bin/pytest "$@"

@@ -1,0 +1,59 @@
+"""Shared fixtures: one engine per database (SQLite file and a throw-away PostgreSQL), migrated
+with Alembic once per run, and a `session` per test inside a transaction that is rolled back.
+
+A test that asks for `session` or `engine` runs twice, once per database. Set
+SUNSHINE_TEST_DATABASES=sqlite to skip PostgreSQL while iterating locally (CI runs both).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from sunshine.infra import migrate
+from sunshine.infra.db import make_engine
+from tests.pg import running_postgres
+
+DATABASES = os.environ.get("SUNSHINE_TEST_DATABASES", "sqlite,postgresql").split(",")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    with running_postgres() as url:
+        yield url
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="sunshine-test-"))
+        url = f"sqlite:///{folder / 'test.db'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session whose every commit only releases a savepoint; all is rolled back at the end."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        with Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as session:
+            yield session
+        outer.rollback()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that touches a database, so `-m "not db"` runs the pure ones in seconds."""
+    for item in items:
+        if {"engine", "session"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
