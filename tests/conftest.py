@@ -13,11 +13,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from sunshine.entrypoints.web import create_app
 from sunshine.infra import migrate
 from sunshine.infra.db import make_engine
+from sunshine.infra.web import CSRF_COOKIE
+from sunshine.infra.web import CSRF_HEADER
+from sunshine.infra.web import open_request_session
 from tests.pg import running_postgres
 
 DATABASES = os.environ.get("SUNSHINE_TEST_DATABASES", "sqlite,postgresql").split(",")
@@ -47,7 +52,9 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session whose every commit only releases a savepoint; all is rolled back at the end."""
     with engine.connect() as connection:
         outer = connection.begin()
-        with Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as session:
+        with Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        ) as session:
             yield session
         outer.rollback()
 
@@ -57,3 +64,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"engine", "session"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture
+def client(session: Session) -> Iterator[TestClient]:
+    app = create_app()
+
+    def same_session() -> Iterator[Session]:
+        yield session
+
+    app.dependency_overrides[open_request_session] = same_session
+    with TestClient(app, base_url="http://testserver") as test_client:
+        # A CSRF cookie and the matching header, as a page's forms and htmx would send them.
+        test_client.cookies.set(CSRF_COOKIE, "test-csrf-token")
+        test_client.headers[CSRF_HEADER] = "test-csrf-token"
+        yield test_client

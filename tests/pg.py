@@ -15,7 +15,9 @@ from pathlib import Path
 def _bin_dir() -> Path:
     versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
     if not versions:
-        raise RuntimeError("PostgreSQL is not installed: ./test.sh installs it (apt package postgresql)")
+        raise RuntimeError(
+            "PostgreSQL is not installed: ./test.sh installs it (apt package postgresql)"
+        )
     return versions[-1]
 
 
@@ -41,16 +43,61 @@ def running_postgres() -> Iterator[str]:
         shutil.chown(data, "postgres", "postgres")
     port = _free_port()
     run = {"check": True, "capture_output": True}
-    subprocess.run(_as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
-                                 "-E", "UTF8", "--locale=C.UTF-8"]), **run)  # type: ignore[call-overload]
+    subprocess.run(
+        _as_postgres(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        ),
+        **run,
+    )  # type: ignore[call-overload]
     options = f"-c fsync=off -c synchronous_commit=off -c full_page_writes=off -p {port} -k {data} -h 127.0.0.1"
-    subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l",
-                                 str(data / "server.log"), "start"]), **run)  # type: ignore[call-overload]
+    subprocess.run(
+        _as_postgres(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-w",
+                "-l",
+                str(data / "server.log"),
+                "start",
+            ]
+        ),
+        **run,
+    )  # type: ignore[call-overload]
     try:
-        subprocess.run(_as_postgres([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port),
-                                     "-U", "postgres", "sunshine_test"]), **run)  # type: ignore[call-overload]
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(bin_dir / "createdb"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(port),
+                    "-U",
+                    "postgres",
+                    "sunshine_test",
+                ]
+            ),
+            **run,
+        )  # type: ignore[call-overload]
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/sunshine_test"
     finally:
-        subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       check=False, capture_output=True)
+        subprocess.run(
+            _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            check=False,
+            capture_output=True,
+        )
         shutil.rmtree(data, ignore_errors=True)

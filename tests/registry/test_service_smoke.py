@@ -11,8 +11,15 @@ from sunshine.registry import service
 
 
 def _community(session: Session, code: str = "t1") -> int:
-    draft = service.CommunityDraft(code=code, name="测试小区", city="常州市", district="钟楼区", street="永红街道",
-                                   neighbourhood="锦阳苑社区", committee_kind=rules.CommitteeKind.PROPERTY_COMMITTEE)
+    draft = service.CommunityDraft(
+        code=code,
+        name="测试小区",
+        city="常州市",
+        district="钟楼区",
+        street="永红街道",
+        neighbourhood="锦阳苑社区",
+        committee_kind=rules.CommitteeKind.PROPERTY_COMMITTEE,
+    )
     return service.create_community(session, draft).id
 
 
@@ -22,7 +29,9 @@ def test_unit_ids_count_up_per_community_and_areas_stay_exact(session: Session) 
         service.add_building(session, cid, code="1", name="1幢", floors=6)
     a = service.add_unit(session, first, service.UnitDraft(number="1-1-101", area=Decimal("85.37")))
     b = service.add_unit(session, first, service.UnitDraft(number="1-1-102", area=Decimal("60.10")))
-    c = service.add_unit(session, second, service.UnitDraft(number="1-1-101", area=Decimal("70.00")))
+    c = service.add_unit(
+        session, second, service.UnitDraft(number="1-1-101", area=Decimal("70.00"))
+    )
     session.expire_all()
     assert (a.id, b.id, c.id) == (1, 2, 1)
     assert service.get_unit(session, first, 1).area == Decimal("85.37")
@@ -32,5 +41,5 @@ def test_a_unit_above_the_top_floor_is_refused_with_its_reason(session: Session)
     cid = _community(session)
     service.add_building(session, cid, code="1", name="1幢", floors=6)
     with pytest.raises(Invalid) as caught:
-        service.add_unit(session, cid, service.UnitDraft(number="1-1-701", area=Decimal("80")))
+        service.add_unit(session, cid, service.UnitDraft(number="1-1-701", area=Decimal(80)))
     assert [p.code for p in caught.value.problems] == ["floor_range"]

@@ -1,4 +1,7 @@
-"""The root `sunshine` command: serve, db, and each part's sub-commands. Errors become one line and exit 2."""
+"""The root `sunshine` command: serve, db, and each part's sub-commands.
+
+Domain errors become one line each and exit code 2.
+"""
 
 from __future__ import annotations
 
@@ -50,8 +53,14 @@ def serve(
     import uvicorn
 
     typer.echo(f"Sunshine is at http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)")
-    uvicorn.run("sunshine.entrypoints.asgi:app", host=host, port=port, reload=reload,
-                proxy_headers=True, log_level="info")
+    uvicorn.run(
+        "sunshine.entrypoints.asgi:app",
+        host=host,
+        port=port,
+        reload=reload,
+        proxy_headers=True,
+        log_level="info",
+    )
 
 
 def main() -> None:

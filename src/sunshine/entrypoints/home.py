@@ -39,6 +39,11 @@ def switch_language(locale: str, next_url: Annotated[str, Query(alias="next")] =
     target = next_url if next_url.startswith("/") and not next_url.startswith("//") else "/"
     response = RedirectResponse(target, status_code=303)
     if locale in LOCALES:
-        response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 86400, samesite="lax",
-                            secure=get_settings().cookie_secure)
+        response.set_cookie(
+            LOCALE_COOKIE,
+            locale,
+            max_age=365 * 86400,
+            samesite="lax",
+            secure=get_settings().cookie_secure,
+        )
     return response

@@ -1,4 +1,4 @@
-"""The web app factory: routers, the one error translation point, locale and CSRF cookies, static files."""
+"""The web app factory: routers, the one error translation point, locale and CSRF, static files."""
 
 from __future__ import annotations
 
@@ -55,7 +55,9 @@ VENDOR_FILES = {
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
 
 
 async def _render_error(request: Request, exc: Exception) -> Response:
@@ -68,9 +70,17 @@ async def _render_error(request: Request, exc: Exception) -> Response:
         problems = [
             {"code": p.code, "message": p.text(gettext), "where": p.where} for p in exc.problems
         ]
-        body = {"error": {"type": type(exc).__name__, "message": exc.text(gettext), "problems": problems}}
+        body = {
+            "error": {
+                "type": type(exc).__name__,
+                "message": exc.text(gettext),
+                "problems": problems,
+            }
+        }
         return JSONResponse(body, status_code=status)
-    template = "partials/problems.html" if request.headers.get("HX-Request") == "true" else "error.html"
+    template = (
+        "partials/problems.html" if request.headers.get("HX-Request") == "true" else "error.html"
+    )
     return render(request, template, {"error": exc, "status": status}, status_code=status)
 
 
@@ -86,12 +96,18 @@ async def _render_validation_error(request: Request, exc: Exception) -> Response
     if _wants_json(request):
         return JSONResponse({"detail": exc.errors()}, status_code=422)
     fields = ", ".join(str(err["loc"][-1]) for err in exc.errors())
-    return await _render_error(request, Invalid("these fields are missing or malformed: {fields}", args={"fields": fields}))
+    return await _render_error(
+        request, Invalid("these fields are missing or malformed: {fields}", args={"fields": fields})
+    )
 
 
-async def _locale_and_csrf(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+async def _locale_and_csrf(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
     """Pick the locale, and give every browser a CSRF token cookie (double submit)."""
-    request.state.locale = pick_locale(request.cookies.get(LOCALE_COOKIE), request.headers.get("accept-language"))
+    request.state.locale = pick_locale(
+        request.cookies.get(LOCALE_COOKIE), request.headers.get("accept-language")
+    )
     token = request.cookies.get(CSRF_COOKIE)
     request.state.csrf_token = token or new_csrf_token()
     response = await call_next(request)

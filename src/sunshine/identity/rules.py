@@ -1,4 +1,4 @@
-"""Roles, actions and the one permission policy. Pure: every access decision in Sunshine is made here.
+"""Roles, actions and the one permission policy. Pure: every access decision is made here.
 
 A user holds roles per community (memberships); two roles reach across communities:
 the city supervisor (reads every community's public and oversight figures) and the
@@ -63,6 +63,8 @@ def allowed(roles: Iterable[Role], action: Action) -> bool:
     return any(role in permitted for role in roles)
 
 
-def effective_roles(community_roles: Iterable[Role], global_roles: Iterable[Role]) -> frozenset[Role]:
+def effective_roles(
+    community_roles: Iterable[Role], global_roles: Iterable[Role]
+) -> frozenset[Role]:
     """The roles that count in one community: those held there plus the city-wide ones."""
     return frozenset(community_roles) | (frozenset(global_roles) & GLOBAL_ROLES)

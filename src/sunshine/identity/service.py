@@ -70,14 +70,36 @@ def add_user(
     if not username and not phone:
         problems.append(Problem("no_login", "give a username or a phone number", where="username"))
     if username and password is None:
-        problems.append(Problem("password_missing", "a username needs a password", where="password"))
+        problems.append(
+            Problem("password_missing", "a username needs a password", where="password")
+        )
     if password is not None and len(password) < MIN_PASSWORD:
-        problems.append(Problem("password_short", "the password needs at least {n} characters",
-                                {"n": MIN_PASSWORD}, "password"))
+        problems.append(
+            Problem(
+                "password_short",
+                "the password needs at least {n} characters",
+                {"n": MIN_PASSWORD},
+                "password",
+            )
+        )
     if username and find_user_by_username(session, username):
-        problems.append(Problem("username_taken", "the username {username} is taken", {"username": username}, "username"))
+        problems.append(
+            Problem(
+                "username_taken",
+                "the username {username} is taken",
+                {"username": username},
+                "username",
+            )
+        )
     if phone and find_user_by_phone(session, phone):
-        problems.append(Problem("phone_taken", "the phone number {phone} already has an account", {"phone": phone}, "phone"))
+        problems.append(
+            Problem(
+                "phone_taken",
+                "the phone number {phone} already has an account",
+                {"phone": phone},
+                "phone",
+            )
+        )
     if problems:
         raise Invalid("the user was not added", problems=problems)
     user = User(
@@ -112,11 +134,15 @@ def get_user(session: Session, user_id: int) -> User:
 def grant_role(session: Session, *, user_id: int, community_id: int, role: Role) -> Membership:
     """Give `user_id` a role in one community; granting it again changes nothing."""
     if role in (Role.CITY_SUPERVISOR, Role.PLATFORM_ADMIN):
-        raise Invalid("the role {role} is city-wide; set it on the user instead", args={"role": role.value})
+        raise Invalid(
+            "the role {role} is city-wide; set it on the user instead", args={"role": role.value}
+        )
     existing = session.get(Membership, (community_id, user_id, role))
     if existing is not None:
         return existing
-    membership = Membership(community_id=community_id, user_id=user_id, role=role, granted_at=clock.now())
+    membership = Membership(
+        community_id=community_id, user_id=user_id, role=role, granted_at=clock.now()
+    )
     session.add(membership)
     session.flush()
     return membership
@@ -126,7 +152,9 @@ def revoke_role(session: Session, *, user_id: int, community_id: int, role: Role
     """Take a role away; taking away a role that is not held is a no-op."""
     session.execute(
         delete(Membership).where(
-            Membership.community_id == community_id, Membership.user_id == user_id, Membership.role == role
+            Membership.community_id == community_id,
+            Membership.user_id == user_id,
+            Membership.role == role,
         )
     )
 
@@ -240,8 +268,10 @@ def viewer_for_token(session: Session, token: str) -> Viewer | None:
 def _check_rate(session: Session, *, subject: str, client: str) -> None:
     settings = get_settings()
     since = clock.now() - timedelta(minutes=settings.login_window_minutes)
-    failures = select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
+    failures = (
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False))
     )
     by_subject = session.scalar(failures.where(LoginAttempt.subject == subject)) or 0
     by_client = session.scalar(failures.where(LoginAttempt.client == client)) or 0
@@ -265,8 +295,11 @@ def login_with_password(session: Session, *, username: str, password: str, clien
     """
     _check_rate(session, subject=username, client=client)
     user = find_user_by_username(session, username)
-    ok = user is not None and user.is_active and user.password_hash is not None and _password_matches(
-        user.password_hash, password
+    ok = (
+        user is not None
+        and user.is_active
+        and user.password_hash is not None
+        and _password_matches(user.password_hash, password)
     )
     _record_attempt(session, subject=username, client=client, succeeded=ok)
     if not ok or user is None:
@@ -294,14 +327,20 @@ def send_login_code(session: Session, *, phone: str, client: str, sender: CodeSe
         return
     code = f"{secrets.randbelow(10**6):06d}"
     now = clock.now()
-    session.add(LoginCode(phone=phone, code_hash=_sha256(f"{phone}:{code}"), created_at=now,
-                          expires_at=now + timedelta(minutes=CODE_MINUTES)))
+    session.add(
+        LoginCode(
+            phone=phone,
+            code_hash=_sha256(f"{phone}:{code}"),
+            created_at=now,
+            expires_at=now + timedelta(minutes=CODE_MINUTES),
+        )
+    )
     session.flush()
     sender.send(phone, code)
 
 
 def login_with_code(session: Session, *, phone: str, code: str, client: str) -> User:
-    """Check a phone login code: the newest unused, unexpired code for the phone, at most five tries."""
+    """Check a phone login code: the newest unused, unexpired one, at most five tries."""
     _check_rate(session, subject=phone, client=client)
     now = clock.now()
     row = session.scalar(

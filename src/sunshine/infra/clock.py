@@ -1,4 +1,4 @@
-"""The one place that reads the time, so tests and jobs can pin it. Stored in UTC, shown in Shanghai."""
+"""The one place that reads the time, so tests can pin it. Stored in UTC, shown in Shanghai."""
 
 from __future__ import annotations
 

@@ -19,9 +19,9 @@ from typing import Any
 
 from sqlalchemy import BigInteger
 from sqlalchemy import DateTime
-from sqlalchemy import Enum
 from sqlalchemy import Dialect
 from sqlalchemy import Engine
+from sqlalchemy import Enum
 from sqlalchemy import ForeignKey
 from sqlalchemy import MetaData
 from sqlalchemy import create_engine
@@ -116,7 +116,7 @@ class Base(DeclarativeBase):
     """Declarative base with the naming convention and our column types."""
 
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map: dict[Any, Any] = {Fen: FenType, datetime: UTCDateTime, Decimal: AreaType}  # noqa: RUF012
+    type_annotation_map: dict[Any, Any] = {Fen: FenType, datetime: UTCDateTime, Decimal: AreaType}
 
 
 class TenantKeyed:
@@ -127,9 +127,7 @@ class TenantKeyed:
     by community without renumbering.
     """
 
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("registry_community.id"), primary_key=True
-    )
+    community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
 
 
@@ -140,7 +138,7 @@ def _assign_tenant_ids(session: Session, _context: object, _instances: object) -
     for obj in session.new:
         if not isinstance(obj, TenantKeyed) or obj.id is not None:
             continue
-        table = obj.__table__  # type: ignore[attr-defined]
+        table = obj.__table__
         key = (table.name, obj.community_id)
         if key not in counters:
             _lock_tenant_counter(session, table.name, obj.community_id)

@@ -26,7 +26,7 @@ LOCALE_NAMES = {"zh_CN": "中文", "en": "English"}
 
 @lru_cache(maxsize=len(LOCALES))
 def translations(locale: str) -> NullTranslations:
-    """The gettext translations for `locale` (English and unknown locales get the ids as they are)."""
+    """The gettext translations for `locale` (English and unknown locales: ids as they are)."""
     files = sorted((LOCALE_DIR / locale).glob("*.po")) if locale in LOCALES else []
     if not files:
         return NullTranslations()
@@ -40,6 +40,7 @@ def translations(locale: str) -> NullTranslations:
         for message in catalog:
             if message.id and message.string:
                 merged[message.id] = message
+    assert merged is not None  # files is not empty
     buffer = BytesIO()
     write_mo(buffer, merged)
     buffer.seek(0)

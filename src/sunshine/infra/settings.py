@@ -22,7 +22,9 @@ class Settings(BaseSettings):
     code_log: Path = ROOT / "var" / "login-codes.log"
     code_sender: str = "log"  # "log" for development; a real SMS gateway plugs in by name
     session_days: int = 14
-    cookie_secure: bool = False  # force Secure cookies behind a TLS proxy; https requests get it anyway
+    cookie_secure: bool = (
+        False  # force Secure cookies behind a TLS proxy; https requests get it anyway
+    )
     login_window_minutes: int = 15
     login_max_failures: int = 5  # per account or phone within the window
     login_max_failures_per_ip: int = 30

@@ -23,6 +23,9 @@ from fastapi import Depends
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment
+from jinja2 import FileSystemLoader
+from jinja2 import select_autoescape
 from sqlalchemy.orm import Session
 
 from sunshine.infra import clock
@@ -119,7 +122,9 @@ async def verify_csrf(request: Request) -> None:
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else ""
     if not cookie or not sent or not hmac.compare_digest(cookie, sent):
-        raise Forbidden("the form has expired or came from another site; reload the page and try again")
+        raise Forbidden(
+            "the form has expired or came from another site; reload the page and try again"
+        )
 
 
 CsrfChecked = Depends(verify_csrf)
@@ -135,9 +140,17 @@ def translator(request: Request) -> Any:
     return translations(locale_of(request)).gettext
 
 
-templates = Jinja2Templates(directory=str(TEMPLATE_DIR), extensions=["jinja2.ext.i18n"])
+templates = Jinja2Templates(
+    env=Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        extensions=["jinja2.ext.i18n"],
+        autoescape=select_autoescape(),
+    )
+)
 templates.env.policies["ext.i18n.trimmed"] = True
-templates.env.filters["local_time"] = lambda instant: clock.local(instant).strftime("%Y-%m-%d %H:%M")
+templates.env.filters["local_time"] = lambda instant: clock.local(instant).strftime(
+    "%Y-%m-%d %H:%M"
+)
 
 
 def render(
@@ -155,4 +168,7 @@ def render(
         "csrf_token": csrf_token(request),
         "csrf_field": CSRF_FIELD,
     }
-    return templates.TemplateResponse(request, name, {**base, **(context or {})}, status_code=status_code)
+    response: HTMLResponse = templates.TemplateResponse(
+        request, name, {**base, **(context or {})}, status_code=status_code
+    )
+    return response

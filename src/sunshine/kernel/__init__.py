@@ -1,1 +1,1 @@
-"""Pure building blocks shared by every part: money, periods, errors, masking, plates. Stdlib only."""
+"""Pure building blocks of every part: money, periods, errors, masking, plates. Stdlib only."""

@@ -53,34 +53,64 @@ def _problems(plate: str) -> list[Problem]:
         return [Problem("plate_empty", "the plate is empty", where="plate")]
     problems: list[Problem] = []
     if plate[0] not in PROVINCES:
-        problems.append(Problem(
-            "plate_province", "the plate {plate} must start with a province character such as 苏",
-            {"plate": plate}, "plate"))
+        problems.append(
+            Problem(
+                "plate_province",
+                "the plate {plate} must start with a province character such as 苏",
+                {"plate": plate},
+                "plate",
+            )
+        )
     if "I" in plate or "O" in plate:
-        problems.append(Problem(
-            "plate_letter_io", "the plate {plate} contains I or O, which plates never use (1 or 0?)",
-            {"plate": plate}, "plate"))
+        problems.append(
+            Problem(
+                "plate_letter_io",
+                "the plate {plate} contains I or O, which plates never use (1 or 0?)",
+                {"plate": plate},
+                "plate",
+            )
+        )
     if len(plate) not in (7, 8):
-        problems.append(Problem(
-            "plate_length",
-            "the plate {plate} has {length} characters; ordinary plates have 7, new-energy plates 8",
-            {"plate": plate, "length": len(plate)}, "plate"))
+        problems.append(
+            Problem(
+                "plate_length",
+                "the plate {plate} has {length} characters; "
+                "ordinary plates have 7, new-energy plates 8",
+                {"plate": plate, "length": len(plate)},
+                "plate",
+            )
+        )
         return problems
     if problems:
         return problems
     body = plate[2:]
     if plate[1] not in _LETTERS:
-        problems.append(Problem(
-            "plate_office", "the second character of {plate} must be a letter", {"plate": plate}, "plate"))
+        problems.append(
+            Problem(
+                "plate_office",
+                "the second character of {plate} must be a letter",
+                {"plate": plate},
+                "plate",
+            )
+        )
     elif len(plate) == 7 and not _ordinary_body(body):
-        problems.append(Problem(
-            "plate_chars", "after {head}, the plate {plate} must have five letters or digits",
-            {"plate": plate, "head": plate[:2]}, "plate"))
+        problems.append(
+            Problem(
+                "plate_chars",
+                "after {head}, the plate {plate} must have five letters or digits",
+                {"plate": plate, "head": plate[:2]},
+                "plate",
+            )
+        )
     elif len(plate) == 8 and not _new_energy_body(body):
-        problems.append(Problem(
-            "plate_new_energy",
-            "the new-energy plate {plate} must read like 苏DF12345 or 苏D12345F",
-            {"plate": plate}, "plate"))
+        problems.append(
+            Problem(
+                "plate_new_energy",
+                "the new-energy plate {plate} must read like 苏DF12345 or 苏D12345F",
+                {"plate": plate},
+                "plate",
+            )
+        )
     return problems
 
 

@@ -28,7 +28,7 @@ from sunshine.registry.rules import UnitUse
 
 
 class Community(Base):
-    """A residential community (小区): the tenant. Its money and data are never pooled with another's."""
+    """A residential community (小区): the tenant. Its money and data are never pooled."""
 
     __tablename__ = "registry_community"
 
@@ -79,7 +79,8 @@ class Unit(TenantKeyed, Base):
     __table_args__ = (
         UniqueConstraint("community_id", "number"),
         ForeignKeyConstraint(
-            ["community_id", "building_id"], ["registry_building.community_id", "registry_building.id"]
+            ["community_id", "building_id"],
+            ["registry_building.community_id", "registry_building.id"],
         ),
         Index("ix_registry_unit_building", "community_id", "building_id"),
         CheckConstraint("area_dm2 > 0", name="area_positive"),
@@ -111,12 +112,18 @@ class Ownership(Base):
     party_id: Mapped[int] = mapped_column(primary_key=True)
     share_percent: Mapped[int] = mapped_column(default=100)  # whole percent of the unit
     is_designated_voter: Mapped[bool] = mapped_column(default=True)
-    registered: Mapped[bool] = mapped_column(default=True)  # False: lawful possession, not yet registered
+    registered: Mapped[bool] = mapped_column(
+        default=True
+    )  # False: lawful possession, not yet registered
     since_on: Mapped[date | None]
 
     __table_args__ = (
-        ForeignKeyConstraint(["community_id", "unit_id"], ["registry_unit.community_id", "registry_unit.id"]),
-        ForeignKeyConstraint(["community_id", "party_id"], ["registry_party.community_id", "registry_party.id"]),
+        ForeignKeyConstraint(
+            ["community_id", "unit_id"], ["registry_unit.community_id", "registry_unit.id"]
+        ),
+        ForeignKeyConstraint(
+            ["community_id", "party_id"], ["registry_party.community_id", "registry_party.id"]
+        ),
         Index("ix_registry_ownership_party", "community_id", "party_id"),
         CheckConstraint("share_percent > 0 AND share_percent <= 100", name="share"),
     )
@@ -134,8 +141,12 @@ class Residency(Base):
     since_on: Mapped[date | None]
 
     __table_args__ = (
-        ForeignKeyConstraint(["community_id", "unit_id"], ["registry_unit.community_id", "registry_unit.id"]),
-        ForeignKeyConstraint(["community_id", "party_id"], ["registry_party.community_id", "registry_party.id"]),
+        ForeignKeyConstraint(
+            ["community_id", "unit_id"], ["registry_unit.community_id", "registry_unit.id"]
+        ),
+        ForeignKeyConstraint(
+            ["community_id", "party_id"], ["registry_party.community_id", "registry_party.id"]
+        ),
         Index("ix_registry_residency_party", "community_id", "party_id"),
     )
 
@@ -152,8 +163,12 @@ class Vehicle(TenantKeyed, Base):
 
     __table_args__ = (
         UniqueConstraint("community_id", "plate"),
-        ForeignKeyConstraint(["community_id", "unit_id"], ["registry_unit.community_id", "registry_unit.id"]),
-        ForeignKeyConstraint(["community_id", "party_id"], ["registry_party.community_id", "registry_party.id"]),
+        ForeignKeyConstraint(
+            ["community_id", "unit_id"], ["registry_unit.community_id", "registry_unit.id"]
+        ),
+        ForeignKeyConstraint(
+            ["community_id", "party_id"], ["registry_party.community_id", "registry_party.id"]
+        ),
     )
 
 

@@ -77,22 +77,50 @@ def parse_area(text: str, *, where: str = "area") -> tuple[Decimal | None, list[
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        return None, [Problem("area_not_number", "the area {value} is not a number", {"value": text}, where)]
+        return None, [
+            Problem("area_not_number", "the area {value} is not a number", {"value": text}, where)
+        ]
     if not value.is_finite() or value <= 0 or value >= _MAX_AREA:
-        return None, [Problem("area_range", "the area {value} must be above 0 and below 100000 m²", {"value": text}, where)]
+        return None, [
+            Problem(
+                "area_range",
+                "the area {value} must be above 0 and below 100000 m²",
+                {"value": text},
+                where,
+            )
+        ]
     if value != value.quantize(Decimal("0.01")):
-        return None, [Problem("area_decimals", "the area {value} has more than two decimals", {"value": text}, where)]
+        return None, [
+            Problem(
+                "area_decimals",
+                "the area {value} has more than two decimals",
+                {"value": text},
+                where,
+            )
+        ]
     return value.quantize(Decimal("0.01")), []
 
 
 def unit_number_problems(number: str, *, building_code: str | None = None) -> list[Problem]:
     """A unit number reads building-staircase-room, such as 3-2-301; it must match its building."""
     if not _UNIT_NUMBER.fullmatch(number):
-        return [Problem("unit_number", "the unit number {number} must read like 3-2-301 (building-staircase-room)",
-                        {"number": number}, "number")]
-    if building_code is not None and number.split("-")[0] != building_code:
-        return [Problem("unit_building", "the unit {number} does not belong to building {building}",
-                        {"number": number, "building": building_code}, "number")]
+        return [
+            Problem(
+                "unit_number",
+                "the unit number {number} must read like 3-2-301 (building-staircase-room)",
+                {"number": number},
+                "number",
+            )
+        ]
+    if building_code is not None and number.split("-", maxsplit=1)[0] != building_code:
+        return [
+            Problem(
+                "unit_building",
+                "the unit {number} does not belong to building {building}",
+                {"number": number, "building": building_code},
+                "number",
+            )
+        ]
     return []
 
 
@@ -106,10 +134,17 @@ def phone_problems(phone: str, *, where: str = "phone") -> list[Problem]:
     """A mainland mobile number has 11 digits and starts with 13–19."""
     if _PHONE.fullmatch(phone):
         return []
-    return [Problem("phone", "the phone number {phone} is not an 11-digit mobile number", {"phone": phone}, where)]
+    return [
+        Problem(
+            "phone",
+            "the phone number {phone} is not an 11-digit mobile number",
+            {"phone": phone},
+            where,
+        )
+    ]
 
 
 def floor_of(number: str) -> int:
     """The floor in a unit number: 3-2-301 → 3, 1-1-1202 → 12."""
-    room = number.split("-")[-1]
+    room = number.rsplit("-", maxsplit=1)[-1]
     return int(room[:-2])

@@ -1,5 +1,8 @@
-"""Use cases for the community registry. Functions take a session, never commit, and raise
-kernel errors with every problem found; every query is scoped by community_id."""
+"""Use cases for the community registry.
+
+Functions take a session, never commit, and raise kernel errors with every problem
+found; every query is scoped by community_id.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +12,11 @@ from decimal import Decimal
 
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from sunshine.infra import clock
+from sunshine.infra.db import TenantKeyed
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
 from sunshine.kernel.errors import Problem
@@ -70,10 +75,20 @@ def create_community(session: Session, draft: CommunityDraft) -> Community:
         if not getattr(draft, name).strip()
     ]
     if draft.code and not draft.code.isascii():
-        problems.append(Problem("code_ascii", "the community code {code} must use Latin letters and digits",
-                                {"code": draft.code}, "code"))
+        problems.append(
+            Problem(
+                "code_ascii",
+                "the community code {code} must use Latin letters and digits",
+                {"code": draft.code},
+                "code",
+            )
+        )
     if find_community(session, draft.code):
-        problems.append(Problem("code_taken", "the community code {code} is taken", {"code": draft.code}, "code"))
+        problems.append(
+            Problem(
+                "code_taken", "the community code {code} is taken", {"code": draft.code}, "code"
+            )
+        )
     if problems:
         raise Invalid("the community was not created", problems=problems)
     community = Community(
@@ -120,8 +135,8 @@ def summarise(session: Session, community: Community) -> CommunitySummary:
     """Counts for the community home page."""
     cid = community.id
 
-    def count(model: type[object], *where: object) -> int:
-        query = select(func.count()).select_from(model).where(model.community_id == cid, *where)  # type: ignore[attr-defined]
+    def count(model: type[TenantKeyed], *where: ColumnElement[bool]) -> int:
+        query = select(func.count()).select_from(model).where(model.community_id == cid, *where)
         return session.scalar(query) or 0
 
     return CommunitySummary(
@@ -130,8 +145,11 @@ def summarise(session: Session, community: Community) -> CommunitySummary:
         units=count(Unit),
         households=count(Unit, Unit.use == rules.UnitUse.RESIDENTIAL),
         owners=session.scalar(
-            select(func.count(func.distinct(Ownership.party_id))).where(Ownership.community_id == cid)
-        ) or 0,
+            select(func.count(func.distinct(Ownership.party_id))).where(
+                Ownership.community_id == cid
+            )
+        )
+        or 0,
         vehicles=count(Vehicle),
         resident_spaces=count(ParkingSpace, ParkingSpace.kind == rules.SpaceKind.RESIDENT),
         visitor_spaces=count(ParkingSpace, ParkingSpace.kind == rules.SpaceKind.VISITOR),
@@ -141,31 +159,55 @@ def summarise(session: Session, community: Community) -> CommunitySummary:
 # --- buildings and units ---------------------------------------------------
 
 
-def add_building(session: Session, community_id: int, *, code: str, name: str, floors: int) -> Building:
+def add_building(
+    session: Session, community_id: int, *, code: str, name: str, floors: int
+) -> Building:
     """Add a building; its code is the first part of its unit numbers."""
     problems: list[Problem] = []
     if not code.strip().isdigit():
-        problems.append(Problem("building_code", "the building code {code} must be a number", {"code": code}, "code"))
+        problems.append(
+            Problem(
+                "building_code", "the building code {code} must be a number", {"code": code}, "code"
+            )
+        )
     if not 0 < floors < 200:
-        problems.append(Problem("floors", "a building has 1 to 199 floors, not {floors}", {"floors": floors}, "floors"))
+        problems.append(
+            Problem(
+                "floors",
+                "a building has 1 to 199 floors, not {floors}",
+                {"floors": floors},
+                "floors",
+            )
+        )
     if find_building(session, community_id, code.strip()):
-        problems.append(Problem("building_taken", "building {code} already exists", {"code": code}, "code"))
+        problems.append(
+            Problem("building_taken", "building {code} already exists", {"code": code}, "code")
+        )
     if problems:
         raise Invalid("the building was not added", problems=problems)
-    building = Building(community_id=community_id, code=code.strip(), name=name.strip() or f"{code}幢", floors=floors)
+    building = Building(
+        community_id=community_id,
+        code=code.strip(),
+        name=name.strip() or f"{code}幢",
+        floors=floors,
+    )
     session.add(building)
     session.flush()
     return building
 
 
 def find_building(session: Session, community_id: int, code: str) -> Building | None:
-    return session.scalar(select(Building).where(Building.community_id == community_id, Building.code == code))
+    return session.scalar(
+        select(Building).where(Building.community_id == community_id, Building.code == code)
+    )
 
 
 def list_buildings(session: Session, community_id: int) -> list[Building]:
-    return list(session.scalars(
-        select(Building).where(Building.community_id == community_id).order_by(Building.id)
-    ))
+    return list(
+        session.scalars(
+            select(Building).where(Building.community_id == community_id).order_by(Building.id)
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,21 +221,41 @@ class UnitDraft:
     sale_state: rules.SaleState = rules.SaleState.DELIVERED
 
 
-def unit_problems(session: Session, community_id: int, draft: UnitDraft) -> tuple[Building | None, list[Problem]]:
+def unit_problems(
+    session: Session, community_id: int, draft: UnitDraft
+) -> tuple[Building | None, list[Problem]]:
     """Every reason `draft` cannot be stored as a new unit, and the building it belongs to."""
     problems = rules.unit_number_problems(draft.number)
     building = None
     if not problems:
         building = find_building(session, community_id, draft.number.split("-")[0])
         if building is None:
-            problems.append(Problem("building_missing", "building {code} does not exist",
-                                    {"code": draft.number.split("-")[0]}, "number"))
+            problems.append(
+                Problem(
+                    "building_missing",
+                    "building {code} does not exist",
+                    {"code": draft.number.split("-")[0]},
+                    "number",
+                )
+            )
         elif rules.floor_of(draft.number) > building.floors:
-            problems.append(Problem("floor_range", "{number} is above the top floor ({floors}) of its building",
-                                    {"number": draft.number, "floors": building.floors}, "number"))
+            problems.append(
+                Problem(
+                    "floor_range",
+                    "{number} is above the top floor ({floors}) of its building",
+                    {"number": draft.number, "floors": building.floors},
+                    "number",
+                )
+            )
     if draft.area <= 0:
-        problems.append(Problem("area_range", "the area {value} must be above 0 and below 100000 m²",
-                                {"value": str(draft.area)}, "area"))
+        problems.append(
+            Problem(
+                "area_range",
+                "the area {value} must be above 0 and below 100000 m²",
+                {"value": str(draft.area)},
+                "area",
+            )
+        )
     return building, problems
 
 
@@ -201,7 +263,11 @@ def add_unit(session: Session, community_id: int, draft: UnitDraft) -> Unit:
     """Add a unit to its building (the building is read from the unit number)."""
     building, problems = unit_problems(session, community_id, draft)
     if find_unit(session, community_id, draft.number):
-        problems.append(Problem("unit_taken", "unit {number} already exists", {"number": draft.number}, "number"))
+        problems.append(
+            Problem(
+                "unit_taken", "unit {number} already exists", {"number": draft.number}, "number"
+            )
+        )
     if problems or building is None:
         raise Invalid("the unit was not added", problems=problems)
     unit = Unit(
@@ -220,7 +286,9 @@ def add_unit(session: Session, community_id: int, draft: UnitDraft) -> Unit:
 
 
 def find_unit(session: Session, community_id: int, number: str) -> Unit | None:
-    return session.scalar(select(Unit).where(Unit.community_id == community_id, Unit.number == number))
+    return session.scalar(
+        select(Unit).where(Unit.community_id == community_id, Unit.number == number)
+    )
 
 
 def get_unit(session: Session, community_id: int, unit_id: int) -> Unit:
@@ -231,8 +299,14 @@ def get_unit(session: Session, community_id: int, unit_id: int) -> Unit:
     return unit
 
 
-def list_units(session: Session, community_id: int, *, building_id: int | None = None) -> list[Unit]:
-    query = select(Unit).where(Unit.community_id == community_id).order_by(Unit.building_id, Unit.number)
+def list_units(
+    session: Session, community_id: int, *, building_id: int | None = None
+) -> list[Unit]:
+    query = (
+        select(Unit)
+        .where(Unit.community_id == community_id)
+        .order_by(Unit.building_id, Unit.number)
+    )
     if building_id is not None:
         query = query.where(Unit.building_id == building_id)
     return list(session.scalars(query))
@@ -260,8 +334,14 @@ def add_party(
         problems.extend(rules.phone_problems(phone))
     if problems:
         raise Invalid("the person was not added", problems=problems)
-    party = Party(community_id=community_id, kind=kind, name=name.strip(), phone=phone,
-                  id_number=id_number.strip(), is_developer=is_developer)
+    party = Party(
+        community_id=community_id,
+        kind=kind,
+        name=name.strip(),
+        phone=phone,
+        id_number=id_number.strip(),
+        is_developer=is_developer,
+    )
     session.add(party)
     session.flush()
     return party
@@ -277,7 +357,10 @@ def get_party(session: Session, community_id: int, party_id: int) -> Party:
 
 def find_party_by_phone(session: Session, community_id: int, phone: str) -> Party | None:
     return session.scalar(
-        select(Party).where(Party.community_id == community_id, Party.phone == phone).order_by(Party.id).limit(1)
+        select(Party)
+        .where(Party.community_id == community_id, Party.phone == phone)
+        .order_by(Party.id)
+        .limit(1)
     )
 
 
@@ -301,8 +384,13 @@ def set_owner(
     others = [o for o in owners_of(session, community_id, unit_id) if o.party_id != party_id]
     problems: list[Problem] = []
     if not 0 < share_percent <= 100 or sum(o.share_percent for o in others) + share_percent > 100:
-        problems.append(Problem("share_total", "the owners' shares of a unit must add up to at most 100%",
-                                where="share_percent"))
+        problems.append(
+            Problem(
+                "share_total",
+                "the owners' shares of a unit must add up to at most 100%",
+                where="share_percent",
+            )
+        )
     if problems:
         raise Invalid("the ownership was not recorded", problems=problems)
     if designated_voter:
@@ -321,21 +409,38 @@ def set_owner(
 
 
 def owners_of(session: Session, community_id: int, unit_id: int) -> list[Ownership]:
-    return list(session.scalars(
-        select(Ownership).where(Ownership.community_id == community_id, Ownership.unit_id == unit_id)
-    ))
+    return list(
+        session.scalars(
+            select(Ownership).where(
+                Ownership.community_id == community_id, Ownership.unit_id == unit_id
+            )
+        )
+    )
 
 
 def units_of_party(session: Session, community_id: int, party_id: int) -> list[Unit]:
     """The units a party owns or lives in."""
-    owned = select(Ownership.unit_id).where(Ownership.community_id == community_id, Ownership.party_id == party_id)
-    lived = select(Residency.unit_id).where(Residency.community_id == community_id, Residency.party_id == party_id)
-    query = select(Unit).where(Unit.community_id == community_id, Unit.id.in_(owned.union(lived))).order_by(Unit.number)
+    owned = select(Ownership.unit_id).where(
+        Ownership.community_id == community_id, Ownership.party_id == party_id
+    )
+    lived = select(Residency.unit_id).where(
+        Residency.community_id == community_id, Residency.party_id == party_id
+    )
+    query = (
+        select(Unit)
+        .where(Unit.community_id == community_id, Unit.id.in_(owned.union(lived)))
+        .order_by(Unit.number)
+    )
     return list(session.scalars(query))
 
 
 def add_resident(
-    session: Session, community_id: int, *, unit_id: int, party_id: int, kind: rules.ResidentKind,
+    session: Session,
+    community_id: int,
+    *,
+    unit_id: int,
+    party_id: int,
+    kind: rules.ResidentKind,
     since_on: date | None = None,
 ) -> Residency:
     """Record that a party lives in a unit (owner, family member or tenant)."""
@@ -355,50 +460,91 @@ def add_resident(
 
 
 def register_vehicle(
-    session: Session, community_id: int, *, plate: str, unit_id: int | None = None,
-    party_id: int | None = None, note: str = "",
+    session: Session,
+    community_id: int,
+    *,
+    plate: str,
+    unit_id: int | None = None,
+    party_id: int | None = None,
+    note: str = "",
 ) -> Vehicle:
     """Register a vehicle by its plate, normalised (苏Ｄ·ab123 → 苏DAB123) and checked."""
     checked = check_plate(plate)
     problems = list(checked.problems)
     if checked.ok and find_vehicle(session, community_id, checked.plate):
-        problems.append(Problem("plate_taken", "the plate {plate} is already registered",
-                                {"plate": checked.plate}, "plate"))
+        problems.append(
+            Problem(
+                "plate_taken",
+                "the plate {plate} is already registered",
+                {"plate": checked.plate},
+                "plate",
+            )
+        )
     if unit_id is not None and session.get(Unit, (community_id, unit_id)) is None:
-        problems.append(Problem("unit_missing", "unit {id} does not exist", {"id": unit_id}, "unit"))
+        problems.append(
+            Problem("unit_missing", "unit {id} does not exist", {"id": unit_id}, "unit")
+        )
     if party_id is not None and session.get(Party, (community_id, party_id)) is None:
-        problems.append(Problem("party_missing", "person {id} does not exist", {"id": party_id}, "party"))
+        problems.append(
+            Problem("party_missing", "person {id} does not exist", {"id": party_id}, "party")
+        )
     if problems:
         raise Invalid("the vehicle was not registered", problems=problems)
-    vehicle = Vehicle(community_id=community_id, plate=checked.plate, unit_id=unit_id, party_id=party_id, note=note)
+    vehicle = Vehicle(
+        community_id=community_id,
+        plate=checked.plate,
+        unit_id=unit_id,
+        party_id=party_id,
+        note=note,
+    )
     session.add(vehicle)
     session.flush()
     return vehicle
 
 
 def find_vehicle(session: Session, community_id: int, plate: str) -> Vehicle | None:
-    return session.scalar(select(Vehicle).where(Vehicle.community_id == community_id, Vehicle.plate == plate))
+    return session.scalar(
+        select(Vehicle).where(Vehicle.community_id == community_id, Vehicle.plate == plate)
+    )
 
 
 def list_vehicles(session: Session, community_id: int) -> list[Vehicle]:
-    return list(session.scalars(select(Vehicle).where(Vehicle.community_id == community_id).order_by(Vehicle.plate)))
+    return list(
+        session.scalars(
+            select(Vehicle).where(Vehicle.community_id == community_id).order_by(Vehicle.plate)
+        )
+    )
 
 
 def add_parking_spaces(
-    session: Session, community_id: int, *, kind: rules.SpaceKind, codes: list[str], location: str = ""
+    session: Session,
+    community_id: int,
+    *,
+    kind: rules.SpaceKind,
+    codes: list[str],
+    location: str = "",
 ) -> list[ParkingSpace]:
     """Mark parking spaces; the parking part leases and allocates them."""
     taken = {s.code for s in list_parking_spaces(session, community_id)}
     clashes = sorted(set(codes) & taken)
     if clashes or len(set(codes)) != len(codes):
-        raise Invalid("parking space codes must be unique: {codes}", args={"codes": ", ".join(clashes)})
-    spaces = [ParkingSpace(community_id=community_id, code=code, kind=kind, location=location) for code in codes]
+        raise Invalid(
+            "parking space codes must be unique: {codes}", args={"codes": ", ".join(clashes)}
+        )
+    spaces = [
+        ParkingSpace(community_id=community_id, code=code, kind=kind, location=location)
+        for code in codes
+    ]
     session.add_all(spaces)
     session.flush()
     return spaces
 
 
 def list_parking_spaces(session: Session, community_id: int) -> list[ParkingSpace]:
-    return list(session.scalars(
-        select(ParkingSpace).where(ParkingSpace.community_id == community_id).order_by(ParkingSpace.id)
-    ))
+    return list(
+        session.scalars(
+            select(ParkingSpace)
+            .where(ParkingSpace.community_id == community_id)
+            .order_by(ParkingSpace.id)
+        )
+    )
