@@ -1,1 +1,1 @@
-"""People who log in, their roles per community, sessions, one-time codes, devices, and the permission policy."""
+"""People who log in, their roles per community, sessions, login codes, devices, the policy."""

@@ -13,17 +13,37 @@ from pydantic import ConfigDict
 from pydantic import Field
 from pydantic import field_validator
 
+from sunshine.kernel.errors import Problem
+
 _SEPARATORS = re.compile(r"[\s\-()（）]")
+_DIGITS = re.compile(r"[0-9]{5,15}")
+# Phones typed on a Chinese keyboard may come in full-width digits (１３８…) and ＋.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９＋", "0123456789+")
 
 
 def clean_phone(text: str) -> str:
     """'+86 138-0000-0000' → '13800000000'; anything else is kept as typed, minus separators."""
-    phone = _SEPARATORS.sub("", text)
+    phone = _SEPARATORS.sub("", text.translate(_FULL_WIDTH))
     if phone.startswith("+86"):
         phone = phone[3:]
     elif phone.startswith("0086"):
         phone = phone[4:]
     return phone
+
+
+def phone_problems(phone: str) -> list[Problem]:
+    """What is wrong with a cleaned phone number as typed into a login form (empty: nothing)."""
+    if not phone:
+        return [Problem("phone_empty", "enter your mobile phone number", where="phone")]
+    if not _DIGITS.fullmatch(phone):
+        return [
+            Problem(
+                "phone_malformed",
+                "a phone number is made of digits only, such as 13812345678",
+                where="phone",
+            )
+        ]
+    return []
 
 
 class _Strict(BaseModel):

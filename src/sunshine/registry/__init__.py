@@ -1,1 +1,1 @@
-"""The community registry: communities, buildings, units with their areas, owners and shares, residents, vehicles, parking spaces; roster import and export."""
+"""The community registry: units and areas, owners, residents, vehicles, spaces; the roster."""
