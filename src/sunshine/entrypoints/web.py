@@ -25,6 +25,7 @@ from sunshine.infra.settings import get_settings
 from sunshine.infra.web import CSRF_COOKIE
 from sunshine.infra.web import LOCALE_COOKIE
 from sunshine.infra.web import TEMPLATE_DIR
+from sunshine.infra.web import cookie_is_secure
 from sunshine.infra.web import new_csrf_token
 from sunshine.infra.web import render
 from sunshine.infra.web import translator
@@ -117,7 +118,7 @@ async def _locale_and_csrf(
             request.state.csrf_token,
             httponly=True,
             samesite="lax",
-            secure=request.url.scheme == "https" or get_settings().cookie_secure,
+            secure=cookie_is_secure(request),
         )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")

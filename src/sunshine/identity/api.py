@@ -21,19 +21,16 @@ from sunshine.identity.schemas import MeRead
 from sunshine.identity.schemas import PasswordLogin
 from sunshine.identity.schemas import phone_problems
 from sunshine.identity.senders import configured_sender
-from sunshine.infra.settings import get_settings
 from sunshine.infra.web import SESSION_COOKIE
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
+from sunshine.infra.web import client_address
+from sunshine.infra.web import set_session_cookie
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
 
 router = APIRouter(tags=["identity"])
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _start_session(request: Request, response: Response, session: Session, user_id: int) -> None:
@@ -43,15 +40,7 @@ def _start_session(request: Request, response: Response, session: Session, user_
         identity.end_session(session, old)
     token = identity.start_session(session, user_id=user_id)
     session.commit()
-    settings = get_settings()
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=settings.session_days * 86400,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https" or settings.cookie_secure,
-    )
+    set_session_cookie(response, request, token)
 
 
 @router.post("/auth/login", dependencies=[CsrfChecked])
@@ -61,7 +50,10 @@ def log_in(
     """Staff login with username and password; sets the session cookie."""
     try:
         user = identity.login_with_password(
-            session, username=body.username.strip(), password=body.password, client=_client(request)
+            session,
+            username=body.username.strip(),
+            password=body.password,
+            client=client_address(request),
         )
     except (Invalid, Conflict):
         session.commit()  # keep the failed attempt for rate limiting
@@ -77,7 +69,7 @@ def send_code(body: CodeRequest, request: Request, session: DbSession) -> CodeRe
         raise Invalid("the code was not sent", problems=problems)
     try:
         identity.send_login_code(
-            session, phone=body.phone, client=_client(request), sender=configured_sender()
+            session, phone=body.phone, client=client_address(request), sender=configured_sender()
         )
     except Conflict:
         session.commit()
@@ -93,7 +85,7 @@ def verify_code(
     """Log in with a phone and the code sent to it; sets the session cookie."""
     try:
         user = identity.login_with_code(
-            session, phone=body.phone, code=body.code, client=_client(request)
+            session, phone=body.phone, code=body.code, client=client_address(request)
         )
     except (Invalid, Conflict):
         session.commit()  # the wrong code counts, as a wrong password does

@@ -23,11 +23,12 @@ from sunshine.identity import service as identity
 from sunshine.identity.schemas import clean_phone
 from sunshine.identity.schemas import phone_problems
 from sunshine.identity.senders import configured_sender
-from sunshine.infra.settings import get_settings
 from sunshine.infra.web import SESSION_COOKIE
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import DbSession
+from sunshine.infra.web import client_address
 from sunshine.infra.web import render
+from sunshine.infra.web import set_session_cookie
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import SunshineError
@@ -49,10 +50,6 @@ def safe_next(target: str) -> str:
     return "/"
 
 
-def client_of(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def _status(exc: SunshineError) -> int:
     return 409 if isinstance(exc, Conflict) else 422
 
@@ -65,15 +62,7 @@ def _logged_in(request: Request, session: Session, *, user_id: int, next_url: st
     token = identity.start_session(session, user_id=user_id)
     session.commit()
     response = RedirectResponse(safe_next(next_url), status_code=303)
-    settings = get_settings()
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=settings.session_days * 86400,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https" or settings.cookie_secure,
-    )
+    set_session_cookie(response, request, token)
     return response
 
 
@@ -94,7 +83,7 @@ def log_in(
     """Check a username and password; on success set the session cookie and go on."""
     try:
         user = identity.login_with_password(
-            session, username=username.strip(), password=password, client=client_of(request)
+            session, username=username.strip(), password=password, client=client_address(request)
         )
     except (Invalid, Conflict) as exc:
         session.commit()  # keep the failed attempt, or rate limiting would never trigger
@@ -128,7 +117,7 @@ def send_code(
     number = clean_phone(phone)
     next_url = safe_next(next_url)
     try:
-        _send_code(session, phone=number, client=client_of(request))
+        _send_code(session, phone=number, client=client_address(request))
     except (Invalid, Conflict) as exc:
         session.commit()
         return _phone_page(
@@ -149,7 +138,9 @@ def verify_code(
     """Step 2: check the code; on success set the session cookie and go on."""
     number = clean_phone(phone)
     try:
-        user = identity.login_with_code(session, phone=number, code=code, client=client_of(request))
+        user = identity.login_with_code(
+            session, phone=number, code=code, client=client_address(request)
+        )
     except (Invalid, Conflict) as exc:
         session.commit()  # the wrong code counts, as a wrong password does
         return _phone_page(

@@ -22,6 +22,7 @@ from typing import Any
 from fastapi import Depends
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment
 from jinja2 import FileSystemLoader
@@ -32,6 +33,7 @@ from sunshine.infra import clock
 from sunshine.infra.db import session_factory
 from sunshine.infra.i18n import LOCALE_NAMES
 from sunshine.infra.i18n import translations
+from sunshine.infra.settings import get_settings
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Unauthenticated
 
@@ -99,6 +101,28 @@ def csrf_token(request: Request) -> str:
     """This browser's CSRF token (double-submit cookie); the middleware sets it when absent."""
     token = getattr(request.state, "csrf_token", None)
     return token if isinstance(token, str) else ""
+
+
+def client_address(request: Request) -> str:
+    """The client's address, for rate limits (uvicorn's proxy_headers resolves X-Forwarded-For)."""
+    return request.client.host if request.client else "unknown"
+
+
+def cookie_is_secure(request: Request) -> bool:
+    """Secure cookies on HTTPS, or always behind a TLS proxy (settings.cookie_secure)."""
+    return request.url.scheme == "https" or get_settings().cookie_secure
+
+
+def set_session_cookie(response: Response, request: Request, token: str) -> None:
+    """Give the browser its login session: HttpOnly, SameSite=Lax, Secure on HTTPS."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=get_settings().session_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=cookie_is_secure(request),
+    )
 
 
 def new_csrf_token() -> str:
