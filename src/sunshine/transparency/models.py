@@ -1,0 +1,97 @@
+"""Tables of the per-community transparency log: records, stored subtree hashes, checkpoints, keys.
+
+Append-only: database triggers refuse UPDATE and DELETE on records and nodes (see the
+migration), so a change behind the app's back has to rewrite the tables wholesale,
+which `sunshine audit` and any owner's saved checkpoint then expose.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKeyConstraint
+from sqlalchemy import LargeBinary
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+
+from sunshine.infra.db import Base
+
+
+class LogRecord(Base):
+    """Leaf `seq` (0-based) of a community's tree: a canonical JSON record and its leaf hash."""
+
+    __tablename__ = "transparency_record"
+
+    community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(40))  # "ledger.entry", "ledger.voucher", "notice" …
+    ref: Mapped[str] = mapped_column(String(64), default="")  # what it records, e.g. entry number
+    body: Mapped[bytes] = mapped_column(LargeBinary)  # canonical JSON, UTF-8
+    leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    appended_at: Mapped[datetime]
+
+
+class LogNode(Base):
+    """The hash of a complete, aligned subtree: leaves [index·2^level, (index+1)·2^level).
+
+    Written once, when the subtree completes, so roots and proofs of a million-leaf tree
+    need only about log2(n) primary-key reads.
+    """
+
+    __tablename__ = "transparency_node"
+
+    community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
+    level: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    index: Mapped[int] = mapped_column("idx", primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class Checkpoint(Base):
+    """A signed statement of the tree's size and root at a moment (a signed note)."""
+
+    __tablename__ = "transparency_checkpoint"
+
+    community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
+    tree_size: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    root_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    note: Mapped[str] = mapped_column(Text)  # the signed note with the platform signature
+    created_at: Mapped[datetime]
+
+
+class SigningKey(Base):
+    """A public key that signs or co-signs this community's checkpoints.
+
+    The platform's private key for the community is kept outside the database (a file
+    under var/keys, mode 0600); a committee member's private key never reaches the server.
+    """
+
+    __tablename__ = "transparency_key"
+
+    community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))  # "platform" or "committee"
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    added_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+
+
+class Cosignature(Base):
+    """A committee member's signature over a checkpoint's note, made offline with their own key."""
+
+    __tablename__ = "transparency_cosignature"
+
+    community_id: Mapped[int] = mapped_column(primary_key=True)
+    tree_size: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    key_name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    signature_line: Mapped[str] = mapped_column(Text)  # "— name base64(keyid || signature)"
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["community_id", "tree_size"],
+            ["transparency_checkpoint.community_id", "transparency_checkpoint.tree_size"],
+        ),
+    )
