@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from sunshine.infra import clock
@@ -547,4 +547,184 @@ def list_parking_spaces(session: Session, community_id: int) -> list[ParkingSpac
             .where(ParkingSpace.community_id == community_id)
             .order_by(ParkingSpace.id)
         )
+    )
+
+
+# --- edits for the staff area ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UnitChange:
+    """What a staff member may change on a unit; None leaves a fact as it is."""
+
+    area: Decimal | None = None
+    area_source: rules.AreaSource | None = None
+    use: rules.UnitUse | None = None
+    sale_state: rules.SaleState | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PartyUnits:
+    """A party with the numbers of the units it owns and lives in."""
+
+    party: Party
+    owned: list[str]
+    lived: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdUnit:
+    """One unit of a viewer's own household, with its vehicles."""
+
+    unit: Unit
+    share_percent: int | None  # None: lives there without owning it
+    resident_kind: rules.ResidentKind | None
+    vehicles: list[Vehicle]
+
+
+def update_unit(session: Session, community_id: int, unit_id: int, change: UnitChange) -> Unit:
+    """Correct a unit's area (with its source), use or sale state."""
+    unit = get_unit(session, community_id, unit_id)
+    if change.area is not None and not 0 < change.area < Decimal(100000):
+        raise Invalid(
+            "the unit was not changed",
+            problems=[
+                Problem(
+                    "area_range",
+                    "the area {value} must be above 0 and below 100000 m²",
+                    {"value": str(change.area)},
+                    "area",
+                )
+            ],
+        )
+    if change.area is not None:
+        unit.area = change.area
+    if change.area_source is not None:
+        unit.area_source = change.area_source
+    if change.use is not None:
+        unit.use = change.use
+    if change.sale_state is not None:
+        unit.sale_state = change.sale_state
+    session.flush()
+    return unit
+
+
+def owners_by_unit(session: Session, community_id: int) -> dict[int, list[tuple[Ownership, Party]]]:
+    """Every unit's owners with their parties, keyed by unit id."""
+    query = (
+        select(Ownership, Party)
+        .join(
+            Party,
+            (Party.community_id == Ownership.community_id) & (Party.id == Ownership.party_id),
+        )
+        .where(Ownership.community_id == community_id)
+        .order_by(Ownership.unit_id, Ownership.share_percent.desc(), Party.id)
+    )
+    result: dict[int, list[tuple[Ownership, Party]]] = {}
+    for ownership, party in session.execute(query):
+        result.setdefault(ownership.unit_id, []).append((ownership, party))
+    return result
+
+
+def residents_of(
+    session: Session, community_id: int, unit_id: int
+) -> list[tuple[Residency, Party]]:
+    """Who lives in a unit, with their parties."""
+    query = (
+        select(Residency, Party)
+        .join(
+            Party,
+            (Party.community_id == Residency.community_id) & (Party.id == Residency.party_id),
+        )
+        .where(Residency.community_id == community_id, Residency.unit_id == unit_id)
+        .order_by(Party.id)
+    )
+    return [(residency, party) for residency, party in session.execute(query)]
+
+
+def list_parties(session: Session, community_id: int) -> list[PartyUnits]:
+    """Every party in the community, with the units it owns and lives in."""
+    numbers = {u.id: u.number for u in list_units(session, community_id)}
+    owned: dict[int, list[str]] = {}
+    lived: dict[int, list[str]] = {}
+    for ownership in session.scalars(
+        select(Ownership).where(Ownership.community_id == community_id)
+    ):
+        owned.setdefault(ownership.party_id, []).append(numbers[ownership.unit_id])
+    for residency in session.scalars(
+        select(Residency).where(Residency.community_id == community_id)
+    ):
+        lived.setdefault(residency.party_id, []).append(numbers[residency.unit_id])
+    parties = session.scalars(
+        select(Party).where(Party.community_id == community_id).order_by(Party.id)
+    )
+    return [
+        PartyUnits(p, sorted(owned.get(p.id, [])), sorted(lived.get(p.id, []))) for p in parties
+    ]
+
+
+def household_of(session: Session, community_id: int, user_id: int) -> list[HouseholdUnit]:
+    """The units a user owns or lives in here (matched by Party.user_id), with their vehicles."""
+    party_ids = list(
+        session.scalars(
+            select(Party.id).where(Party.community_id == community_id, Party.user_id == user_id)
+        )
+    )
+    if not party_ids:
+        return []
+    shares: dict[int, int] = {}
+    for ownership in session.scalars(
+        select(Ownership).where(
+            Ownership.community_id == community_id, Ownership.party_id.in_(party_ids)
+        )
+    ):
+        shares[ownership.unit_id] = shares.get(ownership.unit_id, 0) + ownership.share_percent
+    kinds = {
+        r.unit_id: r.kind
+        for r in session.scalars(
+            select(Residency).where(
+                Residency.community_id == community_id, Residency.party_id.in_(party_ids)
+            )
+        )
+    }
+    units = list(
+        session.scalars(
+            select(Unit)
+            .where(Unit.community_id == community_id, Unit.id.in_(set(shares) | set(kinds)))
+            .order_by(Unit.number)
+        )
+    )
+    vehicles = session.scalars(
+        select(Vehicle)
+        .where(
+            Vehicle.community_id == community_id,
+            Vehicle.unit_id.in_([u.id for u in units]) | Vehicle.party_id.in_(party_ids),
+        )
+        .order_by(Vehicle.plate)
+    ).all()
+    return [
+        HouseholdUnit(
+            unit=u,
+            share_percent=shares.get(u.id),
+            resident_kind=kinds.get(u.id),
+            vehicles=[v for v in vehicles if v.unit_id == u.id],
+        )
+        for u in units
+    ]
+
+
+def register_vehicle_at(
+    session: Session, community_id: int, *, plate: str, unit_number: str = "", note: str = ""
+) -> Vehicle:
+    """Register a vehicle for the unit with this number (blank: no unit), as typed in a form."""
+    number = unit_number.strip()
+    unit = find_unit(session, community_id, number) if number else None
+    if number and unit is None:
+        problems = [
+            *check_plate(plate).problems,
+            Problem("unit_missing", "unit {number} does not exist", {"number": number}, "unit"),
+        ]
+        raise Invalid("the vehicle was not registered", problems=problems)
+    return register_vehicle(
+        session, community_id, plate=plate, unit_id=unit.id if unit else None, note=note.strip()
     )
