@@ -22,6 +22,9 @@ def mask_name(name: str) -> str:
 def mask_phone(phone: str) -> str:
     """13812345678 → 138****5678. Anything shorter than 7 digits is hidden entirely."""
     digits = _DIGITS.sub("", phone)
+    for prefix in ("0086", "86"):  # +86 138… must not show as 861****…
+        if len(digits) == 11 + len(prefix) and digits.startswith(prefix):
+            digits = digits.removeprefix(prefix)
     if len(digits) < 7:
         return "****" if digits else ""
     return f"{digits[:3]}****{digits[-4:]}"

@@ -57,6 +57,8 @@ class Fen:
 
     def times(self, factor: int | Fraction) -> Fen:
         """Multiply by an exact factor, rounding half away from zero (四舍五入) to the fen."""
+        if type(factor) is not int and not isinstance(factor, Fraction):  # float, Decimal, bool
+            raise TypeError(f"times needs an exact factor (int or Fraction), got {factor!r}")
         exact = Fraction(self.value) * Fraction(factor)
         whole, rest = divmod(abs(exact.numerator), exact.denominator)
         if 2 * rest >= exact.denominator:

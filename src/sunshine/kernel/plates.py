@@ -37,8 +37,18 @@ class PlateCheck:
 
 def fold(text: str) -> str:
     """Full-width to half-width, separators dropped, letters raised: '苏Ｄ·ab123' → '苏DAB123'."""
-    folded = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in folded if ch not in _SEPARATORS).upper()
+    # Dropping a separator or raising a letter can leave text that NFKC would change again
+    # ('A´' → 'A' + ' ' + U+0301 → 'A' + U+0301 → 'Á'), so fold until nothing changes; then
+    # fold(fold(x)) == fold(x) and a stored plate reads the same when checked again.
+    folded = text
+    for _ in range(4):
+        again = "".join(
+            ch for ch in unicodedata.normalize("NFKC", folded) if ch not in _SEPARATORS
+        ).upper()
+        if again == folded:
+            break
+        folded = again
+    return folded
 
 
 def check_plate(text: str) -> PlateCheck:

@@ -1,0 +1,36 @@
+"""One loaded 荆川东园 per database, shared by the read-only tests of a module.
+
+Loading takes seconds (192 units, argon2 for every password login), so the tests that
+only read share one load, rolled back when the module is done. Tests that write use
+the ordinary per-test `session`, and live in another module, so the two never hold
+the SQLite file at the same time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from sunshine.demo import service as demo
+from sunshine.registry.models import Community
+
+
+@dataclass(frozen=True)
+class Loaded:
+    session: Session
+    community: Community
+
+
+@pytest.fixture(scope="module")
+def loaded(engine: Engine) -> Iterator[Loaded]:
+    with engine.connect() as connection:
+        outer = connection.begin()
+        with Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        ) as session:
+            yield Loaded(session, demo.load_reference_community(session))
+        outer.rollback()
