@@ -12,4 +12,5 @@ mkdir -p var
 .venv/bin/sunshine db upgrade
 .venv/bin/sunshine demo load
 .venv/bin/sunshine demo logins
+say "命令行 / the CLI: .venv/bin/sunshine --help   (验证码 / login codes: .venv/bin/sunshine codes)"
 exec .venv/bin/sunshine serve --host "${SUNSHINE_HOST:-127.0.0.1}" --port "${SUNSHINE_PORT:-8000}"

@@ -35,8 +35,13 @@ ensure_python() {
   fi
   if [ ! -f "$stamp" ] || [ requirements.lock -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     say "installing Python packages (requirements.lock)"
-    .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
-    .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e ".[$extras]"
+    # pip's output goes to a log and is shown only when something fails.
+    if ! { .venv/bin/python -m pip install --disable-pip-version-check -r requirements.lock &&
+           .venv/bin/python -m pip install --disable-pip-version-check --no-deps -e ".[$extras]"; } \
+         > .venv/pip-install.log 2>&1; then
+      cat .venv/pip-install.log >&2
+      return 1
+    fi
     touch "$stamp"
   fi
 }
