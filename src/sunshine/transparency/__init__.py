@@ -1,1 +1,9 @@
-"""The per-community append-only Merkle log (RFC 9162), signed checkpoints, proofs, the verifier."""
+"""The per-community transparency log, which any owner can check for themselves.
+
+An append-only RFC 9162 Merkle tree of canonical records, checkpoints signed by the
+platform and co-signed by committee members, inclusion and consistency proofs, and the
+offline verifier an owner runs on an exported bundle.
+
+`rules` holds the record and checkpoint formats and signing (pure); `verifier` checks a
+bundle with nothing of ours but `sunshine.kernel`; the tree itself is `kernel.merkle`.
+"""

@@ -2,32 +2,55 @@
 
 `append` is called by other parts (ledger entries, vouchers, notices, vote results) in
 the same transaction as the thing it records. Appends are serialised per community: on
-PostgreSQL by an advisory transaction lock, on SQLite by its single writer.
+PostgreSQL by an advisory transaction lock, on SQLite by its single writer. Each append
+stores the complete subtrees it finishes (`kernel.merkle.frontier_append`), so roots and
+proofs of any size read about log2(n) rows (leaves come from the record table itself).
+
+This part sits below registry, so callers pass the log's `origin` ("sunshine/jcdy").
 """
 
 from __future__ import annotations
 
-import hashlib
 import zlib
+from collections.abc import Iterator
 from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
+from sqlalchemy import and_
 from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from sunshine.infra import clock
+from sunshine.infra.settings import get_settings
+from sunshine.kernel import merkle
+from sunshine.kernel.errors import Conflict
+from sunshine.kernel.errors import Invalid
+from sunshine.kernel.errors import NotFound
+from sunshine.transparency import rules
+from sunshine.transparency.models import Checkpoint
+from sunshine.transparency.models import Cosignature
+from sunshine.transparency.models import LogNode
 from sunshine.transparency.models import LogRecord
+from sunshine.transparency.models import SigningKey
 
 _LOCK_SPACE = zlib.crc32(b"transparency_record") << 20
+PLATFORM = "platform"
+COMMITTEE = "committee"
 
 
-def _canonical(record: Mapping[str, object]) -> bytes:
-    import json
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One record to append: what kind, what it refers to, and the record itself."""
 
-    return json.dumps(
-        record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode()
+    kind: str
+    record: Mapping[str, object]
+    ref: str = ""
 
 
 def _lock(session: Session, community_id: int) -> None:
@@ -37,26 +60,301 @@ def _lock(session: Session, community_id: int) -> None:
 
 def tree_size(session: Session, community_id: int) -> int:
     """How many records the community's log holds."""
-    count = session.scalar(
+    last = session.scalar(
         select(func.max(LogRecord.seq)).where(LogRecord.community_id == community_id)
     )
-    return 0 if count is None else count + 1
+    return 0 if last is None else last + 1
+
+
+def fetch_nodes(
+    session: Session, community_id: int, wanted: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], bytes]:
+    """The stored hashes of complete aligned subtrees, in two queries at most."""
+    found: dict[tuple[int, int], bytes] = {}
+    leaves = sorted({index for level, index in wanted if level == 0})
+    if leaves:
+        rows = session.execute(
+            select(LogRecord.seq, LogRecord.leaf_hash).where(
+                LogRecord.community_id == community_id, LogRecord.seq.in_(leaves)
+            )
+        )
+        found.update({(0, seq): leaf for seq, leaf in rows})
+    inner = [and_(LogNode.level == lv, LogNode.index == ix) for lv, ix in set(wanted) if lv > 0]
+    if inner:
+        stored = session.execute(
+            select(LogNode.level, LogNode.index, LogNode.hash).where(
+                LogNode.community_id == community_id, or_(*inner)
+            )
+        )
+        found.update({(level, index): hash_ for level, index, hash_ in stored})
+    missing = [key for key in wanted if key not in found]
+    if missing:
+        raise NotFound("the log lacks subtree hashes {nodes}", args={"nodes": str(missing[:3])})
+    return found
+
+
+def _lookup(nodes: Mapping[tuple[int, int], bytes]) -> merkle.NodeLookup:
+    return lambda level, index: nodes[level, index]
 
 
 def append(
     session: Session, community_id: int, *, kind: str, record: Mapping[str, object], ref: str = ""
 ) -> LogRecord:
     """Append one canonical record as the next leaf of the community's tree."""
+    return append_many(session, community_id, [Entry(kind, record, ref)])[0]
+
+
+def append_many(session: Session, community_id: int, entries: Sequence[Entry]) -> list[LogRecord]:
+    """Append several records in order; reads the frontier once (bulk imports use this)."""
+    if not entries:
+        return []
     _lock(session, community_id)
-    body = _canonical(record)
-    row = LogRecord(
+    size = tree_size(session, community_id)
+    frontier_keys = merkle.frontier_nodes(size)
+    known = fetch_nodes(session, community_id, frontier_keys)
+    frontier = [known[key] for key in frontier_keys]
+    now = clock.now()
+    rows: list[LogRecord] = []
+    node_rows: list[dict[str, object]] = []
+    for entry in entries:
+        body = rules.canonical(entry.record)
+        leaf = merkle.leaf_hash(body)
+        frontier, completed = merkle.frontier_append(frontier, size, leaf)
+        node_rows.extend(
+            {"community_id": community_id, "level": n.level, "index": n.index, "hash": n.hash}
+            for n in completed
+            if n.level > 0
+        )
+        rows.append(
+            LogRecord(
+                community_id=community_id,
+                seq=size,
+                kind=entry.kind,
+                ref=entry.ref,
+                body=body,
+                leaf_hash=leaf,
+                appended_at=now,
+            )
+        )
+        size += 1
+    session.add_all(rows)
+    session.flush()
+    if node_rows:
+        session.execute(insert(LogNode), node_rows)
+    return rows
+
+
+def root(session: Session, community_id: int, size: int | None = None) -> bytes:
+    """The root hash of the first `size` records (all by default)."""
+    size = tree_size(session, community_id) if size is None else size
+    nodes = fetch_nodes(session, community_id, merkle.frontier_nodes(size))
+    return merkle.root_at(size, _lookup(nodes))
+
+
+def inclusion_proof(session: Session, community_id: int, *, seq: int, size: int) -> list[bytes]:
+    """The audit path of record `seq` in the tree of `size` records."""
+    if not 0 <= seq < size <= tree_size(session, community_id):
+        raise NotFound(
+            "record {seq} is not in a log of {size} records", args={"seq": seq, "size": size}
+        )
+    nodes = fetch_nodes(session, community_id, merkle.nodes_for_inclusion(seq, size))
+    return merkle.inclusion_proof(seq, size, _lookup(nodes))
+
+
+def consistency_proof(
+    session: Session, community_id: int, *, old_size: int, new_size: int
+) -> list[bytes]:
+    """The proof that the first `old_size` records are unchanged in the tree of `new_size`."""
+    if not 0 <= old_size <= new_size <= tree_size(session, community_id):
+        raise NotFound("the log has no tree of {size} records", args={"size": new_size})
+    nodes = fetch_nodes(session, community_id, merkle.nodes_for_consistency(old_size, new_size))
+    return merkle.consistency_proof(old_size, new_size, _lookup(nodes))
+
+
+def get_record(session: Session, community_id: int, seq: int) -> LogRecord:
+    row = session.get(LogRecord, (community_id, seq))
+    if row is None:
+        raise NotFound("record {seq} is not in the log", args={"seq": seq})
+    return row
+
+
+def find_record(session: Session, community_id: int, *, kind: str, ref: str) -> LogRecord | None:
+    """The newest record of this kind about `ref` (e.g. ledger entry 17)."""
+    return session.scalar(
+        select(LogRecord)
+        .where(LogRecord.community_id == community_id, LogRecord.kind == kind, LogRecord.ref == ref)
+        .order_by(LogRecord.seq.desc())
+        .limit(1)
+    )
+
+
+def iter_records(
+    session: Session,
+    community_id: int,
+    *,
+    start: int = 0,
+    end: int | None = None,
+    batch: int = 5000,
+) -> Iterator[LogRecord]:
+    """Records in order, fetched in batches so memory stays flat on long logs."""
+    position = start
+    while end is None or position < end:
+        query = (
+            select(LogRecord)
+            .where(LogRecord.community_id == community_id, LogRecord.seq >= position)
+            .order_by(LogRecord.seq)
+            .limit(batch if end is None else min(batch, end - position))
+        )
+        rows = list(session.scalars(query))
+        if not rows:
+            return
+        position = rows[-1].seq + 1
+        yield from rows
+        for row in rows:  # keep the identity map small on a million-record log
+            session.expunge(row)
+
+
+# --- keys and checkpoints ------------------------------------------------------------
+
+
+def _key_path(origin: str) -> Path:
+    return get_settings().var_dir / "keys" / (origin.replace("/", "_") + ".key")
+
+
+def platform_signer(session: Session, community_id: int, *, origin: str) -> rules.Signer:
+    """The platform's signing key for this log: read from var/keys, made on first use.
+
+    The private key never enters the database; its public half is registered so that
+    pages and bundles can show it.
+    """
+    path = _key_path(origin)
+    if path.exists():
+        signer = rules.read_private_key(path)
+    else:
+        signer = rules.Signer.generate(origin)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rules.write_private_key(path, signer)
+    public = signer.public
+    if session.get(SigningKey, (community_id, public.name)) is None:
+        session.add(
+            SigningKey(
+                community_id=community_id,
+                name=public.name,
+                role=PLATFORM,
+                public_key=public.key,
+                added_at=clock.now(),
+            )
+        )
+        session.flush()
+    return signer
+
+
+def register_committee_key(session: Session, community_id: int, *, public_key: str) -> SigningKey:
+    """Record a committee member's public key (its private key stays with the member)."""
+    key = rules.parse_public_key(public_key)
+    if session.get(SigningKey, (community_id, key.name)) is not None:
+        raise Conflict("a key named {name} is already registered", args={"name": key.name})
+    row = SigningKey(
         community_id=community_id,
-        seq=tree_size(session, community_id),
-        kind=kind,
-        ref=ref,
-        body=body,
-        leaf_hash=hashlib.sha256(b"\x00" + body).digest(),
-        appended_at=clock.now(),
+        name=key.name,
+        role=COMMITTEE,
+        public_key=key.key,
+        added_at=clock.now(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def public_keys(session: Session, community_id: int) -> list[rules.PublicKey]:
+    """Every key that signs or co-signs this log, platform first."""
+    rows = session.scalars(
+        select(SigningKey)
+        .where(SigningKey.community_id == community_id, SigningKey.retired_at.is_(None))
+        .order_by(SigningKey.role.desc(), SigningKey.name)
+    )
+    return [rules.PublicKey(row.name, row.public_key) for row in rows]
+
+
+def sign_checkpoint(session: Session, community_id: int, *, origin: str) -> Checkpoint:
+    """Sign the current tree (size, root, time); the same size twice returns the first one."""
+    size = tree_size(session, community_id)
+    existing = session.get(Checkpoint, (community_id, size))
+    if existing is not None:
+        return existing
+    now = clock.now()
+    body = rules.checkpoint_at(origin, size, root(session, community_id, size), at=now)
+    signed = rules.sign(body, platform_signer(session, community_id, origin=origin))
+    row = Checkpoint(
+        community_id=community_id,
+        tree_size=size,
+        root_hash=body.root_hash,
+        note=signed.text(),
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def latest_checkpoint(session: Session, community_id: int) -> Checkpoint | None:
+    return session.scalar(
+        select(Checkpoint)
+        .where(Checkpoint.community_id == community_id)
+        .order_by(Checkpoint.tree_size.desc())
+        .limit(1)
+    )
+
+
+def get_checkpoint(session: Session, community_id: int, tree_size_: int) -> Checkpoint:
+    row = session.get(Checkpoint, (community_id, tree_size_))
+    if row is None:
+        raise NotFound("there is no checkpoint at size {size}", args={"size": tree_size_})
+    return row
+
+
+def signed_note(
+    session: Session, community_id: int, checkpoint: Checkpoint
+) -> rules.SignedCheckpoint:
+    """The checkpoint's note with the platform signature and every committee co-signature."""
+    signed = rules.parse_signed_checkpoint(checkpoint.note)
+    extra = session.scalars(
+        select(Cosignature)
+        .where(
+            Cosignature.community_id == community_id, Cosignature.tree_size == checkpoint.tree_size
+        )
+        .order_by(Cosignature.key_name)
+    )
+    lines = tuple(rules.parse_signature_line(row.signature_line) for row in extra)
+    return rules.SignedCheckpoint(signed.checkpoint, signed.signatures + lines)
+
+
+def add_cosignature(
+    session: Session, community_id: int, *, tree_size_: int, signature_line: str
+) -> Cosignature:
+    """Attach a committee member's signature, made offline, after checking it."""
+    checkpoint = get_checkpoint(session, community_id, tree_size_)
+    line = rules.parse_signature_line(signature_line.strip())
+    key_row = session.get(SigningKey, (community_id, line.key_name))
+    if key_row is None or key_row.role != COMMITTEE or key_row.retired_at is not None:
+        raise Invalid("{name} is not a registered committee key", args={"name": line.key_name})
+    key = rules.PublicKey(key_row.name, key_row.public_key)
+    base = rules.parse_signed_checkpoint(checkpoint.note)
+    if not rules.SignedCheckpoint(base.checkpoint, (line,)).signed_by(key):
+        raise Invalid(
+            "the co-signature does not match checkpoint {size}", args={"size": tree_size_}
+        )
+    if session.get(Cosignature, (community_id, tree_size_, line.key_name)) is not None:
+        raise Conflict(
+            "{name} has already co-signed checkpoint {size}",
+            args={"name": line.key_name, "size": tree_size_},
+        )
+    row = Cosignature(
+        community_id=community_id,
+        tree_size=tree_size_,
+        key_name=line.key_name,
+        signature_line=line.line(),
+        created_at=clock.now(),
     )
     session.add(row)
     session.flush()
