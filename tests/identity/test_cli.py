@@ -15,6 +15,7 @@ from sunshine.entrypoints.cli import app
 from sunshine.identity import cli as identity_cli
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Role
+from sunshine.infra import tenancy
 from sunshine.infra.settings import get_settings
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
@@ -33,8 +34,7 @@ def cli_session(session: Session, monkeypatch: pytest.MonkeyPatch) -> Session:
         yield session
 
     monkeypatch.setattr(identity_cli, "open_session", same_session)
-    monkeypatch.setattr(identity_cli, "_lookup", [])
-    identity_cli.use_community_lookup(lambda s, code: registry.get_community(s, code).id)
+    tenancy.use_lookup(registry.community_ref)
     return session
 
 

@@ -11,6 +11,7 @@ import typer
 
 from sunshine.demo import cli as demo_cli
 from sunshine.identity import cli as identity_cli
+from sunshine.infra import tenancy
 from sunshine.kernel.errors import SunshineError
 from sunshine.registry import cli as registry_cli
 from sunshine.registry import service as registry_service
@@ -26,10 +27,8 @@ app.add_typer(demo_cli.app, name="demo")
 app.add_typer(registry_cli.app, name="roster")
 app.add_typer(identity_cli.user_app, name="user")
 app.command(name="codes")(identity_cli.codes)
-# identity sits below registry, so `user add --community CODE` is handed the lookup from here.
-identity_cli.use_community_lookup(
-    lambda session, code: registry_service.get_community(session, code).id
-)
+# Parts below registry find communities through the lookup installed here.
+tenancy.use_lookup(registry_service.community_ref)
 
 
 @db_app.command("upgrade")

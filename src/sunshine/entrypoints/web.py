@@ -20,6 +20,7 @@ from sunshine.entrypoints import home
 from sunshine.identity import api as identity_api
 from sunshine.identity import pages as identity_pages
 from sunshine.identity import service as identity_service
+from sunshine.infra import tenancy
 from sunshine.infra.i18n import pick_locale
 from sunshine.infra.settings import get_settings
 from sunshine.infra.web import CSRF_COOKIE
@@ -37,6 +38,7 @@ from sunshine.kernel.errors import SunshineError
 from sunshine.kernel.errors import Unauthenticated
 from sunshine.registry import api as registry_api
 from sunshine.registry import pages as registry_pages
+from sunshine.registry import service as registry_service
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +130,7 @@ async def _locale_and_csrf(
 
 def create_app() -> FastAPI:
     """Build the app: pages at /, JSON at /api/v1 (OpenAPI at /api/v1/openapi.json)."""
+    tenancy.use_lookup(registry_service.community_ref)
     app = FastAPI(
         title="Sunshine 阳光信托物业平台",
         version="0.1.0",

@@ -1,13 +1,12 @@
 """`sunshine user add` (people who log in, with their roles) and `sunshine codes` (dev codes).
 
 Output is in the deployment's default language (zh_CN). Communities are named by code;
-identity sits below registry and may not import it, so the root command installs the
-lookup with `use_community_lookup` (the same trick as the web app's viewer resolver).
+identity sits below registry and may not import it, so it finds them through
+`infra.tenancy`, whose lookup the root command installs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
@@ -22,6 +21,7 @@ from sunshine.identity.rules import Role
 from sunshine.identity.schemas import clean_phone
 from sunshine.identity.senders import LogSender
 from sunshine.infra import clock
+from sunshine.infra import tenancy
 from sunshine.infra.db import open_session
 from sunshine.infra.i18n import translations
 from sunshine.infra.settings import get_settings
@@ -31,23 +31,12 @@ user_app = typer.Typer(
     no_args_is_help=True, pretty_exceptions_show_locals=False, help="People who log in."
 )
 
-CommunityLookup = Callable[[Session, str], int]
-_lookup: list[CommunityLookup] = []
-
-
-def use_community_lookup(lookup: CommunityLookup) -> None:
-    """Install how a community code becomes a community id (raises NotFound for unknown codes)."""
-    _lookup[:] = [lookup]
-
-
 def _(message: str) -> str:
     return translations(get_settings().default_locale).gettext(message)
 
 
 def _community_id(session: Session, code: str) -> int:
-    if not _lookup:
-        raise RuntimeError("no community lookup installed; see use_community_lookup")
-    return _lookup[0](session, code)
+    return tenancy.resolve(session, code).id
 
 
 def _memberships(communities: list[str], roles: list[Role]) -> list[tuple[str, Role]]:

@@ -31,9 +31,11 @@ from sqlalchemy.orm import Session
 
 from sunshine.infra import clock
 from sunshine.infra.db import session_factory
+from sunshine.infra import tenancy
 from sunshine.infra.i18n import LOCALE_NAMES
 from sunshine.infra.i18n import translations
 from sunshine.infra.settings import get_settings
+from sunshine.infra.tenancy import CommunityRef
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Unauthenticated
 
@@ -95,6 +97,14 @@ def current_viewer(viewer: Annotated[Viewer | None, Depends(optional_viewer)]) -
 
 OptionalViewer = Annotated[Viewer | None, Depends(optional_viewer)]
 CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
+
+
+def current_community(code: str, session: DbSession) -> CommunityRef:
+    """The community named by the route's `{code}` (NotFound if there is none)."""
+    return tenancy.resolve(session, code)
+
+
+CurrentCommunity = Annotated[CommunityRef, Depends(current_community)]
 
 
 def csrf_token(request: Request) -> str:

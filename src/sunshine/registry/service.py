@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.infra import clock
 from sunshine.infra.db import TenantKeyed
+from sunshine.infra.tenancy import CommunityRef
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
 from sunshine.kernel.errors import Problem
@@ -113,6 +114,12 @@ def create_community(session: Session, draft: CommunityDraft) -> Community:
 
 def find_community(session: Session, code: str) -> Community | None:
     return session.scalar(select(Community).where(Community.code == code.strip().lower()))
+
+
+def community_ref(session: Session, code: str) -> CommunityRef | None:
+    """The lookup other parts use through infra.tenancy (they may not import registry)."""
+    community = find_community(session, code)
+    return None if community is None else CommunityRef(community.id, community.code, community.name)
 
 
 def get_community(session: Session, code: str) -> Community:

@@ -1,0 +1,50 @@
+"""Find a community by its code from any part, including those below registry.
+
+Registry owns communities, but ledger, transparency and identity sit beside or below it
+and may not import it. The root command and the app factory install registry's lookup
+here once (`use_lookup`); pages, API routes and commands of every part then resolve a
+`{code}` through `resolve` and get a small `CommunityRef`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from sunshine.kernel.errors import NotFound
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityRef:
+    """Who a community is, as far as other parts need to know."""
+
+    id: int
+    code: str
+    name: str
+
+    @property
+    def origin(self) -> str:
+        """The name of the community's transparency log."""
+        return f"sunshine/{self.code}"
+
+
+Lookup = Callable[[Session, str], CommunityRef | None]
+_lookup: Lookup | None = None
+
+
+def use_lookup(lookup: Lookup) -> None:
+    """Install registry's lookup (done by entrypoints at start-up)."""
+    global _lookup  # noqa: PLW0603 - one lookup per process, installed at start-up
+    _lookup = lookup
+
+
+def resolve(session: Session, code: str) -> CommunityRef:
+    """The community with this code. Raises NotFound."""
+    if _lookup is None:
+        raise RuntimeError("no community lookup installed; entrypoints installs registry's")
+    found = _lookup(session, code.strip().lower())
+    if found is None:
+        raise NotFound("there is no community {code}", args={"code": code})
+    return found
