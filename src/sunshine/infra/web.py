@@ -30,8 +30,8 @@ from jinja2 import select_autoescape
 from sqlalchemy.orm import Session
 
 from sunshine.infra import clock
-from sunshine.infra.db import session_factory
 from sunshine.infra import tenancy
+from sunshine.infra.db import session_factory
 from sunshine.infra.i18n import LOCALE_NAMES
 from sunshine.infra.i18n import translations
 from sunshine.infra.settings import get_settings
