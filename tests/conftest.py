@@ -18,8 +18,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from sunshine.entrypoints.web import create_app
+from sunshine.infra import db
 from sunshine.infra import migrate
 from sunshine.infra.db import make_engine
+from sunshine.infra.settings import get_settings
 from sunshine.infra.web import CSRF_COOKIE
 from sunshine.infra.web import CSRF_HEADER
 from sunshine.infra.web import open_request_session
@@ -79,3 +81,19 @@ def client(session: Session) -> Iterator[TestClient]:
         test_client.cookies.set(CSRF_COOKIE, "test-csrf-token")
         test_client.headers[CSRF_HEADER] = "test-csrf-token"
         yield test_client
+
+
+@pytest.fixture
+def cli_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """A migrated SQLite file that `sunshine …` commands open and commit to, as in real use."""
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("SUNSHINE_DATABASE_URL", url)
+    monkeypatch.setenv("SUNSHINE_VAR_DIR", str(tmp_path / "var"))
+    get_settings.cache_clear()
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    monkeypatch.setattr(db, "_factory", None)  # restored after the test
+    db.use_engine(engine)
+    yield engine
+    engine.dispose()
+    get_settings.cache_clear()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,6 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from sunshine.entrypoints.cli import app
-from sunshine.infra import db
-from sunshine.infra import migrate
-from sunshine.infra.settings import get_settings
 from sunshine.registry import service
 from tests.factories import make_community
 from tests.registry.fixtures.rosters import BAD_ROWS
@@ -25,21 +21,12 @@ runner = CliRunner(env={"COLUMNS": "160"})  # wide enough that no table cell wra
 
 
 @pytest.fixture
-def cli_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """A migrated SQLite file with one community, `jc`, that the commands open and commit to."""
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("SUNSHINE_DATABASE_URL", url)
-    get_settings.cache_clear()
-    engine = db.make_engine(url)
-    migrate.upgrade(engine)
-    monkeypatch.setattr(db, "_factory", None)  # restored after the test
-    db.use_engine(engine)
-    with Session(engine) as session:
+def cli_engine(cli_database: Engine) -> Engine:
+    """The CLI's database with one community, `jc`, that the commands open and commit to."""
+    with Session(cli_database) as session:
         make_community(session, code="jc", name="荆川测试园")
         session.commit()
-    yield engine
-    engine.dispose()
-    get_settings.cache_clear()
+    return cli_database
 
 
 def _counts(engine: Engine) -> dict[str, int]:

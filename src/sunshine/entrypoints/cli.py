@@ -15,6 +15,7 @@ from sunshine.infra import tenancy
 from sunshine.kernel.errors import SunshineError
 from sunshine.registry import cli as registry_cli
 from sunshine.registry import service as registry_service
+from sunshine.transparency import cli as transparency_cli
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -27,6 +28,9 @@ app.add_typer(demo_cli.app, name="demo")
 app.add_typer(registry_cli.app, name="roster")
 app.add_typer(identity_cli.user_app, name="user")
 app.command(name="codes")(identity_cli.codes)
+app.command(name="verify")(transparency_cli.verify)
+app.add_typer(transparency_cli.checkpoint_app, name="checkpoint")
+app.add_typer(transparency_cli.log_app, name="log")
 # Parts below registry find communities through the lookup installed here.
 tenancy.use_lookup(registry_service.community_ref)
 

@@ -33,6 +33,7 @@ from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
 from sunshine.transparency import rules
+from sunshine.transparency import verifier
 from sunshine.transparency.models import Checkpoint
 from sunshine.transparency.models import Cosignature
 from sunshine.transparency.models import LogNode
@@ -359,3 +360,53 @@ def add_cosignature(
     session.add(row)
     session.flush()
     return row
+
+
+# --- bundles -------------------------------------------------------------------------
+
+
+def build_bundle(
+    session: Session,
+    community_id: int,
+    *,
+    origin: str,
+    seqs: Sequence[int] = (),
+    size: int | None = None,
+    since: int | None = None,
+) -> dict[str, object]:
+    """Build what `sunshine verify` checks: a checkpoint and records with their proofs.
+
+    Given `since` (the size of a checkpoint the owner saved), the bundle also carries
+    the consistency proof from it.
+
+    `size` picks a signed checkpoint (default: the latest); without one, a checkpoint is
+    signed now so that the bundle always carries a signature.
+    """
+    checkpoint = (
+        get_checkpoint(session, community_id, size)
+        if size is not None
+        else latest_checkpoint(session, community_id)
+    )
+    if checkpoint is None or checkpoint.tree_size == 0:
+        checkpoint = sign_checkpoint(session, community_id, origin=origin)
+    n = checkpoint.tree_size
+    records = []
+    for seq in sorted(set(seqs)):
+        row = get_record(session, community_id, seq)
+        if seq >= n:
+            raise NotFound(
+                "record {seq} came after checkpoint {size}", args={"seq": seq, "size": n}
+            )
+        proof = tuple(inclusion_proof(session, community_id, seq=seq, size=n))
+        records.append(verifier.BundleRecord(seq, row.body, proof, row.leaf_hash))
+    steps = []
+    if since is not None:
+        proof = tuple(consistency_proof(session, community_id, old_size=since, new_size=n))
+        steps.append(verifier.BundleConsistency(since, proof, root(session, community_id, since)))
+    return verifier.bundle_from_parts(
+        origin=origin,
+        checkpoint=signed_note(session, community_id, checkpoint).text(),
+        records=records,
+        consistency=steps,
+        public_keys=[key.text() for key in public_keys(session, community_id)],
+    )
