@@ -39,6 +39,7 @@ from sunshine.kernel.errors import Unauthenticated
 from sunshine.registry import api as registry_api
 from sunshine.registry import pages as registry_pages
 from sunshine.registry import service as registry_service
+from sunshine.transparency import api as transparency_api
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(IntegrityError, _render_integrity_error)
     app.add_exception_handler(RequestValidationError, _render_validation_error)
     app.middleware("http")(_locale_and_csrf)
-    for router in (identity_api.router, registry_api.router):
+    for router in (identity_api.router, registry_api.router, transparency_api.router):
         app.include_router(router, prefix="/api/v1")
     for router in (home.router, identity_pages.router, registry_pages.router):
         app.include_router(router)

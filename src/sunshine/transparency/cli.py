@@ -182,10 +182,12 @@ def bundle(
         ref = tenancy.resolve(session, community)
         total = service.tree_size(session, ref.id) if size is None else size
         seqs = list(range(total)) if records == "all" else _numbers(records)
+        if size is None and service.latest_checkpoint(session, ref.id) is None:
+            service.sign_checkpoint(session, ref.id, origin=ref.origin)
         data = service.build_bundle(
             session, ref.id, origin=ref.origin, seqs=seqs, size=size, since=since
         )
-        session.commit()  # a bundle of an unsigned tree signs a checkpoint first
+        session.commit()  # keeps the checkpoint signed for a never-signed log
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     typer.echo(f"wrote {out}: {len(seqs)} records")
 

@@ -379,16 +379,16 @@ def build_bundle(
     Given `since` (the size of a checkpoint the owner saved), the bundle also carries
     the consistency proof from it.
 
-    `size` picks a signed checkpoint (default: the latest); without one, a checkpoint is
-    signed now so that the bundle always carries a signature.
+    `size` picks a signed checkpoint (default: the latest); a log never signed has none
+    to offer, so callers sign one first (`sign_checkpoint`).
     """
     checkpoint = (
         get_checkpoint(session, community_id, size)
         if size is not None
         else latest_checkpoint(session, community_id)
     )
-    if checkpoint is None or checkpoint.tree_size == 0:
-        checkpoint = sign_checkpoint(session, community_id, origin=origin)
+    if checkpoint is None:
+        raise NotFound("the log has no signed checkpoint yet")
     n = checkpoint.tree_size
     records = []
     for seq in sorted(set(seqs)):
