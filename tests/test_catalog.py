@@ -8,7 +8,9 @@ from sunshine.infra.i18n import gettext
 
 def test_every_user_facing_message_has_a_chinese_translation() -> None:
     gaps = [f"{filename}:{line}: {msgid}" for msgid, filename, line in catalog_check.missing()]
-    assert gaps == [], "untranslated (add them to src/sunshine/locale/zh_CN/<part>.po):\n" + "\n".join(gaps)
+    assert gaps == [], (
+        "untranslated (add them to src/sunshine/locale/zh_CN/<part>.po):\n" + "\n".join(gaps)
+    )
 
 
 def test_the_extractor_finds_messages_in_templates_and_in_error_templates() -> None:

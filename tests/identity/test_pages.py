@@ -262,3 +262,16 @@ def test_a_page_that_needs_login_sends_the_visitor_to_the_login_page(client: Tes
 
     assert response.status_code == 303
     assert response.headers["location"] == "/login"
+
+
+def test_an_overlong_username_is_a_wrong_login_not_a_server_error(client: TestClient) -> None:
+    response = client.post("/login", data={**FORM, "username": "张" * 200, "password": "x" * 9})
+
+    assert response.status_code == 422
+    assert "用户名或密码错误" in response.text
+
+
+def test_an_overlong_phone_is_a_wrong_code_not_a_server_error(client: TestClient) -> None:
+    response = client.post("/login/phone/verify", data={**FORM, "phone": "1" * 200, "code": "1"})
+
+    assert response.status_code == 422

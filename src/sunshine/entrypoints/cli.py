@@ -12,6 +12,8 @@ import typer
 from sunshine.demo import cli as demo_cli
 from sunshine.identity import cli as identity_cli
 from sunshine.infra import tenancy
+from sunshine.infra.i18n import translations
+from sunshine.infra.settings import get_settings
 from sunshine.kernel.errors import SunshineError
 from sunshine.registry import cli as registry_cli
 from sunshine.registry import service as registry_service
@@ -72,12 +74,18 @@ def serve(
 
 
 def main() -> None:
-    """Run the CLI; print domain errors as one line each and exit 2."""
+    """Run the CLI; print domain errors (in the deployment's language) one line each, exit 2."""
     try:
         app()
     except SunshineError as exc:
-        typer.secho(f"error: {exc.message}", err=True, fg="red")
-        for problem in exc.problems:
-            where = f"{problem.where}: " if problem.where else ""
-            typer.secho(f"  - {where}{problem.message} [{problem.code}]", err=True)
+        report_error(exc)
         raise SystemExit(2) from None
+
+
+def report_error(exc: SunshineError) -> None:
+    """Print an error and its problems translated, with their fields filled in, to stderr."""
+    gettext = translations(get_settings().default_locale).gettext
+    typer.secho(exc.text(gettext), err=True, fg="red")
+    for problem in exc.problems:
+        where = f"{problem.where}: " if problem.where else ""
+        typer.secho(f"  - {where}{problem.text(gettext)} [{problem.code}]", err=True)

@@ -16,6 +16,7 @@ from sunshine.infra.settings import get_settings
 from sunshine.infra.web import LOCALE_COOKIE
 from sunshine.infra.web import DbSession
 from sunshine.infra.web import OptionalViewer
+from sunshine.infra.web import local_path
 from sunshine.infra.web import render
 from sunshine.registry import service as registry
 
@@ -36,8 +37,7 @@ def front_door(request: Request, session: DbSession, viewer: OptionalViewer) -> 
 @router.get("/lang/{locale}")
 def switch_language(locale: str, next_url: Annotated[str, Query(alias="next")] = "/") -> Response:
     """Remember the chosen language in a cookie and go back."""
-    target = next_url if next_url.startswith("/") and not next_url.startswith("//") else "/"
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(local_path(next_url), status_code=303)
     if locale in LOCALES:
         response.set_cookie(
             LOCALE_COOKIE,

@@ -31,6 +31,7 @@ user_app = typer.Typer(
     no_args_is_help=True, pretty_exceptions_show_locals=False, help="People who log in."
 )
 
+
 def _(message: str) -> str:
     return translations(get_settings().default_locale).gettext(message)
 

@@ -27,6 +27,7 @@ from sunshine.infra.web import SESSION_COOKIE
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import DbSession
 from sunshine.infra.web import client_address
+from sunshine.infra.web import local_path
 from sunshine.infra.web import render
 from sunshine.infra.web import set_session_cookie
 from sunshine.kernel.errors import Conflict
@@ -43,13 +44,6 @@ LOGIN = "identity/login.html"
 PHONE = "identity/login_phone.html"
 
 
-def safe_next(target: str) -> str:
-    """Only a path on this site: an absolute URL or '//host' would send the user elsewhere."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
-
-
 def _status(exc: SunshineError) -> int:
     return 409 if isinstance(exc, Conflict) else 422
 
@@ -61,7 +55,7 @@ def _logged_in(request: Request, session: Session, *, user_id: int, next_url: st
         identity.end_session(session, old)
     token = identity.start_session(session, user_id=user_id)
     session.commit()
-    response = RedirectResponse(safe_next(next_url), status_code=303)
+    response = RedirectResponse(local_path(next_url), status_code=303)
     set_session_cookie(response, request, token)
     return response
 
@@ -69,7 +63,7 @@ def _logged_in(request: Request, session: Session, *, user_id: int, next_url: st
 @router.get("/login")
 def login_page(request: Request, next_url: NextQuery = "/") -> Response:
     """The staff login form."""
-    return render(request, LOGIN, {"next": safe_next(next_url), "username": ""})
+    return render(request, LOGIN, {"next": local_path(next_url), "username": ""})
 
 
 @router.post("/login", dependencies=[CsrfChecked])
@@ -87,7 +81,7 @@ def log_in(
         )
     except (Invalid, Conflict) as exc:
         session.commit()  # keep the failed attempt, or rate limiting would never trigger
-        context = {"error": exc, "username": username, "next": safe_next(next_url)}
+        context = {"error": exc, "username": username, "next": local_path(next_url)}
         return render(request, LOGIN, context, status_code=_status(exc))
     return _logged_in(request, session, user_id=user.id, next_url=next_url)
 
@@ -100,7 +94,7 @@ def _phone_page(request: Request, *, step: str, status_code: int = 200, **contex
 @router.get("/login/phone")
 def phone_page(request: Request, next_url: NextQuery = "/") -> Response:
     """Step 1 of the phone login: the phone number."""
-    return _phone_page(request, step="phone", phone="", next=safe_next(next_url))
+    return _phone_page(request, step="phone", phone="", next=local_path(next_url))
 
 
 def _send_code(session: Session, *, phone: str, client: str) -> None:
@@ -115,7 +109,7 @@ def send_code(
 ) -> Response:
     """Send a code (only to a phone with an account; the answer is the same either way)."""
     number = clean_phone(phone)
-    next_url = safe_next(next_url)
+    next_url = local_path(next_url)
     try:
         _send_code(session, phone=number, client=client_address(request))
     except (Invalid, Conflict) as exc:
@@ -149,7 +143,7 @@ def verify_code(
             status_code=_status(exc),
             error=exc,
             phone=number,
-            next=safe_next(next_url),
+            next=local_path(next_url),
         )
     return _logged_in(request, session, user_id=user.id, next_url=next_url)
 

@@ -26,7 +26,6 @@ class Role(StrEnum):
 
 GLOBAL_ROLES = frozenset({Role.CITY_SUPERVISOR, Role.PLATFORM_ADMIN})
 STAFF_ROLES = frozenset({Role.TRUSTEE_STAFF, Role.TRUSTEE_MANAGER})
-PASSWORD_ROLES = STAFF_ROLES | {Role.COMMITTEE, Role.SUPERVISOR} | GLOBAL_ROLES
 
 
 class Action(StrEnum):

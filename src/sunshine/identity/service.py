@@ -45,6 +45,7 @@ _hasher = PasswordHasher()
 CODE_MINUTES = 10
 CODE_MAX_TRIES = 5
 MIN_PASSWORD = 8
+SUBJECT_LENGTH = 80  # identity_login_attempt.subject
 
 
 def _sha256(text: str) -> str:
@@ -265,7 +266,16 @@ def viewer_for_token(session: Session, token: str) -> Viewer | None:
 # --- logging in ------------------------------------------------------------
 
 
+def _attempt_subject(typed: str) -> str:
+    """The username or phone as a login attempt records it: cut to the column's 80 characters.
+
+    Whatever was typed must be counted, not refused by the database (a 500 on PostgreSQL).
+    """
+    return typed[:SUBJECT_LENGTH]
+
+
 def _check_rate(session: Session, *, subject: str, client: str) -> None:
+    subject = _attempt_subject(subject)
     settings = get_settings()
     since = clock.now() - timedelta(minutes=settings.login_window_minutes)
     failures = (
@@ -283,6 +293,7 @@ def _check_rate(session: Session, *, subject: str, client: str) -> None:
 
 
 def _record_attempt(session: Session, *, subject: str, client: str, succeeded: bool) -> None:
+    subject = _attempt_subject(subject)
     session.add(LoginAttempt(subject=subject, client=client, at=clock.now(), succeeded=succeeded))
     session.flush()
 

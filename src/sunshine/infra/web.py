@@ -118,6 +118,16 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def local_path(target: str) -> str:
+    """`target` if it is a path on this site, else '/': never send a user to another host.
+
+    A browser reads '//host', and '/' followed by a backslash and a host, as another host.
+    """
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
 def cookie_is_secure(request: Request) -> bool:
     """Secure cookies on HTTPS, or always behind a TLS proxy (settings.cookie_secure)."""
     return request.url.scheme == "https" or get_settings().cookie_secure

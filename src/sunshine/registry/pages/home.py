@@ -1,0 +1,50 @@
+"""The community home page: facts, committee (names masked) and counts; an owner's own household."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi import Request
+from fastapi.responses import Response
+
+from sunshine.identity import service as identity
+from sunshine.identity.rules import Action
+from sunshine.identity.rules import Role
+from sunshine.infra.web import CurrentViewer
+from sunshine.infra.web import DbSession
+from sunshine.kernel.masking import mask_name
+from sunshine.registry import service as registry
+from sunshine.registry.pages.common import HOME
+from sunshine.registry.pages.common import open_community
+from sunshine.registry.pages.common import render_page
+
+router = APIRouter(include_in_schema=False)
+
+
+# --- the community home page --------------------------------------------------
+
+
+@router.get(HOME)
+def community_home(
+    request: Request, code: str, session: DbSession, viewer: CurrentViewer
+) -> Response:
+    """Facts, committee and counts for anyone with a role here; owners also see their household."""
+    community = open_community(session, viewer, code, Action.VIEW_COMMUNITY)
+    committee = [
+        mask_name(user.display_name)
+        for user, role in identity.list_members(session, community.id)
+        if role == Role.COMMITTEE
+    ]
+    household = (
+        registry.household_of(session, community.id, viewer.user_id)
+        if identity.can(viewer, Action.VIEW_OWN_HOUSEHOLD, community.id)
+        else None
+    )
+    return render_page(
+        request,
+        viewer,
+        community,
+        "registry/home.html",
+        summary=registry.summarise(session, community),
+        committee=committee,
+        household=household,
+    )
