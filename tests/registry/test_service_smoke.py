@@ -43,3 +43,18 @@ def test_a_unit_above_the_top_floor_is_refused_with_its_reason(session: Session)
     with pytest.raises(Invalid) as caught:
         service.add_unit(session, cid, service.UnitDraft(number="1-1-701", area=Decimal(80)))
     assert [p.code for p in caught.value.problems] == ["floor_range"]
+
+
+def test_text_longer_than_its_column_is_refused_with_a_message_not_a_server_error(
+    session: Session,
+) -> None:
+    cid = _community(session)
+    with pytest.raises(Invalid) as caught:
+        service.add_building(session, cid, code="123456789", name="楼" * 41, floors=6)
+    assert sorted((p.code, p.where) for p in caught.value.problems) == [
+        ("too_long", "building_name"),
+        ("too_long", "code"),
+    ]
+    with pytest.raises(Invalid) as caught:
+        service.add_party(session, cid, name="王" * 81)
+    assert [(p.code, p.where) for p in caught.value.problems] == [("too_long", "name")]

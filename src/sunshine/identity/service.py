@@ -42,6 +42,7 @@ from sunshine.kernel.errors import Problem
 from sunshine.kernel.errors import Unauthenticated
 
 _hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("no such user: this hash only spends the same time")
 CODE_MINUTES = 10
 CODE_MAX_TRIES = 5
 MIN_PASSWORD = 8
@@ -306,12 +307,10 @@ def login_with_password(session: Session, *, username: str, password: str, clien
     """
     _check_rate(session, subject=username, client=client)
     user = find_user_by_username(session, username)
-    ok = (
-        user is not None
-        and user.is_active
-        and user.password_hash is not None
-        and _password_matches(user.password_hash, password)
-    )
+    stored = user.password_hash if user is not None else None
+    # Hash against a dummy when there is no such user, so timing does not reveal usernames.
+    matches = _password_matches(stored or _DUMMY_HASH, password)
+    ok = user is not None and user.is_active and stored is not None and matches
     _record_attempt(session, subject=username, client=client, succeeded=ok)
     if not ok or user is None:
         raise Invalid("wrong username or password")

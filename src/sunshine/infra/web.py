@@ -152,8 +152,8 @@ def new_csrf_token() -> str:
 async def verify_csrf(request: Request) -> None:
     """Refuse an unsafe request whose form field or header does not match the CSRF cookie.
 
-    Requests without the session cookie (device calls with their own signatures) are not
-    cookie-authenticated, so a forged cross-site request could not act as anyone.
+    Every route that changes something depends on this, logged in or not (login forms
+    too, against login CSRF). Device endpoints, which sign their bodies, will not.
     """
     if request.method not in _UNSAFE:
         return

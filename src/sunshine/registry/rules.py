@@ -148,3 +148,28 @@ def floor_of(number: str) -> int:
     """The floor in a unit number: 3-2-301 → 3, 1-1-1202 → 12."""
     room = number.rsplit("-", maxsplit=1)[-1]
     return int(room[:-2])
+
+
+# Column widths of the registry tables: longer text is refused with a message, never
+# left for the database to reject with a server error.
+MAX_LENGTH = {
+    "code": 8,
+    "name": 80,
+    "building_name": 40,
+    "id_number": 32,
+    "note": 120,
+}
+
+
+def length_problems(**fields: str) -> list[Problem]:
+    """A problem for each field longer than its column (MAX_LENGTH, by field name)."""
+    return [
+        Problem(
+            "too_long",
+            "{field} may have at most {limit} characters",
+            {"field": name, "limit": MAX_LENGTH[name]},
+            name,
+        )
+        for name, value in fields.items()
+        if len(value.strip()) > MAX_LENGTH[name]
+    ]

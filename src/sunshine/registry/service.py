@@ -170,7 +170,7 @@ def add_building(
     session: Session, community_id: int, *, code: str, name: str, floors: int
 ) -> Building:
     """Add a building; its code is the first part of its unit numbers."""
-    problems: list[Problem] = []
+    problems = rules.length_problems(code=code, building_name=name)
     if not code.strip().isdigit():
         problems.append(
             Problem(
@@ -195,7 +195,7 @@ def add_building(
     building = Building(
         community_id=community_id,
         code=code.strip(),
-        name=name.strip() or f"{code}幢",
+        name=name.strip() or f"{code.strip()}幢",
         floors=floors,
     )
     session.add(building)
@@ -334,7 +334,7 @@ def add_party(
 ) -> Party:
     """Add a person or organisation (owner, resident, developer)."""
     phone = rules.normalise_phone(phone) if phone else ""
-    problems: list[Problem] = []
+    problems = rules.length_problems(name=name, id_number=id_number)
     if not name.strip():
         problems.append(Problem("name_empty", "the name is empty", where="name"))
     if phone:
@@ -477,7 +477,7 @@ def register_vehicle(
 ) -> Vehicle:
     """Register a vehicle by its plate, normalised (苏Ｄ·ab123 → 苏DAB123) and checked."""
     checked = check_plate(plate)
-    problems = list(checked.problems)
+    problems = [*checked.problems, *rules.length_problems(note=note)]
     if checked.ok and find_vehicle(session, community_id, checked.plate):
         problems.append(
             Problem(
