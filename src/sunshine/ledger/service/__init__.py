@@ -1,0 +1,135 @@
+"""Use cases of the trust-fund ledger, one module per concern; the public API is listed here.
+
+Functions take an open Session first and the community's id explicitly, everything else
+keyword-only; they never commit (the edge that called them owns the transaction) and
+raise `sunshine.kernel.errors` types. Callers write `from sunshine.ledger import service`
+and `service.post_entry(session, community_id, draft, actor_id=...)`.
+
+- chart: open_chart, add_account, close_account, accounts_by_code, list_accounts,
+  find_account, get_account
+- posting: post_entry, post_entries (bulk import), reverse_entry
+- entries: get_entry, find_entry,
+  find_entry_by_external_id, find_reversal, list_entries, entry_count, draft_of, record_of,
+  voucher_hashes
+- periods: close_period (final), closed_through, is_closed
+- terms / remuneration: set_trust_terms, list_trust_terms, terms_in_force,
+  remuneration_base, remuneration_due, remuneration_booked, book_remuneration
+- vouchers: register_voucher, get_voucher, set_public_copy, attach_voucher,
+  record_voucher_access, voucher_accesses
+- reports: trial_balance, account_balance, account_ledger, income_and_spending,
+  trust_bank_balance; totals: mismatches (totals vs postings, for the audit)
+"""
+
+from __future__ import annotations
+
+from sunshine.ledger.service.chart import accounts_by_code
+from sunshine.ledger.service.chart import add_account
+from sunshine.ledger.service.chart import close_account
+from sunshine.ledger.service.chart import find_account
+from sunshine.ledger.service.chart import get_account
+from sunshine.ledger.service.chart import list_accounts
+from sunshine.ledger.service.chart import open_chart
+from sunshine.ledger.service.entries import draft_of
+from sunshine.ledger.service.entries import entry_count
+from sunshine.ledger.service.entries import find_entry
+from sunshine.ledger.service.entries import find_entry_by_external_id
+from sunshine.ledger.service.entries import find_reversal
+from sunshine.ledger.service.entries import get_entry
+from sunshine.ledger.service.entries import list_entries
+from sunshine.ledger.service.entries import record_of
+from sunshine.ledger.service.entries import voucher_hashes
+from sunshine.ledger.service.periods import close_period
+from sunshine.ledger.service.periods import closed_through
+from sunshine.ledger.service.periods import is_closed
+from sunshine.ledger.service.posting import ENTRY_KIND
+from sunshine.ledger.service.posting import IMPORT
+from sunshine.ledger.service.posting import MANUAL
+from sunshine.ledger.service.posting import REMUNERATION
+from sunshine.ledger.service.posting import REVERSAL
+from sunshine.ledger.service.posting import post_entries
+from sunshine.ledger.service.posting import post_entry
+from sunshine.ledger.service.posting import reverse_entry
+from sunshine.ledger.service.remuneration import book_remuneration
+from sunshine.ledger.service.reports import AccountLedger
+from sunshine.ledger.service.reports import AccountRow
+from sunshine.ledger.service.reports import IncomeAndSpending
+from sunshine.ledger.service.reports import LedgerLine
+from sunshine.ledger.service.reports import TrialBalance
+from sunshine.ledger.service.reports import account_balance
+from sunshine.ledger.service.reports import account_ledger
+from sunshine.ledger.service.reports import income_and_spending
+from sunshine.ledger.service.reports import trial_balance
+from sunshine.ledger.service.reports import trust_bank_balance
+from sunshine.ledger.service.terms import TERMS_KIND
+from sunshine.ledger.service.terms import list_trust_terms
+from sunshine.ledger.service.terms import remuneration_base
+from sunshine.ledger.service.terms import remuneration_booked
+from sunshine.ledger.service.terms import remuneration_due
+from sunshine.ledger.service.terms import set_trust_terms
+from sunshine.ledger.service.terms import terms_in_force
+from sunshine.ledger.service.totals import mismatches
+from sunshine.ledger.service.vouchers import PUBLIC_COPY_KIND
+from sunshine.ledger.service.vouchers import VOUCHER_KIND
+from sunshine.ledger.service.vouchers import attach_voucher
+from sunshine.ledger.service.vouchers import get_voucher
+from sunshine.ledger.service.vouchers import record_voucher_access
+from sunshine.ledger.service.vouchers import register_voucher
+from sunshine.ledger.service.vouchers import set_public_copy
+from sunshine.ledger.service.vouchers import voucher_accesses
+
+__all__ = [
+    "ENTRY_KIND",
+    "IMPORT",
+    "MANUAL",
+    "PUBLIC_COPY_KIND",
+    "REMUNERATION",
+    "REVERSAL",
+    "TERMS_KIND",
+    "VOUCHER_KIND",
+    "AccountLedger",
+    "AccountRow",
+    "IncomeAndSpending",
+    "LedgerLine",
+    "TrialBalance",
+    "account_balance",
+    "account_ledger",
+    "accounts_by_code",
+    "add_account",
+    "attach_voucher",
+    "book_remuneration",
+    "close_account",
+    "close_period",
+    "closed_through",
+    "draft_of",
+    "entry_count",
+    "find_account",
+    "find_entry",
+    "find_entry_by_external_id",
+    "find_reversal",
+    "get_account",
+    "get_entry",
+    "get_voucher",
+    "income_and_spending",
+    "is_closed",
+    "list_accounts",
+    "list_entries",
+    "list_trust_terms",
+    "mismatches",
+    "open_chart",
+    "post_entries",
+    "post_entry",
+    "record_of",
+    "record_voucher_access",
+    "register_voucher",
+    "remuneration_base",
+    "remuneration_booked",
+    "remuneration_due",
+    "reverse_entry",
+    "set_public_copy",
+    "set_trust_terms",
+    "terms_in_force",
+    "trial_balance",
+    "trust_bank_balance",
+    "voucher_accesses",
+    "voucher_hashes",
+]

@@ -1,0 +1,92 @@
+"""Builders for ledger tests: a community with its chart opened, and entries in yuan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from sunshine.kernel.money import Fen
+from sunshine.ledger import rules
+from sunshine.ledger import service
+from sunshine.ledger.models import JournalEntry
+from tests.factories import make_community
+from tests.factories import make_user
+
+CHART_OPENED = date(2024, 9, 1)
+
+
+@dataclass(frozen=True)
+class Books:
+    community_id: int
+    actor_id: int
+
+
+def open_books(session: Session, *, name: str = "荆川东园") -> Books:
+    community = make_community(session, name=name)
+    user = make_user(session)
+    service.open_chart(session, community.id, on=CHART_OPENED)
+    return Books(community.id, user.id)
+
+
+def draft(
+    day: date,
+    narration: str,
+    *legs: tuple[str, str],
+    counterparty: str = "",
+    person: bool = False,
+    vouchers: tuple[str, ...] = (),
+) -> rules.EntryDraft:
+    """An entry from (account code, yuan) legs, such as ("6601", "5300.00"), ("1001", "-5300.00")."""
+    return rules.EntryDraft(
+        booked_on=day,
+        narration=narration,
+        postings=tuple(rules.PostingDraft(code, Fen.parse(yuan)) for code, yuan in legs),
+        counterparty=counterparty,
+        counterparty_is_person=person,
+        vouchers=vouchers,
+    )
+
+
+def post(session: Session, books: Books, entry: rules.EntryDraft) -> JournalEntry:
+    return service.post_entry(session, books.community_id, entry, actor_id=books.actor_id)
+
+
+def pay(
+    session: Session,
+    books: Books,
+    day: date,
+    code: str,
+    yuan: str,
+    narration: str,
+    *,
+    counterparty: str = "",
+    person: bool = False,
+) -> JournalEntry:
+    """Spend from the trust bank account: debit `code`, credit 1001."""
+    entry = draft(
+        day,
+        narration,
+        (code, yuan),
+        ("1001", f"-{yuan}"),
+        counterparty=counterparty,
+        person=person,
+    )
+    return post(session, books, entry)
+
+
+def check_deferred(session: Session) -> None:
+    """Run the checks a COMMIT would run now, inside the test's rolled-back transaction.
+
+    PostgreSQL: fire the deferred constraint triggers and foreign keys. SQLite: its deferred
+    foreign keys are only counted until COMMIT, so ask for any violation explicitly.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))
+        session.execute(text("SET CONSTRAINTS ALL DEFERRED"))
+        return
+    violations = session.execute(text("PRAGMA foreign_key_check")).all()
+    if violations:
+        raise AssertionError(f"foreign key violations: {violations}")
