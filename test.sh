@@ -11,7 +11,7 @@ ensure_python test
 ensure_static
 
 say "ruff"
-.venv/bin/ruff check src tests migrations bench
+.venv/bin/ruff check src tests migrations $( [ -d bench ] && echo bench )
 say "mypy (strict on src)"
 .venv/bin/mypy
 say "import-linter"
