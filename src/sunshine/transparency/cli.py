@@ -13,12 +13,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from sunshine.infra import tenancy
 from sunshine.infra.db import open_session
 from sunshine.transparency import rules
 from sunshine.transparency import service
 from sunshine.transparency import verifier
+from sunshine.transparency.models import Checkpoint
 
 checkpoint_app = typer.Typer(no_args_is_help=True, help="Sign and co-sign checkpoints of a log.")
 log_app = typer.Typer(no_args_is_help=True, help="Inspect a community's log and export bundles.")
@@ -67,14 +69,7 @@ def show(
     """Print a checkpoint's signed note (save it: `verify --saved` checks later ones against it)."""
     with open_session() as session:
         ref = tenancy.resolve(session, community)
-        row = (
-            service.get_checkpoint(session, ref.id, size)
-            if size is not None
-            else service.latest_checkpoint(session, ref.id)
-        )
-        if row is None:
-            typer.secho("no checkpoint yet: run `sunshine checkpoint sign`", err=True)
-            raise typer.Exit(code=1)
+        row = _checkpoint(session, ref.id, size)
         typer.echo(service.signed_note(session, ref.id, row).text(), nl=False)
 
 
@@ -127,14 +122,7 @@ def cosign(
         raise typer.Exit(code=2)
     with open_session() as session:
         ref = tenancy.resolve(session, community)
-        row = (
-            service.get_checkpoint(session, ref.id, size)
-            if size is not None
-            else service.latest_checkpoint(session, ref.id)
-        )
-        if row is None:
-            typer.secho("no checkpoint yet: run `sunshine checkpoint sign`", err=True)
-            raise typer.Exit(code=1)
+        row = _checkpoint(session, ref.id, size)
         checkpoint = rules.parse_signed_checkpoint(row.note).checkpoint
         line = rules.signature_over(checkpoint, signer).line()
         service.add_cosignature(session, ref.id, tree_size_=row.tree_size, signature_line=line)
@@ -190,6 +178,17 @@ def bundle(
         session.commit()  # keeps the checkpoint signed for a never-signed log
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     typer.echo(f"wrote {out}: {len(seqs)} records")
+
+
+def _checkpoint(session: Session, community_id: int, size: int | None) -> Checkpoint:
+    """The checkpoint of `size`, or the latest; exit 1 if the log was never signed."""
+    if size is not None:
+        return service.get_checkpoint(session, community_id, size)
+    row = service.latest_checkpoint(session, community_id)
+    if row is None:
+        typer.secho("no checkpoint yet: run `sunshine checkpoint sign`", err=True)
+        raise typer.Exit(code=1)
+    return row
 
 
 def _numbers(text: str) -> list[int]:
