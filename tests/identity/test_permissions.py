@@ -33,19 +33,23 @@ COLUMNS = (
     Action.MANAGE_MEMBERS,
     Action.MANAGE_COMMUNITY,
     Action.VIEW_OVERSIGHT,
+    Action.VIEW_BOOKS,
+    Action.OPEN_VOUCHER_ORIGINAL,
+    Action.BOOK_ENTRY,
+    Action.MANAGE_LEDGER,
 )
 # Y: allowed in the viewer's own community; -: Forbidden there.
-#                                 view  own   view  mng   imp   exp   mng   mng   over-
-#                                 comm  hhld  reg   reg   rost  rost  memb  comm  sight
+#                                 view  own   view  mng   imp   exp   mng   mng   over- view  vchr  book  mng
+#                                 comm  hhld  reg   reg   rost  rost  memb  comm  sight books orig  entry ledg
 EXPECTED_IN_OWN_COMMUNITY: dict[Role, str] = {
-    Role.OWNER:                  " Y     Y     -     -     -     -     -     -     -   ",
-    Role.RESIDENT:               " Y     Y     -     -     -     -     -     -     -   ",
-    Role.TRUSTEE_STAFF:          " Y     -     Y     Y     -     Y     -     -     -   ",
-    Role.TRUSTEE_MANAGER:        " Y     -     Y     Y     Y     Y     Y     -     -   ",
-    Role.COMMITTEE:              " Y     -     Y     -     -     Y     -     -     -   ",
-    Role.SUPERVISOR:             " Y     -     -     -     -     -     -     -     Y   ",
-    Role.CITY_SUPERVISOR:        " Y     -     -     -     -     -     -     -     Y   ",
-    Role.PLATFORM_ADMIN:         " Y     -     Y     Y     Y     Y     Y     Y     Y   ",
+    Role.OWNER:                  " Y     Y     -     -     -     -     -     -     -     Y     Y     -     -   ",
+    Role.RESIDENT:               " Y     Y     -     -     -     -     -     -     -     Y     -     -     -   ",
+    Role.TRUSTEE_STAFF:          " Y     -     Y     Y     -     Y     -     -     -     Y     Y     Y     -   ",
+    Role.TRUSTEE_MANAGER:        " Y     -     Y     Y     Y     Y     Y     -     -     Y     Y     Y     Y   ",
+    Role.COMMITTEE:              " Y     -     Y     -     -     Y     -     -     -     Y     Y     -     -   ",
+    Role.SUPERVISOR:             " Y     -     -     -     -     -     -     -     Y     Y     Y     -     -   ",
+    Role.CITY_SUPERVISOR:        " Y     -     -     -     -     -     -     -     Y     Y     Y     -     -   ",
+    Role.PLATFORM_ADMIN:         " Y     -     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y   ",
 }  # fmt: skip
 CITY_WIDE = {Role.CITY_SUPERVISOR, Role.PLATFORM_ADMIN}
 

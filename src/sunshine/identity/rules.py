@@ -38,6 +38,10 @@ class Action(StrEnum):
     MANAGE_MEMBERS = "manage_members"  # give people roles in this community
     MANAGE_COMMUNITY = "manage_community"  # create a community, change its facts
     VIEW_OVERSIGHT = "view_oversight"  # supervisors' figures
+    VIEW_BOOKS = "view_books"  # the public ledger: entries (masked), balances, public vouchers
+    OPEN_VOUCHER_ORIGINAL = "open_voucher_original"  # the unredacted voucher; each opening logged
+    BOOK_ENTRY = "book_entry"  # post and reverse entries, upload vouchers
+    MANAGE_LEDGER = "manage_ledger"  # chart of accounts, trust terms, close periods, import
 
 
 _EVERYONE_IN_COMMUNITY = frozenset(Role)
@@ -53,6 +57,12 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.MANAGE_MEMBERS: frozenset({Role.TRUSTEE_MANAGER, Role.PLATFORM_ADMIN}),
     Action.MANAGE_COMMUNITY: frozenset({Role.PLATFORM_ADMIN}),
     Action.VIEW_OVERSIGHT: frozenset({Role.SUPERVISOR, Role.CITY_SUPERVISOR, Role.PLATFORM_ADMIN}),
+    Action.VIEW_BOOKS: _EVERYONE_IN_COMMUNITY,
+    # LAW.md 3: originals carry personal data; residents and the public see the redacted copy.
+    Action.OPEN_VOUCHER_ORIGINAL: _STAFF
+    | {Role.OWNER, Role.COMMITTEE, Role.SUPERVISOR, Role.CITY_SUPERVISOR},
+    Action.BOOK_ENTRY: _STAFF,
+    Action.MANAGE_LEDGER: frozenset({Role.TRUSTEE_MANAGER, Role.PLATFORM_ADMIN}),
 }
 
 

@@ -1,0 +1,7 @@
+"""`sunshine ledger …` commands, one module per command group; the root command mounts `app`."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(no_args_is_help=True, help="The trust ledger: import and reports.")
