@@ -87,7 +87,7 @@ def test_a_checkpoint_is_signed_and_a_committee_cosignature_is_checked(session: 
 
 def test_the_database_refuses_to_change_a_log_record(session: Session) -> None:
     community = make_community(session)
-    _fill(session, community.id, 2)
+    _fill(session, community.id, 16)  # 16 leaves complete the first stored subtree node
     with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
         session.execute(
             text("UPDATE transparency_record SET body = :b WHERE community_id = :c AND seq = 0"),

@@ -37,6 +37,8 @@ class LogRecord(Base):
 class LogNode(Base):
     """The hash of a complete, aligned subtree: leaves [index·2^level, (index+1)·2^level).
 
+    Stored from level 4 (16 leaves) up; smaller subtrees are rehashed from their leaves.
+
     Written once, when the subtree completes, so roots and proofs of a million-leaf tree
     need only about log2(n) primary-key reads.
     """

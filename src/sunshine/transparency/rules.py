@@ -103,14 +103,32 @@ def problems_with_record(record: Mapping[str, object]) -> list[Problem]:
     return problems
 
 
+def _no_float(_text: str) -> object:
+    raise ValueError
+
+
 def canonical(record: Mapping[str, object]) -> bytes:
-    """The one byte string that stands for `record` in the log."""
-    problems = problems_with_record(record)
-    if problems:
-        raise Invalid("this record cannot go into the log", problems=problems)
-    text = json.dumps(
-        record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
+    """The one byte string that stands for `record` in the log.
+
+    The fast path serialises first and reads the text back with a float hook, which
+    fails exactly when the record holds a float; any failure takes the slow path, which
+    names every offending place. Non-text keys are refused on the slow path only, where
+    `json` would otherwise turn them into text silently: checked here for plain dicts.
+    """
+    try:
+        if any(type(key) is not str for key in record):
+            raise TypeError  # noqa: TRY301 - into the slow path, which names it
+        text = json.dumps(
+            record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
+        json.loads(text, parse_float=_no_float)
+    except (TypeError, ValueError):
+        problems = problems_with_record(record)
+        if problems:
+            raise Invalid("this record cannot go into the log", problems=problems) from None
+        text = json.dumps(
+            record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as error:  # a lone surrogate from bad input

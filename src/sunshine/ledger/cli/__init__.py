@@ -4,4 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from sunshine.ledger.cli import importing
+
 app = typer.Typer(no_args_is_help=True, help="The trust ledger: import and reports.")
+app.command("import")(importing.import_journal)

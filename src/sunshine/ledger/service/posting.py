@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Table
-from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.infra import clock
+from sunshine.infra.bulk import insert_rows
 from sunshine.infra.db import Base
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
@@ -343,6 +343,17 @@ def _remuneration_problems(
     ]
 
 
+_POSTING_COLUMNS = (
+    "community_id", "entry_id", "line", "account_id", "booked_on", "amount_fen", "memo"
+)  # fmt: skip
+_ENTRY_COLUMNS = (
+    "community_id", "id", "booked_on", "period", "narration", "counterparty",
+    "counterparty_is_person", "budget_line", "reverses_id", "reason", "source",
+    "external_id", "posted_by", "posted_at",
+)  # fmt: skip
+_LINK_COLUMNS = ("community_id", "entry_id", "sha256", "attached_at", "with_entry")
+
+
 def _write(
     session: Session,
     community_id: int,
@@ -354,48 +365,49 @@ def _write(
     source: str,
 ) -> None:
     now = clock.now()
-    postings: list[dict[str, object]] = []
-    headers: list[dict[str, object]] = []
-    links: list[dict[str, object]] = []
+    ids = {code: account.id for code, account in accounts.items()}
+    postings: list[tuple[object, ...]] = []
+    headers: list[tuple[object, ...]] = []
+    links: list[tuple[object, ...]] = []
     records: list[transparency.Entry] = []
     deltas: dict[tuple[int, Period], list[int]] = defaultdict(lambda: [0, 0])
     for number, item in enumerate(items, start=first):
         draft = item.draft
         period = draft.effective_period
+        day = draft.booked_on
         for line, posting in enumerate(draft.postings, start=1):
-            account_id = accounts[posting.account_code].id
-            postings.append(
-                {
-                    "community_id": community_id,
-                    "entry_id": number,
-                    "line": line,
-                    "account_id": account_id,
-                    "booked_on": draft.booked_on,
-                    "amount_fen": posting.amount,
-                    "memo": posting.memo,
-                }
-            )
+            account_id = ids[posting.account_code]
             value = posting.amount.value
+            postings.append(
+                (community_id, number, line, account_id, day, posting.amount, posting.memo)
+            )
             deltas[account_id, period][0 if value > 0 else 1] += abs(value)
-        headers.append(_header(community_id, number, item, now, actor_id=actor_id, source=source))
-        links.extend(
-            {
-                "community_id": community_id,
-                "entry_id": number,
-                "sha256": sha,
-                "attached_at": now,
-                "with_entry": True,
-            }
-            for sha in sorted(set(draft.vouchers))
+        headers.append(
+            (
+                community_id,
+                number,
+                day,
+                period,
+                draft.narration,
+                draft.counterparty,
+                draft.counterparty_is_person,
+                draft.budget_line,
+                item.reverses,
+                draft.reason,
+                source,
+                item.external_id,
+                actor_id,
+                now,
+            )
         )
+        links.extend((community_id, number, sha, now, True) for sha in sorted(set(draft.vouchers)))
         record = rules.as_record(draft, number=number, source=source, reverses=item.reverses)
         records.append(transparency.Entry(ENTRY_KIND, record, ref=str(number)))
     # INVARIANT: postings before headers (the header seals the entry; migration 0003).
-    # Core inserts (column names, not attributes): the ORM's bulk path costs ~3x per row.
-    session.execute(insert(_table(Posting)), postings)
-    session.execute(insert(_table(JournalEntry)), headers)
-    if links:
-        session.execute(insert(_table(EntryVoucher)), links)
+    # Driver-level inserts: imports write millions of rows (infra.bulk says why).
+    insert_rows(session, _table(Posting), _POSTING_COLUMNS, postings)
+    insert_rows(session, _table(JournalEntry), _ENTRY_COLUMNS, headers)
+    insert_rows(session, _table(EntryVoucher), _LINK_COLUMNS, links)
     add_to_totals(
         session,
         community_id,
@@ -406,31 +418,3 @@ def _write(
 
 def _table(model: type[Base]) -> Table:
     return Base.metadata.tables[model.__tablename__]
-
-
-def _header(
-    community_id: int,
-    number: int,
-    item: _Item,
-    now: object,
-    *,
-    actor_id: int | None,
-    source: str,
-) -> dict[str, object]:
-    draft = item.draft
-    return {
-        "community_id": community_id,
-        "id": number,
-        "booked_on": draft.booked_on,
-        "period": draft.effective_period,
-        "narration": draft.narration,
-        "counterparty": draft.counterparty,
-        "counterparty_is_person": draft.counterparty_is_person,
-        "budget_line": draft.budget_line,
-        "reverses_id": item.reverses,
-        "reason": draft.reason,
-        "source": source,
-        "external_id": item.external_id,
-        "posted_by": actor_id,
-        "posted_at": now,
-    }

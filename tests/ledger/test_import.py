@@ -1,0 +1,256 @@
+"""Importing a journal of postings from CSV: reading the file, matching accounts, booking batches.
+
+The file format is the one ../shared/bench/gen_journal.py writes; the small journals here
+are written inline so the tests do not depend on anything outside the repository.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from sunshine.entrypoints.cli import app
+from sunshine.kernel.errors import Invalid
+from sunshine.kernel.money import Fen
+from sunshine.kernel.periods import Period
+from sunshine.ledger import journal_csv
+from sunshine.ledger import service
+from sunshine.ledger.models import JournalEntry
+from sunshine.ledger.rules import Category
+from sunshine.ledger.service import importing
+from sunshine.transparency import service as log
+from tests.factories import make_community
+from tests.ledger.builders import open_books
+
+runner = CliRunner()
+HEADER = "txn_id,date,account,amount,currency,narration\n"
+JOURNAL = HEADER + (
+    "T0000000,2020-01-01,Assets:Bank:Operating,350000.00,CNY,opening balances\n"
+    "T0000000,2020-01-01,Equity:Opening-Balances,-350000.00,CNY,opening balances\n"
+    "T0000001,2020-01-02,Assets:Clearing:WeChatPay,120.00,CNY,1-1-0101 parking fee 2020-01\n"
+    "T0000001,2020-01-02,Income:Parking,-120.00,CNY,1-1-0101 parking fee 2020-01\n"
+    "T0000002,2020-01-03,Expenses:Wages:Greening,4897.84,CNY,payroll gardener wages 2020-01\n"
+    "T0000002,2020-01-03,Expenses:SocialInsurance,514.27,CNY,payroll gardener wages 2020-01\n"
+    "T0000002,2020-01-03,Liabilities:Payable:IndividualIncomeTax,0.00,CNY,payroll gardener\n"
+    "T0000002,2020-01-03,Assets:Bank:Operating,-5412.11,CNY,payroll gardener wages 2020-01\n"
+    'T0000003,2020-02-01,Assets:Bank:Operating,80.00,CNY,"ads, elevator"\n'
+    'T0000003,2020-02-01,Income:Advertising:Elevator,-80.00,CNY,"ads, elevator"\n'
+)
+
+
+def _rows(text: str) -> list[journal_csv.Txn | journal_csv.BadTxn]:
+    rows = journal_csv.reader(io.StringIO(text))
+    assert journal_csv.read_header(rows) == []
+    return list(journal_csv.transactions(rows))
+
+
+# --- reading the file ------------------------------------------------------------------
+
+
+def test_rows_are_grouped_into_transactions_and_zero_amounts_are_left_out() -> None:
+    txns = _rows(JOURNAL)
+    assert [t.txn_id for t in txns] == ["T0000000", "T0000001", "T0000002", "T0000003"]
+    wages = txns[2]
+    assert isinstance(wages, journal_csv.Txn)
+    assert wages.booked_on == date(2020, 1, 3)
+    assert wages.line == 6  # the header is line 1
+    assert [name for name, _ in wages.legs] == [
+        "Expenses:Wages:Greening",
+        "Expenses:SocialInsurance",
+        "Assets:Bank:Operating",
+    ]
+    assert sum(amount.value for _, amount in wages.legs) == 0
+    ads = txns[3]
+    assert isinstance(ads, journal_csv.Txn)
+    assert ads.narration == "ads, elevator"
+
+
+@pytest.mark.parametrize(
+    ("rows", "code"),
+    [
+        ("T1,2020-01-01,A:B,1.00,CNY,x\nT1,2020-01-01,Income:X,-2.00,CNY,x\n", "unbalanced"),
+        ("T1,2020-13-01,A:B,1.00,CNY,x\nT1,2020-13-01,Income:X,-1.00,CNY,x\n", "mixed_dates"),
+        ("T1,2020-01-01,A:B,1.00,CNY,x\nT1,2020-01-02,Income:X,-1.00,CNY,x\n", "mixed_dates"),
+        ("T1,2020-01-01,A:B,1.001,CNY,x\nT1,2020-01-01,Income:X,-1.00,CNY,x\n", "amount"),
+        ("T1,2020-01-01,A:B,1.00,USD,x\nT1,2020-01-01,Income:X,-1.00,USD,x\n", "currency"),
+        ("T1,2020-01-01,A:B,1.00,CNY,x\nT1,2020-01-01,,-1.00,CNY,x\n", "no_account"),
+        ("T1,2020-01-01,A:B\n", "short_row"),
+        ("T1,2020-01-01,A:B,0.00,CNY,x\nT1,2020-01-01,Income:X,0.00,CNY,x\n", "too_few_postings"),
+    ],
+)
+def test_a_bad_transaction_is_reported_with_its_line_and_reason(rows: str, code: str) -> None:
+    [bad] = _rows(HEADER + rows)
+    assert isinstance(bad, journal_csv.BadTxn)
+    assert bad.txn_id == "T1"
+    assert bad.line == 2
+    assert code in {p.code for p in bad.problems}
+
+
+def test_a_transaction_whose_rows_are_not_together_is_reported_not_merged() -> None:
+    text = HEADER + (
+        "T1,2020-01-01,A:B,1.00,CNY,x\nT1,2020-01-01,Income:X,-1.00,CNY,x\n"
+        "T2,2020-01-01,A:B,1.00,CNY,x\nT2,2020-01-01,Income:X,-1.00,CNY,x\n"
+        "T1,2020-01-01,A:B,1.00,CNY,x\nT1,2020-01-01,Income:X,-1.00,CNY,x\n"
+    )
+    txns = _rows(text)
+    assert [type(t).__name__ for t in txns] == ["Txn", "Txn", "BadTxn"]
+    assert isinstance(txns[2], journal_csv.BadTxn)
+    assert txns[2].line == 6
+    assert txns[2].problems[0].code == "txn_split"
+
+
+def test_a_wrong_header_is_refused() -> None:
+    rows = journal_csv.reader(io.StringIO("id,day,acct\n"))
+    assert [p.code for p in journal_csv.read_header(rows)] == ["bad_header"]
+    assert [p.code for p in journal_csv.read_header(iter([]))] == ["empty_file"]
+
+
+def test_the_survey_finds_every_account_and_the_earliest_day() -> None:
+    found = journal_csv.survey(io.StringIO(JOURNAL))
+    assert found.first_day == date(2020, 1, 1)
+    assert "Income:Advertising:Elevator" in found.accounts
+    assert len(found.accounts) == 8
+
+
+@pytest.mark.parametrize(
+    ("name", "category"),
+    [
+        ("Assets:Bank:Operating", Category.TRUST_BANK),
+        ("Assets:Clearing:Alipay", Category.OTHER_ASSET),
+        ("Liabilities:Advances:PropertyFees", Category.PREPAYMENT),
+        ("Equity:Opening-Balances", Category.OPENING_EQUITY),
+        ("Income:Parking", Category.PARKING_RENT),
+        ("Income:Advertising:Elevator", Category.COMMON_REVENUE),
+        ("Income:PropertyFeesX", Category.OTHER_INCOME),  # a prefix matches whole segments only
+        ("Expenses:Utilities:Water", Category.UTILITIES),
+        ("Expenses:Whatever", Category.OTHER_APPROVED),
+        ("Stuff:Misc", None),
+    ],
+)
+def test_an_account_name_implies_its_category(name: str, category: Category | None) -> None:
+    assert journal_csv.category_for(name) is category
+
+
+# --- matching accounts and booking -----------------------------------------------------
+
+
+def test_accounts_match_by_code_or_name_and_opened_accounts_get_free_codes(
+    session: Session,
+) -> None:
+    books = open_books(session)
+    match = importing.match_accounts(session, books.community_id, ["1001", "Parking rent", "X:Y"])
+    assert match.codes == {"1001": "1001", "Parking rent": "6002"}
+    assert match.missing == ["X:Y"]
+    with pytest.raises(Invalid) as refused:
+        importing.open_accounts(session, books.community_id, ["X:Y"], on=date(2020, 1, 1))
+    assert refused.value.problems[0].where == "X:Y"
+    opened = importing.open_accounts(
+        session, books.community_id, ["Income:Parking", "Assets:Bank:Operating"], on=date(2020, 1, 1)
+    )
+    assert opened == {"Assets:Bank:Operating": "1901", "Income:Parking": "6901"}
+    again = importing.match_accounts(session, books.community_id, ["Income:Parking"])
+    assert again.codes == {"Income:Parking": "6901"}
+
+
+def test_a_batch_is_booked_once_with_totals_and_log_records(session: Session) -> None:
+    community = make_community(session)
+    cid = community.id
+    txns = [t for t in _rows(JOURNAL) if isinstance(t, journal_csv.Txn)]
+    names = {name for t in txns for name, _ in t.legs}
+    codes = importing.open_accounts(session, cid, sorted(names), on=date(2020, 1, 1))
+    first = importing.book_batch(session, cid, txns, codes, actor_id=None)
+    assert (first.booked, first.already, first.postings) == (4, 0, 9)
+    again = importing.book_batch(session, cid, txns, codes, actor_id=None)
+    assert (again.booked, again.already, again.postings) == (0, 4, 0)
+    assert service.entry_count(session, cid) == 4
+    assert log.tree_size(session, cid) == 4
+    assert service.mismatches(session, cid) == []
+    report = service.income_and_spending(
+        session, cid, first=Period(2020, 1), last=Period(2020, 2)
+    )
+    assert report.income_total == Fen.parse("200.00")
+    assert report.spending_total == Fen.parse("5412.11")
+
+
+# --- the command -----------------------------------------------------------------------
+
+
+def _journal(tmp_path: Path, text: str = JOURNAL) -> Path:
+    path = tmp_path / "postings.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _entries(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(JournalEntry)) or 0
+
+
+def test_the_command_refuses_unknown_accounts_by_name_then_opens_them_on_request(
+    cli_database: Engine, tmp_path: Path
+) -> None:
+    with Session(cli_database) as session:
+        make_community(session, code="jc")
+        session.commit()
+    path = _journal(tmp_path)
+    refused = runner.invoke(app, ["ledger", "import", str(path), "-c", "jc", "--lang", "en"])
+    assert refused.exit_code == 2, refused.output
+    assert "Income:Advertising:Elevator" in refused.output
+    assert "--open-accounts" in refused.output
+    assert _entries(cli_database) == 0
+    done = runner.invoke(
+        app, ["ledger", "import", str(path), "-c", "jc", "--open-accounts", "--lang", "en"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "Booked 4 entries (9 postings)" in done.output
+    again = runner.invoke(app, ["ledger", "import", str(path), "-c", "jc", "--lang", "en"])
+    assert again.exit_code == 0, again.output
+    assert "Booked 0 entries" in again.output
+    assert "4 were booked before" in again.output
+    assert _entries(cli_database) == 4
+
+
+def test_the_command_books_the_good_transactions_and_lists_the_bad_ones(
+    cli_database: Engine, tmp_path: Path
+) -> None:
+    with Session(cli_database) as session:
+        make_community(session, code="jc")
+        session.commit()
+    bad = "T0000009,2020-02-02,Assets:Bank:Operating,12.00,CNY,x\n" + (
+        "T0000009,2020-02-02,Income:Parking,-11.00,CNY,x\n"
+    )
+    path = _journal(tmp_path, JOURNAL + bad)
+    result = runner.invoke(
+        app,
+        ["ledger", "import", str(path), "-c", "jc", "--open-accounts", "--batch", "2"],
+    )
+    assert result.exit_code == 1, result.output
+    assert "T0000009" in result.output
+    assert "12" in result.output  # its line number
+    assert "不为零" in result.output or "zero" in result.output
+    assert _entries(cli_database) == 4
+
+
+def test_the_command_reads_a_file_with_a_byte_order_mark(
+    cli_database: Engine, tmp_path: Path
+) -> None:
+    with Session(cli_database) as session:
+        make_community(session, code="jc")
+        session.commit()
+    path = tmp_path / "bom.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        for row in csv.reader(io.StringIO(JOURNAL)):
+            writer.writerow(row)
+    result = runner.invoke(app, ["ledger", "import", str(path), "-c", "jc", "--open-accounts"])
+    assert result.exit_code == 0, result.output
+    assert _entries(cli_database) == 4
