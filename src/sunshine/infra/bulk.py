@@ -11,6 +11,7 @@ on SQLite, `COPY … FROM STDIN` on PostgreSQL. Database triggers still fire per
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Collection
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,25 +20,36 @@ from sqlalchemy.orm import Session
 
 
 def insert_rows(
-    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    session: Session,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    ready: Collection[str] = (),
 ) -> None:
-    """Insert `rows` (one value per name in `columns`, in that order) into `table`."""
+    """Insert `rows` (one value per name in `columns`, in that order) into `table`.
+
+    Values of the columns named in `ready` are already in their stored form (fen as int,
+    a period as 'YYYY-MM') and skip the column's bind processor.
+    """
     if not rows:
         return
     connection = session.connection()
     dialect = connection.dialect
-    processors: list[Callable[[Any], Any] | None] = [
-        table.c[name].type._cached_bind_processor(dialect)  # noqa: SLF001 - SQLAlchemy's own cache
-        for name in columns
+    converters = [
+        (position, _memoised(process))
+        for position, name in enumerate(columns)
+        if name not in ready
+        and (process := table.c[name].type._cached_bind_processor(dialect)) is not None  # noqa: SLF001
     ]
-    if any(processors):
-        rows = [
-            tuple(
-                value if process is None else process(value)
-                for process, value in zip(processors, row, strict=True)
-            )
-            for row in rows
-        ]
+    if converters:
+        converted = []
+        for row in rows:
+            values = list(row)
+            for position, convert in converters:
+                values[position] = convert(values[position])
+            converted.append(values)
+        rows = converted
     quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
     target = dialect.identifier_preparer.format_table(table)
     raw = connection.connection.driver_connection
@@ -53,3 +65,19 @@ def insert_rows(
         cursor.executemany(f"INSERT INTO {target} ({quoted}) VALUES ({marks})", rows)  # noqa: S608
     finally:
         cursor.close()
+
+
+def _memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`process` remembering its answers: an import repeats the same dates and instants."""
+    seen: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = result = process(value)
+            return result
+        except TypeError:  # unhashable
+            return process(value)
+
+    return convert

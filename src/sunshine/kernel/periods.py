@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 _PERIOD = re.compile(r"(\d{4})-(\d{2})")
+_MONTHS: dict[int, Period] = {}  # Period.of's instances, at most 12 per year in use
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -31,8 +32,12 @@ class Period:
 
     @classmethod
     def of(cls, day: date) -> Period:
-        """The period that contains `day`."""
-        return cls(day.year, day.month)
+        """The period that contains `day` (one shared instance per month: imports ask often)."""
+        key = day.year * 12 + day.month
+        found = _MONTHS.get(key)
+        if found is None:
+            found = _MONTHS[key] = cls(day.year, day.month)
+        return found
 
     @property
     def first_day(self) -> date:

@@ -235,29 +235,37 @@ def _posting_problems(postings: tuple[PostingDraft, ...]) -> list[Problem]:
     problems: list[Problem] = []
     if len(postings) < 2:
         problems.append(Problem("too_few_postings", "an entry needs at least two postings"))
+    total = 0
     for line, posting in enumerate(postings, start=1):
-        where = f"posting {line}"
-        if posting.amount == ZERO:
+        value = posting.amount.value  # whole fen: this runs for every posting of an import
+        total += value
+        if not value:
             problems.append(
-                Problem("zero_posting", "posting {line} is zero", {"line": line}, where)
+                Problem("zero_posting", "posting {line} is zero", {"line": line}, f"posting {line}")
             )
-        elif abs(posting.amount) > MAX_AMOUNT:
+        elif abs(value) > MAX_AMOUNT.value:
             problems.append(
-                Problem("amount_too_large", "posting {line} is too large", {"line": line}, where)
+                Problem(
+                    "amount_too_large",
+                    "posting {line} is too large",
+                    {"line": line},
+                    f"posting {line}",
+                )
             )
-        if len(posting.memo) > MEMO_LENGTH or _PERSONAL.search(posting.memo):
+        if posting.memo and (len(posting.memo) > MEMO_LENGTH or _PERSONAL.search(posting.memo)):
             problems.append(
                 Problem(
                     "memo",
                     "the memo of posting {line} is too long or holds a phone or ID number",
                     {"line": line},
-                    where,
+                    f"posting {line}",
                 )
             )
-    total = sum((p.amount for p in postings), ZERO)
-    if total != ZERO:
+    if total:
         problems.append(
-            Problem("unbalanced", "the postings sum to {total}, not 0.00", {"total": str(total)})
+            Problem(
+                "unbalanced", "the postings sum to {total}, not 0.00", {"total": str(Fen(total))}
+            )
         )
     return problems
 

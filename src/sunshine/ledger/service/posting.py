@@ -378,16 +378,14 @@ def _write(
         for line, posting in enumerate(draft.postings, start=1):
             account_id = ids[posting.account_code]
             value = posting.amount.value
-            postings.append(
-                (community_id, number, line, account_id, day, posting.amount, posting.memo)
-            )
+            postings.append((community_id, number, line, account_id, day, value, posting.memo))
             deltas[account_id, period][0 if value > 0 else 1] += abs(value)
         headers.append(
             (
                 community_id,
                 number,
                 day,
-                period,
+                str(period),
                 draft.narration,
                 draft.counterparty,
                 draft.counterparty_is_person,
@@ -405,8 +403,8 @@ def _write(
         records.append(transparency.Entry(ENTRY_KIND, record, ref=str(number)))
     # INVARIANT: postings before headers (the header seals the entry; migration 0003).
     # Driver-level inserts: imports write millions of rows (infra.bulk says why).
-    insert_rows(session, _table(Posting), _POSTING_COLUMNS, postings)
-    insert_rows(session, _table(JournalEntry), _ENTRY_COLUMNS, headers)
+    insert_rows(session, _table(Posting), _POSTING_COLUMNS, postings, ready={"amount_fen"})
+    insert_rows(session, _table(JournalEntry), _ENTRY_COLUMNS, headers, ready={"period"})
     insert_rows(session, _table(EntryVoucher), _LINK_COLUMNS, links)
     add_to_totals(
         session,
