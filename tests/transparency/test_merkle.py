@@ -398,11 +398,39 @@ def test_appending_to_the_frontier_gives_the_rfc_root_at_every_size() -> None:
     }
 
 
+@settings(max_examples=200)
+@given(
+    st.integers(min_value=0, max_value=len(DATA)),
+    st.integers(min_value=0, max_value=len(DATA)),
+    st.integers(min_value=0, max_value=5),
+)
+def test_appending_many_leaves_at_once_matches_appending_one_by_one(
+    start: int, count: int, from_level: int
+) -> None:
+    leaves = [merkle.leaf_hash(data) for data in DATA]
+    count = min(count, len(DATA) - start)
+    frontier: list[bytes] = []
+    for size in range(start):
+        frontier, _ = merkle.frontier_append(frontier, size, leaves[size])
+    one_by_one, expected = list(frontier), []
+    for size in range(start, start + count):
+        one_by_one, completed = merkle.frontier_append(one_by_one, size, leaves[size])
+        expected.extend(node for node in completed if node.level >= from_level)
+    batch, nodes = merkle.append_leaves(
+        frontier, start, leaves[start : start + count], from_level=from_level
+    )
+    assert batch == one_by_one
+    assert nodes == expected
+    assert merkle.root_from_frontier(batch, start + count) == ref_mth(DATA[: start + count])
+
+
 def test_a_frontier_of_the_wrong_length_is_refused() -> None:
     with pytest.raises(ValueError, match="frontier hashes"):
         merkle.frontier_append([SOME_HASH], 3, SOME_HASH)
     with pytest.raises(ValueError, match="frontier hashes"):
         merkle.root_from_frontier([], 3)
+    with pytest.raises(ValueError, match="frontier hashes"):
+        merkle.append_leaves([], 3, [SOME_HASH])
 
 
 @settings(max_examples=100)

@@ -145,21 +145,19 @@ def append_many(session: Session, community_id: int, entries: Sequence[Entry]) -
     known = fetch_nodes(session, community_id, frontier_keys)
     frontier = [known[key] for key in frontier_keys]
     now = clock.now()
-    first = size
-    records: list[tuple[object, ...]] = []
-    nodes: list[tuple[object, ...]] = []
-    for entry in entries:
-        body = rules.canonical(entry.record)
-        leaf = merkle.leaf_hash(body)
-        frontier, completed = merkle.frontier_append(frontier, size, leaf)
-        nodes.extend(
-            (community_id, n.level, n.index, n.hash) for n in completed if n.level >= STORED_FROM
+    bodies = [rules.canonical(entry.record) for entry in entries]
+    leaves = [merkle.leaf_hash(body) for body in bodies]
+    _, completed = merkle.append_leaves(frontier, size, leaves, from_level=STORED_FROM)
+    nodes = [(community_id, n.level, n.index, n.hash) for n in completed]
+    records = [
+        (community_id, seq, entry.kind, entry.ref, body, leaf, now)
+        for seq, entry, body, leaf in zip(
+            range(size, size + len(entries)), entries, bodies, leaves, strict=True
         )
-        records.append((community_id, size, entry.kind, entry.ref, body, leaf, now))
-        size += 1
+    ]
     insert_rows(session, _RECORDS, _RECORD_COLUMNS, records)
     insert_rows(session, _NODES, _NODE_COLUMNS, nodes)
-    return list(range(first, size))
+    return list(range(size, size + len(entries)))
 
 
 def root(session: Session, community_id: int, size: int | None = None) -> bytes:
