@@ -30,6 +30,21 @@ from tests.pg import running_postgres
 DATABASES = os.environ.get("SUNSHINE_TEST_DATABASES", "sqlite,postgresql").split(",")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _var_dir() -> Iterator[None]:
+    """Keys and voucher files that tests write go to a temporary folder, never the repo's var/."""
+    folder = tempfile.mkdtemp(prefix="sunshine-test-var-")
+    before = os.environ.get("SUNSHINE_VAR_DIR")
+    os.environ["SUNSHINE_VAR_DIR"] = folder
+    get_settings.cache_clear()
+    yield
+    if before is None:
+        os.environ.pop("SUNSHINE_VAR_DIR", None)
+    else:
+        os.environ["SUNSHINE_VAR_DIR"] = before
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     with running_postgres() as url:

@@ -154,7 +154,10 @@ def test_accounts_match_by_code_or_name_and_opened_accounts_get_free_codes(
         importing.open_accounts(session, books.community_id, ["X:Y"], on=date(2020, 1, 1))
     assert refused.value.problems[0].where == "X:Y"
     opened = importing.open_accounts(
-        session, books.community_id, ["Income:Parking", "Assets:Bank:Operating"], on=date(2020, 1, 1)
+        session,
+        books.community_id,
+        ["Income:Parking", "Assets:Bank:Operating"],
+        on=date(2020, 1, 1),
     )
     assert opened == {"Assets:Bank:Operating": "1901", "Income:Parking": "6901"}
     again = importing.match_accounts(session, books.community_id, ["Income:Parking"])
@@ -174,9 +177,7 @@ def test_a_batch_is_booked_once_with_totals_and_log_records(session: Session) ->
     assert service.entry_count(session, cid) == 4
     assert log.tree_size(session, cid) == 4
     assert service.mismatches(session, cid) == []
-    report = service.income_and_spending(
-        session, cid, first=Period(2020, 1), last=Period(2020, 2)
-    )
+    report = service.income_and_spending(session, cid, first=Period(2020, 1), last=Period(2020, 2))
     assert report.income_total == Fen.parse("200.00")
     assert report.spending_total == Fen.parse("5412.11")
 
@@ -225,7 +226,8 @@ def test_the_command_books_the_good_transactions_and_lists_the_bad_ones(
     with Session(cli_database) as session:
         make_community(session, code="jc")
         session.commit()
-    bad = "T0000009,2020-02-02,Assets:Bank:Operating,12.00,CNY,x\n" + (
+    bad = (
+        "T0000009,2020-02-02,Assets:Bank:Operating,12.00,CNY,x\n"
         "T0000009,2020-02-02,Income:Parking,-11.00,CNY,x\n"
     )
     path = _journal(tmp_path, JOURNAL + bad)

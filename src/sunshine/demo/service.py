@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from sunshine.demo import books as demo_books
 from sunshine.demo import plan
 from sunshine.identity import service as identity
 from sunshine.identity.models import User
@@ -134,6 +135,7 @@ def load_reference_community(session: Session, *, report: Report = _silent) -> C
     report("车位 / parking spaces")
     _add_logins(session, cid, parties=parties)
     report("登录账号 / logins")
+    demo_books.load_october_books(session, cid)
     return community
 
 

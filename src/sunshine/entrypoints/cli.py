@@ -16,6 +16,7 @@ from sunshine.infra.i18n import translations
 from sunshine.infra.settings import get_settings
 from sunshine.kernel.errors import SunshineError
 from sunshine.ledger import cli as ledger_cli
+from sunshine.ledger.cli import audit as ledger_audit_cli
 from sunshine.registry import cli as registry_cli
 from sunshine.registry import service as registry_service
 from sunshine.transparency import cli as transparency_cli
@@ -35,6 +36,7 @@ app.command(name="verify")(transparency_cli.verify)
 app.add_typer(transparency_cli.checkpoint_app, name="checkpoint")
 app.add_typer(transparency_cli.log_app, name="log")
 app.add_typer(ledger_cli.app, name="ledger")
+app.command(name="audit")(ledger_audit_cli.audit)
 # Parts below registry find communities through the lookup installed here.
 tenancy.use_lookup(registry_service.community_ref)
 

@@ -36,6 +36,8 @@ from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
 from sunshine.kernel.errors import SunshineError
 from sunshine.kernel.errors import Unauthenticated
+from sunshine.ledger import api as ledger_api
+from sunshine.ledger import pages as ledger_pages
 from sunshine.registry import api as registry_api
 from sunshine.registry import pages as registry_pages
 from sunshine.registry import service as registry_service
@@ -146,8 +148,10 @@ def create_app() -> FastAPI:
     app.middleware("http")(_locale_and_csrf)
     for router in (identity_api.router, registry_api.router, transparency_api.router):
         app.include_router(router, prefix="/api/v1")
+    app.include_router(ledger_api.router, prefix="/api/v1")
     for router in (home.router, identity_pages.router, registry_pages.router):
         app.include_router(router)
+    app.include_router(ledger_pages.router)
     _mount_vendor(app)  # before the /static mount, which would otherwise answer first
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     return app

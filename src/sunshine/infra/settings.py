@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     login_max_failures: int = 5  # per account or phone within the window
     login_max_failures_per_ip: int = 30
     static_node_modules: Path = ROOT / "node_modules"
+    # The largest voucher (receipt, invoice, contract, photo) accepted, in bytes: 10 MiB.
+    voucher_max_bytes: int = 10 * 2**20
     default_locale: str = "zh_CN"
 
 

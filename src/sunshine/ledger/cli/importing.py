@@ -17,6 +17,7 @@ import itertools
 import time
 from collections.abc import Callable
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -124,24 +125,44 @@ def _book(
             _print_problems(console, header, _)
             raise typer.Exit(2)
         stream = journal_csv.transactions(rows)
-        while chunk := list(itertools.islice(stream, batch)):
-            good = [t for t in chunk if isinstance(t, journal_csv.Txn)]
-            tally.bad.extend(t for t in chunk if isinstance(t, journal_csv.BadTxn))
-            with open_session() as session:
+
+        def read_batch() -> tuple[list[journal_csv.Txn | journal_csv.BadTxn], int]:
+            return list(itertools.islice(stream, batch)), raw.tell()
+
+        # The next batch is read while this one is written: SQLite and PostgreSQL work
+        # outside Python's lock, so reading the file costs little extra time.
+        with ThreadPoolExecutor(max_workers=1) as reader:
+            upcoming = reader.submit(read_batch)
+            while True:
+                chunk, position = upcoming.result()
+                if not chunk:
+                    break
+                upcoming = reader.submit(read_batch)
+                good = [t for t in chunk if isinstance(t, journal_csv.Txn)]
+                tally.bad.extend(t for t in chunk if isinstance(t, journal_csv.BadTxn))
                 try:
-                    result = importing.book_batch(session, community_id, good, codes, actor_id=None)
+                    result = _book_batch(community_id, good, codes)
                 except Invalid as refused:
                     bar.stop()
                     console.print(_("The ledger refused a batch; earlier batches stay booked:"))
                     _print_problems(console, refused.problems, _)
+                    upcoming.cancel()
                     raise typer.Exit(2) from None
-                session.commit()
-            tally.booked += result.booked
-            tally.already += result.already
-            tally.postings += result.postings
-            bar.update(task, completed=raw.tell())
+                tally.booked += result.booked
+                tally.already += result.already
+                tally.postings += result.postings
+                bar.update(task, completed=position)
     tally.seconds = time.perf_counter() - started
     return tally
+
+
+def _book_batch(
+    community_id: int, good: list[journal_csv.Txn], codes: dict[str, str]
+) -> importing.BatchResult:
+    with open_session() as session:
+        result = importing.book_batch(session, community_id, good, codes, actor_id=None)
+        session.commit()
+    return result
 
 
 def _bar(console: Console) -> Progress:

@@ -16,12 +16,20 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
   remuneration_base, remuneration_due, remuneration_booked, book_remuneration
 - vouchers: register_voucher, get_voucher, set_public_copy, attach_voucher,
   record_voucher_access, voucher_accesses
+- voucher_store (the files): store_voucher, store_public_copy, check_voucher_file,
+  voucher_bytes, open_original (logged), open_public_copy, voucher_entries,
+  voucher_max_bytes
 - reports: trial_balance, account_balance, account_ledger, income_and_spending,
   trust_bank_balance; totals: mismatches (totals vs postings, for the audit)
 """
 
 from __future__ import annotations
 
+from sunshine.ledger.service.audit import audit
+from sunshine.ledger.service.audit import audited_communities
+from sunshine.ledger.service.audit_report import AuditReport
+from sunshine.ledger.service.audit_report import Finding
+from sunshine.ledger.service.audit_report import FindingKind
 from sunshine.ledger.service.chart import accounts_by_code
 from sunshine.ledger.service.chart import add_account
 from sunshine.ledger.service.chart import close_account
@@ -68,6 +76,14 @@ from sunshine.ledger.service.terms import remuneration_due
 from sunshine.ledger.service.terms import set_trust_terms
 from sunshine.ledger.service.terms import terms_in_force
 from sunshine.ledger.service.totals import mismatches
+from sunshine.ledger.service.voucher_store import check_voucher_file
+from sunshine.ledger.service.voucher_store import open_original
+from sunshine.ledger.service.voucher_store import open_public_copy
+from sunshine.ledger.service.voucher_store import store_public_copy
+from sunshine.ledger.service.voucher_store import store_voucher
+from sunshine.ledger.service.voucher_store import voucher_bytes
+from sunshine.ledger.service.voucher_store import voucher_entries
+from sunshine.ledger.service.voucher_store import voucher_max_bytes
 from sunshine.ledger.service.vouchers import PUBLIC_COPY_KIND
 from sunshine.ledger.service.vouchers import VOUCHER_KIND
 from sunshine.ledger.service.vouchers import attach_voucher
@@ -88,6 +104,9 @@ __all__ = [
     "VOUCHER_KIND",
     "AccountLedger",
     "AccountRow",
+    "AuditReport",
+    "Finding",
+    "FindingKind",
     "IncomeAndSpending",
     "LedgerLine",
     "TrialBalance",
@@ -96,7 +115,10 @@ __all__ = [
     "accounts_by_code",
     "add_account",
     "attach_voucher",
+    "audit",
+    "audited_communities",
     "book_remuneration",
+    "check_voucher_file",
     "close_account",
     "close_period",
     "closed_through",
@@ -116,6 +138,8 @@ __all__ = [
     "list_trust_terms",
     "mismatches",
     "open_chart",
+    "open_original",
+    "open_public_copy",
     "post_entries",
     "post_entry",
     "record_of",
@@ -127,9 +151,14 @@ __all__ = [
     "reverse_entry",
     "set_public_copy",
     "set_trust_terms",
+    "store_public_copy",
+    "store_voucher",
     "terms_in_force",
     "trial_balance",
     "trust_bank_balance",
     "voucher_accesses",
+    "voucher_bytes",
+    "voucher_entries",
     "voucher_hashes",
+    "voucher_max_bytes",
 ]

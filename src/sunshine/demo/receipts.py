@@ -1,0 +1,182 @@
+"""Receipt images for the demo's vouchers: a simple, clearly marked, generated PNG per payment.
+
+The demo books real-looking payments, and every entry needs its voucher (DESIGN.md rule
+4), so each gets a small receipt drawn here: who issued it, what for, the amount in
+figures and in Chinese capitals (大写), and a footer that says it is a generated demo
+voucher, not a real bill. A payroll voucher lists people by name; its public copy is
+the same image with the names blacked out, which is what owners see.
+
+The bytes are the same on every load (the vouchers are stored by their SHA-256 and the
+log names them): fixed size and layout, no timestamps or other metadata in the PNG.
+Chinese text uses Noto Sans CJK (Simplified Chinese face) where the system has it
+(Debian: fonts-noto-cjk); without it Pillow's own font draws what it can.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from PIL import Image
+from PIL import ImageDraw
+from PIL import ImageFont
+
+from sunshine.kernel.money import Fen
+
+NOTO_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+NOTO_CJK_SC = 2  # the Simplified Chinese face in the collection
+WIDTH = 900
+MARGIN = 40
+INK = (20, 20, 20)
+GREY = (120, 120, 120)
+RED = (200, 30, 30)
+DIGITS = "零壹贰叁肆伍陆柒捌玖"
+PLACES = ("", "拾", "佰", "仟")
+GROUPS = ("", "万", "亿")
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+
+@dataclass(frozen=True, slots=True)
+class PayLine:
+    """One person on a payroll voucher."""
+
+    name: str
+    post: str
+    amount: Fen
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What a receipt shows. `pay` lists people (a payroll); their names are personal data."""
+
+    title: str
+    issuer: str
+    number: str
+    day: date
+    payer: str
+    item: str
+    amount: Fen
+    pay: tuple[PayLine, ...] = ()
+
+
+def capital_amount(amount: Fen) -> str:
+    """The amount in Chinese financial capitals: 9,618.58 → 玖仟陆佰壹拾捌元伍角捌分."""
+    fen = amount.value
+    if fen < 0:
+        return "负" + capital_amount(Fen(-fen))
+    yuan, jiao, cents = fen // 100, fen // 10 % 10, fen % 10
+    text = (_whole(yuan) or "零") + "元"
+    if not jiao and not cents:
+        return text + "整"
+    if not cents:
+        return f"{text}{DIGITS[jiao]}角整"
+    middle = f"{DIGITS[jiao]}角" if jiao else "零"
+    return f"{text}{middle}{DIGITS[cents]}分"
+
+
+def _whole(number: int) -> str:
+    """A whole number in capitals, with 零 where places are skipped (below 10^12)."""
+    groups = []
+    while number:
+        groups.append(number % 10000)
+        number //= 10000
+    text, gap = "", False
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        if group == 0:
+            gap = bool(text)
+            continue
+        if text and (gap or group < 1000):
+            text += "零"
+        text += _four(group) + GROUPS[index]
+        gap = False
+    return text
+
+
+def _four(group: int) -> str:
+    text, gap = "", False
+    for place in (3, 2, 1, 0):
+        digit = group // 10**place % 10
+        if digit == 0:
+            gap = bool(text)
+            continue
+        if gap:
+            text += "零"
+            gap = False
+        text += DIGITS[digit] + PLACES[place]
+    return text
+
+
+@cache
+def _font(size: int) -> Font:
+    if NOTO_CJK.exists():
+        return ImageFont.truetype(str(NOTO_CJK), size, index=NOTO_CJK_SC)
+    return ImageFont.load_default(size)
+
+
+def render(receipt: Receipt, *, redact_names: bool = False) -> bytes:
+    """The receipt as PNG bytes; with `redact_names`, each person's name is blacked out."""
+    rows = len(receipt.pay)
+    height = 520 + (rows + 2) * 40 if rows else 480
+    image = Image.new("RGB", (WIDTH, height), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((12, 12, WIDTH - 13, height - 13), outline=INK, width=2)
+    title = _font(34)
+    draw.text((WIDTH // 2, 56), receipt.title, font=title, fill=INK, anchor="mm")
+    body = _font(24)
+    y = 110
+    for label, value in (
+        ("开具单位", receipt.issuer),
+        ("编号", receipt.number),
+        ("日期", f"{receipt.day.year}年{receipt.day.month}月{receipt.day.day}日"),
+        ("付款单位", receipt.payer),
+        ("项目", receipt.item),
+    ):
+        draw.text((MARGIN, y), f"{label}：{value}", font=body, fill=INK)
+        y += 40
+    if receipt.pay:
+        y = _payroll(draw, receipt.pay, y + 10, redact_names=redact_names)
+    draw.line((MARGIN, y + 10, WIDTH - MARGIN, y + 10), fill=INK, width=1)
+    draw.text((MARGIN, y + 24), f"金额：¥{receipt.amount}", font=_font(28), fill=INK)
+    draw.text((MARGIN, y + 68), f"大写：{capital_amount(receipt.amount)}", font=body, fill=INK)
+    _stamp(draw, (WIDTH - 150, y + 40))
+    draw.text(
+        (WIDTH // 2, height - 40),
+        "演示凭证 DEMO · 由 Sunshine 示例数据生成，非真实票据",
+        font=_font(18),
+        fill=GREY,
+        anchor="mm",
+    )
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)  # no pnginfo: no time, no software tag
+    return out.getvalue()
+
+
+def _payroll(
+    draw: ImageDraw.ImageDraw, pay: tuple[PayLine, ...], y: int, *, redact_names: bool
+) -> int:
+    body = _font(24)
+    columns = (MARGIN, MARGIN + 260, MARGIN + 520)
+    for x, header in zip(columns, ("姓名", "岗位", "实发金额"), strict=True):
+        draw.text((x, y), header, font=body, fill=GREY)
+    y += 40
+    for line in pay:
+        if redact_names:
+            left, top, right, bottom = draw.textbbox((columns[0], y), line.name, font=body)
+            draw.rectangle((left - 4, top - 4, right + 4, bottom + 4), fill="black")
+        else:
+            draw.text((columns[0], y), line.name, font=body, fill=INK)
+        draw.text((columns[1], y), line.post, font=body, fill=INK)
+        draw.text((columns[2], y), f"¥{line.amount}", font=body, fill=INK)
+        y += 40
+    return y
+
+
+def _stamp(draw: ImageDraw.ImageDraw, centre: tuple[int, int]) -> None:
+    """A red round 收讫 (paid) stamp."""
+    x, y = centre
+    draw.ellipse((x - 60, y - 60, x + 60, y + 60), outline=RED, width=4)
+    draw.text((x, y), "收讫", font=_font(30), fill=RED, anchor="mm")

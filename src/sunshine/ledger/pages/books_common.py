@@ -1,0 +1,149 @@
+"""What the ledger's pages share: paths, labels, the viewer's rights, today's date, rendering.
+
+Nothing here is a route; `books_staff`, `books_owners` and `books_reports` hold those.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from typing import Any
+
+from fastapi import Form
+from fastapi import Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from sunshine.identity import service as identity
+from sunshine.identity.rules import Action
+from sunshine.infra import clock
+from sunshine.infra.tenancy import CommunityRef
+from sunshine.infra.web import Viewer
+from sunshine.infra.web import render
+from sunshine.kernel.periods import Period
+from sunshine.ledger import rules
+from sunshine.ledger import schemas
+from sunshine.ledger import service
+from sunshine.ledger.models import Account
+from sunshine.ledger.models import JournalEntry
+from sunshine.transparency import service as log
+
+LEDGER = "/c/{code}/ledger"
+BOOKS = "/c/{code}/books"
+PAGE_SIZE = 50
+FormText = Annotated[str, Form()]
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext marker the catalog extractor knows
+    """Mark a message for translation where it is defined; templates translate it when shown."""
+    return message
+
+
+LABELS: dict[str, str] = {
+    rules.AccountKind.ASSET: N_("Assets"),
+    rules.AccountKind.LIABILITY: N_("Liabilities"),
+    rules.AccountKind.FUND: N_("Trust property"),
+    rules.AccountKind.INCOME: N_("Income"),
+    rules.AccountKind.EXPENSE: N_("Spending"),
+    service.MANUAL: N_("Booked by hand"),
+    service.IMPORT: N_("Imported"),
+    service.REMUNERATION: N_("Trustee's remuneration"),
+    service.REVERSAL: N_("Reversal"),
+}
+# The field a problem points at (Problem.where), as the forms label it.
+FIELDS: dict[str, str] = {
+    "booked_on": N_("Date"),
+    "narration": N_("Narration"),
+    "counterparty": N_("Counterparty"),
+    "budget_line": N_("Budget line"),
+    "vouchers": N_("Vouchers"),
+    "reason": N_("Reason"),
+    "period": N_("Month"),
+    "first": N_("From"),
+    "last": N_("To"),
+    "on": N_("Date"),
+    "start": N_("From"),
+    "end": N_("To"),
+}
+KIND_ORDER = tuple(rules.AccountKind)
+
+
+def today() -> date:
+    """Today in Asia/Shanghai, the community's calendar."""
+    return clock.local(clock.now()).date()
+
+
+def open_books(viewer: Viewer, community: CommunityRef, action: Action) -> None:
+    """Raise unless the viewer may do `action` in the community's books."""
+    identity.authorize(viewer, action, community.id)
+
+
+def period_or_this_month(text: str | None, *, where: str = "period") -> Period:
+    return schemas.parse_period(text, where=where) if text else Period.of(today())
+
+
+def accounts_by_id(session: Session, community_id: int) -> dict[int, Account]:
+    return {a.id: a for a in service.list_accounts(session, community_id)}
+
+
+def grouped_accounts(
+    accounts: list[Account], *, open_only: bool = True
+) -> list[tuple[str, list[Account]]]:
+    """Accounts grouped by kind in chart order, for a <select> with <optgroup>s."""
+    return [
+        (
+            LABELS[kind],
+            [a for a in accounts if a.kind is kind and not (open_only and a.closed_on)],
+        )
+        for kind in KIND_ORDER
+    ]
+
+
+def log_seq(session: Session, community_id: int, number: int) -> int | None:
+    """The sequence number of the entry's record in the community's public log."""
+    record = log.find_record(session, community_id, kind=service.ENTRY_KIND, ref=str(number))
+    return None if record is None else record.seq
+
+
+def entry_rows(
+    session: Session, community_id: int, entries: list[JournalEntry]
+) -> list[dict[str, Any]]:
+    """What a list of entries shows per entry: vouchers, reversal and the amount moved."""
+    return [
+        {
+            "entry": entry,
+            "total": schemas.debit_total(entry),
+            "vouchers": service.voucher_hashes(session, community_id, entry.id),
+            "reversed_by": _reversal_number(session, community_id, entry.id),
+        }
+        for entry in entries
+    ]
+
+
+def _reversal_number(session: Session, community_id: int, number: int) -> int | None:
+    reversal = service.find_reversal(session, community_id, number)
+    return None if reversal is None else reversal.id
+
+
+def render_books(
+    request: Request,
+    viewer: Viewer,
+    community: CommunityRef,
+    template: str,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> Response:
+    """Render a ledger page with the community, the viewer's rights and the label tables."""
+    cid = community.id
+    base = {
+        "community": community,
+        "community_name": community.name,
+        "can_book": identity.can(viewer, Action.BOOK_ENTRY, cid),
+        "can_open_original": identity.can(viewer, Action.OPEN_VOUCHER_ORIGINAL, cid),
+        "staff": identity.can(viewer, Action.VIEW_REGISTRY, cid),
+        "labels": LABELS,
+        "fields": FIELDS,
+        "today": today(),
+    }
+    return render(request, template, {**base, **context}, status_code=status_code)

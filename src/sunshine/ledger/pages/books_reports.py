@@ -1,0 +1,134 @@
+"""Report pages under /c/{code}/ledger/reports: trial balance, income and spending, and more.
+
+Also an account's ledger with its running balance, and balances at a date.
+
+Anyone with VIEW_BOOKS may read them (the trustee keeps the books for the owners, who
+may inspect them); they show account figures, and counterparties only masked. Each
+reads the per-month totals, so it answers quickly however long the history is.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from fastapi import Query
+from fastapi import Request
+from fastapi.responses import Response
+
+from sunshine.identity.rules import Action
+from sunshine.infra.web import CurrentCommunity
+from sunshine.infra.web import CurrentViewer
+from sunshine.infra.web import DbSession
+from sunshine.kernel.periods import Period
+from sunshine.ledger import schemas
+from sunshine.ledger import service
+from sunshine.ledger.pages.books_common import LEDGER
+from sunshine.ledger.pages.books_common import grouped_accounts
+from sunshine.ledger.pages.books_common import open_books
+from sunshine.ledger.pages.books_common import period_or_this_month
+from sunshine.ledger.pages.books_common import render_books
+from sunshine.ledger.pages.books_common import today
+
+router = APIRouter(include_in_schema=False)
+REPORTS = f"{LEDGER}/reports"
+LINES_PER_PAGE = 100
+TRUST_BANK_CODE = "1001"
+
+
+@router.get(REPORTS)
+@router.get(f"{REPORTS}/trial-balance")
+def trial_balance(
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    community: CurrentCommunity,
+    period: str | None = None,
+) -> Response:
+    """Every account's debits, credits and balance from the start through a month."""
+    open_books(viewer, community, Action.VIEW_BOOKS)
+    month = period_or_this_month(period)
+    report = service.trial_balance(session, community.id, upto_period=month)
+    return render_books(
+        request, viewer, community, "ledger/report_trial_balance.html", report=report
+    )
+
+
+@router.get(f"{REPORTS}/income-and-spending")
+def income_and_spending(
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    community: CurrentCommunity,
+    first: Annotated[str | None, Query(alias="from")] = None,
+    last: Annotated[str | None, Query(alias="to")] = None,
+) -> Response:
+    """Income and spending by account for a range of months, and the surplus or shortfall."""
+    open_books(viewer, community, Action.VIEW_BOOKS)
+    start = period_or_this_month(first, where="first")
+    end = period_or_this_month(last, where="last") if last else start
+    report = service.income_and_spending(session, community.id, first=start, last=end)
+    return render_books(request, viewer, community, "ledger/report_income.html", report=report)
+
+
+@router.get(f"{REPORTS}/account-ledger")
+def account_ledger(
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    community: CurrentCommunity,
+    account: str = TRUST_BANK_CODE,
+    start: str | None = None,
+    end: str | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
+    """An account's postings between two dates with the running balance, a page at a time."""
+    open_books(viewer, community, Action.VIEW_BOOKS)
+    month = Period.of(today())
+    first = schemas.parse_day(start, where="start") if start else month.first_day
+    last = schemas.parse_day(end, where="end") if end else month.last_day
+    report = service.account_ledger(
+        session, community.id, account_code=account, start=first, end=last
+    )
+    lines, pages = schemas.page_of(report.lines, page=page, size=LINES_PER_PAGE)
+    return render_books(
+        request,
+        viewer,
+        community,
+        "ledger/report_ledger.html",
+        report=report,
+        lines=lines,
+        page=min(page, pages),
+        pages=pages,
+        groups=grouped_accounts(service.list_accounts(session, community.id), open_only=False),
+    )
+
+
+@router.get(f"{REPORTS}/balance")
+def balance(
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    community: CurrentCommunity,
+    on: str | None = None,
+    account: str | None = None,
+) -> Response:
+    """The trust bank balance, and optionally another account's, at the end of a day."""
+    open_books(viewer, community, Action.VIEW_BOOKS)
+    day = schemas.parse_day(on, where="on") if on else today()
+    chosen = service.get_account(session, community.id, account) if account else None
+    return render_books(
+        request,
+        viewer,
+        community,
+        "ledger/report_balance.html",
+        on=day,
+        trust_bank=service.trust_bank_balance(session, community.id, on=day),
+        chosen=chosen,
+        chosen_balance=(
+            service.account_balance(session, community.id, account_code=chosen.code, on=day)
+            if chosen
+            else None
+        ),
+        groups=grouped_accounts(service.list_accounts(session, community.id), open_only=False),
+    )
