@@ -18,7 +18,10 @@ tools:
 The three reports run in this process on a warm connection: the median of --repeat
 calls, and the Python memory the call allocates at its peak (tracemalloc), which must
 not grow with the journal. Answers are printed so they can be checked against the
-baselines' (same tasks, same journal). Results go to bench/results/sunshine-<date>.json.
+baselines' (same tasks, same journal). With --baselines (default: beancount and
+hledger) those tools are timed in the same run, after Sunshine, on the same files
+(baselines.py's commands; one fresh process per task). Results go to
+bench/results/sunshine-<date>.json.
 
     .venv/bin/python bench/sunshine_bench.py --sizes 10000 100000 --databases sqlite postgresql
     .venv/bin/python bench/sunshine_bench.py --sizes 1000000 --databases sqlite
@@ -51,6 +54,7 @@ from baselines import DEFAULT_DATA  # noqa: E402
 from baselines import DEFAULT_GENERATOR  # noqa: E402
 from baselines import ensure_data  # noqa: E402
 from baselines import machine  # noqa: E402
+from baselines import measure as measure_tool  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 from tests.pg import running_postgres  # noqa: E402
 
@@ -222,6 +226,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--work", type=Path, default=Path("/tmp/sunshine-bench/sunshine"))
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--baselines",
+        nargs="*",
+        default=["beancount", "hledger"],
+        help="tools timed in the same run on the same journal (bench/setup_tools.sh)",
+    )
+    parser.add_argument("--baseline-runs", type=int, default=1)
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     out = args.out or BENCH / "results" / f"sunshine-{dt.date.today().isoformat()}.json"  # noqa: DTZ011
@@ -232,6 +243,11 @@ def main(argv: list[str] | None = None) -> int:
         for kind in args.databases:
             cell = measure(kind, n, data, args.work, args)
             results.setdefault(kind, {})[str(n)] = cell | {"postings": data["postings"]}
+            out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+        for tool in args.baselines:
+            print(f"{tool} {n}: ...", file=sys.stderr)
+            timed = measure_tool(tool, Path(data["dir"]), args.baseline_runs, 3600)
+            results.setdefault(tool, {})[str(n)] = timed
             out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
     print(f"wrote {out}", file=sys.stderr)
     print(json.dumps(results, indent=1, ensure_ascii=False))

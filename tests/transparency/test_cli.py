@@ -121,3 +121,32 @@ def test_a_committee_member_cosigns_offline_and_the_cosignature_is_attached(
     assert attached.exit_code == 0, attached.output
     shown = runner.invoke(app, ["checkpoint", "show", "-c", "jc"]).output
     assert offline.output.strip() in shown
+
+
+def test_a_bundle_of_the_whole_log_verifies_by_its_root_and_catches_a_changed_record(
+    cli_database: Engine, tmp_path: Path
+) -> None:
+    _community_with_records(cli_database, 37)
+    runner.invoke(app, ["checkpoint", "sign", "-c", "jc"])
+    key_line = runner.invoke(app, ["log", "keys", "-c", "jc"]).output.split("  #")[0]
+    bundle = tmp_path / "all.json"
+    made = runner.invoke(
+        app, ["log", "bundle", "-c", "jc", "--records", "all", "--out", str(bundle)]
+    )
+    assert made.exit_code == 0, made.output
+    data = json.loads(bundle.read_text(encoding="utf-8"))
+    assert len(data["records"]) == 37
+    assert all("proof" not in record for record in data["records"])  # the root covers them
+    good = runner.invoke(app, ["verify", str(bundle), "--key", key_line])
+    assert good.exit_code == 0, good.output
+    assert "all 37 records recompute the signed root" in good.output
+
+    data["records"][5]["record"] = data["records"][5]["record"].replace(
+        '"amount_fen":500', '"amount_fen":501'
+    )
+    data["records"][5].pop("leaf_hash")
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(data), encoding="utf-8")
+    bad = runner.invoke(app, ["verify", str(forged), "--key", key_line])
+    assert bad.exit_code == 1
+    assert "do not recompute the signed root" in bad.output
