@@ -34,7 +34,6 @@ import datetime as dt
 import json
 import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -95,17 +94,20 @@ def _community(url: str) -> int:
 
 
 def _run(args: list[str], env: dict[str, str]) -> dict[str, float]:
-    """Run a `sunshine` command; wall seconds and the peak RSS (MB) of the child."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run a `sunshine` command under GNU time: wall seconds and that process's peak RSS (MB)."""
     started = time.perf_counter()
     proc = subprocess.run(
-        [str(SUNSHINE), *args], env=env, capture_output=True, text=True, check=False
+        ["/usr/bin/time", "-f", "%M", str(SUNSHINE), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         sys.exit(f"{' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"seconds": round(seconds, 3), "peak_mb": round(max(peak, before) / 1024, 1)}
+    peak_kb = int(proc.stderr.strip().splitlines()[-1])
+    return {"seconds": round(seconds, 3), "peak_mb": round(peak_kb / 1024, 1)}
 
 
 def _timed(call: Callable[[], object], repeat: int) -> dict[str, object]:

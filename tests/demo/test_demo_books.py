@@ -98,7 +98,16 @@ def test_the_books_agree_with_their_public_log(loaded: Loaded) -> None:
     report = ledger.audit(loaded.session, loaded.community.id)
     assert report.findings == []
     assert (report.entries, report.postings) == (5, 10)
-    assert report.records == 6  # five entries and the payroll's public copy
+    # five entries and five public copies: the payroll's redacted, the others as they are
+    assert report.records == 10
+
+
+def test_owners_see_every_voucher_of_the_october_notice(loaded: Loaded) -> None:
+    cid = loaded.community.id
+    for entry in _entries(loaded):
+        [sha256] = ledger.voucher_hashes(loaded.session, cid, entry.id)
+        public, _ = ledger.open_public_copy(loaded.session, cid, sha256)
+        assert public.startswith(PNG)
 
 
 def test_the_vouchers_are_the_same_bytes_on_every_load() -> None:

@@ -92,6 +92,37 @@ def test_an_entry_booked_in_the_form_with_a_voucher_is_shown_and_logged(
     assert "冲销本凭证" in page.text
 
 
+def test_vouchers_published_as_they_are_reach_the_owners_view_and_the_log(
+    client: TestClient, session: Session
+) -> None:
+    setting = community_with_books(session)
+    log_in(client, session, setting.staff)
+    data = {**WATER, "counterparty": "常州通用自来水有限公司", "publish_as_is": "on"}
+    data.pop("counterparty_is_person")
+
+    response = client.post(
+        f"/c/{setting.code}/ledger/new",
+        data=data,
+        files=[("vouchers", ("水费发票.png", PNG, "image/png"))],
+        follow_redirects=False,
+    )
+
+    assert response.status_code == 303, response.text
+    [sha] = service.voucher_hashes(session, setting.community.id, 1)
+    assert service.get_voucher(session, setting.community.id, sha).public_sha256 == sha
+    published = log.find_record(
+        session, setting.community.id, kind=service.PUBLIC_COPY_KIND, ref=sha
+    )
+    assert published is not None
+    assert f'"public_sha256":"{sha}"' in published.body.decode()
+    log_in(client, session, setting.resident)
+    books = client.get(f"/c/{setting.code}/books?period=2024-10")
+    assert f"/c/{setting.code}/vouchers/{sha}" in books.text
+    public = client.get(f"/c/{setting.code}/vouchers/{sha}")
+    assert public.status_code == 200
+    assert public.content == PNG
+
+
 def test_an_unbalanced_entry_is_refused_with_nothing_written_and_the_form_kept(
     client: TestClient, session: Session
 ) -> None:

@@ -288,3 +288,29 @@ def test_the_entries_a_voucher_backs_are_listed(session: Session) -> None:
     )
 
     assert service.voucher_entries(session, books.community_id, voucher.sha256) == [entry.id]
+
+
+def test_an_original_published_as_it_is_is_its_own_public_copy_once(
+    session: Session, var_dir: Path
+) -> None:
+    books = open_books(session)
+    voucher = store_png(session, books)
+
+    service.publish_original(session, books.community_id, voucher.sha256, actor_id=None)
+
+    assert service.open_public_copy(session, books.community_id, voucher.sha256) == (
+        PNG,
+        "image/png",
+    )
+    record = log.find_record(
+        session, books.community_id, kind=service.PUBLIC_COPY_KIND, ref=voucher.sha256
+    )
+    assert record is not None
+    assert json.loads(record.body) == {
+        "public_sha256": voucher.sha256,
+        "sha256": voucher.sha256,
+    }
+    with pytest.raises(Conflict):
+        service.publish_original(session, books.community_id, voucher.sha256, actor_id=None)
+    with pytest.raises(Conflict):
+        service.store_public_copy(session, books.community_id, voucher.sha256, PDF, actor_id=None)

@@ -166,6 +166,7 @@ def load_october_books(session: Session, community_id: int) -> None:
         rules.EntryDraft(OPENING_DAY, "期初信托资金余额", legs, vouchers=(opening,)),
         actor_id=actor_id,
     )
+    ledger.publish_original(session, community_id, opening, actor_id=actor_id)
     for payment in OCTOBER:
         _pay(session, community_id, payment, actor_id=actor_id)
 
@@ -188,6 +189,8 @@ def _pay(session: Session, community_id: int, payment: Payment, *, actor_id: int
     if payment.receipt.pay:  # owners see the payroll with the names blacked out
         public = receipts.render(payment.receipt, redact_names=True)
         ledger.store_public_copy(session, community_id, sha256, public, actor_id=actor_id)
+    else:  # a company's bill names no private person: owners see it as it is
+        ledger.publish_original(session, community_id, sha256, actor_id=actor_id)
 
 
 def _voucher(session: Session, community_id: int, receipt: Receipt, *, actor_id: int | None) -> str:

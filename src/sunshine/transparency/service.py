@@ -18,9 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import and_
 from sqlalchemy import func
-from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -101,18 +99,19 @@ def fetch_nodes(
             span = [leaf.get(seq) for seq in range(index << level, (index + 1) << level)]
             if all(span):
                 found[level, index] = merkle.root_of([h for h in span if h])
-    inner = [
-        and_(LogNode.level == lv, LogNode.index == ix)
-        for lv, ix in set(wanted)
-        if lv >= STORED_FROM
-    ]
-    if inner:
+    high = {(lv, ix) for lv, ix in wanted if lv >= STORED_FROM}
+    if high:
+        # level IN (…) AND idx IN (…): SQLite probes the primary key for each pair (a
+        # row-value IN would scan the community's nodes), and the expanding parameters
+        # keep one cached statement; pairs not wanted are dropped here.
         stored = session.execute(
             select(LogNode.level, LogNode.index, LogNode.hash).where(
-                LogNode.community_id == community_id, or_(*inner)
+                LogNode.community_id == community_id,
+                LogNode.level.in_(sorted({lv for lv, _ in high})),
+                LogNode.index.in_(sorted({ix for _, ix in high})),
             )
         )
-        found.update({(level, index): hash_ for level, index, hash_ in stored})
+        found.update({(lv, ix): hash_ for lv, ix, hash_ in stored if (lv, ix) in high})
     missing = [key for key in wanted if key not in found]
     if missing:
         raise NotFound("the log lacks subtree hashes {nodes}", args={"nodes": str(missing[:3])})

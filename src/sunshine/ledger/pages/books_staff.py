@@ -138,6 +138,7 @@ def book_entry(  # noqa: PLR0913, PLR0917 - one argument per form field
     narration: FormText = "",
     counterparty: FormText = "",
     counterparty_is_person: Annotated[bool, Form()] = False,
+    publish_as_is: Annotated[bool, Form()] = False,
     budget_line: FormText = "",
     account: FormList = None,
     debit: FormList = None,
@@ -157,7 +158,7 @@ def book_entry(  # noqa: PLR0913, PLR0917 - one argument per form field
     )
     try:
         with session.begin_nested():  # a refused entry leaves no trace, vouchers included
-            entry = _book(session, viewer, community, form, files)
+            entry = _book(session, viewer, community, form, files, publish_as_is=publish_as_is)
     except Invalid as exc:
         return _form_page(
             request,
@@ -167,6 +168,7 @@ def book_entry(  # noqa: PLR0913, PLR0917 - one argument per form field
             form,
             error=exc,
             files_lost=bool(files),
+            publish_as_is=publish_as_is,
             status_code=422,
         )
     session.commit()
@@ -179,8 +181,15 @@ def _book(
     community: CommunityRef,
     form: schemas.EntryForm,
     files: list[UploadFile],
+    *,
+    publish_as_is: bool,
 ) -> JournalEntry:
-    """Store the vouchers, then post the entry; every problem of both, raised together."""
+    """Store the vouchers, then post the entry; every problem of both, raised together.
+
+    With `publish_as_is` staff state the vouchers hold no personal data: owners then see
+    the originals (see `service.publish_original`); otherwise a redacted copy is uploaded
+    on the voucher's page.
+    """
     problems: list[Problem] = []
     hashes: list[str] = []
     for upload in files:
@@ -205,6 +214,10 @@ def _book(
         raise Invalid(exc.template, problems=[*problems, *exc.problems], args=exc.fields) from None
     if problems:
         raise Invalid("the entry was not booked", problems=problems)
+    if publish_as_is:
+        for sha256 in dict.fromkeys(hashes):
+            if service.get_voucher(session, community.id, sha256).public_sha256 is None:
+                service.publish_original(session, community.id, sha256, actor_id=viewer.user_id)
     return entry
 
 

@@ -17,7 +17,7 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
 - vouchers: register_voucher, get_voucher, set_public_copy, attach_voucher,
   record_voucher_access, voucher_accesses
 - voucher_store (the files): store_voucher, store_public_copy, check_voucher_file,
-  voucher_bytes, open_original (logged), open_public_copy, voucher_entries,
+  voucher_bytes, open_original (logged), open_public_copy, publish_original, voucher_entries,
   voucher_max_bytes
 - reports: trial_balance, account_balance, account_ledger, income_and_spending,
   trust_bank_balance; totals: mismatches (totals vs postings, for the audit)
@@ -79,6 +79,7 @@ from sunshine.ledger.service.totals import mismatches
 from sunshine.ledger.service.voucher_store import check_voucher_file
 from sunshine.ledger.service.voucher_store import open_original
 from sunshine.ledger.service.voucher_store import open_public_copy
+from sunshine.ledger.service.voucher_store import publish_original
 from sunshine.ledger.service.voucher_store import store_public_copy
 from sunshine.ledger.service.voucher_store import store_voucher
 from sunshine.ledger.service.voucher_store import voucher_bytes
@@ -142,6 +143,7 @@ __all__ = [
     "open_public_copy",
     "post_entries",
     "post_entry",
+    "publish_original",
     "record_of",
     "record_voucher_access",
     "register_voucher",

@@ -91,6 +91,22 @@ def store_public_copy(
     return set_public_copy(session, community_id, sha256=sha256, public_sha256=public_sha256)
 
 
+def publish_original(
+    session: Session, community_id: int, sha256: str, *, actor_id: int | None
+) -> Voucher:
+    """Show owners the original as it is: staff state that it holds no personal data.
+
+    A company's invoice or a utility bill names no private person; blacking out nothing
+    would only add work. The choice is public: the log's public-copy record then names
+    the original's own hash, so anyone can see that the original itself was published.
+    """
+    voucher = get_voucher(session, community_id, sha256)
+    if voucher.public_sha256 is not None:
+        raise Conflict("voucher {sha256} already has a public copy", args={"sha256": sha256})
+    log.info("voucher %s published as it is by user %s", sha256, actor_id)
+    return set_public_copy(session, community_id, sha256=sha256, public_sha256=sha256)
+
+
 def voucher_bytes(sha256: str) -> bytes:
     """The stored file with this hash. NotFound if it is missing or no longer matches its hash."""
     if not is_sha256_hex(sha256):
