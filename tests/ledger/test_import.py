@@ -256,3 +256,15 @@ def test_the_command_reads_a_file_with_a_byte_order_mark(
     result = runner.invoke(app, ["ledger", "import", str(path), "-c", "jc", "--open-accounts"])
     assert result.exit_code == 0, result.output
     assert _entries(cli_database) == 4
+
+
+def test_statistics_can_be_refreshed_between_batches_on_either_database(session: Session) -> None:
+    community = make_community(session)
+    txns = [t for t in _rows(JOURNAL) if isinstance(t, journal_csv.Txn)]
+    names = sorted({name for t in txns for name, _ in t.legs})
+    codes = importing.open_accounts(session, community.id, names, on=date(2020, 1, 1))
+    importing.book_batch(session, community.id, txns[:2], codes, actor_id=None)
+    importing.refresh_statistics(session)  # ANALYZE on PostgreSQL, nothing on SQLite
+    later = importing.book_batch(session, community.id, txns[2:], codes, actor_id=None)
+    assert later.booked == 2
+    assert service.mismatches(session, community.id) == []

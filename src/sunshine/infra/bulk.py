@@ -67,6 +67,21 @@ def insert_rows(
         cursor.close()
 
 
+def refresh_statistics(session: Session, tables: Sequence[Table]) -> None:
+    """Let PostgreSQL's planner see how big `tables` have grown (ANALYZE); SQLite needs none.
+
+    Trigger functions keep their query plans per connection. Planned while a table was
+    empty, a primary-key check can become a sequential scan that then runs for every row
+    of the next batch: an import refreshes the statistics as the tables grow.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return
+    preparer = connection.dialect.identifier_preparer
+    for table in tables:
+        connection.exec_driver_sql(f"ANALYZE {preparer.format_table(table)}")
+
+
 def _memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """`process` remembering its answers: an import repeats the same dates and instants."""
     seen: dict[Any, Any] = {}

@@ -131,6 +131,7 @@ def _book(
 
         # The next batch is read while this one is written: SQLite and PostgreSQL work
         # outside Python's lock, so reading the file costs little extra time.
+        batches = 0
         with ThreadPoolExecutor(max_workers=1) as reader:
             upcoming = reader.submit(read_batch)
             while True:
@@ -141,7 +142,10 @@ def _book(
                 good = [t for t in chunk if isinstance(t, journal_csv.Txn)]
                 tally.bad.extend(t for t in chunk if isinstance(t, journal_csv.BadTxn))
                 try:
-                    result = _book_batch(community_id, good, codes)
+                    batches += 1
+                    # statistics after batches 1, 2, 4, 8 …: as often as the books double
+                    analyse = batches & (batches - 1) == 0
+                    result = _book_batch(community_id, good, codes, analyse=analyse)
                 except Invalid as refused:
                     bar.stop()
                     console.print(_("The ledger refused a batch; earlier batches stay booked:"))
@@ -157,11 +161,14 @@ def _book(
 
 
 def _book_batch(
-    community_id: int, good: list[journal_csv.Txn], codes: dict[str, str]
+    community_id: int, good: list[journal_csv.Txn], codes: dict[str, str], *, analyse: bool
 ) -> importing.BatchResult:
     with open_session() as session:
         result = importing.book_batch(session, community_id, good, codes, actor_id=None)
         session.commit()
+        if analyse:
+            importing.refresh_statistics(session)
+            session.commit()
     return result
 
 

@@ -17,17 +17,22 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from sunshine.infra import bulk
+from sunshine.infra.db import Base
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
 from sunshine.ledger import rules
 from sunshine.ledger.journal_csv import Txn
 from sunshine.ledger.journal_csv import category_for
 from sunshine.ledger.models import Account
+from sunshine.ledger.models import JournalEntry
+from sunshine.ledger.models import Posting
 from sunshine.ledger.service.chart import accounts_by_code
 from sunshine.ledger.service.chart import add_account
 from sunshine.ledger.service.entries import entry_count
 from sunshine.ledger.service.posting import IMPORT
 from sunshine.ledger.service.posting import post_entries
+from sunshine.transparency.models import LogRecord
 
 # Codes for accounts an import opens: a range per kind that the template chart leaves free.
 _CODE_PREFIX = {
@@ -114,6 +119,12 @@ def _free_code(prefix: str, used: set[str]) -> str:
             if code not in used:
                 return code
         width += 1
+
+
+def refresh_statistics(session: Session) -> None:
+    """After a batch that grew the books a lot: tell the database (see infra.bulk)."""
+    tables = [Base.metadata.tables[m.__tablename__] for m in (JournalEntry, Posting, LogRecord)]
+    bulk.refresh_statistics(session, tables)
 
 
 def book_batch(
