@@ -215,6 +215,44 @@ def measure(kind: str, n: int, data: dict, work: Path, args: argparse.Namespace)
     return result
 
 
+def table(results: dict) -> str:
+    """The Markdown tables of RESULTS.md from a results file."""
+    lines = [
+        (
+            "| entries | postings | database | import | postings/s | import peak RSS "
+            "| trial balance | account at a date | month | inclusion proof | audit | bundle "
+            "| verify |"
+        ),
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for kind in ("sqlite", "postgresql"):
+        for n, cell in sorted(results.get(kind, {}).items(), key=lambda kv: int(kv[0])):
+            lines.append(
+                f"| {int(n):,} | {cell['postings']:,} | {kind} "
+                f"| {cell['import']['seconds']:.1f} s | {cell['import']['postings_per_s']:,} "
+                f"| {cell['import']['peak_mb']:.0f} MB "
+                f"| {cell['load']['ms']:.1f} ms | {cell['account']['ms']:.1f} ms "
+                f"| {cell['month']['ms']:.1f} ms | {cell['proof']['ms']:.1f} ms "
+                f"| {cell['audit']['median_s']:.1f} s | {cell['bundle']['seconds']:.1f} s "
+                f"| {cell['verify']['median_s']:.1f} s ({cell['verify']['bundle_mb']:.0f} MB) |"
+            )
+    lines += [
+        "",
+        "| entries | tool | load & balance | one account's balance | one month's report |",
+        "|---:|---|---:|---:|---:|",
+    ]
+    for tool in ("beancount", "hledger"):
+        for n, cell in sorted(results.get(tool, {}).items(), key=lambda kv: int(kv[0])):
+            row = [
+                f"{cell[task]['median_wall_s']:.2f} s / {cell[task]['median_rss_mb']:.0f} MB"
+                if cell.get(task, {}).get("ok")
+                else "failed"
+                for task in ("load", "account", "month")
+            ]
+            lines.append(f"| {int(n):,} | {tool} | " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -235,7 +273,11 @@ def main(argv: list[str] | None = None) -> int:
         help="tools timed in the same run on the same journal (bench/setup_tools.sh)",
     )
     parser.add_argument("--baseline-runs", type=int, default=1)
+    parser.add_argument("--table", type=Path, help="only print the tables of a results file")
     args = parser.parse_args(argv)
+    if args.table:
+        print(table(json.loads(args.table.read_text())))
+        return 0
     args.work.mkdir(parents=True, exist_ok=True)
     out = args.out or BENCH / "results" / f"sunshine-{dt.date.today().isoformat()}.json"  # noqa: DTZ011
     results = json.loads(out.read_text()) if out.exists() else {}
