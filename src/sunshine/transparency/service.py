@@ -406,8 +406,13 @@ def build_bundle(
     seqs: Sequence[int] = (),
     size: int | None = None,
     since: int | None = None,
+    bodies: Mapping[int, bytes] | None = None,
 ) -> dict[str, object]:
     """Build what `sunshine verify` checks: a checkpoint and records with their proofs.
+
+    `bodies` replaces the logged text of some records with what a part says they should
+    be now (the ledger's entry as its tables hold it): if the two differ, the record no
+    longer hashes to its logged leaf and verification fails.
 
     Given `since` (the size of a checkpoint the owner saved), the bundle also carries
     the consistency proof from it.
@@ -441,7 +446,8 @@ def build_bundle(
                 "record {seq} came after checkpoint {size}", args={"seq": seq, "size": n}
             )
         proof = tuple(inclusion_proof(session, community_id, seq=seq, size=n))
-        records.append(verifier.BundleRecord(seq, row.body, proof, row.leaf_hash))
+        body = row.body if bodies is None else bodies.get(seq, row.body)
+        records.append(verifier.BundleRecord(seq, body, proof, row.leaf_hash))
     steps = []
     if since is not None:
         proof = tuple(consistency_proof(session, community_id, old_size=since, new_size=n))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
+from typing import Any
 
 from fastapi import APIRouter
 from fastapi import Query
@@ -108,6 +109,19 @@ def show_entry(
     identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
     entry = service.get_entry(session, community.id, number)
     return _entry_read(session, community.id, entry, full=_may_book(viewer, community.id))
+
+
+@router.get("/entries/{number}/bundle")
+def entry_bundle(
+    number: int, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
+) -> dict[str, Any]:
+    """The entry as the books hold it, with its proof under the latest checkpoint.
+
+    Save it and run `sunshine verify` on it: it passes only while the books show what was
+    published in the log.
+    """
+    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    return service.entry_bundle(session, community.id, number, origin=community.origin)
 
 
 @router.post("/entries", status_code=201, dependencies=[CsrfChecked])

@@ -1,4 +1,4 @@
-"""`sunshine ledger accounts|add-account|terms|remuneration|close`: the manager's book-keeping.
+"""`sunshine ledger accounts|add-account|terms|remuneration|close|bundle`: book-keeping.
 
 The chart of accounts (list it, extend it under a category), the trust contract's pay
 clause (fixed per month, or a percentage of a stated base), the month's remuneration
@@ -8,7 +8,9 @@ service call committed at once; refusals print their reasons and exit with code 
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -135,3 +137,17 @@ def close(community: Community, period: Month) -> None:
         service.close_period(session, ref.id, period=month, actor_id=None)
         session.commit()
     typer.echo(f"closed through {month}")
+
+
+def bundle(
+    community: Community,
+    entry: Annotated[int, typer.Option(help="The entry number.")],
+    out: Annotated[Path, typer.Option(help="Where to write the bundle (JSON).")],
+) -> None:
+    """Export entry N as the books hold it, with its proof: `sunshine verify` checks it."""
+    with open_session() as session:
+        ref = tenancy.resolve(session, community)
+        data = service.entry_bundle(session, ref.id, entry, origin=ref.origin, sign=True)
+        session.commit()  # keeps a checkpoint signed for this bundle
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    typer.echo(f"wrote {out}: entry {entry}")

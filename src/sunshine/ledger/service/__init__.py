@@ -19,6 +19,7 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
 - voucher_store (the files): store_voucher, store_public_copy, check_voucher_file,
   voucher_bytes, open_original (logged), open_public_copy, publish_original, voucher_entries,
   voucher_max_bytes
+- bundles: entry_bundle (the entry as the books hold it, with its proof, for owners)
 - reports: trial_balance, account_balance, account_ledger, income_and_spending,
   trust_bank_balance; totals: mismatches (totals vs postings, for the audit)
 """
@@ -30,6 +31,7 @@ from sunshine.ledger.service.audit import audited_communities
 from sunshine.ledger.service.audit_report import AuditReport
 from sunshine.ledger.service.audit_report import Finding
 from sunshine.ledger.service.audit_report import FindingKind
+from sunshine.ledger.service.bundles import entry_bundle
 from sunshine.ledger.service.chart import accounts_by_code
 from sunshine.ledger.service.chart import add_account
 from sunshine.ledger.service.chart import close_account
@@ -124,6 +126,7 @@ __all__ = [
     "close_period",
     "closed_through",
     "draft_of",
+    "entry_bundle",
     "entry_count",
     "find_account",
     "find_entry",
