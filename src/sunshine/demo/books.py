@@ -39,6 +39,7 @@ from sunshine.identity import service as identity
 from sunshine.kernel.money import Fen
 from sunshine.ledger import rules
 from sunshine.ledger import service as ledger
+from sunshine.transparency import service as transparency
 
 CHART_OPENED = date(2024, 9, 1)  # the trustee took over that day (SCENARIO.md)
 OPENING_DAY = date(2024, 9, 30)
@@ -146,7 +147,7 @@ OPENING = Receipt(
 )
 
 
-def load_october_books(session: Session, community_id: int) -> None:
+def load_october_books(session: Session, community_id: int, *, origin: str) -> None:
     """Open the chart and book the opening balance and October's four payments, with vouchers.
 
     Called once, when the demo community is created (the demo's load returns early if the
@@ -169,6 +170,8 @@ def load_october_books(session: Session, community_id: int) -> None:
     ledger.publish_original(session, community_id, opening, actor_id=actor_id)
     for payment in OCTOBER:
         _pay(session, community_id, payment, actor_id=actor_id)
+    # The platform signs the log as it stands, so owners can verify these entries at once.
+    transparency.sign_checkpoint(session, community_id, origin=origin)
 
 
 def _pay(session: Session, community_id: int, payment: Payment, *, actor_id: int | None) -> None:

@@ -23,6 +23,7 @@ from sunshine.demo import plan
 from sunshine.identity import service as identity
 from sunshine.identity.models import User
 from sunshine.identity.rules import Role
+from sunshine.infra.tenancy import CommunityRef
 from sunshine.registry import service as registry
 from sunshine.registry.models import Community
 from sunshine.registry.models import Party
@@ -135,7 +136,8 @@ def load_reference_community(session: Session, *, report: Report = _silent) -> C
     report("车位 / parking spaces")
     _add_logins(session, cid, parties=parties)
     report("登录账号 / logins")
-    demo_books.load_october_books(session, cid)
+    ref = CommunityRef(cid, community.code, community.name)
+    demo_books.load_october_books(session, cid, origin=ref.origin)
     return community
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC
+from datetime import date
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def now() -> datetime:
     """The current instant, timezone-aware UTC."""
     return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today's date in Asia/Shanghai, where the books are kept."""
+    return local(now()).date()
 
 
 def local(instant: datetime) -> datetime:

@@ -179,39 +179,27 @@ def frontier_append(
     first. A caller that stores every completed node can later answer any root or proof
     with `node(level, index)` lookups and never re-read the leaves.
     """
-    if len(frontier) != size.bit_count():
-        raise ValueError(f"a tree of {size} leaves has {size.bit_count()} frontier hashes")
-    new = list(frontier)
-    completed = [CompletedNode(0, size, leaf)]
-    hash_, level, carry = leaf, 0, size
-    while carry & 1:  # each trailing one bit of `size` is a subtree the new leaf completes
-        hash_ = node_hash(new.pop(), hash_)
-        level += 1
-        carry >>= 1
-        completed.append(CompletedNode(level, size >> level, hash_))
-    new.append(hash_)
-    return new, completed
+    return append_leaves(frontier, size, [leaf])
 
 
 def append_leaves(
     frontier: Sequence[bytes], size: int, leaves: Sequence[bytes], *, from_level: int = 0
 ) -> tuple[list[bytes], list[CompletedNode]]:
-    """`frontier_append` for many leaves at once, reporting completed nodes from `from_level` up.
+    """Append many leaf hashes; the completed nodes from `from_level` up, in append order.
 
-    The same arithmetic in one loop without intermediate lists: bulk appends call this
-    for a million leaves.
+    Each leaf merges the trailing ones of `size` (like incrementing a binary counter);
+    bulk appends call this for a million leaves, so it keeps one list and no copies.
     """
     if len(frontier) != size.bit_count():
         raise ValueError(f"a tree of {size} leaves has {size.bit_count()} frontier hashes")
     new = list(frontier)
     completed: list[CompletedNode] = []
-    sha256 = hashlib.sha256
     for leaf in leaves:
         hash_, level, carry = leaf, 0, size
         if from_level == 0:
             completed.append(CompletedNode(0, size, leaf))
         while carry & 1:
-            hash_ = sha256(b"\x01" + new.pop() + hash_).digest()
+            hash_ = node_hash(new.pop(), hash_)
             level += 1
             carry >>= 1
             if level >= from_level:

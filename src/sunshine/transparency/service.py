@@ -86,15 +86,12 @@ def fetch_nodes(
     low = {(lv, ix) for lv, ix in wanted if lv < STORED_FROM}
     leaves = sorted({seq for lv, ix in low for seq in range(ix << lv, (ix + 1) << lv)})
     if leaves:
-        leaf: dict[int, bytes] = {}
-        for start in range(0, len(leaves), 500):
-            rows = session.execute(
-                select(LogRecord.seq, LogRecord.leaf_hash).where(
-                    LogRecord.community_id == community_id,
-                    LogRecord.seq.in_(leaves[start : start + 500]),
-                )
+        rows = session.execute(  # at most 8 leaves per node, about 2·log2(n) nodes
+            select(LogRecord.seq, LogRecord.leaf_hash).where(
+                LogRecord.community_id == community_id, LogRecord.seq.in_(leaves)
             )
-            leaf.update(rows.all())
+        )
+        leaf: dict[int, bytes] = dict(rows.all())
         for level, index in low:
             span = [leaf.get(seq) for seq in range(index << level, (index + 1) << level)]
             if all(span):

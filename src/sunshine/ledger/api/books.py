@@ -36,12 +36,8 @@ router = APIRouter(prefix="/communities/{code}/ledger", tags=["ledger"])
 MonthParam = Annotated[str | None, Query(examples=["2024-10"])]
 
 
-def _today() -> date:
-    return clock.local(clock.now()).date()
-
-
 def _month(text: str | None, where: str) -> Period:
-    return schemas.parse_period(text, where=where) if text else Period.of(_today())
+    return schemas.parse_period(text, where=where) if text else Period.of(clock.today())
 
 
 def _entry_read(
@@ -203,7 +199,7 @@ def account_ledger(
 ) -> schemas.AccountLedgerRead:
     """An account's postings from `start` to `end` (default this month), running balance."""
     identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
-    month = Period.of(_today())
+    month = Period.of(clock.today())
     report = service.account_ledger(
         session,
         community.id,
@@ -224,7 +220,7 @@ def balance(
 ) -> schemas.BalanceRead:
     """An account's balance (debit positive) at the end of `on`; no account: the trust bank."""
     identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
-    day = on or _today()
+    day = on or clock.today()
     if account:
         amount = service.account_balance(session, community.id, account_code=account, on=day)
     else:

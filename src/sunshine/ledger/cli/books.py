@@ -9,7 +9,6 @@ service call committed at once; refusals print their reasons and exit with code 
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -17,26 +16,19 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sunshine.infra import clock
 from sunshine.infra import tenancy
 from sunshine.infra.db import open_session
 from sunshine.infra.i18n import gettext
 from sunshine.kernel.money import ZERO
 from sunshine.kernel.money import Fen
-from sunshine.kernel.periods import Period
 from sunshine.ledger import rules
+from sunshine.ledger import schemas
 from sunshine.ledger import service
 
 Community = Annotated[str, typer.Option("--community", "-c", help="Community code, e.g. jcdy.")]
 Lang = Annotated[str, typer.Option("--lang", help="Language of the output.")]
 Month = Annotated[str, typer.Option("--period", help="A month, YYYY-MM.")]
-
-
-def _period(text: str) -> Period:
-    try:
-        return Period.parse(text)
-    except ValueError:
-        typer.secho(f"not a month (YYYY-MM): {text}", err=True)
-        raise typer.Exit(2) from None
 
 
 def accounts(community: Community, lang: Lang = "zh_CN") -> None:
@@ -76,7 +68,7 @@ def add_account(
     on: Annotated[str | None, typer.Option(help="Opened on (YYYY-MM-DD); default today.")] = None,
 ) -> None:
     """Extend the chart: a new account under a known category (and parent)."""
-    opened = date.fromisoformat(on) if on else date.today()  # noqa: DTZ011 - a local date
+    opened = schemas.parse_day(on, where="on") if on else clock.today()
     with open_session() as session:
         ref = tenancy.resolve(session, community)
         template = rules.AccountTemplate(code, name_zh, name_en, category, parent)
@@ -104,7 +96,7 @@ def terms(
         typer.secho("give either --fixed or --rate-bp (with --base)", err=True)
         raise typer.Exit(2)
     clause = rules.TrustTerms(
-        effective_from=_period(effective_from),
+        effective_from=schemas.parse_period(effective_from),
         kind=rules.RemunerationKind.FIXED if fixed else rules.RemunerationKind.PERCENTAGE,
         fixed=Fen.parse(fixed) if fixed else ZERO,
         rate_basis_points=rate_bp or 0,
@@ -120,7 +112,7 @@ def terms(
 
 def remuneration(community: Community, period: Month) -> None:
     """Book a month's remuneration of the trustee, as the terms in force make it due."""
-    month = _period(period)
+    month = schemas.parse_period(period)
     with open_session() as session:
         ref = tenancy.resolve(session, community)
         entry = service.book_remuneration(session, ref.id, period=month, actor_id=None)
@@ -131,7 +123,7 @@ def remuneration(community: Community, period: Month) -> None:
 
 def close(community: Community, period: Month) -> None:
     """Close a month and every earlier one for good: nothing more is booked into them."""
-    month = _period(period)
+    month = schemas.parse_period(period)
     with open_session() as session:
         ref = tenancy.resolve(session, community)
         service.close_period(session, ref.id, period=month, actor_id=None)

@@ -74,7 +74,7 @@ def import_journal(
             raise typer.Exit(2)
         codes = dict(match.codes)
         if match.missing:
-            on = found.first_day or clock.local(clock.now()).date()
+            on = found.first_day or clock.today()
             codes.update(importing.open_accounts(session, ref.id, match.missing, on=on))
             session.commit()
             console.print(_("Opened {n} accounts.").format(n=len(match.missing)))

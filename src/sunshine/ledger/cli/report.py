@@ -62,7 +62,7 @@ def report(
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TABLE,
 ) -> None:
     """Print a report of a community's books (default: the trial balance through this month)."""
-    today = clock.local(clock.now()).date()
+    today = clock.today()
     this_month = Period.of(today)
     end = _month(last or period, "last") or this_month
     start = _month(first or period, "first") or end

@@ -54,7 +54,7 @@ def close_period(
 ) -> PeriodClose:
     """Close `period` (and with it every earlier one) for good; it must have ended."""
     lock_books(session, community_id)
-    today = clock.local(clock.now()).date()
+    today = clock.today()
     if period.last_day >= today:
         raise Invalid("the period {period} has not ended yet", args={"period": str(period)})
     if is_closed(session, community_id, period):
