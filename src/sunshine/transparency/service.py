@@ -200,6 +200,22 @@ def find_record(session: Session, community_id: int, *, kind: str, ref: str) -> 
     )
 
 
+def record_seqs(
+    session: Session, community_id: int, *, kind: str, refs: Sequence[str]
+) -> dict[str, int]:
+    """For each of `refs`, the newest record of this kind about it (as `find_record`), at once."""
+    rows = session.execute(
+        select(LogRecord.ref, func.max(LogRecord.seq))
+        .where(
+            LogRecord.community_id == community_id,
+            LogRecord.kind == kind,
+            LogRecord.ref.in_(refs),
+        )
+        .group_by(LogRecord.ref)
+    )
+    return dict(rows.all())
+
+
 def iter_record_rows(
     session: Session, community_id: int, *, start: int = 0, end: int | None = None
 ) -> Iterator[tuple[int, bytes, bytes]]:

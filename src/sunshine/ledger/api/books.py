@@ -43,17 +43,32 @@ def _month(text: str | None, where: str) -> Period:
 def _entry_read(
     session: Session, community_id: int, entry: JournalEntry, *, full: bool
 ) -> schemas.EntryRead:
+    [read] = _entry_reads(session, community_id, [entry], full=full)
+    return read
+
+
+def _entry_reads(
+    session: Session, community_id: int, entries: list[JournalEntry], *, full: bool
+) -> list[schemas.EntryRead]:
+    """Entries with their vouchers, reversals and log records: a few queries for a whole page."""
     accounts = {a.id: a for a in service.list_accounts(session, community_id)}
-    reversal = service.find_reversal(session, community_id, entry.id)
-    record = log.find_record(session, community_id, kind=service.ENTRY_KIND, ref=str(entry.id))
-    return schemas.EntryRead.from_model(
-        entry,
-        accounts,
-        full=full,
-        vouchers=service.voucher_hashes(session, community_id, entry.id),
-        reversed_by=None if reversal is None else reversal.id,
-        log_seq=None if record is None else record.seq,
+    numbers = [entry.id for entry in entries]
+    vouchers = service.vouchers_by_entry(session, community_id, numbers)
+    reversals = service.reversals_by_entry(session, community_id, numbers)
+    seqs = log.record_seqs(
+        session, community_id, kind=service.ENTRY_KIND, refs=[str(n) for n in numbers]
     )
+    return [
+        schemas.EntryRead.from_model(
+            entry,
+            accounts,
+            full=full,
+            vouchers=vouchers.get(entry.id, []),
+            reversed_by=reversals.get(entry.id),
+            log_seq=seqs.get(str(entry.id)),
+        )
+        for entry in entries
+    ]
 
 
 def _may_book(viewer: Viewer | None, community_id: int) -> bool:
@@ -92,7 +107,7 @@ def list_entries(
     shown = found[:limit]
     full = _may_book(viewer, community.id)
     return schemas.EntryPage(
-        entries=[_entry_read(session, community.id, e, full=full) for e in shown],
+        entries=_entry_reads(session, community.id, shown, full=full),
         next_before=shown[-1].id if len(found) > limit else None,
     )
 

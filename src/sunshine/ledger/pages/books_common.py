@@ -5,7 +5,6 @@ Nothing here is a route; `books_staff`, `books_owners` and `books_reports` hold 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from typing import Any
 
@@ -68,18 +67,13 @@ FIELDS: dict[str, str] = {
 KIND_ORDER = tuple(rules.AccountKind)
 
 
-def today() -> date:
-    """Today in Asia/Shanghai, the community's calendar."""
-    return clock.local(clock.now()).date()
-
-
 def open_books(viewer: Viewer, community: CommunityRef, action: Action) -> None:
     """Raise unless the viewer may do `action` in the community's books."""
     identity.authorize(viewer, action, community.id)
 
 
 def period_or_this_month(text: str | None, *, where: str = "period") -> Period:
-    return schemas.parse_period(text, where=where) if text else Period.of(today())
+    return schemas.parse_period(text, where=where) if text else Period.of(clock.today())
 
 
 def accounts_by_id(session: Session, community_id: int) -> dict[int, Account]:
@@ -109,20 +103,18 @@ def entry_rows(
     session: Session, community_id: int, entries: list[JournalEntry]
 ) -> list[dict[str, Any]]:
     """What a list of entries shows per entry: vouchers, reversal and the amount moved."""
+    numbers = [entry.id for entry in entries]
+    vouchers = service.vouchers_by_entry(session, community_id, numbers)
+    reversals = service.reversals_by_entry(session, community_id, numbers)
     return [
         {
             "entry": entry,
             "total": schemas.debit_total(entry),
-            "vouchers": service.voucher_hashes(session, community_id, entry.id),
-            "reversed_by": _reversal_number(session, community_id, entry.id),
+            "vouchers": vouchers.get(entry.id, []),
+            "reversed_by": reversals.get(entry.id),
         }
         for entry in entries
     ]
-
-
-def _reversal_number(session: Session, community_id: int, number: int) -> int | None:
-    reversal = service.find_reversal(session, community_id, number)
-    return None if reversal is None else reversal.id
 
 
 def render_books(
@@ -144,6 +136,6 @@ def render_books(
         "staff": identity.can(viewer, Action.VIEW_REGISTRY, cid),
         "labels": LABELS,
         "fields": FIELDS,
-        "today": today(),
+        "today": clock.today(),
     }
     return render(request, template, {**base, **context}, status_code=status_code)

@@ -13,6 +13,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from sunshine.identity.rules import Action
+from sunshine.infra import clock
 from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
@@ -24,7 +25,6 @@ from sunshine.ledger.pages.books_common import entry_rows
 from sunshine.ledger.pages.books_common import open_books
 from sunshine.ledger.pages.books_common import period_or_this_month
 from sunshine.ledger.pages.books_common import render_books
-from sunshine.ledger.pages.books_common import today
 
 router = APIRouter(include_in_schema=False)
 OWNERS_PAGE_SIZE = 20
@@ -42,8 +42,8 @@ def books(
     """A month of the community's books: balance, income and spending, entries, vouchers."""
     open_books(viewer, community, Action.VIEW_BOOKS)
     month = period_or_this_month(period)
-    this_month = Period.of(today())
-    balance_on = min(month.last_day, today())
+    this_month = Period.of(clock.today())
+    balance_on = min(month.last_day, clock.today())
     found = service.list_entries(
         session,
         community.id,

@@ -17,6 +17,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from sunshine.identity.rules import Action
+from sunshine.infra import clock
 from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
@@ -28,7 +29,6 @@ from sunshine.ledger.pages.books_common import grouped_accounts
 from sunshine.ledger.pages.books_common import open_books
 from sunshine.ledger.pages.books_common import period_or_this_month
 from sunshine.ledger.pages.books_common import render_books
-from sunshine.ledger.pages.books_common import today
 
 router = APIRouter(include_in_schema=False)
 REPORTS = f"{LEDGER}/reports"
@@ -84,7 +84,7 @@ def account_ledger(
 ) -> Response:
     """An account's postings between two dates with the running balance, a page at a time."""
     open_books(viewer, community, Action.VIEW_BOOKS)
-    month = Period.of(today())
+    month = Period.of(clock.today())
     first = schemas.parse_day(start, where="start") if start else month.first_day
     last = schemas.parse_day(end, where="end") if end else month.last_day
     report = service.account_ledger(
@@ -115,7 +115,7 @@ def balance(
 ) -> Response:
     """The trust bank balance, and optionally another account's, at the end of a day."""
     open_books(viewer, community, Action.VIEW_BOOKS)
-    day = schemas.parse_day(on, where="on") if on else today()
+    day = schemas.parse_day(on, where="on") if on else clock.today()
     chosen = service.get_account(session, community.id, account) if account else None
     return render_books(
         request,

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from sunshine.identity.rules import Action
+from sunshine.infra import clock
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentCommunity
@@ -43,7 +44,6 @@ from sunshine.ledger.pages.books_common import log_seq
 from sunshine.ledger.pages.books_common import open_books
 from sunshine.ledger.pages.books_common import period_or_this_month
 from sunshine.ledger.pages.books_common import render_books
-from sunshine.ledger.pages.books_common import today
 
 router = APIRouter(include_in_schema=False)
 FormList = Annotated[list[str] | None, Form()]
@@ -123,7 +123,7 @@ def new_entry(
 ) -> Response:
     """The form to book an entry: date, narration, counterparty, postings and vouchers."""
     open_books(viewer, community, Action.BOOK_ENTRY)
-    form = schemas.EntryForm(booked_on=today().isoformat())
+    form = schemas.EntryForm(booked_on=clock.today().isoformat())
     return _form_page(request, session, viewer, community, form)
 
 
@@ -251,7 +251,7 @@ def _entry_page(
         for sha in service.voucher_hashes(session, community.id, number)
     ]
     reversal = service.find_reversal(session, community.id, number)
-    form = context.pop("form", {"reason": "", "booked_on": today().isoformat()})
+    form = context.pop("form", {"reason": "", "booked_on": clock.today().isoformat()})
     return render_books(
         request,
         viewer,

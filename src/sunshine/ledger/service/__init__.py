@@ -10,7 +10,7 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
 - posting: post_entry, post_entries (bulk import), reverse_entry
 - entries: get_entry, find_entry,
   find_entry_by_external_id, find_reversal, list_entries, entry_count, draft_of, record_of,
-  voucher_hashes
+  voucher_hashes, vouchers_by_entry, reversals_by_entry
 - periods: close_period (final), closed_through, is_closed
 - terms / remuneration: set_trust_terms, list_trust_terms, terms_in_force,
   remuneration_base, remuneration_due, remuneration_booked, book_remuneration
@@ -47,7 +47,9 @@ from sunshine.ledger.service.entries import find_reversal
 from sunshine.ledger.service.entries import get_entry
 from sunshine.ledger.service.entries import list_entries
 from sunshine.ledger.service.entries import record_of
+from sunshine.ledger.service.entries import reversals_by_entry
 from sunshine.ledger.service.entries import voucher_hashes
+from sunshine.ledger.service.entries import vouchers_by_entry
 from sunshine.ledger.service.periods import close_period
 from sunshine.ledger.service.periods import closed_through
 from sunshine.ledger.service.periods import is_closed
@@ -153,6 +155,7 @@ __all__ = [
     "remuneration_base",
     "remuneration_booked",
     "remuneration_due",
+    "reversals_by_entry",
     "reverse_entry",
     "set_public_copy",
     "set_trust_terms",
@@ -166,4 +169,5 @@ __all__ = [
     "voucher_entries",
     "voucher_hashes",
     "voucher_max_bytes",
+    "vouchers_by_entry",
 ]

@@ -80,13 +80,34 @@ def entry_count(session: Session, community_id: int) -> int:
 
 def voucher_hashes(session: Session, community_id: int, entry_id: int) -> list[str]:
     """Every voucher backing the entry, whenever attached."""
-    return list(
-        session.scalars(
-            select(EntryVoucher.sha256)
-            .where(EntryVoucher.community_id == community_id, EntryVoucher.entry_id == entry_id)
-            .order_by(EntryVoucher.sha256)
+    return vouchers_by_entry(session, community_id, [entry_id]).get(entry_id, [])
+
+
+def vouchers_by_entry(
+    session: Session, community_id: int, entry_ids: list[int], *, with_entry_only: bool = False
+) -> dict[int, list[str]]:
+    """The vouchers of several entries in one query (only those posted with them, if asked)."""
+    query = select(EntryVoucher.entry_id, EntryVoucher.sha256).where(
+        EntryVoucher.community_id == community_id, EntryVoucher.entry_id.in_(entry_ids)
+    )
+    if with_entry_only:
+        query = query.where(EntryVoucher.with_entry.is_(True))
+    found: dict[int, list[str]] = defaultdict(list)
+    for entry_id, sha in session.execute(
+        query.order_by(EntryVoucher.entry_id, EntryVoucher.sha256)
+    ):
+        found[entry_id].append(sha)
+    return found
+
+
+def reversals_by_entry(session: Session, community_id: int, entry_ids: list[int]) -> dict[int, int]:
+    """For those of `entry_ids` that are reversed, the number of the reversing entry."""
+    rows = session.execute(
+        select(JournalEntry.reverses_id, JournalEntry.id).where(
+            JournalEntry.community_id == community_id, JournalEntry.reverses_id.in_(entry_ids)
         )
     )
+    return {reversed_id: number for reversed_id, number in rows if reversed_id is not None}
 
 
 def draft_of(session: Session, entry: JournalEntry) -> rules.EntryDraft:
@@ -96,19 +117,8 @@ def draft_of(session: Session, entry: JournalEntry) -> rules.EntryDraft:
 
 
 def posted_with(session: Session, community_id: int, entry_ids: list[int]) -> dict[int, list[str]]:
-    found: dict[int, list[str]] = defaultdict(list)
-    rows = session.execute(
-        select(EntryVoucher.entry_id, EntryVoucher.sha256)
-        .where(
-            EntryVoucher.community_id == community_id,
-            EntryVoucher.entry_id.in_(entry_ids),
-            EntryVoucher.with_entry.is_(True),
-        )
-        .order_by(EntryVoucher.entry_id, EntryVoucher.sha256)
-    )
-    for entry_id, sha in rows:
-        found[entry_id].append(sha)
-    return found
+    """The vouchers named in the entries' own log records (not those attached later)."""
+    return vouchers_by_entry(session, community_id, entry_ids, with_entry_only=True)
 
 
 def draft_from(
