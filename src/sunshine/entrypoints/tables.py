@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from sunshine.disclosure.models import notices as disclosure_notices
 from sunshine.identity import models as identity_models
 from sunshine.infra.db import Base
 from sunshine.ledger import models as ledger_models
 from sunshine.registry import models as registry_models
 from sunshine.transparency import models as transparency_models
 
-PARTS = (identity_models, registry_models, transparency_models, ledger_models)
+PARTS = (
+    identity_models,
+    registry_models,
+    transparency_models,
+    ledger_models,
+    disclosure_notices,
+)
 metadata = Base.metadata

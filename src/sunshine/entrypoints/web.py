@@ -16,6 +16,8 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError
 
+from sunshine.disclosure import api as disclosure_api
+from sunshine.disclosure import pages as disclosure_pages
 from sunshine.entrypoints import home
 from sunshine.identity import api as identity_api
 from sunshine.identity import pages as identity_pages
@@ -149,9 +151,11 @@ def create_app() -> FastAPI:
     for router in (identity_api.router, registry_api.router, transparency_api.router):
         app.include_router(router, prefix="/api/v1")
     app.include_router(ledger_api.router, prefix="/api/v1")
+    app.include_router(disclosure_api.router, prefix="/api/v1")
     for router in (home.router, identity_pages.router, registry_pages.router):
         app.include_router(router)
     app.include_router(ledger_pages.router)
+    app.include_router(disclosure_pages.router)
     _mount_vendor(app)  # before the /static mount, which would otherwise answer first
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     return app

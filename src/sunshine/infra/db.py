@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy import Enum
 from sqlalchemy import ForeignKey
 from sqlalchemy import MetaData
+from sqlalchemy import String
 from sqlalchemy import create_engine
 from sqlalchemy import event
 from sqlalchemy import func
@@ -38,6 +39,7 @@ from sqlalchemy.types import TypeDecorator
 
 from sunshine.infra.settings import get_settings
 from sunshine.kernel.money import Fen
+from sunshine.kernel.periods import Period
 
 NAMING = {
     "ix": "ix_%(column_0_N_label)s",
@@ -49,6 +51,19 @@ NAMING = {
 
 _HUNDRED = Decimal(100)
 _CENTS = Decimal("0.01")
+
+
+class PeriodType(TypeDecorator[Period]):
+    """`Period` in Python, 'YYYY-MM' text in SQL (text order is time order)."""
+
+    impl = String(7)
+    cache_ok = True
+
+    def process_bind_param(self, value: Period | None, dialect: Dialect) -> str | None:
+        return None if value is None else str(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Period | None:
+        return None if value is None else Period.parse(value)
 
 
 class FenType(TypeDecorator[Fen]):

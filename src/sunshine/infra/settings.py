@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     # The largest voucher (receipt, invoice, contract, photo) accepted, in bytes: 10 MiB.
     voucher_max_bytes: int = 10 * 2**20
     default_locale: str = "zh_CN"
+    # The address owners reach the app at: printed notices' QR codes lead there.
+    public_url: str = "http://127.0.0.1:8000"
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,6 @@ from datetime import datetime
 
 from sqlalchemy import BigInteger
 from sqlalchemy import CheckConstraint
-from sqlalchemy import Dialect
 from sqlalchemy import ForeignKey
 from sqlalchemy import ForeignKeyConstraint
 from sqlalchemy import Index
@@ -23,9 +22,9 @@ from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
-from sqlalchemy.types import TypeDecorator
 
 from sunshine.infra.db import Base
+from sunshine.infra.db import PeriodType
 from sunshine.infra.db import TenantKeyed
 from sunshine.infra.db import str_enum
 from sunshine.kernel.money import Fen
@@ -34,19 +33,6 @@ from sunshine.ledger.rules import AccountKind
 from sunshine.ledger.rules import Category
 from sunshine.ledger.rules import RemunerationKind
 from sunshine.ledger.rules import public_counterparty
-
-
-class PeriodType(TypeDecorator[Period]):
-    """`Period` in Python, 'YYYY-MM' text in SQL (text order is time order)."""
-
-    impl = String(7)
-    cache_ok = True
-
-    def process_bind_param(self, value: Period | None, dialect: Dialect) -> str | None:
-        return None if value is None else str(value)
-
-    def process_result_value(self, value: str | None, dialect: Dialect) -> Period | None:
-        return None if value is None else Period.parse(value)
 
 
 class Account(TenantKeyed, Base):

@@ -61,6 +61,11 @@ class Entry:
     ref: str = ""
 
 
+def lock_log(session: Session, community_id: int) -> None:
+    """Take the community's append lock now, for a caller that reads before it appends."""
+    _lock(session, community_id)
+
+
 def _lock(session: Session, community_id: int) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_SPACE ^ community_id})

@@ -8,9 +8,9 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
 - chart: open_chart, add_account, close_account, accounts_by_code, list_accounts,
   find_account, get_account
 - posting: post_entry, post_entries (bulk import), reverse_entry
-- entries: get_entry, find_entry,
-  find_entry_by_external_id, find_reversal, list_entries, entry_count, draft_of, record_of,
-  voucher_hashes, vouchers_by_entry, reversals_by_entry
+- entries: get_entry, find_entry, find_entry_by_external_id, find_reversal, first_period,
+  list_entries, entry_count, draft_of, record_of, voucher_hashes, vouchers_by_entry,
+  reversals_by_entry
 - periods: close_period (final), closed_through, is_closed
 - terms / remuneration: set_trust_terms, list_trust_terms, terms_in_force,
   remuneration_base, remuneration_due, remuneration_booked, book_remuneration
@@ -20,6 +20,7 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
   voucher_bytes, open_original (logged), open_public_copy, publish_original, voucher_entries,
   voucher_max_bytes
 - bundles: entry_bundle (the entry as the books hold it, with its proof, for owners)
+- lines: lines_in (postings of one kind of account over periods, for the notice)
 - reports: trial_balance, account_balance, account_ledger, income_and_spending,
   trust_bank_balance; totals: mismatches (totals vs postings, for the audit)
 """
@@ -44,12 +45,15 @@ from sunshine.ledger.service.entries import entry_count
 from sunshine.ledger.service.entries import find_entry
 from sunshine.ledger.service.entries import find_entry_by_external_id
 from sunshine.ledger.service.entries import find_reversal
+from sunshine.ledger.service.entries import first_period
 from sunshine.ledger.service.entries import get_entry
 from sunshine.ledger.service.entries import list_entries
 from sunshine.ledger.service.entries import record_of
 from sunshine.ledger.service.entries import reversals_by_entry
 from sunshine.ledger.service.entries import voucher_hashes
 from sunshine.ledger.service.entries import vouchers_by_entry
+from sunshine.ledger.service.lines import PostedLine
+from sunshine.ledger.service.lines import lines_in
 from sunshine.ledger.service.periods import close_period
 from sunshine.ledger.service.periods import closed_through
 from sunshine.ledger.service.periods import is_closed
@@ -114,6 +118,7 @@ __all__ = [
     "FindingKind",
     "IncomeAndSpending",
     "LedgerLine",
+    "PostedLine",
     "TrialBalance",
     "account_balance",
     "account_ledger",
@@ -134,11 +139,13 @@ __all__ = [
     "find_entry",
     "find_entry_by_external_id",
     "find_reversal",
+    "first_period",
     "get_account",
     "get_entry",
     "get_voucher",
     "income_and_spending",
     "is_closed",
+    "lines_in",
     "list_accounts",
     "list_entries",
     "list_trust_terms",

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.kernel.errors import NotFound
+from sunshine.kernel.periods import Period
 from sunshine.ledger import rules
 from sunshine.ledger.models import EntryVoucher
 from sunshine.ledger.models import JournalEntry
@@ -69,6 +70,13 @@ def list_entries(
     if before_id is not None:
         query = query.where(JournalEntry.id < before_id)
     return list(session.scalars(query.order_by(JournalEntry.id.desc()).limit(limit)))
+
+
+def first_period(session: Session, community_id: int) -> Period | None:
+    """The month of the community's earliest booking, if it has any."""
+    return session.scalar(
+        select(func.min(JournalEntry.period)).where(JournalEntry.community_id == community_id)
+    )
 
 
 def entry_count(session: Session, community_id: int) -> int:

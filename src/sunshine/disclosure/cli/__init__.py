@@ -1,0 +1,1 @@
+"""`sunshine notice …` and `sunshine budget …`: disclosure's commands, one module per concern."""

@@ -1,0 +1,1 @@
+"""Tables of disclosure, one module per concern: `notices` (versions, calendar), `budgets`."""

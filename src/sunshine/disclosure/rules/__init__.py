@@ -1,0 +1,1 @@
+"""Pure rules of disclosure: the notice record (`notice`), the calendar (`schedule`), budgets."""

@@ -1,0 +1,1 @@
+"""What crosses disclosure's JSON API, one module per concern."""

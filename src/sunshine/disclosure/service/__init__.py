@@ -1,0 +1,7 @@
+"""Use cases of disclosure, one module per concern (they take a session and never commit).
+
+- notices: build_notice (a preview from the books), publish_notice, get_notice,
+  list_versions, list_notices, notice_bundle
+- sections: register (a part's section for every notice), contributed_sections
+- schedule: get_schedule, set_schedule, calendar (due and overdue notices)
+"""
