@@ -42,6 +42,7 @@ class Action(StrEnum):
     OPEN_VOUCHER_ORIGINAL = "open_voucher_original"  # the unredacted voucher; each opening logged
     BOOK_ENTRY = "book_entry"  # post and reverse entries, upload vouchers
     MANAGE_LEDGER = "manage_ledger"  # chart of accounts, trust terms, close periods, import
+    PUBLISH_NOTICE = "publish_notice"  # freeze a monthly notice (or a correcting version)
 
 
 _EVERYONE_IN_COMMUNITY = frozenset(Role)
@@ -63,6 +64,8 @@ POLICY: dict[Action, frozenset[Role]] = {
     | {Role.OWNER, Role.COMMITTEE, Role.SUPERVISOR, Role.CITY_SUPERVISOR},
     Action.BOOK_ENTRY: _STAFF,
     Action.MANAGE_LEDGER: frozenset({Role.TRUSTEE_MANAGER, Role.PLATFORM_ADMIN}),
+    # The trustee publishes (DESIGN.md trust rule 6); the committee co-signs the checkpoint.
+    Action.PUBLISH_NOTICE: _STAFF,
 }
 
 
