@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from sunshine.demo import cli as demo_cli
+from sunshine.disclosure.cli import notices as notice_cli
 from sunshine.identity import cli as identity_cli
 from sunshine.infra import tenancy
 from sunshine.infra.i18n import translations
@@ -37,6 +38,8 @@ app.add_typer(transparency_cli.checkpoint_app, name="checkpoint")
 app.add_typer(transparency_cli.log_app, name="log")
 app.add_typer(ledger_cli.app, name="ledger")
 app.command(name="audit")(ledger_audit_cli.audit)
+app.add_typer(notice_cli.app, name="notice")
+app.command(name="handover")(notice_cli.handover)
 # Parts below registry find communities through the lookup installed here.
 tenancy.use_lookup(registry_service.community_ref)
 

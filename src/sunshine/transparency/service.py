@@ -358,6 +358,17 @@ def latest_checkpoint(session: Session, community_id: int) -> Checkpoint | None:
     )
 
 
+def list_checkpoints(session: Session, community_id: int) -> list[Checkpoint]:
+    """Every signed checkpoint, oldest first."""
+    return list(
+        session.scalars(
+            select(Checkpoint)
+            .where(Checkpoint.community_id == community_id)
+            .order_by(Checkpoint.tree_size)
+        )
+    )
+
+
 def get_checkpoint(session: Session, community_id: int, tree_size_: int) -> Checkpoint:
     row = session.get(Checkpoint, (community_id, tree_size_))
     if row is None:

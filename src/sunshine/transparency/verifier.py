@@ -39,6 +39,9 @@ Checks, each reported with a plain-language reason (`Report`):
   5. the owner's saved checkpoint (size m, root) is a prefix of this one: its consistency
      proof holds (or the complete records give the same root at size m), so a history
      that was rewritten or forked since the owner saved it is caught.
+
+A trustee's handover archive (a ZIP, `disclosure.service.exports`) is accepted too: its
+`bundle.json` is checked as above, and every file under `vouchers/` must hash to its name.
 """
 
 from __future__ import annotations
@@ -47,9 +50,11 @@ import argparse
 import base64
 import binascii
 import hashlib
+import io
 import itertools
 import json
 import sys
+import zipfile
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,6 +68,8 @@ from sunshine.kernel import merkle
 from sunshine.kernel.errors import Invalid
 
 VERSION = 1
+ARCHIVE_BUNDLE = "bundle.json"
+ARCHIVE_VOUCHERS = "vouchers/"
 DASH = "\u2014 "
 
 
@@ -407,6 +414,31 @@ def _parse_saved(text: str | None) -> Note | None:
         ) from error
 
 
+def _unpack_archive(raw: bytes) -> tuple[bytes, dict[str, bytes]]:
+    """A handover archive's bundle, and its voucher files by name."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            bundle = archive.read(ARCHIVE_BUNDLE)
+            vouchers = {
+                name.removeprefix(ARCHIVE_VOUCHERS): archive.read(name)
+                for name in archive.namelist()
+                if name.startswith(ARCHIVE_VOUCHERS) and not name.endswith("/")
+            }
+    except (zipfile.BadZipFile, KeyError) as error:
+        raise Invalid("the archive does not read: {error}", args={"error": str(error)}) from error
+    return bundle, vouchers
+
+
+def _check_voucher_files(report: Report, files: Mapping[str, bytes]) -> None:
+    wrong = sorted(name for name, data in files.items() if hashlib.sha256(data).hexdigest() != name)
+    report.check(
+        "voucher files",
+        not wrong,
+        f"all {len(files)} voucher files match their SHA-256",
+        f"{len(wrong)} voucher files do not match their SHA-256: {', '.join(wrong[:5])}",
+    )
+
+
 def verify_bundle(
     source: str | bytes | Mapping[str, object],
     *,
@@ -414,9 +446,12 @@ def verify_bundle(
     saved_checkpoint: str | None = None,
     expected_origin: str | None = None,
 ) -> Report:
-    """Check a bundle; never raises for bad input, which becomes a failed check instead."""
+    """Check a bundle (or a handover archive); bad input becomes a failed check, never raises."""
     report = Report()
     try:
+        if isinstance(source, bytes) and source.startswith(b"PK\x03\x04"):
+            source, voucher_files = _unpack_archive(source)
+            _check_voucher_files(report, voucher_files)
         bundle = load_bundle(source)
         note = parse_note(str(bundle["checkpoint"]))
         saved = _parse_saved(saved_checkpoint)

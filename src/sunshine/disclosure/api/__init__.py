@@ -4,4 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from sunshine.disclosure.api import notices
+
 router = APIRouter()
+router.include_router(notices.router)
+router.include_router(notices.handover_router)

@@ -14,7 +14,7 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
 - periods: close_period (final), closed_through, is_closed
 - terms / remuneration: set_trust_terms, list_trust_terms, terms_in_force,
   remuneration_base, remuneration_due, remuneration_booked, book_remuneration
-- vouchers: register_voucher, get_voucher, set_public_copy, attach_voucher,
+- vouchers: register_voucher, get_voucher, list_vouchers, set_public_copy, attach_voucher,
   record_voucher_access, voucher_accesses
 - voucher_store (the files): store_voucher, store_public_copy, check_voucher_file,
   voucher_bytes, open_original (logged), open_public_copy, publish_original, voucher_entries,
@@ -97,6 +97,7 @@ from sunshine.ledger.service.vouchers import PUBLIC_COPY_KIND
 from sunshine.ledger.service.vouchers import VOUCHER_KIND
 from sunshine.ledger.service.vouchers import attach_voucher
 from sunshine.ledger.service.vouchers import get_voucher
+from sunshine.ledger.service.vouchers import list_vouchers
 from sunshine.ledger.service.vouchers import record_voucher_access
 from sunshine.ledger.service.vouchers import register_voucher
 from sunshine.ledger.service.vouchers import set_public_copy
@@ -149,6 +150,7 @@ __all__ = [
     "list_accounts",
     "list_entries",
     "list_trust_terms",
+    "list_vouchers",
     "mismatches",
     "open_chart",
     "open_original",

@@ -66,6 +66,17 @@ def get_voucher(session: Session, community_id: int, sha256: str) -> Voucher:
     return voucher
 
 
+def list_vouchers(session: Session, community_id: int) -> list[Voucher]:
+    """Every voucher of the community, oldest first."""
+    return list(
+        session.scalars(
+            select(Voucher)
+            .where(Voucher.community_id == community_id)
+            .order_by(Voucher.uploaded_at, Voucher.sha256)
+        )
+    )
+
+
 def set_public_copy(
     session: Session, community_id: int, *, sha256: str, public_sha256: str
 ) -> Voucher:
