@@ -1,24 +1,25 @@
-"""荆川东园's trust books up to October 2024: the chart, an opening balance, October's spending.
+"""荆川东园's trust books: the chart, the handover balance, October 2024, and how a line is booked.
 
-SCENARIO.md's expense notice for October 2024 (公示栏 "10月份支出表") is booked line by
-line, each with its voucher, through the ledger's services, so the demo's books obey the
-same rules (and leave the same public log) as real ones:
+`demo/year.py` books the whole demo year (September 2024 to August 2025) through the
+ledger's services; this module holds what that year starts from and the pieces every
+month uses:
 
-    2024-09-30  opening balance   1001 信托资金银行存款   50,000.00 | 3001 信托财产
-    2024-10-08  water (水费)       660801 水费                23.58 | 1001
-    2024-10-10  electricity (电费) 660802 电费               195.00 | 1001
-    2024-10-15  staff wages       6601 人员工资及社保      5,300.00 | 1001  paid to people
-    2024-10-25  new gate barrier  6602 共用设施设备维护    4,100.00 | 1001
-                                            October's spending 9,618.58
+    2024-08-31  opening balance   1001 信托资金银行存款   50,000.00 | 3001 信托财产
 
-The opening balance: SCENARIO.md gives none. 50,000.00 is a plausible round figure of the
-trust account at the end of the trustee's first month (the community's income is "more
-than 100,000" a year, its budget "more than 150,000"), and the figure the ledger's own
-October test uses; it is booked against trust property (3001), not as income, so the
-October notice shows the four expenses and nothing else.
+and SCENARIO.md's expense notice for October 2024 (公示栏 "10月份支出表"), line by line,
+narrated with the paper notice's own labels, each with its voucher:
 
-No trust terms (the trustee's 酬金) are recorded: SCENARIO.md does not give them, and the
-October notice has no remuneration line, which terms in force would make due.
+    2024-10-08  水费           660801 水费                23.58 | 1001
+    2024-10-10  电费           660802 电费               195.00 | 1001
+    2024-10-15  人员工资       6601 人员工资及社保      5,300.00 | 1001  paid to people
+    2024-10-25  更换道闸系统   6602 共用设施设备维护    4,100.00 | 1001
+                                   October's spending 9,618.58
+
+The opening balance: SCENARIO.md gives none. 50,000.00 is a plausible round figure of
+the trust account handed over at the close of 31 August 2024, the day before the trustee
+started (so the chart opens that day too); it is booked against trust property (3001),
+not as income. It is also enough: the year's shortfall (`demo/year.py`) leaves the
+account positive at every month end.
 
 The payee names, receipt numbers and the split of the wages between two people are
 invented for the demo (SCENARIO.md gives only the totals); the two utilities are the
@@ -35,24 +36,25 @@ from sqlalchemy.orm import Session
 from sunshine.demo import receipts
 from sunshine.demo.receipts import PayLine
 from sunshine.demo.receipts import Receipt
-from sunshine.identity import service as identity
 from sunshine.kernel.money import Fen
 from sunshine.ledger import rules
 from sunshine.ledger import service as ledger
-from sunshine.transparency import service as transparency
 
-CHART_OPENED = date(2024, 9, 1)  # the trustee took over that day (SCENARIO.md)
-OPENING_DAY = date(2024, 9, 30)
+CHART_OPENED = date(2024, 8, 31)  # the handover day, before the trustee took over on 1 September
+OPENING_DAY = date(2024, 8, 31)
 OPENING_BALANCE = Fen.parse("50000.00")  # chosen: see the module docstring
 TRUST_ACCOUNT = "1001"
 OPENING_EQUITY = "3001"
 PAYER = "荆川东园业主（信托资金账户）"
+TRUSTEE = "常州鼎盛物业服务有限责任公司"
+WATER_SUPPLIER = "常州通用自来水有限公司"
+POWER_SUPPLIER = "国网江苏省电力有限公司常州供电分公司"
 BOOKKEEPER = "staff"  # the demo login of the trustee's staff, who books the payments
 
 
 @dataclass(frozen=True, slots=True)
-class Payment:
-    """One line of the October notice: paid from the trust account, with its receipt."""
+class Movement:
+    """One line of the trust account with its receipt: money out (spending) or in (income)."""
 
     day: date
     account: str
@@ -60,6 +62,7 @@ class Payment:
     counterparty: str
     receipt: Receipt
     is_person: bool = False  # the counterparty is people, masked wherever owners see it
+    money_in: bool = False  # income: debit the trust account, credit `account`
 
     @property
     def amount(self) -> Fen:
@@ -70,56 +73,37 @@ WAGES = (
     PayLine("王建国", "门岗（秩序维护）", Fen.parse("2800.00")),
     PayLine("李秀英", "保洁", Fen.parse("2500.00")),
 )
+WAGES_TOTAL = sum((line.amount for line in WAGES), Fen(0))
+
+
+def water(day: date, number: str, amount: Fen) -> Movement:
+    """The month's water bill for the common parts (水费)."""
+    item = f"{day.year}年{day.month}月 公共部位用水"
+    receipt = Receipt("水费收据", WATER_SUPPLIER, number, day, PAYER, item, amount)
+    return Movement(day, "660801", "水费", WATER_SUPPLIER, receipt)
+
+
+def electricity(day: date, number: str, amount: Fen) -> Movement:
+    """The month's power bill: common lighting and the gate (电费)."""
+    item = f"{day.year}年{day.month}月 公共照明及道闸用电"
+    receipt = Receipt("电费收据", POWER_SUPPLIER, number, day, PAYER, item, amount)
+    return Movement(day, "660802", "电费", POWER_SUPPLIER, receipt)
+
+
+def wages(day: date) -> Movement:
+    """The month's payroll: the gatekeeper and the cleaner (人员工资), paid to people."""
+    number = f"GZ-{day.year}{day.month:02d}-01"
+    item = f"{day.year}年{day.month}月 人员工资"
+    receipt = Receipt("工资发放表", TRUSTEE, number, day, PAYER, item, WAGES_TOTAL, pay=WAGES)
+    counterparty = "、".join(line.name for line in WAGES)
+    return Movement(day, "6601", "人员工资", counterparty, receipt, is_person=True)
+
 
 OCTOBER = (
-    Payment(
-        date(2024, 10, 8),
-        "660801",
-        "10月公共用水",
-        "常州通用自来水有限公司",
-        Receipt(
-            "水费收据",
-            "常州通用自来水有限公司",
-            "SF-202410-0376",
-            date(2024, 10, 8),
-            PAYER,
-            "2024年10月 公共部位用水",
-            Fen.parse("23.58"),
-        ),
-    ),
-    Payment(
-        date(2024, 10, 10),
-        "660802",
-        "10月公共用电",
-        "国网江苏省电力有限公司常州供电分公司",
-        Receipt(
-            "电费收据",
-            "国网江苏省电力有限公司常州供电分公司",
-            "DF-202410-1184",
-            date(2024, 10, 10),
-            PAYER,
-            "2024年10月 公共照明及道闸用电",
-            Fen.parse("195.00"),
-        ),
-    ),
-    Payment(
-        date(2024, 10, 15),
-        "6601",
-        "10月人员工资（门岗、保洁）",
-        "、".join(line.name for line in WAGES),
-        Receipt(
-            "工资发放表",
-            "常州鼎盛物业服务有限责任公司",
-            "GZ-202410-01",
-            date(2024, 10, 15),
-            PAYER,
-            "2024年10月 人员工资",
-            sum((line.amount for line in WAGES), Fen(0)),
-            pay=WAGES,
-        ),
-        is_person=True,
-    ),
-    Payment(
+    water(date(2024, 10, 8), "SF-202410-0376", Fen.parse("23.58")),
+    electricity(date(2024, 10, 10), "DF-202410-1184", Fen.parse("195.00")),
+    wages(date(2024, 10, 15)),
+    Movement(
         date(2024, 10, 25),
         "6602",
         "更换道闸系统",
@@ -139,24 +123,18 @@ OCTOBER = (
 OPENING = Receipt(
     "信托资金账户余额对账单",
     "开户银行（示例）",
-    "YE-20240930",
+    "YE-20240831",
     OPENING_DAY,
     PAYER,
-    "2024年9月30日 账户余额",
+    "2024年8月31日 移交时账户余额",
     OPENING_BALANCE,
 )
 
 
-def load_october_books(session: Session, community_id: int, *, origin: str) -> None:
-    """Open the chart and book the opening balance and October's four payments, with vouchers.
-
-    Called once, when the demo community is created (the demo's load returns early if the
-    community exists), so it does not check for earlier bookings itself.
-    """
-    clerk = identity.find_user_by_username(session, BOOKKEEPER)
-    actor_id = None if clerk is None else clerk.id
+def open_books(session: Session, community_id: int, *, actor_id: int | None) -> None:
+    """Open the chart and book the handover balance against trust property, with its voucher."""
     ledger.open_chart(session, community_id, on=CHART_OPENED)
-    opening = _voucher(session, community_id, OPENING, actor_id=actor_id)
+    sha256 = voucher(session, community_id, OPENING, actor_id=actor_id)
     legs = (
         rules.PostingDraft(TRUST_ACCOUNT, OPENING_BALANCE),
         rules.PostingDraft(OPENING_EQUITY, -OPENING_BALANCE),
@@ -164,40 +142,40 @@ def load_october_books(session: Session, community_id: int, *, origin: str) -> N
     ledger.post_entry(
         session,
         community_id,
-        rules.EntryDraft(OPENING_DAY, "期初信托资金余额", legs, vouchers=(opening,)),
+        rules.EntryDraft(OPENING_DAY, "期初信托资金余额", legs, vouchers=(sha256,)),
         actor_id=actor_id,
     )
-    ledger.publish_original(session, community_id, opening, actor_id=actor_id)
-    for payment in OCTOBER:
-        _pay(session, community_id, payment, actor_id=actor_id)
-    # The platform signs the log as it stands, so owners can verify these entries at once.
-    transparency.sign_checkpoint(session, community_id, origin=origin)
 
 
-def _pay(session: Session, community_id: int, payment: Payment, *, actor_id: int | None) -> None:
-    sha256 = _voucher(session, community_id, payment.receipt, actor_id=actor_id)
-    legs = (
-        rules.PostingDraft(payment.account, payment.amount),
-        rules.PostingDraft(TRUST_ACCOUNT, -payment.amount),
-    )
-    draft = rules.EntryDraft(
-        booked_on=payment.day,
-        narration=payment.narration,
-        postings=legs,
-        counterparty=payment.counterparty,
-        counterparty_is_person=payment.is_person,
+def draft(movement: Movement, sha256: str) -> rules.EntryDraft:
+    """The entry for `movement`, backed by the voucher `sha256`."""
+    amount = -movement.amount if movement.money_in else movement.amount
+    return rules.EntryDraft(
+        booked_on=movement.day,
+        narration=movement.narration,
+        postings=(
+            rules.PostingDraft(movement.account, amount),
+            rules.PostingDraft(TRUST_ACCOUNT, -amount),
+        ),
+        counterparty=movement.counterparty,
+        counterparty_is_person=movement.is_person,
         vouchers=(sha256,),
     )
-    ledger.post_entry(session, community_id, draft, actor_id=actor_id)
-    if payment.receipt.pay:  # owners see the payroll with the names blacked out
-        public = receipts.render(payment.receipt, redact_names=True)
-        ledger.store_public_copy(session, community_id, sha256, public, actor_id=actor_id)
-    else:  # a company's bill names no private person: owners see it as it is
-        ledger.publish_original(session, community_id, sha256, actor_id=actor_id)
 
 
-def _voucher(session: Session, community_id: int, receipt: Receipt, *, actor_id: int | None) -> str:
-    """Store the receipt's image as a voucher; its SHA-256."""
+def voucher(session: Session, community_id: int, receipt: Receipt, *, actor_id: int | None) -> str:
+    """Store the receipt's image as a voucher and give owners its public copy; its SHA-256.
+
+    A payroll names people, so owners see it with the names blacked out; a company's or a
+    collection's document names no private person, so owners see it as it is.
+    """
     name = f"{receipt.day.isoformat()} {receipt.title}.png"
-    data = receipts.render(receipt)
-    return ledger.store_voucher(session, community_id, data, name=name, actor_id=actor_id).sha256
+    stored = ledger.store_voucher(
+        session, community_id, receipts.render(receipt), name=name, actor_id=actor_id
+    )
+    if receipt.pay:
+        public = receipts.render(receipt, redact_names=True)
+        ledger.store_public_copy(session, community_id, stored.sha256, public, actor_id=actor_id)
+    else:
+        ledger.publish_original(session, community_id, stored.sha256, actor_id=actor_id)
+    return stored.sha256

@@ -18,8 +18,8 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from sunshine.demo import books as demo_books
 from sunshine.demo import plan
+from sunshine.demo import year as demo_year
 from sunshine.identity import service as identity
 from sunshine.identity.models import User
 from sunshine.identity.rules import Role
@@ -137,7 +137,7 @@ def load_reference_community(session: Session, *, report: Report = _silent) -> C
     _add_logins(session, cid, parties=parties)
     report("登录账号 / logins")
     ref = CommunityRef(cid, community.code, community.name)
-    demo_books.load_october_books(session, cid, origin=ref.origin)
+    demo_year.load_year_books(session, cid, origin=ref.origin)
     return community
 
 

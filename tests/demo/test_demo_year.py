@@ -1,0 +1,202 @@
+"""The loaded 荆川东园 has a whole demo year of books, September 2024 to August 2025 (read-only).
+
+SCENARIO.md's yearly figures come out of the books: parking rent 60 × 120.00 × 12 =
+86,400.00 and garbage fees from 183 of 192 households (95.3 %, "above 95%") = 18,300.00,
+104,700.00 in all ("more than 100,000"); spending 149,823.91 with the trustee's
+remuneration of 1,000.00 a month from November 2024; the trust account never below zero
+at a month end; every entry with a voucher; the books agree with their signed public log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sunshine.demo import books
+from sunshine.demo import receipts
+from sunshine.demo import year
+from sunshine.infra.settings import get_settings
+from sunshine.kernel.money import ZERO
+from sunshine.kernel.money import Fen
+from sunshine.kernel.periods import Period
+from sunshine.ledger import service as ledger
+from sunshine.ledger.rules import Category
+from sunshine.transparency import service as log
+from tests.demo.conftest import Loaded
+
+FIRST, LAST = Period(2024, 9), Period(2025, 8)
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def voucher_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep the demo's voucher files in a folder of this module's own."""
+    folder = tmp_path_factory.mktemp("var")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SUNSHINE_VAR_DIR", str(folder))
+        get_settings.cache_clear()
+        yield folder
+    get_settings.cache_clear()
+
+
+def _year(loaded: Loaded) -> ledger.IncomeAndSpending:
+    return ledger.income_and_spending(loaded.session, loaded.community.id, first=FIRST, last=LAST)
+
+
+def _rows(report: ledger.IncomeAndSpending) -> dict[str, str]:
+    return {row.account.code: str(row.natural) for row in (*report.income, *report.spending)}
+
+
+def test_the_years_income_is_parking_rent_and_garbage_fees(loaded: Loaded) -> None:
+    report = _year(loaded)
+    assert [(row.account.code, str(row.natural)) for row in report.income] == [
+        ("6002", "86,400.00"),  # 60 spaces × 120.00 × 12 months
+        ("6004", "18,300.00"),  # 183 of 192 households × 100.00
+    ]
+    assert str(report.income_total) == "104,700.00"
+    paid = sum(n for _, n in year.GARBAGE_PAID)
+    assert (paid, year.HOUSEHOLDS) == (183, 192)
+    assert paid * 1000 // year.HOUSEHOLDS == 953  # 95.3 %: "above 95%"
+    assert year.PARKING_RENT.times(year.PARKING_SPACES * 12) == Fen.parse("86400.00")
+
+
+def test_parking_rent_is_one_entry_a_month_with_its_collection_summary(loaded: Loaded) -> None:
+    cid = loaded.community.id
+    for period in year.MONTHS:
+        month = ledger.income_and_spending(loaded.session, cid, first=period, last=period)
+        assert _rows(month)["6002"] == "7,200.00", period
+        rent = ledger.account_ledger(
+            loaded.session,
+            cid,
+            account_code="6002",
+            start=period.first_day,
+            end=period.last_day,
+        )
+        [line] = rent.lines
+        [sha256] = ledger.voucher_hashes(loaded.session, cid, line.entry_id)
+        assert ledger.voucher_bytes(sha256) == receipts.render(year.parking_rent(period).receipt)
+
+
+def test_most_garbage_fees_come_in_september_to_november(loaded: Loaded) -> None:
+    cid = loaded.community.id
+    autumn = ledger.income_and_spending(
+        loaded.session, cid, first=FIRST, last=Period(2024, 11)
+    ).by_category()[Category.GARBAGE_FEE]
+    assert str(autumn) == "16,900.00"  # 169 of the 183 households
+
+
+def test_the_years_spending_by_account(loaded: Loaded) -> None:
+    report = _year(loaded)
+    assert {row.account.code: str(row.natural) for row in report.spending} == {
+        "6601": "63,600.00",  # 5,300.00 × 12
+        "6602": "16,850.00",  # 10 jobs, the gate barrier among them
+        "6603": "17,926.50",  # garbage clearance 4 × 3,900.00 and supplies
+        "6604": "5,760.00",
+        "6605": "28,800.00",  # night patrol 4 × 7,200.00
+        "6606": "1,359.00",
+        "6607": "2,680.00",
+        "660801": "440.16",
+        "660802": "2,408.25",
+        "6610": "10,000.00",  # 1,000.00 × 10
+    }
+    assert str(report.spending_total) == "149,823.91"  # just below 150,000; the budget is 155,000
+    assert str(report.net) == "-45,123.91"  # the shortfall SCENARIO.md reports
+
+
+def test_no_visitor_parking_or_advertising_income_is_booked(loaded: Loaded) -> None:
+    codes = {row.account.code for row in _year(loaded).income}
+    assert not codes & {"6001", "6003", "6051", "6052"}
+
+
+def test_wages_water_and_electricity_are_paid_every_month(loaded: Loaded) -> None:
+    cid = loaded.community.id
+    for period in year.MONTHS:
+        rows = _rows(ledger.income_and_spending(loaded.session, cid, first=period, last=period))
+        assert rows["6601"] == "5,300.00", period
+        assert Fen.parse(rows["660801"]) > ZERO
+        assert Fen.parse(rows["660802"]) > ZERO
+
+
+def test_october_spends_exactly_the_paper_notices_four_lines(loaded: Loaded) -> None:
+    october = Period(2024, 10)
+    notice = ledger.income_and_spending(
+        loaded.session, loaded.community.id, first=october, last=october
+    )
+    assert [(row.account.code, str(row.natural)) for row in notice.spending] == [
+        ("6601", "5,300.00"),
+        ("6602", "4,100.00"),
+        ("660801", "23.58"),
+        ("660802", "195.00"),
+    ]
+    assert str(notice.spending_total) == "9,618.58"
+    assert [line.narration for line in books.OCTOBER] == [
+        "水费",
+        "电费",
+        "人员工资",
+        "更换道闸系统",
+    ]
+
+
+def test_the_remuneration_is_1000_a_month_from_november_and_none_before(loaded: Loaded) -> None:
+    cid = loaded.community.id
+    [terms] = ledger.list_trust_terms(loaded.session, cid)
+    assert (terms.effective_from, str(terms.fixed)) == (Period(2024, 11), "1,000.00")
+    booked = {str(p): str(ledger.remuneration_booked(loaded.session, cid, p)) for p in year.MONTHS}
+    assert booked == {
+        "2024-09": "0.00",
+        "2024-10": "0.00",
+        **{str(Period(2024, 11).shift(n)): "1,000.00" for n in range(10)},
+    }
+    entries = ledger.list_entries(loaded.session, cid, limit=1000)
+    remunerations = [e for e in entries if e.source == ledger.REMUNERATION]
+    assert len(remunerations) == 10
+    for entry in remunerations:  # booked by the ledger from the terms, backed by a statement
+        assert entry.booked_on == entry.period.last_day
+        [sha256] = ledger.voucher_hashes(loaded.session, cid, entry.id)
+        assert ledger.voucher_bytes(sha256) == receipts.render(year.settlement(entry.period))
+    payable = ledger.account_balance(loaded.session, cid, account_code="2202", on=LAST.last_day)
+    assert payable == ZERO  # the trustee is paid each month
+
+
+def test_the_trust_account_never_ends_a_month_below_zero(loaded: Loaded) -> None:
+    cid = loaded.community.id
+    opening = ledger.trust_bank_balance(loaded.session, cid, on=date(2024, 8, 31))
+    assert str(opening) == "50,000.00"
+    ends = [ledger.trust_bank_balance(loaded.session, cid, on=p.last_day) for p in year.MONTHS]
+    assert min(ends) > ZERO
+    assert str(min(ends)) == str(ends[-1]) == "4,876.09"
+    assert ends[-1] == opening + _year(loaded).net
+
+
+def test_every_entry_has_a_png_voucher_owners_can_see(loaded: Loaded) -> None:
+    cid = loaded.community.id
+    entries = ledger.list_entries(loaded.session, cid, limit=1000)
+    assert len(entries) == ledger.entry_count(loaded.session, cid) == 106
+    assert {e.period for e in entries} == {Period(2024, 8), *year.MONTHS}
+    vouchers = ledger.vouchers_by_entry(loaded.session, cid, [e.id for e in entries])
+    for entry in entries:
+        assert vouchers.get(entry.id), f"entry {entry.id} {entry.narration} has no voucher"
+    for sha256 in {sha for shas in vouchers.values() for sha in shas}:
+        assert ledger.voucher_bytes(sha256).startswith(PNG)
+        public, media_type = ledger.open_public_copy(loaded.session, cid, sha256)
+        assert (public[:8], media_type) == (PNG, "image/png")
+
+
+def test_the_books_agree_with_their_signed_public_log(loaded: Loaded) -> None:
+    cid = loaded.community.id
+    report = ledger.audit(loaded.session, cid)
+    assert report.findings == []
+    assert (report.entries, report.postings) == (106, 212)
+    assert report.checkpoint_size == report.records == log.tree_size(loaded.session, cid)
+
+
+def test_the_year_is_the_same_data_on_every_load() -> None:
+    first = [year.movements(p) for p in year.MONTHS]
+    assert first == [year.movements(p) for p in year.MONTHS]
+    lines = [line for month in first for line in month]
+    assert all(line.day in p for p, month in zip(year.MONTHS, first, strict=True) for line in month)
+    sample = (lines[0], lines[len(lines) // 2], lines[-1])
+    assert all(receipts.render(x.receipt) == receipts.render(x.receipt) for x in sample)
