@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from sunshine.demo import notices as demo_notices
 from sunshine.demo import plan
 from sunshine.demo import year as demo_year
 from sunshine.identity import service as identity
@@ -138,6 +139,8 @@ def load_reference_community(session: Session, *, report: Report = _silent) -> C
     report("登录账号 / logins")
     ref = CommunityRef(cid, community.code, community.name)
     demo_year.load_year_books(session, cid, origin=ref.origin)
+    publisher = identity.find_user_by_username(session, "staff")
+    demo_notices.publish_year(session, ref, actor_id=None if publisher is None else publisher.id)
     return community
 
 
