@@ -8,10 +8,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from sunshine.identity.rules import Role
 from sunshine.infra import clock
 from sunshine.transparency import service as log
 from sunshine.transparency import verifier
 from tests.factories import log_in
+from tests.factories import make_user
 from tests.ledger.books_support import book_october
 from tests.ledger.books_support import community_with_books
 
@@ -80,3 +82,19 @@ def test_a_second_version_needs_a_reason_and_a_change(client: TestClient, sessio
     unchanged = client.post(f"{base}/2024-10/publish", json={"reason": "再发一次"})
     assert unchanged.status_code == 409
     assert client.get(f"{base}/2024-13").status_code == 422
+
+
+def test_supervisors_see_overdue_notices_and_owners_do_not(
+    client: TestClient, session: Session
+) -> None:
+    setting = community_with_books(session)
+    book_october(session, setting.books)
+    supervisor = make_user(session, community=setting.community, role=Role.SUPERVISOR)
+    log_in(client, session, supervisor)
+    found = client.get("/api/v1/notices/overdue")
+    assert found.status_code == 200, found.text
+    assert [(o["community"], o["slot"]["last"], o["slot"]["status"]) for o in found.json()] == [
+        (setting.code, "2024-09", "overdue")
+    ]  # October is due on 2024-11-10: not yet overdue on 2024-11-05
+    log_in(client, session, setting.owner)
+    assert client.get("/api/v1/notices/overdue").status_code == 403

@@ -196,3 +196,24 @@ def handover(
     typer.echo(
         f"wrote {out} ({len(data) // 1024} KiB); check it with: sunshine verify {out} --key <key>"
     )
+
+
+@app.command("overdue")
+def overdue() -> None:
+    """List every overdue notice in every community (for supervisors); exit 1 if there is one."""
+    from sunshine.registry import service as registry
+
+    with open_session() as session:
+        communities = [
+            tenancy.CommunityRef(c.id, c.code, c.name) for c in registry.list_communities(session)
+        ]
+        found = schedule.overdue_across(session, communities, today=clock.today())
+    table = Table(title="逾期未发布的公示 / overdue notices")
+    for column in ("小区 / community", "期间 / period", "截止 / due"):
+        table.add_column(column)
+    for ref, slot in found:
+        span = str(slot.last) if slot.first == slot.last else f"{slot.first}–{slot.last}"
+        table.add_row(f"{ref.name} ({ref.code})", span, slot.due_on.isoformat())
+    console.print(table if found else "没有逾期的公示 / no notice is overdue")
+    if found:
+        raise typer.Exit(1)

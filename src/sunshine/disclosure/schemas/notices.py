@@ -97,3 +97,9 @@ class SlotRead(BaseModel):
 
 class PublishCreate(BaseModel):
     reason: str = ""  # needed for a version that corrects a published one
+
+
+class OverdueRead(BaseModel):
+    community: str  # its code
+    name: str
+    slot: SlotRead

@@ -3,5 +3,8 @@
 - notices: build_notice (a preview from the books), publish_notice, get_notice,
   list_versions, list_notices, notice_bundle
 - sections: register (a part's section for every notice), contributed_sections
-- schedule: get_schedule, set_schedule, calendar (due and overdue notices)
+- schedule: get_schedule, set_schedule, calendar (due and overdue notices), overdue,
+  overdue_across (for supervisors)
+- exports: notice_tables, period_ledger, csv_bytes, xlsx_bytes, handover_archive
+- notice_pdf: notice_pdf, notice_print_html (the A4 notice for the board)
 """

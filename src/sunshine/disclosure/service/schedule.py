@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import func
@@ -12,6 +13,7 @@ from sunshine.disclosure.models.notices import NoticeSchedule
 from sunshine.disclosure.models.notices import NoticeVersion
 from sunshine.disclosure.rules import schedule as rules
 from sunshine.infra import clock
+from sunshine.infra.tenancy import CommunityRef
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service as ledger
@@ -68,3 +70,10 @@ def overdue(session: Session, community_id: int, *, today: date) -> list[rules.S
     return [
         s for s in calendar(session, community_id, today=today) if s.status is rules.Status.OVERDUE
     ]
+
+
+def overdue_across(
+    session: Session, communities: Sequence[CommunityRef], *, today: date
+) -> list[tuple[CommunityRef, rules.Slot]]:
+    """Every overdue notice of these communities, for supervisors, community by community."""
+    return [(ref, slot) for ref in communities for slot in overdue(session, ref.id, today=today)]
