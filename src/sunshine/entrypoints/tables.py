@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sunshine.disclosure.models import budgets as disclosure_budgets
 from sunshine.disclosure.models import notices as disclosure_notices
 from sunshine.identity import models as identity_models
 from sunshine.infra.db import Base
@@ -15,5 +16,6 @@ PARTS = (
     transparency_models,
     ledger_models,
     disclosure_notices,
+    disclosure_budgets,
 )
 metadata = Base.metadata

@@ -43,6 +43,9 @@ class Action(StrEnum):
     BOOK_ENTRY = "book_entry"  # post and reverse entries, upload vouchers
     MANAGE_LEDGER = "manage_ledger"  # chart of accounts, trust terms, close periods, import
     PUBLISH_NOTICE = "publish_notice"  # freeze a monthly notice (or a correcting version)
+    MANAGE_BUDGET = "manage_budget"  # draft the year's budget and open it for comments
+    APPROVE_BUDGET = "approve_budget"  # approve or revise it, with the decision document
+    COMMENT_BUDGET = "comment_budget"  # comment on an open budget's lines (shown without names)
 
 
 _EVERYONE_IN_COMMUNITY = frozenset(Role)
@@ -66,6 +69,10 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.MANAGE_LEDGER: frozenset({Role.TRUSTEE_MANAGER, Role.PLATFORM_ADMIN}),
     # The trustee publishes (DESIGN.md trust rule 6); the committee co-signs the checkpoint.
     Action.PUBLISH_NOTICE: _STAFF,
+    Action.MANAGE_BUDGET: frozenset({Role.TRUSTEE_MANAGER, Role.COMMITTEE, Role.PLATFORM_ADMIN}),
+    # The owners' side approves: the trustee never approves its own budget (DESIGN.md rule 3).
+    Action.APPROVE_BUDGET: frozenset({Role.COMMITTEE, Role.PLATFORM_ADMIN}),
+    Action.COMMENT_BUDGET: frozenset({Role.OWNER, Role.COMMITTEE}),
 }
 
 

@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from sunshine.disclosure.pages import budgets
+
 router = APIRouter(include_in_schema=False)
+router.include_router(budgets.router)

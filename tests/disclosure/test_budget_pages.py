@@ -1,0 +1,312 @@
+"""The budget's pages and JSON API, through the real app, in Chinese by default.
+
+The manager drafts and opens, owners comment (shown without names), the committee
+approves with its decision document and revises; everyone reads budget vs actual with
+its chart and tries the levers of "close the gap".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from sunshine.disclosure.rules.budget import BudgetState
+from sunshine.disclosure.service import budgets
+from sunshine.identity.models import User
+from sunshine.identity.rules import Role
+from sunshine.infra.settings import get_settings
+from sunshine.kernel.periods import Period
+from tests.factories import log_in
+from tests.factories import make_user
+from tests.ledger.books_support import FORM
+from tests.ledger.books_support import PNG
+from tests.ledger.books_support import Setting
+from tests.ledger.books_support import book_october
+from tests.ledger.books_support import community_with_books
+
+LINES_FORM = {
+    **FORM,
+    "name_zh": ["车位租金", "人员工资", "公共水电", ""],
+    "name_en": ["Parking rent", "Wages", "Utilities", ""],
+    "kind": ["income", "spending", "spending", "spending"],
+    "amount": ["86400", "63,600.00", "3000", ""],
+    "accounts": ["6002", "6601", "660801 660802", ""],
+    "pattern": ["monthly", "monthly", "monthly", "monthly"],
+    "note": ["60 个车位", "", "", ""],
+}
+
+
+@dataclass(frozen=True)
+class People:
+    setting: Setting
+    manager: User
+    committee: User
+
+    @property
+    def code(self) -> str:
+        return self.setting.code
+
+
+@pytest.fixture(autouse=True)
+def _voucher_files_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("SUNSHINE_VAR_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def people(session: Session) -> People:
+    setting = community_with_books(session)
+    community = setting.community
+    committee = make_user(session, community=community, role=Role.COMMITTEE)
+    return People(
+        setting, make_user(session, community=community, role=Role.TRUSTEE_MANAGER), committee
+    )
+
+
+def draft_through_the_pages(client: TestClient, session: Session, people: People) -> str:
+    """The manager creates the draft and saves its lines; the budget's path."""
+    log_in(client, session, people.manager)
+    created = client.post(
+        f"/c/{people.code}/budget",
+        data={**FORM, "title": "2024—2025 年度预算", "first": "2024-09"},
+        follow_redirects=False,
+    )
+    assert created.status_code == 303, created.text
+    path = str(created.headers["location"]).removesuffix("/lines")
+    saved = client.post(f"{path}/lines", data=LINES_FORM, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    return path
+
+
+def approve(client: TestClient, session: Session, people: People, path: str) -> None:
+    log_in(client, session, people.manager)
+    assert client.post(f"{path}/open", data=FORM, follow_redirects=False).status_code == 303
+    log_in(client, session, people.committee)
+    approved = client.post(
+        f"{path}/approve",
+        data={**FORM, "publish_as_is": "on"},
+        files={"document": ("决定.png", PNG, "image/png")},
+        follow_redirects=False,
+    )
+    assert approved.status_code == 303, approved.text
+
+
+def test_the_manager_drafts_a_budget_in_the_forms_and_sees_it_in_chinese(
+    client: TestClient, session: Session, people: People
+) -> None:
+    path = draft_through_the_pages(client, session, people)
+
+    page = client.get(path)
+
+    assert page.status_code == 200
+    assert "草案" in page.text
+    assert '<td>车位租金</td><td>6002</td><td class="num">86,400.00</td>' in page.text
+    assert "660801, 660802" in page.text
+    assert "-66,600.00" not in page.text
+    assert "19,800.00" in page.text  # planned result: 86,400 - 66,600
+    assert "公开征求业主意见" in page.text
+
+
+def test_bad_lines_come_back_with_every_problem_and_what_was_typed(
+    client: TestClient, session: Session, people: People
+) -> None:
+    path = draft_through_the_pages(client, session, people)
+    bad = {
+        **LINES_FORM,
+        "amount": ["8万", "63600", "3000", ""],
+        "accounts": ["6002", "6002", "", ""],
+    }
+
+    page = client.post(f"{path}/lines", data=bad)
+
+    assert page.status_code == 422
+    assert "8万 不是以元为单位的金额" in page.text
+    assert 'value="8万"' in page.text
+    budget_id = int(path.rsplit("/", 1)[1])
+    lines = budgets.lines_of(session, people.setting.community.id, budget_id)
+    assert [line.name_zh for line in lines] == ["车位租金", "人员工资", "公共水电"]  # unchanged
+    again = client.post(f"{path}/lines", data={**LINES_FORM, "accounts": ["6002", "6002", "", ""]})
+    assert again.status_code == 422
+    assert "科目 6002 不是支出类科目" in again.text
+    assert "请为该项目指定至少一个账簿科目" in again.text
+
+
+def test_owners_comment_while_open_and_nobody_sees_who_wrote_what(
+    client: TestClient, session: Session, people: People
+) -> None:
+    path = draft_through_the_pages(client, session, people)
+    assert client.post(f"{path}/open", data=FORM, follow_redirects=False).status_code == 303
+    owner = people.setting.owner
+    log_in(client, session, owner)
+
+    posted = client.post(
+        f"{path}/comments",
+        data={**FORM, "line": "3", "body": "公共水电费能否节约？"},
+        follow_redirects=False,
+    )
+
+    assert posted.status_code == 303, posted.text
+    mine = client.get(path)
+    assert "公共水电费能否节约？" in mine.text
+    assert "您的意见" in mine.text
+    log_in(client, session, people.setting.resident)
+    theirs = client.get(path)
+    assert "公共水电费能否节约？" in theirs.text
+    assert owner.display_name not in theirs.text
+    assert "您的意见" not in theirs.text
+    refused = client.post(f"{path}/comments", data={**FORM, "line": "3", "body": "我也说一句"})
+    assert refused.status_code == 403  # residents (tenants) do not comment on the owners' budget
+
+
+def test_the_committee_approves_with_its_document_and_revises_with_a_reason(
+    client: TestClient, session: Session, people: People
+) -> None:
+    path = draft_through_the_pages(client, session, people)
+    approve(client, session, people, path)
+    page = client.get(path)
+    assert "已批准" in page.text
+    assert re.search(r'href="/c/[^/]+/vouchers/[0-9a-f]{64}">决定文件</a>', page.text)
+
+    form = client.get(f"{path}/revise")
+    assert form.status_code == 200
+    assert 'value="86400.00"' in form.text
+    revised = client.post(
+        f"{path}/revise",
+        data={**LINES_FORM, "amount": ["86400", "66000", "3000", ""], "reason": "工资调整"},
+        follow_redirects=False,
+    )
+    assert revised.status_code == 303, revised.text
+
+    now = client.get(path)
+    assert "已批准并调整" in now.text
+    assert "66,000.00" in now.text
+    assert "工资调整" in now.text
+    before = client.get(f"{path}?version=1")
+    assert "63,600.00" in before.text
+    assert "不是现行版本" in before.text
+
+
+def test_only_the_right_roles_take_each_step(
+    client: TestClient, session: Session, people: People
+) -> None:
+    path = draft_through_the_pages(client, session, people)
+    log_in(client, session, people.setting.staff)
+    assert (
+        client.post(
+            f"/c/{people.code}/budget", data={**FORM, "title": "x", "first": "2025-09"}
+        ).status_code
+        == 403
+    )
+    assert client.post(f"{path}/open", data=FORM).status_code == 403
+    log_in(client, session, people.manager)
+    client.post(f"{path}/open", data=FORM)
+    approval = client.post(
+        f"{path}/approve", data=FORM, files={"document": ("决定.png", PNG, "image/png")}
+    )
+    assert approval.status_code == 403  # the trustee never approves its own budget
+    log_in(client, session, people.committee)
+    no_document = client.post(f"{path}/approve", data=FORM)
+    assert no_document.status_code == 422
+    assert "请先上传决定文件" in no_document.text
+    assert client.post(f"{path}/open", data=FORM).status_code == 409  # open already
+
+
+def test_budget_vs_actual_shows_october_and_a_chart_drawn_without_scripts(
+    client: TestClient, session: Session, people: People
+) -> None:
+    book_october(session, people.setting.books)
+    path = draft_through_the_pages(client, session, people)
+    approve(client, session, people, path)
+    log_in(client, session, people.setting.owner)
+
+    page = client.get(f"{path}/actual?period=2024-10")
+
+    assert page.status_code == 200
+    assert "预算执行情况" in page.text
+    assert "218.58" in page.text  # water and power under 公共水电
+    assert "4,100.00" in page.text  # the gate barrier, not in this budget
+    assert "（预算外）" in page.text
+    assert "预计全年结余" in page.text
+    chart = client.get(f"{path}/chart.svg?period=2024-10")
+    assert chart.status_code == 200
+    assert chart.headers["content-type"].startswith("image/svg+xml")
+    assert "kozea.github.io" not in chart.text  # js=[]: no script fetched from the internet
+    assert not re.search(r"<script[^>]*href=", chart.text)
+    assert "公共水电" in chart.text
+
+
+def test_the_levers_recompute_the_result_in_place_and_name_the_votes(
+    client: TestClient, session: Session, people: People
+) -> None:
+    path = draft_through_the_pages(client, session, people)
+    approve(client, session, people, path)
+    log_in(client, session, people.setting.owner)
+
+    page = client.get(f"{path}/gap")
+    assert page.status_code == 200
+    assert 'hx-get="' in page.text
+    assert 'hx-target="#gap-result"' in page.text
+    assert "第二百七十八条第 8 项" in page.text
+
+    fragment = client.get(
+        f"{path}/gap",
+        params={
+            "advertising": "1000",
+            "cut_line": "2",
+            "cut": "3000",
+            "fee_change": "50",
+            "households": "192",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.text
+    assert "12,000.00" in fragment.text  # ads, a year
+    assert "9,120.00" in fragment.text  # 50 × 192 × 95%
+    assert "参与表决者四分之三以上同意" in fragment.text
+    assert "无需表决" not in fragment.text
+    bad = client.get(f"{path}/gap", params={"advertising": "很多"}, headers={"HX-Request": "true"})
+    assert bad.status_code == 422
+    assert "很多 不是以元为单位的金额" in bad.text
+
+
+def test_the_json_api_drafts_reads_and_never_names_commenters(
+    client: TestClient, session: Session, people: People
+) -> None:
+    log_in(client, session, people.manager)
+    api = f"/api/v1/communities/{people.code}/budgets"
+    line = {"name_zh": "车位租金", "kind": "income", "amount": "86400.00", "accounts": ["6002"]}
+
+    created = client.post(api, json={"first": "2024-09", "title": "年度预算", "lines": [line]})
+
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["state"] == "draft"
+    assert body["last"] == "2025-08"
+    assert body["lines"][0]["amount_fen"] == 8_640_000
+    budget_id = body["id"]
+    assert client.post(f"{api}/{budget_id}/open").json()["state"] == "open"
+    log_in(client, session, people.setting.owner)
+    comment = client.post(f"{api}/{budget_id}/comments", json={"line": 1, "body": "同意"})
+    assert comment.status_code == 201, comment.text
+    assert set(comment.json()) == {"id", "version", "line", "body", "posted_on", "mine"}
+    refused = client.post(f"{api}/{budget_id}/comments", json={"line": 2, "body": "x"})
+    assert refused.status_code == 422
+    assert refused.json()["error"]["problems"][0]["code"] == "no_line"
+    actual = client.get(f"{api}/{budget_id}/actual", params={"period": "2024-10"})
+    assert actual.json()["rows"][0]["budget_fen"] == 720_000
+    projection = client.get(f"{api}/{budget_id}/projection").json()
+    assert projection["income_budget_fen"] == 8_640_000
+    gap = client.get(f"{api}/{budget_id}/gap", params={"advertising": "100"}).json()
+    assert gap["after_fen"] - gap["before_fen"] == 120_000
+    assert gap["vote_items"] == [8]
+    budget = budgets.get_budget(session, people.setting.community.id, budget_id)
+    assert (budget.state, budget.first) == (BudgetState.OPEN, Period(2024, 9))
