@@ -74,6 +74,11 @@ def test_the_october_notice_prints_on_one_page_and_its_bundle_verifies(loaded: L
     ):
         assert expected in text
     assert re.search(r"/c/jcdy/verify\?period=2024-10&v=1&size=\d+&root=[0-9a-f]{64}", url)
+    assert printed.signers == ("sunshine/jcdy", "jcdy-committee-demo")
+    assert "jcdy-committee-demo" in text.replace("\n", "")  # the name may wrap
+    assert "预算执行情况" in text  # the budget's section, from the approved demo budget
     keys = [key.text() for key in log.public_keys(session, ref.id)]
+    assert len(keys) == 2  # the platform's and the committee's: both must have signed
     bundle = notices.notice_bundle(session, ref, period=OCTOBER)
-    assert verifier.verify_bundle(bundle, trusted_keys=keys).ok
+    report = verifier.verify_bundle(bundle, trusted_keys=keys)
+    assert report.ok, report.checks

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from sunshine.demo import budget as demo_budget
 from sunshine.demo import notices as demo_notices
 from sunshine.demo import plan
 from sunshine.demo import year as demo_year
@@ -139,6 +140,8 @@ def load_reference_community(session: Session, *, report: Report = _silent) -> C
     report("登录账号 / logins")
     ref = CommunityRef(cid, community.code, community.name)
     demo_year.load_year_books(session, cid, origin=ref.origin)
+    committee = identity.find_user_by_username(session, "committee")
+    demo_budget.load_budget(session, cid, actor_id=None if committee is None else committee.id)
     publisher = identity.find_user_by_username(session, "staff")
     demo_notices.publish_year(session, ref, actor_id=None if publisher is None else publisher.id)
     return community

@@ -24,6 +24,9 @@ from sqlalchemy.orm import Session
 from sunshine.disclosure.models.notices import NoticeVersion
 from sunshine.disclosure.rules import notice as rules
 from sunshine.disclosure.rules import schedule as schedule_rules
+from sunshine.disclosure.service import sections
+from sunshine.disclosure.service.budget_actuals import SECTION_KEY as BUDGET
+from sunshine.disclosure.service.budget_actuals import budget_section
 from sunshine.disclosure.service.schedule import get_schedule
 from sunshine.disclosure.service.sections import contributed_sections
 from sunshine.infra import clock
@@ -38,6 +41,9 @@ from sunshine.kernel.periods import Period
 from sunshine.ledger import rules as ledger_rules
 from sunshine.ledger import service as ledger
 from sunshine.transparency import service as transparency
+
+# Disclosure's own section; other parts' sections are registered by the app (entrypoints).
+sections.register(BUDGET, budget_section)
 
 
 def span(session: Session, community_id: int, period: Period) -> tuple[Period, Period]:
