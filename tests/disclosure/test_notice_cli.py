@@ -81,6 +81,16 @@ def test_publish_then_bundle_pdf_exports_and_handover_all_check_out(
     calendar = runner.invoke(app, ["notice", "calendar", "-c", code])
     assert calendar.exit_code == 0, calendar.output
     assert "published" in calendar.output
+    overdue = runner.invoke(app, ["notice", "overdue"])
+    assert overdue.exit_code == 1  # September 2024 was never published
+    assert "2024-09" in overdue.output
+    quarterly = runner.invoke(
+        app, ["notice", "schedule", "-c", code, "--starts", "2024-10", "--every", "3"]
+    )
+    assert quarterly.exit_code == 0, quarterly.output
+    quarters = runner.invoke(app, ["notice", "overdue"])
+    assert "2024-10–2024-12" in quarters.output  # the quarter ending 2024-12 was never published
+    assert "2024-09" not in quarters.output
 
 
 def test_a_bad_month_or_file_type_is_refused_with_a_clear_message(

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sunshine.disclosure.rules import schedule as schedule_rules
 from sunshine.disclosure.service import exports
 from sunshine.disclosure.service import notices
 from sunshine.disclosure.service import schedule
@@ -217,3 +218,27 @@ def overdue() -> None:
     console.print(table if found else "没有逾期的公示 / no notice is overdue")
     if found:
         raise typer.Exit(1)
+
+
+@app.command("schedule")
+def set_calendar(
+    community: Community,
+    starts: Annotated[str, typer.Option(help="The first month to disclose, YYYY-MM.")],
+    every: Annotated[int, typer.Option(help="Months a notice covers: 1, 3, 6 or 12.")] = 1,
+    due_days: Annotated[
+        int, typer.Option(help="Days after a notice's last month ends that it is due.")
+    ] = 10,
+) -> None:
+    """Set the community's publishing calendar (LAW.md 2: monthly unless the owners chose less)."""
+    with open_session() as session:
+        ref = tenancy.resolve(session, community)
+        schedule.set_schedule(
+            session,
+            ref.id,
+            schedule_rules.Schedule(_period(starts), every, due_days),
+            actor_id=None,
+        )
+        session.commit()
+    typer.echo(
+        f"{ref.code}: a notice every {every} month(s) from {starts}, due {due_days} days after"
+    )
