@@ -54,7 +54,7 @@ def first_published(session: Session, community_id: int) -> dict[Period, date]:
         .where(NoticeVersion.community_id == community_id)
         .group_by(NoticeVersion.period)
     )
-    return dict(rows.tuples().all())
+    return {period: day for period, day in rows}  # noqa: C416 - rows are not pairs to mypy
 
 
 def calendar(session: Session, community_id: int, *, today: date) -> list[rules.Slot]:
