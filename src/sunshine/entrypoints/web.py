@@ -73,7 +73,8 @@ async def _render_error(request: Request, exc: Exception) -> Response:
     status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 400)
     gettext = translator(request)
     if isinstance(exc, Unauthenticated) and not _wants_json(request) and request.method == "GET":
-        return RedirectResponse(f"/login?next={quote(str(request.url.path))}", status_code=303)
+        back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(back)}", status_code=303)
     if _wants_json(request):
         problems = [
             {"code": p.code, "message": p.text(gettext), "where": p.where} for p in exc.problems

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from sunshine.disclosure.pages import board
 from sunshine.disclosure.pages import budgets
 
 router = APIRouter(include_in_schema=False)
 router.include_router(budgets.router)
+router.include_router(board.router)
