@@ -94,11 +94,13 @@ def test_the_board_renders_on_a_phone_and_fits_the_screen(
     page.wait_for_load_state("networkidle")
 
     main = page.locator("main")
-    for text in ("业主公示栏", "最新公示", "期末余额", "往期公示", "签署日志的公钥", "2024-10"):
+    for text in (
+        "业主公示栏", "最新公示", "期末余额", "往期公示", "签署日志的公钥", "2024-10", "预算执行情况"
+    ):  # fmt: skip
         assert main.get_by_text(text).first.is_visible(), text
     charts = page.locator("figure.chart img")
-    assert charts.count() == 3
-    for index in range(3):
+    assert charts.count() == 4  # flows, balance, categories, and the budget vs actual
+    for index in range(4):
         chart = charts.nth(index)
         chart.scroll_into_view_if_needed()
         assert chart.evaluate("img => img.complete && img.naturalWidth > 0"), index

@@ -20,6 +20,7 @@ from sunshine.disclosure.pages.board_common import BOARD
 from sunshine.disclosure.pages.board_common import render_board
 from sunshine.disclosure.pages.board_common import runs
 from sunshine.disclosure.service import board as service
+from sunshine.disclosure.service import budgets
 from sunshine.disclosure.service import notices
 from sunshine.disclosure.service import schedule
 from sunshine.identity import service as identity
@@ -64,6 +65,7 @@ def board(
         overdue=runs(schedule.overdue(session, community.id, today=clock.today())),
         months=months,
         categories=categories,
+        budget=budgets.find_budget_for(session, community.id, latest.period) if latest else None,
         keys=transparency.public_keys(session, community.id),
     )
 
