@@ -40,6 +40,7 @@ from tests.ledger.books_support import PNG
 from tests.ledger.books_support import Setting
 from tests.ledger.books_support import book_october
 from tests.ledger.books_support import community_with_books
+from tests.ledger.builders import draft
 
 SEPT = Period(2024, 9)
 OCT = Period(2024, 10)
@@ -303,6 +304,38 @@ def test_closing_the_gap_uses_the_projection_and_the_registry(session: Session) 
             session, budget, lever_rules.Levers(cut_line=1, cut=Fen(1)), today=date(2026, 1, 1)
         )
     assert caught.value.problems[0].code == "cut_line"  # line 1 is income
+
+
+def test_visitor_charges_replace_only_visitor_income_on_a_mixed_parking_line(
+    session: Session,
+) -> None:
+    setting = community_with_books(session)
+    cid = setting.community.id
+    lines = (
+        LineDraft("停车收入", "Parking", INCOME, Fen.yuan(86_400), ("6002", "6003")),
+        *LINES[1:],
+    )
+    budget = budgets.create_budget(
+        session, cid, first=SEPT, title="2024—2025 年度预算", lines=lines, actor_id=None
+    )
+    budgets.open_for_comments(session, cid, budget.id, actor_id=None)
+    budget = budgets.approve_budget(
+        session, cid, budget.id, decision_sha256=decision(session, setting), actor_id=None
+    )
+    for month in range(12):  # rent 7,200 and visitor parking 100 a month, all year
+        day = SEPT.shift(month).first_day
+        ledger.post_entry(
+            session,
+            cid,
+            draft(day, "停车收入", ("1001", "7300.00"), ("6002", "-7200.00"), ("6003", "-100.00")),
+            actor_id=None,
+        )
+    choice = lever_rules.Levers(visitor_price=Fen.yuan(5), visitor_visits=100)
+
+    _, gap = levers.close_the_gap(session, budget, choice, today=date(2026, 1, 1))
+
+    # 5 yuan x 100 visits x 12 months = 6,000 replaces the 1,200 visitors paid, not the rent
+    assert gap.after - gap.before == Fen.yuan(6_000 - 1_200)
 
 
 def test_an_unknown_budget_is_not_found(session: Session) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import zipfile
 from datetime import date
@@ -82,7 +83,7 @@ def test_the_handover_archive_verifies_and_a_changed_voucher_file_fails(session:
 
     report = verifier.verify_bundle(data, trusted_keys=keys)
     assert report.ok, report.checks
-    assert [c.name for c in report.checks][:1] == ["voucher files"]
+    assert [c.name for c in report.checks][-3:] == ["archive files", "voucher files", "notices"]
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
         entries = _rows(archive.read("entries.csv"))
@@ -94,15 +95,56 @@ def test_the_handover_archive_verifies_and_a_changed_voucher_file_fails(session:
     assert notice == notices.get_notice(session, ref.id, OCTOBER).body
     assert any(name.startswith("checkpoints/") for name in names)
 
-    tampered = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(tampered, "w") as target:
-        for item in source.infolist():
-            body = source.read(item)
-            target.writestr(item, body + b"x" if item.filename == f"vouchers/{sha}" else body)
-    failed = verifier.verify_bundle(tampered.getvalue(), trusted_keys=keys)
-    assert not failed.ok
-    assert failed.checks[0].name == "voucher files"
+    changed = _rewrite(data, {f"vouchers/{sha}": PNG + b"x"})
+    assert _failed(changed, keys) == ["voucher files"]
     assert not verifier.verify_bundle(b"PK\x03\x04 not a zip", trusted_keys=keys).ok
+
+
+def _rewrite(
+    data: bytes, replace: dict[str, bytes | None], extra: tuple[str, bytes] | None = None
+) -> bytes:
+    """The archive with some files replaced (None: removed), and one more appended."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            body = replace.get(item.filename, source.read(item))
+            if body is not None:
+                target.writestr(item.filename, body)
+        if extra is not None:
+            target.writestr(*extra)
+    return out.getvalue()
+
+
+def _failed(data: bytes, keys: list[str]) -> list[str]:
+    return [c.name for c in verifier.verify_bundle(data, trusted_keys=keys).checks if not c.ok]
+
+
+def test_an_archive_with_a_voucher_missing_swapped_or_a_notice_edited_fails(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    setting, ref = _published(session)
+    sha = ledger.store_voucher(session, ref.id, PNG, name="r.png", actor_id=setting.staff.id).sha256
+    ledger.publish_original(session, ref.id, sha, actor_id=setting.staff.id)  # now in the log
+    data = exports.handover_archive(session, ref)
+    keys = [key.text() for key in log.public_keys(session, ref.id)]
+    assert _failed(data, keys) == []
+
+    assert _failed(_rewrite(data, {f"vouchers/{sha}": None}), keys) == ["voucher files"]
+    other = PNG + b"another receipt"
+    swapped = _rewrite(
+        data, {f"vouchers/{sha}": None}, (f"vouchers/{hashlib.sha256(other).hexdigest()}", other)
+    )
+    assert _failed(swapped, keys) == ["voucher files"]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        notice = archive.read("notices/2024-10-v1.json")
+    edited = _rewrite(data, {"notices/2024-10-v1.json": notice.replace(b"961858", b"971858")})
+    assert _failed(edited, keys) == ["notices"]
+    twice = _rewrite(data, {}, (f"vouchers/{sha}", PNG))
+    assert _failed(twice, keys) == ["archive files"]
+    monkeypatch.setattr(verifier, "ARCHIVE_MAX_FILE", 10)  # inflating is refused before it starts
+    report = verifier.verify_bundle(data, trusted_keys=keys)
+    assert not report.ok
+    assert "too large" in report.checks[0].reason
 
 
 def test_exports_over_the_api_and_who_may_take_the_handover(

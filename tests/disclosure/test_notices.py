@@ -29,6 +29,7 @@ from sunshine.kernel.sections import Section
 from sunshine.ledger import service as ledger
 from sunshine.transparency import service as log
 from sunshine.transparency import verifier
+from tests.ledger.books_support import PNG
 from tests.ledger.books_support import Setting
 from tests.ledger.books_support import book_october
 from tests.ledger.books_support import community_with_books
@@ -253,3 +254,71 @@ def test_a_quarterly_calendar_names_notices_by_their_last_month(session: Session
     with pytest.raises(Invalid) as refused:
         schedule.set_schedule(session, ref.id, Schedule(Period(2024, 10), 2, 100), actor_id=None)
     assert [p.code for p in refused.value.problems] == ["every_months", "due_days"]
+
+
+def test_attaching_a_voucher_after_publishing_is_a_correction_that_names_it(
+    session: Session,
+) -> None:
+    setting, ref = _october(session)
+    notices.publish_notice(session, ref, period=OCTOBER, actor_id=None, today=NOVEMBER_5)
+    sha = ledger.store_voucher(session, ref.id, PNG, name="water.png", actor_id=setting.staff.id)
+    ledger.attach_voucher(session, ref.id, entry_id=2, sha256=sha.sha256)
+    second = notices.publish_notice(
+        session, ref, period=OCTOBER, actor_id=None, today=NOVEMBER_5, reason="补充水费收据"
+    )
+    revision = notices.record_of(second)["revision"]
+    assert (
+        revision["changes"]
+        == [  # type: ignore[index]
+            {
+                "part": "spending",
+                "item": "2/660801",
+                "field": "details",
+                "was": "10月公共水费 · 常州通用自来水有限公司 · 凭证 —",
+                "now": f"10月公共水费 · 常州通用自来水有限公司 · 凭证 {sha.sha256[:8]}",
+            }
+        ]
+    )
+
+
+def test_two_postings_to_one_account_in_an_entry_are_one_item_of_a_correction(
+    session: Session,
+) -> None:
+    setting, ref = _october(session)
+    post(
+        session,
+        setting.books,
+        draft(
+            date(2024, 10, 30),
+            "10月公共电费（两张表）",
+            ("660802", "100.00"),
+            ("660802", "200.00"),
+            ("1001", "-300.00"),
+        ),
+    )
+    notices.publish_notice(session, ref, period=OCTOBER, actor_id=None, today=NOVEMBER_5)
+    ledger.reverse_entry(
+        session, ref.id, 6, reason="重复入账", actor_id=None, booked_on=date(2024, 10, 31)
+    )
+    second = notices.publish_notice(
+        session, ref, period=OCTOBER, actor_id=None, today=NOVEMBER_5, reason="冲销重复入账"
+    )
+    changes = notices.record_of(second)["revision"]["changes"]  # type: ignore[index]
+    assert {"part": "spending", "item": "7/660802", "was": None, "now": -30000} in changes
+
+
+def test_a_correction_reason_with_a_phone_number_is_refused(session: Session) -> None:
+    setting, ref = _october(session)
+    notices.publish_notice(session, ref, period=OCTOBER, actor_id=None, today=NOVEMBER_5)
+    post(
+        session,
+        setting.books,
+        draft(date(2024, 10, 31), "补记电费", ("660802", "10.00"), ("1001", "-10.00")),
+    )
+    for reason in ("业主张三 138-1234-5678 反映", "x" * 501):
+        with pytest.raises(Invalid) as refused:
+            notices.publish_notice(
+                session, ref, period=OCTOBER, actor_id=None, today=NOVEMBER_5, reason=reason
+            )
+        assert [p.code for p in refused.value.problems] == ["reason_text"]
+    assert len(notices.list_versions(session, ref.id, OCTOBER)) == 1

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sunshine.kernel.masking import looks_personal
 from sunshine.kernel.masking import mask_id_number
 from sunshine.kernel.masking import mask_name
 from sunshine.kernel.masking import mask_phone
@@ -77,3 +78,29 @@ def test_an_id_number_shows_its_first_four_and_last_four(id_number: str, masked:
 )
 def test_a_plate_shows_province_letter_and_last_two(plate: str, masked: str) -> None:
     assert mask_plate(plate) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "13812345678",
+        "138-1234-5678",
+        "138 1234 5678",
+        "１３８１２３４５６７８",
+        "+86 13812345678",
+        "008613812345678",
+        "业主张三13812345678反映",
+        "32040219800101123X",
+        "320402 19800101 123X",
+    ],
+)
+def test_phone_and_id_numbers_are_caught_however_they_are_written(text: str) -> None:
+    assert looks_personal(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["10月公共水费", "SF-202410-0376", "2024-10-08 13:00", "5,300.00", "凭证 DZ-20241025-07", ""],
+)
+def test_ordinary_text_is_not_taken_for_personal_data(text: str) -> None:
+    assert not looks_personal(text)

@@ -9,8 +9,26 @@ whose length is fixed by law.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _DIGITS = re.compile(r"\D")
+# A mobile number or a resident ID number, once written plainly (see `looks_personal`).
+_PERSONAL = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|\d{17}[\dXx])(?!\d)")
+_BETWEEN_DIGITS = re.compile(r"(?<=\d)[\s\-.·]+(?=\d)")
+_COUNTRY_CODE = re.compile(r"(?:\+|(?<!\d)00)\s*86[\s\-]*")
+
+
+def looks_personal(text: str) -> bool:
+    """Whether free text holds what looks like a mobile or resident ID number (LAW.md 3).
+
+    Text that reaches the append-only log or a public page must not: it can never be
+    erased. Full-width digits, spaces, hyphens and dots between digits, and a +86 or 0086
+    prefix are undone first, so "１３８ 1234-5678" and "+8613812345678" are caught too.
+    """
+    plain = unicodedata.normalize("NFKC", text)
+    plain = _COUNTRY_CODE.sub("", plain)
+    plain = _BETWEEN_DIGITS.sub("", plain)
+    return _PERSONAL.search(plain) is not None
 
 
 def mask_name(name: str) -> str:

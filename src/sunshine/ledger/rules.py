@@ -22,6 +22,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from sunshine.kernel.errors import Problem
+from sunshine.kernel.masking import looks_personal
 from sunshine.kernel.masking import mask_name
 from sunshine.kernel.money import ZERO
 from sunshine.kernel.money import Fen
@@ -32,9 +33,6 @@ NARRATION_LENGTH = 200
 MEMO_LENGTH = 200
 COUNTERPARTY_LENGTH = 80
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-# Personal data must never reach the append-only log (LAW.md 3): refuse what looks like
-# a mobile number or a resident ID number in free text.
-_PERSONAL = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|\d{17}[\dXx])(?!\d)")
 
 
 class AccountKind(StrEnum):
@@ -252,7 +250,7 @@ def _posting_problems(postings: tuple[PostingDraft, ...]) -> list[Problem]:
                     f"posting {line}",
                 )
             )
-        if posting.memo and (len(posting.memo) > MEMO_LENGTH or _PERSONAL.search(posting.memo)):
+        if posting.memo and (len(posting.memo) > MEMO_LENGTH or looks_personal(posting.memo)):
             problems.append(
                 Problem(
                     "memo",
@@ -283,7 +281,7 @@ def _text_problems(draft: EntryDraft) -> list[Problem]:
                 "narration",
             )
         )
-    if _PERSONAL.search(draft.narration) or _PERSONAL.search(draft.reason):
+    if looks_personal(draft.narration) or looks_personal(draft.reason):
         problems.append(
             Problem(
                 "personal_data",

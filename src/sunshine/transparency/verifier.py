@@ -41,7 +41,10 @@ Checks, each reported with a plain-language reason (`Report`):
      that was rewritten or forked since the owner saved it is caught.
 
 A trustee's handover archive (a ZIP, `disclosure.service.exports`) is accepted too: its
-`bundle.json` is checked as above, and every file under `vouchers/` must hash to its name.
+`bundle.json` must carry the whole log and is checked as above; every file under
+`vouchers/` must hash to its name, every file hash a record names ("sha256",
+"public_sha256", "vouchers") must be among them, each `notices/*.json` must be byte for
+byte a logged record, and no name may appear twice. Sizes are checked before inflating.
 """
 
 from __future__ import annotations
@@ -70,6 +73,10 @@ from sunshine.kernel.errors import Invalid
 VERSION = 1
 ARCHIVE_BUNDLE = "bundle.json"
 ARCHIVE_VOUCHERS = "vouchers/"
+ARCHIVE_NOTICES = "notices/"
+ARCHIVE_MAX_FILES = 5_000_000
+ARCHIVE_MAX_FILE = 256 * 2**20  # a voucher or a notice
+ARCHIVE_MAX_BUNDLE = 16 * 2**30  # the whole log of a very long history
 DASH = "\u2014 "
 
 
@@ -414,28 +421,105 @@ def _parse_saved(text: str | None) -> Note | None:
         ) from error
 
 
-def _unpack_archive(raw: bytes) -> tuple[bytes, dict[str, bytes]]:
-    """A handover archive's bundle, and its voucher files by name."""
+@dataclass
+class Archive:
+    """What a handover archive holds besides its bundle: files by name, hashed as read."""
+
+    voucher_hashes: dict[str, str] = field(default_factory=dict)  # file name -> its SHA-256
+    notices: dict[str, bytes] = field(default_factory=dict)
+    duplicates: list[str] = field(default_factory=list)
+
+
+def _unpack_archive(raw: bytes) -> tuple[bytes, Archive]:
+    """A handover archive's bundle, with its voucher files hashed and its notices read.
+
+    Sizes are checked from the directory before anything is inflated, so a small file
+    that would inflate to gigabytes is refused; vouchers are hashed in pieces.
+    """
+    found = Archive()
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            infos = archive.infolist()
+            if len(infos) > ARCHIVE_MAX_FILES:
+                raise Invalid(
+                    "the archive holds more than {n} files", args={"n": ARCHIVE_MAX_FILES}
+                )
+            seen: set[str] = set()
+            for info in infos:
+                limit = ARCHIVE_MAX_BUNDLE if info.filename == ARCHIVE_BUNDLE else ARCHIVE_MAX_FILE
+                if info.file_size > limit:
+                    raise Invalid(
+                        "{name} in the archive is too large", args={"name": info.filename}
+                    )
+                if info.filename in seen:
+                    found.duplicates.append(info.filename)
+                seen.add(info.filename)
             bundle = archive.read(ARCHIVE_BUNDLE)
-            vouchers = {
-                name.removeprefix(ARCHIVE_VOUCHERS): archive.read(name)
-                for name in archive.namelist()
-                if name.startswith(ARCHIVE_VOUCHERS) and not name.endswith("/")
-            }
+            for info in infos:
+                name = info.filename
+                if name.startswith(ARCHIVE_VOUCHERS) and not name.endswith("/"):
+                    digest = hashlib.sha256()
+                    with archive.open(info) as member:
+                        for piece in iter(lambda: member.read(1 << 20), b""):
+                            digest.update(piece)
+                    found.voucher_hashes[name.removeprefix(ARCHIVE_VOUCHERS)] = digest.hexdigest()
+                elif name.startswith(ARCHIVE_NOTICES) and name.endswith(".json"):
+                    found.notices[name] = archive.read(info)
     except (zipfile.BadZipFile, KeyError) as error:
         raise Invalid("the archive does not read: {error}", args={"error": str(error)}) from error
-    return bundle, vouchers
+    return bundle, found
 
 
-def _check_voucher_files(report: Report, files: Mapping[str, bytes]) -> None:
-    wrong = sorted(name for name, data in files.items() if hashlib.sha256(data).hexdigest() != name)
+def _logged_files(records: Sequence[BundleRecord]) -> set[str]:
+    """Every file hash the records name: "sha256", "public_sha256" and "vouchers" keys."""
+    named: set[str] = set()
+    for record in records:
+        try:
+            body = json.loads(record.data)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            continue
+        if not isinstance(body, dict):
+            continue
+        for key in ("sha256", "public_sha256"):
+            if isinstance(body.get(key), str):
+                named.add(body[key])
+        if isinstance(body.get("vouchers"), list):
+            named.update(v for v in body["vouchers"] if isinstance(v, str))
+    return named
+
+
+def _check_archive(report: Report, archive: Archive, records: Sequence[BundleRecord]) -> None:
+    """Files against the log: every voucher it names is there, intact; notices are as logged."""
+    report.check(
+        "archive files",
+        not archive.duplicates,
+        "every file name appears once",
+        f"file names appear twice: {', '.join(archive.duplicates[:5])}",
+    )
+    wrong = sorted(n for n, digest in archive.voucher_hashes.items() if digest != n)
+    missing = sorted(_logged_files(records) - set(archive.voucher_hashes))
     report.check(
         "voucher files",
-        not wrong,
-        f"all {len(files)} voucher files match their SHA-256",
-        f"{len(wrong)} voucher files do not match their SHA-256: {', '.join(wrong[:5])}",
+        not wrong and not missing,
+        f"all {len(archive.voucher_hashes)} voucher files match their SHA-256, and every "
+        "voucher the log names is there",
+        f"{len(wrong)} voucher files do not match their SHA-256 ({', '.join(wrong[:3])}); "
+        f"{len(missing)} vouchers the log names are missing ({', '.join(missing[:3])})",
+    )
+    logged = {record.data for record in records}
+    changed = sorted(name for name, body in archive.notices.items() if body not in logged)
+    report.check(
+        "notices",
+        not changed,
+        f"all {len(archive.notices)} notices are exactly as logged",
+        f"notices that differ from the log: {', '.join(changed[:5])}",
+    )
+    extra = len(set(archive.voucher_hashes) - _logged_files(records))
+    if extra:
+        report.notes.append(f"{extra} voucher files are not named in the log (uploaded, unused)")
+    report.notes.append(
+        "the CSV files are a readable copy of the books and are not checked here; "
+        "what the signature covers is bundle.json's records"
     )
 
 
@@ -449,9 +533,9 @@ def verify_bundle(
     """Check a bundle (or a handover archive); bad input becomes a failed check, never raises."""
     report = Report()
     try:
+        archive = None
         if isinstance(source, bytes) and source.startswith(b"PK\x03\x04"):
-            source, voucher_files = _unpack_archive(source)
-            _check_voucher_files(report, voucher_files)
+            source, archive = _unpack_archive(source)
         bundle = load_bundle(source)
         note = parse_note(str(bundle["checkpoint"]))
         saved = _parse_saved(saved_checkpoint)
@@ -485,6 +569,10 @@ def verify_bundle(
             f"the {note.size} records do not recompute the signed root: one was "
             "changed, removed, added or moved",
         )
+    if archive is not None:
+        if not full:
+            report.fail("archive", "a handover archive must carry the whole log")
+        _check_archive(report, archive, records)
     if saved is not None:
         _check_saved(report, note, saved, steps, leaves if full else None)
     _check_carried_steps(report, note, steps)

@@ -89,6 +89,8 @@ def _value(value: object, kinds: list[str]) -> str:
         return "—"
     if isinstance(value, list):
         return " / ".join(cell(v, k) for v, k in zip(value, kinds, strict=False))
+    if isinstance(value, str):  # a line's details (narration, payee, vouchers)
+        return value
     return yuan(value)
 
 

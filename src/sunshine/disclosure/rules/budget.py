@@ -20,7 +20,6 @@ clock or the database: "today" comes in as a date.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from datetime import date
 from enum import StrEnum
 
 from sunshine.kernel.errors import Problem
+from sunshine.kernel.masking import looks_personal
 from sunshine.kernel.money import ZERO
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
@@ -42,7 +42,6 @@ REASON_LENGTH = 500
 CODES_LENGTH = 200
 MAX_YEARLY = Fen(10**12)  # ten billion yuan a year: far beyond any community
 # LAW.md 3: public text must hold no phone or resident ID numbers.
-_PERSONAL = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|\d{17}[\dXx])(?!\d)")
 
 
 class BudgetState(StrEnum):
@@ -143,7 +142,7 @@ def title_problems(title: str) -> list[Problem]:
     text = title.strip()
     if not text:
         return [Problem("title_empty", "the budget needs a title", where="title")]
-    if len(text) > TITLE_LENGTH or _PERSONAL.search(text):
+    if len(text) > TITLE_LENGTH or looks_personal(text):
         return [
             Problem(
                 "title_bad",
@@ -187,7 +186,7 @@ def _one_line(
     if not line.name_zh.strip():
         problems.append(Problem("name_empty", "the line needs a Chinese name", where=where))
     for text, limit in ((line.name_zh, NAME_LENGTH), (line.name_en, NAME_LENGTH)):
-        if len(text) > limit or _PERSONAL.search(text):
+        if len(text) > limit or looks_personal(text):
             problems.append(
                 Problem(
                     "name_bad",
@@ -196,7 +195,7 @@ def _one_line(
                     where=where,
                 )
             )
-    if len(line.note) > NOTE_LENGTH or _PERSONAL.search(line.note):
+    if len(line.note) > NOTE_LENGTH or looks_personal(line.note):
         problems.append(
             Problem(
                 "note_bad",
@@ -246,7 +245,7 @@ def text_problems(text: str, *, where: str, limit: int) -> list[Problem]:
         return [Problem("text_empty", "write something first", where=where)]
     if len(text) > limit:
         return [Problem("text_long", "keep it under {n} characters", {"n": limit}, where)]
-    if _PERSONAL.search(text):
+    if looks_personal(text):
         return [
             Problem(
                 "text_personal",

@@ -18,8 +18,12 @@ what owners see is exactly what was published (record format below, `FORMAT`).
     LINE = {"entry", "booked_on", "narration", "account", "account_zh", "account_en",
             "counterparty" (masked), "amount_fen", "vouchers": [sha256]}
     CHANGE = {"part": "spending" | "remuneration" | "income" | "trust_account" | a section key,
-              "item": what (an entry number, a category, "opening"/"closing", a row's first cell),
-              "was": value or null, "now": value or null}
+              "item": what (entry/account, a category, "opening"/"closing", a row's first cell),
+              "was": value or null, "now": value or null,
+              "field": "details" only when a line's narration, payee or vouchers changed
+                       (then was/now are text: "水费 · 常州通用自来水有限公司 · 凭证 1fe06eae")}
+    An entry's postings to one account are one item (their sum); a section's rows repeat
+    no first cell (a second "X" is "X #2").
 
 Income lists the five public streams always (property fees, parking rent, visitor parking,
 garbage fees, revenue from common parts: LAW.md 2 wants the last booked apart), and other
@@ -202,14 +206,31 @@ def _items(record: Mapping[str, object], part: str) -> dict[str, object]:
     if part in ("spending", "remuneration"):
         lines = _lines(_mapping(record.get(part)).get("lines"))
         out: dict[str, object] = {}
-        for line in lines:
+        for line in lines:  # an entry may post to one account twice: one item, their sum
             key = f"{line['entry']}/{line['account']}"
-            out[key] = line["amount_fen"]
+            out[key] = int(str(out.get(key, 0))) + int(str(line["amount_fen"]))
         return out
     for section in _lines(record.get("sections")):
         if section.get("key") == part:
-            return {str(row[0]): row[1:] for row in _rows(section.get("rows"))}
+            rows: dict[str, object] = {}
+            for row in _rows(section.get("rows")):
+                key, n = str(row[0]), 2
+                while key in rows:
+                    key, n = f"{row[0]} #{n}", n + 1
+                rows[key] = row[1:]
+            return rows
     return {}
+
+
+def _details(record: Mapping[str, object], part: str) -> dict[str, str]:
+    """Each line's narration, payee and vouchers as text, by the same item key as `_items`."""
+    out: dict[str, list[str]] = {}
+    for line in _lines(_mapping(record.get(part)).get("lines")):
+        vouchers = line.get("vouchers")
+        shown = " ".join(str(v)[:8] for v in vouchers) if isinstance(vouchers, list) else ""
+        text = f"{line['narration']} · {line['counterparty']} · 凭证 {shown or '—'}"
+        out.setdefault(f"{line['entry']}/{line['account']}", []).append(text)
+    return {key: "；".join(texts) for key, texts in out.items()}
 
 
 def changes_between(
@@ -230,6 +251,13 @@ def changes_between(
             for item in sorted(set(was) | set(now), key=_natural)
             if was.get(item) != now.get(item)
         )
+        if part in ("spending", "remuneration"):
+            old_text, new_text = _details(old, part), _details(new, part)
+            changes.extend(
+                {"part": part, "item": item, "field": "details", "was": text, "now": new_text[item]}
+                for item, text in sorted(old_text.items(), key=lambda kv: _natural(kv[0]))
+                if item in new_text and new_text[item] != text
+            )
     return changes
 
 

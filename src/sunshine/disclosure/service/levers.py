@@ -15,6 +15,7 @@ from sunshine.disclosure.models.budgets import Budget
 from sunshine.disclosure.rules import budget as budget_rules
 from sunshine.disclosure.rules import budget_figures as figures
 from sunshine.disclosure.rules import levers as rules
+from sunshine.disclosure.service.budget_actuals import actuals
 from sunshine.disclosure.service.budget_actuals import project_budget
 from sunshine.disclosure.service.budgets import lines_of
 from sunshine.kernel.errors import Invalid
@@ -48,6 +49,34 @@ def spending_lines(session: Session, budget: Budget) -> dict[int, Fen]:
     }
 
 
+def _visitor_income(session: Session, budget: Budget, projection: figures.Projection) -> Fen:
+    """Visitor parking income in the projected year, which new visitor charges replace.
+
+    A line of visitor parking alone counts with its projection; a line that mixes it with
+    other income (say, all parking) cannot be split, so the visitor accounts' own actual
+    income so far stands in for it (never the rent the line also holds).
+    """
+    total, mixed = ZERO, False
+    for row in projection.of(budget_rules.LineKind.INCOME):
+        if not any(row.covers(code) for code in VISITOR_PARKING_CODES):
+            continue
+        if all(mapped.startswith(VISITOR_PARKING_CODES) for mapped in row.accounts):
+            total += row.projected
+        else:
+            mixed = True
+    if mixed and projection.elapsed:
+        last = budget.first.shift(projection.elapsed - 1)
+        total += sum(
+            (
+                a.amount
+                for a in actuals(session, budget.community_id, first=budget.first, last=last)
+                if a.code.startswith(VISITOR_PARKING_CODES)
+            ),
+            ZERO,
+        )
+    return total
+
+
 def close_the_gap(
     session: Session, budget: Budget, levers: rules.Levers, *, today: date
 ) -> tuple[figures.Projection, rules.Gap]:
@@ -55,13 +84,6 @@ def close_the_gap(
     if problems := rules.lever_problems(levers, spending_lines=spending_lines(session, budget)):
         raise Invalid("the levers cannot be worked out", problems=problems)
     projection = project_budget(session, budget, today=today)
-    visitor_now = sum(
-        (
-            row.projected
-            for row in projection.of(budget_rules.LineKind.INCOME)
-            if any(row.covers(code) for code in VISITOR_PARKING_CODES)
-        ),
-        ZERO,
-    )
+    visitor_now = _visitor_income(session, budget, projection)
     gap = rules.close_the_gap(projection.projected_result, levers, visitor_now=visitor_now)
     return projection, gap

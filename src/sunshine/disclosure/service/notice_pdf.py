@@ -277,6 +277,8 @@ def _item_name(record: Mapping[str, object], part: str, item: str) -> str:
 
 
 def _fen_or_none(value: object) -> str:
+    if isinstance(value, str):  # a line's details (narration, payee, vouchers)
+        return value
     return "（无）" if value is None else yuan(value)
 
 

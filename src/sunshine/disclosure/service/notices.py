@@ -36,11 +36,14 @@ from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
 from sunshine.kernel.errors import Problem
+from sunshine.kernel.masking import looks_personal
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.ledger import rules as ledger_rules
 from sunshine.ledger import service as ledger
 from sunshine.transparency import service as transparency
+
+REASON_LENGTH = 500
 
 # Disclosure's own section; other parts' sections are registered by the app (entrypoints).
 sections.register(BUDGET, budget_section)
@@ -170,18 +173,28 @@ def publish_notice(
 def _correction(
     latest: NoticeVersion, figures: rules.NoticeFigures, *, today: date, reason: str
 ) -> dict[str, object]:
+    problems = []
     if not reason.strip():
-        raise Invalid(
-            "the notice was not published",
-            problems=[
-                Problem(
-                    "reason",
-                    "version {version} is published: say why a new version corrects it",
-                    {"version": latest.version},
-                    "reason",
-                )
-            ],
+        problems.append(
+            Problem(
+                "reason",
+                "version {version} is published: say why a new version corrects it",
+                {"version": latest.version},
+                "reason",
+            )
         )
+    elif len(reason.strip()) > REASON_LENGTH or looks_personal(reason):
+        # The reason goes into the append-only log, which can never forget (LAW.md 3).
+        problems.append(
+            Problem(
+                "reason_text",
+                "keep the reason under {n} characters, with no phone or ID numbers",
+                {"n": REASON_LENGTH},
+                "reason",
+            )
+        )
+    if problems:
+        raise Invalid("the notice was not published", problems=problems)
     previous = record_of(latest)
     record = rules.notice_record(
         figures,
@@ -190,7 +203,9 @@ def _correction(
         revision=rules.Revision(latest.version, reason.strip()),
         previous=previous,
     )
-    if rules.same_content(previous, record):
+    revision = record["revision"]
+    assert isinstance(revision, dict)  # notice_record wrote it
+    if rules.same_content(previous, record) or not revision["changes"]:
         raise Conflict(
             "the books still say what version {version} says; there is nothing to correct",
             args={"version": latest.version},
