@@ -98,3 +98,20 @@ def test_supervisors_see_overdue_notices_and_owners_do_not(
     ]  # October is due on 2024-11-10: not yet overdue on 2024-11-05
     log_in(client, session, setting.owner)
     assert client.get("/api/v1/notices/overdue").status_code == 403
+
+
+def test_the_overdue_page_lists_them_for_supervisors_in_chinese(
+    client: TestClient, session: Session
+) -> None:
+    setting = community_with_books(session)
+    book_october(session, setting.books)
+    supervisor = make_user(session, community=setting.community, role=Role.SUPERVISOR)
+    log_in(client, session, supervisor)
+    client.cookies.set("sunshine_lang", "zh_CN")
+    page = client.get("/notices/overdue")
+    assert page.status_code == 200, page.text
+    assert "逾期" in page.text
+    assert f'href="/c/{setting.code}/notices"' in page.text
+    assert "2024-09" in page.text
+    log_in(client, session, setting.owner)
+    assert client.get("/notices/overdue").status_code == 403

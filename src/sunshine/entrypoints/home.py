@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.responses import Response
 
 from sunshine.identity import service as identity
+from sunshine.identity.rules import Action
 from sunshine.infra.i18n import LOCALES
 from sunshine.infra.settings import get_settings
 from sunshine.infra.web import LOCALE_COOKIE
@@ -31,7 +32,8 @@ def front_door(request: Request, session: DbSession, viewer: OptionalViewer) -> 
     communities = registry.list_communities(session, identity.communities_of(viewer))
     if len(communities) == 1:
         return RedirectResponse(f"/c/{communities[0].code}", status_code=303)
-    return render(request, "home.html", {"communities": communities})
+    oversees = any(identity.can(viewer, Action.VIEW_OVERSIGHT, c.id) for c in communities)
+    return render(request, "home.html", {"communities": communities, "oversees": oversees})
 
 
 @router.get("/lang/{locale}")

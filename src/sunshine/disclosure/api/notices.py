@@ -31,7 +31,6 @@ from sunshine.infra.web import DbSession
 from sunshine.infra.web import OptionalViewer
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import NotFound
-from sunshine.registry import service as registry
 
 router = APIRouter(prefix="/communities/{code}/notices", tags=["notices"])
 VersionParam = Annotated[int | None, Query(ge=1, description="A version; default the latest.")]
@@ -224,15 +223,14 @@ overdue_router = APIRouter(prefix="/notices", tags=["notices"])
 @overdue_router.get("/overdue")
 def overdue(session: DbSession, viewer: CurrentViewer) -> list[schemas.OverdueRead]:
     """Supervisors: every overdue notice in the communities they oversee."""
-    ids = identity.communities_of(viewer)
-    watched = [
-        CommunityRef(c.id, c.code, c.name)
-        for c in registry.list_communities(session, ids)
-        if identity.can(viewer, Action.VIEW_OVERSIGHT, c.id)
-    ]
-    if not watched:
+    found = schedule.overdue_where(
+        session,
+        ids=identity.communities_of(viewer),
+        allowed=lambda cid: identity.can(viewer, Action.VIEW_OVERSIGHT, cid),
+        today=clock.today(),
+    )
+    if found is None:
         raise Forbidden("only supervisors see overdue notices across communities")
-    found = schedule.overdue_across(session, watched, today=clock.today())
     return [
         schemas.OverdueRead(
             community=ref.code, name=ref.name, slot=schemas.SlotRead.from_slot(slot)

@@ -35,12 +35,28 @@ from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
 from sunshine.infra.web import Viewer
+from sunshine.infra.web import render
 from sunshine.kernel.errors import Conflict
+from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.periods import Period
 
 router = APIRouter(include_in_schema=False)
 VersionQuery = Annotated[int | None, Query(alias="v", ge=1)]
+
+
+@router.get("/notices/overdue")
+def overdue(request: Request, session: DbSession, viewer: CurrentViewer) -> Response:
+    """Supervisors: every overdue notice in the communities they oversee, across them all."""
+    found = schedule.overdue_where(
+        session,
+        ids=identity.communities_of(viewer),
+        allowed=lambda cid: identity.can(viewer, Action.VIEW_OVERSIGHT, cid),
+        today=clock.today(),
+    )
+    if found is None:
+        raise Forbidden("only supervisors see overdue notices across communities")
+    return render(request, "disclosure/overdue.html", {"found": found})
 
 
 @router.get(NOTICES)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Sequence
 from datetime import date
 
@@ -17,6 +18,7 @@ from sunshine.infra.tenancy import CommunityRef
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service as ledger
+from sunshine.registry import service as registry
 
 
 def get_schedule(session: Session, community_id: int) -> rules.Schedule:
@@ -77,3 +79,22 @@ def overdue_across(
 ) -> list[tuple[CommunityRef, rules.Slot]]:
     """Every overdue notice of these communities, for supervisors, community by community."""
     return [(ref, slot) for ref in communities for slot in overdue(session, ref.id, today=today)]
+
+
+def overdue_where(
+    session: Session,
+    *,
+    ids: frozenset[int] | None,
+    allowed: Callable[[int], bool],
+    today: date,
+) -> list[tuple[CommunityRef, rules.Slot]] | None:
+    """Overdue notices of the communities `ids` (None: all) that `allowed` lets one oversee.
+
+    None when `allowed` admits no community at all (the caller oversees nothing).
+    """
+    watched = [
+        CommunityRef(c.id, c.code, c.name)
+        for c in registry.list_communities(session, ids)
+        if allowed(c.id)
+    ]
+    return overdue_across(session, watched, today=today) if watched else None

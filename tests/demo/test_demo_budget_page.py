@@ -1,0 +1,46 @@
+"""Issue 4's "the budget page shows the shortfall", on the demo's 荆川东园 through the real app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from sunshine.demo import service as demo
+from sunshine.disclosure.service import budgets
+from sunshine.identity import service as identity
+from sunshine.infra.settings import get_settings
+from sunshine.kernel.periods import Period
+from tests.factories import log_in
+
+
+@pytest.fixture(autouse=True)
+def _voucher_files_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("SUNSHINE_VAR_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_the_budget_pages_show_the_shortfall_near_50000(
+    client: TestClient, session: Session
+) -> None:
+    community = demo.load_reference_community(session)
+    owner = identity.find_user_by_phone(session, "19900000017")
+    assert owner is not None
+    budget = budgets.find_budget_for(session, community.id, Period(2024, 10))
+    assert budget is not None
+    log_in(client, session, owner)
+    client.cookies.set("sunshine_lang", "zh_CN")
+
+    page = client.get(f"/c/jcdy/budget/{budget.id}")
+    assert page.status_code == 200, page.text
+    assert "105,600.00" in page.text  # budgeted income: parking 86,400 + garbage 19,200
+    assert "155,000.00" in page.text  # budgeted spending, "more than 150,000"
+    assert "-49,400.00" in page.text  # the planned shortfall, "close to 50,000"
+    gap = client.get(f"/c/jcdy/budget/{budget.id}/gap")
+    assert gap.status_code == 200, gap.text
+    assert "-45,123.91" in gap.text  # the year's result: 104,700.00 in, 149,823.91 out
