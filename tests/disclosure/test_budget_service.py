@@ -7,6 +7,7 @@ the notice's section; and attacks on the tables that bypass Python.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import fields
 from datetime import date
@@ -25,6 +26,7 @@ from sunshine.disclosure.rules.budget import LineKind
 from sunshine.disclosure.service import budget_actuals
 from sunshine.disclosure.service import budgets
 from sunshine.disclosure.service import levers
+from sunshine.disclosure.service.budget_log import LOG_KIND
 from sunshine.disclosure.service.budgets import PublicComment
 from sunshine.identity.rules import Role
 from sunshine.kernel.errors import Conflict
@@ -34,6 +36,7 @@ from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.kernel.sections import CellKind
 from sunshine.ledger import service as ledger
+from sunshine.transparency import service as log
 from tests.factories import make_unit
 from tests.factories import make_user
 from tests.ledger.books_support import PNG
@@ -109,6 +112,14 @@ def test_a_budget_goes_from_draft_to_open_to_approved_to_revised_and_keeps_every
         (2, "增列道闸更换", None),
     ]
     assert budgets.find_budget_for(session, cid, Period(2025, 8)) is budget
+    logged = log.find_record(session, cid, kind=LOG_KIND, ref=f"{budget.id}/v2")
+    assert logged is not None
+    record = json.loads(logged.body)
+    assert (record["reason"], record["decision_sha256"]) == ("增列道闸更换", None)
+    assert [line["amount_fen"] for line in record["lines"]] == [x.amount.value for x in LINES]
+    first = log.find_record(session, cid, kind=LOG_KIND, ref=f"{budget.id}/v1")
+    assert first is not None
+    assert json.loads(first.body)["decision_sha256"] == sha
     assert budgets.find_budget_for(session, cid, Period(2025, 9)) is None
 
 

@@ -43,7 +43,7 @@ Checks, each reported with a plain-language reason (`Report`):
 A trustee's handover archive (a ZIP, `disclosure.service.exports`) is accepted too: its
 `bundle.json` must carry the whole log and is checked as above; every file under
 `vouchers/` must hash to its name, every file hash a record names ("sha256",
-"public_sha256", "vouchers") must be among them, each `notices/*.json` must be byte for
+"…_sha256", "vouchers") must be among them, each `notices/*.json` must be byte for
 byte a logged record, and no name may appear twice. Sizes are checked before inflating.
 """
 
@@ -471,7 +471,7 @@ def _unpack_archive(raw: bytes) -> tuple[bytes, Archive]:
 
 
 def _logged_files(records: Sequence[BundleRecord]) -> set[str]:
-    """Every file hash the records name: "sha256", "public_sha256" and "vouchers" keys."""
+    """Every file hash the records name: keys "sha256" and "…_sha256", and "vouchers" lists."""
     named: set[str] = set()
     for record in records:
         try:
@@ -480,9 +480,9 @@ def _logged_files(records: Sequence[BundleRecord]) -> set[str]:
             continue
         if not isinstance(body, dict):
             continue
-        for key in ("sha256", "public_sha256"):
-            if isinstance(body.get(key), str):
-                named.add(body[key])
+        for key, value in body.items():
+            if (key == "sha256" or key.endswith("_sha256")) and isinstance(value, str):
+                named.add(value)
         if isinstance(body.get("vouchers"), list):
             named.update(v for v in body["vouchers"] if isinstance(v, str))
     return named

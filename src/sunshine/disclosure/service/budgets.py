@@ -25,6 +25,7 @@ from sunshine.disclosure.models.budgets import BudgetComment
 from sunshine.disclosure.models.budgets import BudgetDecision
 from sunshine.disclosure.models.budgets import BudgetLine
 from sunshine.disclosure.rules import budget as rules
+from sunshine.disclosure.service.budget_log import log_decision
 from sunshine.infra import clock
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
@@ -358,6 +359,8 @@ def _decide(
         )
     )
     session.flush()
+    lines = lines_of(session, budget.community_id, budget.id, version=budget.version)
+    log_decision(session, budget, lines, reason=reason, decision_sha256=decision_sha256)
 
 
 def _add_lines(session: Session, budget: Budget, lines: Sequence[rules.LineDraft]) -> None:
