@@ -178,9 +178,16 @@ def test_the_committee_approves_with_its_document_and_revises_with_a_reason(
     form = client.get(f"{path}/revise")
     assert form.status_code == 200
     assert 'value="86400.00"' in form.text
+    without = client.post(
+        f"{path}/revise",
+        data={**LINES_FORM, "amount": ["86400", "66000", "3000", ""], "reason": "工资调整"},
+        follow_redirects=False,
+    )
+    assert without.status_code == 422  # a change to the approved budget needs its decision
     revised = client.post(
         f"{path}/revise",
         data={**LINES_FORM, "amount": ["86400", "66000", "3000", ""], "reason": "工资调整"},
+        files={"document": ("调整决定.png", PNG + b"revision", "image/png")},
         follow_redirects=False,
     )
     assert revised.status_code == 303, revised.text

@@ -99,8 +99,21 @@ def test_a_budget_goes_from_draft_to_open_to_approved_to_revised_and_keeps_every
     )
     sha = decision(session, setting)
     budgets.approve_budget(session, cid, budget.id, decision_sha256=sha, actor_id=setting.staff.id)
+    with pytest.raises(Invalid):  # a change to what was approved needs its decision
+        budgets.revise_budget(
+            session, cid, budget.id, LINES, reason="增列道闸更换", actor_id=setting.staff.id
+        )
+    revision = ledger.store_voucher(
+        session, cid, PNG + b"revision", name="调整决定.png", actor_id=setting.staff.id
+    ).sha256
     budgets.revise_budget(
-        session, cid, budget.id, LINES, reason="增列道闸更换", actor_id=setting.staff.id
+        session,
+        cid,
+        budget.id,
+        LINES,
+        reason="增列道闸更换",
+        decision_sha256=revision,
+        actor_id=setting.staff.id,
     )
 
     assert (budget.state, budget.version) == (BudgetState.REVISED, 2)
@@ -109,13 +122,13 @@ def test_a_budget_goes_from_draft_to_open_to_approved_to_revised_and_keeps_every
     history = budgets.decisions_of(session, cid, budget.id)
     assert [(d.version, d.reason, d.decision_sha256) for d in history] == [
         (1, "", sha),
-        (2, "增列道闸更换", None),
+        (2, "增列道闸更换", revision),
     ]
     assert budgets.find_budget_for(session, cid, Period(2025, 8)) is budget
     logged = log.find_record(session, cid, kind=LOG_KIND, ref=f"{budget.id}/v2")
     assert logged is not None
     record = json.loads(logged.body)
-    assert (record["reason"], record["decision_sha256"]) == ("增列道闸更换", None)
+    assert (record["reason"], record["decision_sha256"]) == ("增列道闸更换", revision)
     assert [line["amount_fen"] for line in record["lines"]] == [x.amount.value for x in LINES]
     first = log.find_record(session, cid, kind=LOG_KIND, ref=f"{budget.id}/v1")
     assert first is not None

@@ -255,14 +255,17 @@ def revise_budget(
     decision_sha256: str | None = None,
     actor_id: int | None,
 ) -> Budget:
-    """Put a new version of the lines in force, with the reason; the old versions stay."""
+    """Put a new version of the lines in force, with the reason and the decision document.
+
+    The old versions stay. Without a document (a voucher of the community) nothing changes.
+    """
     budget = _step(session, community_id, budget_id, rules.Step.REVISE)
     problems = rules.text_problems(reason, where="reason", limit=rules.REASON_LENGTH)
     problems += rules.line_problems(lines, account_kinds(session, community_id))
     if problems:
         raise Invalid("the budget was not revised", problems=problems)
-    if decision_sha256:
-        _check_document(session, community_id, decision_sha256)
+    # A change to what the owners approved needs its decision on record, as approval does.
+    _check_document(session, community_id, decision_sha256 or "")
     budget.version += 1
     budget.state = rules.after(budget.state, rules.Step.REVISE)
     session.flush()
