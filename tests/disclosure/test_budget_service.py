@@ -101,7 +101,13 @@ def test_a_budget_goes_from_draft_to_open_to_approved_to_revised_and_keeps_every
     budgets.approve_budget(session, cid, budget.id, decision_sha256=sha, actor_id=setting.staff.id)
     with pytest.raises(Invalid):  # a change to what was approved needs its decision
         budgets.revise_budget(
-            session, cid, budget.id, LINES, reason="增列道闸更换", actor_id=setting.staff.id
+            session,
+            cid,
+            budget.id,
+            LINES,
+            reason="增列道闸更换",
+            decision_sha256="",
+            actor_id=setting.staff.id,
         )
     revision = ledger.store_voucher(
         session, cid, PNG + b"revision", name="调整决定.png", actor_id=setting.staff.id
@@ -152,7 +158,13 @@ def test_a_step_out_of_turn_is_a_conflict_and_changes_nothing(session: Session, 
             session, cid, budget.id, decision_sha256=decision(session, setting), actor_id=None
         ),
         "revise": lambda: budgets.revise_budget(
-            session, cid, budget.id, LINES, reason="调整", actor_id=None
+            session,
+            cid,
+            budget.id,
+            LINES,
+            reason="调整",
+            decision_sha256=decision(session, setting),
+            actor_id=None,
         ),
     }
     state = budget.state

@@ -51,9 +51,6 @@ def publish_year(session: Session, ref: CommunityRef, *, actor_id: int | None) -
             actor_id=actor_id,
             today=period.next().first_day + PUBLISHED_AFTER,
         )
-        checkpoint = transparency.get_checkpoint(session, ref.id, published.checkpoint_size)
-        body = log_rules.parse_signed_checkpoint(checkpoint.note).checkpoint
-        line = log_rules.signature_over(body, signer).line()
-        transparency.add_cosignature(
-            session, ref.id, tree_size_=checkpoint.tree_size, signature_line=line
+        transparency.cosign_checkpoint(
+            session, ref.id, tree_size_=published.checkpoint_size, signer=signer
         )

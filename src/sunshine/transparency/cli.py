@@ -123,9 +123,7 @@ def cosign(
     with open_session() as session:
         ref = tenancy.resolve(session, community)
         row = _checkpoint(session, ref.id, size)
-        checkpoint = rules.parse_signed_checkpoint(row.note).checkpoint
-        line = rules.signature_over(checkpoint, signer).line()
-        service.add_cosignature(session, ref.id, tree_size_=row.tree_size, signature_line=line)
+        service.cosign_checkpoint(session, ref.id, tree_size_=row.tree_size, signer=signer)
         session.commit()
     typer.echo(f"co-signed checkpoint {row.tree_size} as {signer.name}")
 

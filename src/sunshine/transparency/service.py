@@ -424,6 +424,21 @@ def add_cosignature(
     return row
 
 
+def cosign_checkpoint(
+    session: Session, community_id: int, *, tree_size_: int, signer: rules.Signer
+) -> Cosignature:
+    """Sign checkpoint `tree_size_` with a committee key held here, and attach the signature.
+
+    For a member at the server with their key file; offline members sign the note with
+    `rules.signature_over` and hand the line to `add_cosignature`.
+    """
+    checkpoint = rules.parse_signed_checkpoint(
+        get_checkpoint(session, community_id, tree_size_).note
+    ).checkpoint
+    line = rules.signature_over(checkpoint, signer).line()
+    return add_cosignature(session, community_id, tree_size_=tree_size_, signature_line=line)
+
+
 # --- bundles -------------------------------------------------------------------------
 
 

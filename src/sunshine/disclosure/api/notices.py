@@ -31,6 +31,7 @@ from sunshine.infra.web import DbSession
 from sunshine.infra.web import OptionalViewer
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import NotFound
+from sunshine.ledger.schemas import parse_period
 
 router = APIRouter(prefix="/communities/{code}/notices", tags=["notices"])
 VersionParam = Annotated[int | None, Query(ge=1, description="A version; default the latest.")]
@@ -80,7 +81,7 @@ def read_notice(
 ) -> schemas.NoticeRead:
     """A published version (the latest by default) with its record and checkpoint."""
     identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
-    found = service.get_notice(session, community.id, schemas.parse_period(period), version)
+    found = service.get_notice(session, community.id, parse_period(period), version)
     return notice_read(session, community, found)
 
 
@@ -90,7 +91,7 @@ def preview(
 ) -> dict[str, Any]:
     """What publishing now would freeze (staff only: it is not public until published)."""
     identity.authorize(viewer, Action.PUBLISH_NOTICE, community.id)
-    month = schemas.parse_period(period)
+    month = parse_period(period)
     return service.preview(session, community, period=month, today=clock.today())
 
 
@@ -107,7 +108,7 @@ def publish(
     found = service.publish_notice(
         session,
         community,
-        period=schemas.parse_period(period),
+        period=parse_period(period),
         actor_id=publisher.user_id,
         today=clock.today(),
         reason=body.reason,
@@ -128,7 +129,7 @@ def bundle(
     """What `sunshine verify` checks: the notice's record, its proof and checkpoint."""
     identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
     return service.notice_bundle(
-        session, community, period=schemas.parse_period(period), version=version, since=since
+        session, community, period=parse_period(period), version=version, since=since
     )
 
 
@@ -144,7 +145,7 @@ def pdf(
     from sunshine.disclosure.service.notice_pdf import notice_pdf  # WeasyPrint loads slowly
 
     identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
-    found = service.get_notice(session, community.id, schemas.parse_period(period), version)
+    found = service.get_notice(session, community.id, parse_period(period), version)
     printed = service.printed_checkpoint(session, community.id, found)
     data = notice_pdf(
         service.record_of(found),
@@ -181,7 +182,7 @@ def export(
     identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
     if kind not in _MEDIA:
         raise NotFound("there is no {kind} export", args={"kind": kind[:10]})
-    found = service.get_notice(session, community.id, schemas.parse_period(period), version)
+    found = service.get_notice(session, community.id, parse_period(period), version)
     tables = (
         {
             "账目 ledger": exports.period_ledger(

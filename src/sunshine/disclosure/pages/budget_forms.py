@@ -368,7 +368,7 @@ def revise(  # noqa: PLR0913, PLR0917 - one argument per form field or column
                 budget_id,
                 lines,
                 reason=reason,
-                decision_sha256=sha256,
+                decision_sha256=sha256 or "",  # none uploaded: the service says what is missing
                 actor_id=viewer.user_id,
             )
     except Invalid as exc:

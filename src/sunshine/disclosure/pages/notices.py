@@ -23,7 +23,6 @@ from sunshine.disclosure.pages.board_common import NOTICE
 from sunshine.disclosure.pages.board_common import NOTICES
 from sunshine.disclosure.pages.board_common import render_board
 from sunshine.disclosure.pages.board_common import verify_path
-from sunshine.disclosure.schemas.notices import parse_period
 from sunshine.disclosure.service import notices as service
 from sunshine.disclosure.service import schedule
 from sunshine.identity import service as identity
@@ -40,6 +39,7 @@ from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.periods import Period
+from sunshine.ledger.schemas import parse_period
 
 router = APIRouter(include_in_schema=False)
 VersionQuery = Annotated[int | None, Query(alias="v", ge=1)]

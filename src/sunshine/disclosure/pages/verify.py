@@ -30,7 +30,6 @@ from sunshine.disclosure.pages.board_common import N_
 from sunshine.disclosure.pages.board_common import VERIFY
 from sunshine.disclosure.pages.board_common import render_board
 from sunshine.disclosure.rules.notice import short_fingerprint
-from sunshine.disclosure.schemas.notices import parse_period
 from sunshine.disclosure.service import board as board_service
 from sunshine.disclosure.service import notices as service
 from sunshine.identity import service as identity
@@ -43,6 +42,7 @@ from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
 from sunshine.kernel.errors import Problem
 from sunshine.kernel.errors import SunshineError
+from sunshine.ledger.schemas import parse_period
 
 router = APIRouter(include_in_schema=False)
 _ROOT = re.compile(r"[0-9a-f]{64}")

@@ -193,7 +193,7 @@ class Revision(BaseModel):
 
     lines: Annotated[list[LineCreate], Field(max_length=rules.MAX_LINES)]
     reason: Annotated[str, Field(max_length=rules.REASON_LENGTH)]
-    decision_sha256: Annotated[str | None, Field(pattern=r"^[0-9a-f]{64}$")] = None
+    decision_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 class CommentCreate(BaseModel):

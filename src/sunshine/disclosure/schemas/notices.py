@@ -10,20 +10,6 @@ from pydantic import BaseModel
 from sunshine.disclosure.models.notices import NoticeVersion
 from sunshine.disclosure.rules.notice import PrintedCheckpoint
 from sunshine.disclosure.rules.schedule import Slot
-from sunshine.kernel.errors import Invalid
-from sunshine.kernel.errors import Problem
-from sunshine.kernel.periods import Period
-
-
-def parse_period(text: str) -> Period:
-    """'2024-10' as a Period; Invalid if it is not one."""
-    try:
-        return Period.parse(text)
-    except ValueError:
-        problem = Problem(
-            "bad_period", "{text} is not a month (YYYY-MM)", {"text": text[:20]}, "period"
-        )
-        raise Invalid("the request was refused", problems=[problem]) from None
 
 
 class CheckpointRead(BaseModel):

@@ -252,7 +252,7 @@ def revise_budget(
     lines: Sequence[rules.LineDraft],
     *,
     reason: str,
-    decision_sha256: str | None = None,
+    decision_sha256: str,
     actor_id: int | None,
 ) -> Budget:
     """Put a new version of the lines in force, with the reason and the decision document.
@@ -265,7 +265,7 @@ def revise_budget(
     if problems:
         raise Invalid("the budget was not revised", problems=problems)
     # A change to what the owners approved needs its decision on record, as approval does.
-    _check_document(session, community_id, decision_sha256 or "")
+    _check_document(session, community_id, decision_sha256)
     budget.version += 1
     budget.state = rules.after(budget.state, rules.Step.REVISE)
     session.flush()

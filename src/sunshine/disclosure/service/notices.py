@@ -163,7 +163,7 @@ def publish_notice(
         published_on=today,
         published_at=clock.now(),
         published_by=actor_id,
-        reason=reason.strip() or None,
+        reason=(reason.strip() or None) if latest is not None else None,
     )
     session.add(row)
     session.flush()
