@@ -67,6 +67,12 @@ def insert_rows(
         cursor.close()
 
 
+def stored_value(session: Session, table: Table, column: str, value: Any) -> Any:
+    """`value` as `column`'s bind processor stores it (an instant on SQLite is text)."""
+    process = table.c[column].type._cached_bind_processor(session.get_bind().dialect)  # noqa: SLF001
+    return value if process is None else process(value)
+
+
 def refresh_statistics(session: Session, tables: Sequence[Table]) -> None:
     """Let PostgreSQL's planner see how big `tables` have grown (ANALYZE); SQLite needs none.
 

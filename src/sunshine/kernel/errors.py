@@ -53,6 +53,10 @@ class Problem:
         """The message in the language `translate` gives, fields filled in."""
         return _fill(translate(self.message), self.args)
 
+    def __reduce__(self) -> tuple[type[Problem], tuple[str, str, dict[str, object], str]]:
+        # A read-only mapping does not pickle; an import sends problems between processes.
+        return (Problem, (self.code, self.message, dict(self.args), self.where))
+
 
 class SunshineError(Exception):
     """Base class for every error this package raises on purpose."""

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 from sqlalchemy import func
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.infra import clock
 from sunshine.infra.bulk import insert_rows
+from sunshine.infra.bulk import stored_value
 from sunshine.infra.db import Base
 from sunshine.infra.settings import get_settings
 from sunshine.kernel import merkle
@@ -140,25 +142,70 @@ def append_many(session: Session, community_id: int, entries: Sequence[Entry]) -
     """
     if not entries:
         return []
-    _lock(session, community_id)
-    size = tree_size(session, community_id)
-    frontier_keys = merkle.frontier_nodes(size)
-    known = fetch_nodes(session, community_id, frontier_keys)
-    frontier = [known[key] for key in frontier_keys]
-    now = clock.now()
     bodies = [rules.canonical(entry.record) for entry in entries]
     leaves = [merkle.leaf_hash(body) for body in bodies]
-    _, completed = merkle.append_leaves(frontier, size, leaves, from_level=STORED_FROM)
+    kinds = [entry.kind for entry in entries]
+    refs = [entry.ref for entry in entries]
+    return append_hashed(session, community_id, kinds, refs, bodies, leaves)
+
+
+@dataclass(frozen=True, slots=True)
+class Grown:
+    """Subtree hashes computed ahead, elsewhere (a bulk import's preparing process).
+
+    Appending the records' leaves to the tree of `size` leaves whose frontier hashes are
+    `frontier` completes `nodes`, from level STORED_FROM up.
+    """
+
+    size: int
+    frontier: list[bytes]
+    nodes: list[merkle.CompletedNode]
+
+
+def append_hashed(
+    session: Session,
+    community_id: int,
+    kinds: Sequence[str],
+    refs: Sequence[str],
+    bodies: Sequence[bytes],
+    leaves: Sequence[bytes],
+    *,
+    grown: Grown | None = None,
+) -> list[int]:
+    """`append_many` for records already made canonical and hashed (a bulk import's).
+
+    INVARIANT: each body is `rules.canonical` of its record and each leaf is
+    `merkle.leaf_hash` of its body; the audit and every verifier recompute both.
+    `grown` is used only if it starts from this log's size and frontier (the nodes are a
+    function of those and the leaves); otherwise the nodes are computed here.
+    """
+    if not len(kinds) == len(refs) == len(bodies) == len(leaves):
+        raise ValueError("one kind, ref, body and leaf hash per record")
+    _lock(session, community_id)
+    size = tree_size(session, community_id)
+    hashes = frontier(session, community_id, size)
+    now = stored_value(session, _RECORDS, "appended_at", clock.now())
+    if grown is not None and grown.size == size and grown.frontier == hashes:
+        completed = grown.nodes
+    else:
+        _, completed = merkle.append_leaves(hashes, size, leaves, from_level=STORED_FROM)
     nodes = [(community_id, n.level, n.index, n.hash) for n in completed]
-    records = [
-        (community_id, seq, entry.kind, entry.ref, body, leaf, now)
-        for seq, entry, body, leaf in zip(
-            range(size, size + len(entries)), entries, bodies, leaves, strict=True
-        )
-    ]
-    insert_rows(session, _RECORDS, _RECORD_COLUMNS, records)
-    insert_rows(session, _NODES, _NODE_COLUMNS, nodes)
-    return list(range(size, size + len(entries)))
+    seqs = range(size, size + len(bodies))
+    records = list(
+        zip(repeat(community_id), seqs, kinds, refs, bodies, leaves, repeat(now), strict=False)
+    )
+    # Bytes go to either driver as they are, and the instant was converted above: no
+    # per-row conversion for the million records of an import.
+    insert_rows(session, _RECORDS, _RECORD_COLUMNS, records, ready=_RECORD_COLUMNS)
+    insert_rows(session, _NODES, _NODE_COLUMNS, nodes, ready=_NODE_COLUMNS)
+    return list(seqs)
+
+
+def frontier(session: Session, community_id: int, size: int) -> list[bytes]:
+    """The frontier hashes of the tree of the first `size` records, largest subtree first."""
+    keys = merkle.frontier_nodes(size)
+    known = fetch_nodes(session, community_id, keys)
+    return [known[key] for key in keys]
 
 
 def root(session: Session, community_id: int, size: int | None = None) -> bytes:

@@ -136,7 +136,6 @@ def book_batch(
     actor_id: int | None,
 ) -> BatchResult:
     """Book `txns` as entries, all or none (Invalid names each refused transaction's id)."""
-    before = entry_count(session, community_id)
     drafts = [
         rules.EntryDraft(
             booked_on=txn.booked_on,
@@ -145,18 +144,33 @@ def book_batch(
         )
         for txn in txns
     ]
+    return book_drafts(
+        session, community_id, drafts, [txn.txn_id for txn in txns], actor_id=actor_id
+    )
+
+
+def book_drafts(
+    session: Session,
+    community_id: int,
+    drafts: Sequence[rules.EntryDraft],
+    txn_ids: Sequence[str],
+    *,
+    actor_id: int | None,
+) -> BatchResult:
+    """Book an import's drafts the ordinary way (`post_entries`), each under its transaction id."""
+    before = entry_count(session, community_id)
     numbers = post_entries(
         session,
         community_id,
         drafts,
         actor_id=actor_id,
         source=IMPORT,
-        external_ids=[txn.txn_id for txn in txns],
+        external_ids=txn_ids,
     )
-    fresh = [txn for txn, number in zip(txns, numbers, strict=True) if number > before]
+    fresh = [draft for draft, number in zip(drafts, numbers, strict=True) if number > before]
     return BatchResult(
         booked=len(fresh),
-        postings=sum(len(txn.legs) for txn in fresh),
-        already=len(txns) - len(fresh),
+        postings=sum(len(draft.postings) for draft in fresh),
+        already=len(drafts) - len(fresh),
         last_number=max(numbers, default=before),
     )

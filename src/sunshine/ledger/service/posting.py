@@ -343,10 +343,10 @@ def _remuneration_problems(
     ]
 
 
-_POSTING_COLUMNS = (
+POSTING_COLUMNS = (
     "community_id", "entry_id", "line", "account_id", "booked_on", "amount_fen", "memo"
 )  # fmt: skip
-_ENTRY_COLUMNS = (
+ENTRY_COLUMNS = (
     "community_id", "id", "booked_on", "period", "narration", "counterparty",
     "counterparty_is_person", "budget_line", "reverses_id", "reason", "source",
     "external_id", "posted_by", "posted_at",
@@ -403,8 +403,8 @@ def _write(
         records.append(transparency.Entry(ENTRY_KIND, record, ref=str(number)))
     # INVARIANT: postings before headers (the header seals the entry; migration 0003).
     # Driver-level inserts: imports write millions of rows (infra.bulk says why).
-    insert_rows(session, _table(Posting), _POSTING_COLUMNS, postings, ready={"amount_fen"})
-    insert_rows(session, _table(JournalEntry), _ENTRY_COLUMNS, headers, ready={"period"})
+    insert_rows(session, _table(Posting), POSTING_COLUMNS, postings, ready={"amount_fen"})
+    insert_rows(session, _table(JournalEntry), ENTRY_COLUMNS, headers, ready={"period"})
     insert_rows(session, _table(EntryVoucher), _LINK_COLUMNS, links)
     add_to_totals(
         session,
