@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
+from typer.testing import Result
 
 from sunshine.entrypoints.cli import app
 from sunshine.kernel.errors import Invalid
@@ -268,3 +269,131 @@ def test_statistics_can_be_refreshed_between_batches_on_either_database(session:
     later = importing.book_batch(session, community.id, txns[2:], codes, actor_id=None)
     assert later.booked == 2
     assert service.mismatches(session, community.id) == []
+
+
+# --- the command, booking set-wise -----------------------------------------------------
+
+
+def _long_journal(count: int) -> str:
+    """JOURNAL's accounts, `count` transactions two days apart (enough for the log's subtrees)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(journal_csv.HEADER)
+    for n in range(count):
+        day = date.fromordinal(date(2020, 1, 1).toordinal() + 2 * n).isoformat()
+        yuan = f"{100 + n}.{n % 100:02d}"
+        if n % 2:
+            legs = [("Assets:Bank:Operating", yuan), ("Income:Parking", f"-{yuan}")]
+            narration = f'1-1-{n:04d} 停车费 "{day[:7]}"'
+        else:
+            legs = [("Expenses:Wages:Greening", yuan), ("Assets:Bank:Operating", f"-{yuan}")]
+            narration = f"绿化工资, 100% \\ {day[:7]}"
+        for name, amount in legs:
+            writer.writerow([f"T{n:07d}", day, name, amount, "CNY", narration])
+    return out.getvalue()
+
+
+def _import(path: Path, *options: str) -> Result:
+    return runner.invoke(app, ["ledger", "import", str(path), "-c", "jc", "--lang", "en", *options])
+
+
+def _assert_sound_books(engine: Engine, count: int) -> None:
+    """Entries 1…count in file order, one log record each, totals and audit clean."""
+    with Session(engine) as session:
+        [cid] = session.scalars(select(JournalEntry.community_id).distinct()).all()
+        ids = session.execute(
+            select(JournalEntry.id, JournalEntry.external_id).order_by(JournalEntry.id)
+        ).all()
+        assert [tuple(row) for row in ids] == [(n, f"T{n - 1:07d}") for n in range(1, count + 1)]
+        assert log.tree_size(session, cid) == count
+        assert service.mismatches(session, cid) == []
+        assert service.audit(session, cid).findings == []
+
+
+def test_the_command_imported_twice_books_once(cli_database: Engine, tmp_path: Path) -> None:
+    with Session(cli_database) as session:
+        make_community(session, code="jc")
+        session.commit()
+    path = _journal(tmp_path, _long_journal(25))
+    done = _import(path, "--open-accounts", "--batch", "7")
+    assert done.exit_code == 0, done.output
+    assert "Booked 25 entries (50 postings)" in done.output
+    assert "0 were booked before" in done.output
+    again = _import(path, "--batch", "7")
+    assert again.exit_code == 0, again.output
+    assert "Booked 0 entries (0 postings)" in again.output
+    assert "25 were booked before" in again.output
+    _assert_sound_books(cli_database, 25)
+
+
+def test_an_import_resumed_after_a_partial_one_books_the_rest_with_gapless_numbers(
+    cli_database: Engine, tmp_path: Path
+) -> None:
+    with Session(cli_database) as session:
+        make_community(session, code="jc")
+        session.commit()
+    whole = _long_journal(25)
+    lines = whole.splitlines(keepends=True)
+    part = tmp_path / "part.csv"
+    part.write_text("".join(lines[: 1 + 2 * 10]), encoding="utf-8")  # the first 10
+    first = _import(part, "--open-accounts")
+    assert first.exit_code == 0, first.output
+    assert "Booked 10 entries" in first.output
+    # Batches of 4: the third (T8-T11) is half booked, and the ones after it were
+    # prepared with entry numbers that assumed all of it was new.
+    rest = _import(_journal(tmp_path, whole), "--batch", "4")
+    assert rest.exit_code == 0, rest.output
+    assert "Booked 15 entries (30 postings)" in rest.output
+    assert "10 were booked before" in rest.output
+    _assert_sound_books(cli_database, 25)
+
+
+def test_the_command_stops_with_code_2_naming_an_account_that_is_not_open(
+    cli_database: Engine, tmp_path: Path
+) -> None:
+    with Session(cli_database) as session:
+        community = make_community(session, code="jc")
+        names = sorted(journal_csv.survey(io.StringIO(JOURNAL)).accounts)
+        codes = importing.open_accounts(session, community.id, names, on=date(2020, 1, 1))
+        service.close_account(session, community.id, codes["Income:Parking"], on=date(2020, 1, 2))
+        session.commit()
+    result = _import(_journal(tmp_path), "--batch", "1")
+    assert result.exit_code == 2, result.output
+    assert "earlier batches stay booked" in result.output
+    assert (
+        f"T0000001: {codes['Income:Parking']}: account {codes['Income:Parking']} is not open"
+        in (result.output)
+    )
+    assert _entries(cli_database) == 1  # T0000000, the batch before
+
+
+def test_the_command_books_the_good_transactions_of_a_batch_that_holds_a_bad_one(
+    cli_database: Engine, tmp_path: Path
+) -> None:
+    """The bad transactions travel from the preparing process with their batch."""
+    with Session(cli_database) as session:
+        make_community(session, code="jc")
+        session.commit()
+    bad = (
+        "T0000009,2020-02-02,Assets:Bank:Operating,12.00,USD,x\n"
+        "T0000009,2020-02-02,Income:Parking,-11.00,USD,x\n"
+    )
+    result = _import(_journal(tmp_path, JOURNAL + bad), "--open-accounts")
+    assert result.exit_code == 1, result.output
+    assert "Booked 4 entries (9 postings)" in result.output
+    assert "T0000009" in result.output
+    assert "USD" in result.output
+    assert _entries(cli_database) == 4
+
+
+def test_a_line_holding_only_a_transaction_id_is_listed_as_too_short(
+    cli_database: Engine, tmp_path: Path
+) -> None:
+    with Session(cli_database) as session:
+        make_community(session, code="jc")
+        session.commit()
+    result = _import(_journal(tmp_path, JOURNAL + "T0000009\n"), "--open-accounts")
+    assert result.exit_code == 1, result.output
+    assert "Booked 4 entries (9 postings)" in result.output
+    assert "T0000009" in result.output
+    assert _entries(cli_database) == 4

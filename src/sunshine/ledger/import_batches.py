@@ -64,6 +64,7 @@ class Prepared:
     next_frontier: list[bytes]  # the frontier after them: the next batch starts from it
     postings_count: int
     plain: bool  # every entry passed the quick checks
+    books: Books  # as they were when the checks ran
 
     def __len__(self) -> int:
         return len(self.bodies)
@@ -230,6 +231,7 @@ def prepare(
         next_frontier=grown,
         postings_count=len(postings),
         plain=plain,
+        books=books,
     )
 
 

@@ -100,9 +100,9 @@ def _plain(
     None means "look closer" (`_checked` then finds the problems, if any). Journals of a
     million transactions go through here, so it checks only what a good row needs.
     """
-    if not txn_id or len(txn_id) > TXN_ID_LENGTH or txn_id in seen:
-        return None
     first = group[0][1]
+    if not txn_id or len(txn_id) > TXN_ID_LENGTH or txn_id in seen or len(first) != len(HEADER):
+        return None
     day_text = first[1]
     legs = _plain_legs(group, day_text)
     if legs is None or len(legs) < 2 or sum([amount.value for _, amount in legs]) != 0:

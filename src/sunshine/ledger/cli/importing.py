@@ -178,6 +178,7 @@ def _book(
 
 
 _AHEAD = 2  # batches prepared ahead of the writer
+_FIRST_BATCH = 2000
 
 
 def _prepare_file(
@@ -197,7 +198,10 @@ def _prepare_file(
             rows = journal_csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
             journal_csv.read_header(rows)
             stream = journal_csv.transactions(rows)
-            while chunk := list(itertools.islice(stream, batch)):
+            # A small first batch, so that the writer starts early.
+            size = min(batch, _FIRST_BATCH)
+            while chunk := list(itertools.islice(stream, size)):
+                size = batch
                 good = [t for t in chunk if isinstance(t, journal_csv.Txn)]
                 bad = [t for t in chunk if isinstance(t, journal_csv.BadTxn)]
                 prepared = import_batches.prepare(

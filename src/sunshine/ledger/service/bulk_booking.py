@@ -89,7 +89,7 @@ def book_prepared(
     if not batch.bodies:
         return BatchResult(0, 0, 0, entry_count(session, community_id))
     lock_books(session, community_id)
-    if batch.plain:
+    if batch.plain and _books_unchanged(session, community_id, batch.books):
         # COPY goes through the driver itself, so its errors come unwrapped.
         driver_error = session.get_bind().dialect.dbapi.IntegrityError  # type: ignore[union-attr]
         try:
@@ -104,6 +104,16 @@ def book_prepared(
     # The ordinary way names every problem of a transaction that needs the full checks,
     # and books once what was booked before, checking that it is the same.
     return _ordinary(session, community_id, batch, actor_id=actor_id)
+
+
+def _books_unchanged(session: Session, community_id: int, books: Books) -> bool:
+    """Whether the chart and the closed periods are as when the batch was checked.
+
+    An import runs for minutes and commits batch by batch: meanwhile an account may be
+    closed or a period closed, and then the batch goes the ordinary way, checked anew.
+    """
+    codes = {name: code for name, (code, _) in books.accounts.items()}
+    return books_for_import(session, community_id, codes) == books
 
 
 def _book_set_wise(

@@ -10,6 +10,9 @@ per-account, per-period totals (`ledger_account_total`), upserted in the same
 transaction, from the same rows, so reports never read every posting; 5. the entry's
 canonical record in the community's transparency log.
 
+An import writes the same rows set-wise instead (`bulk_booking`), and on SQLite checks the
+header trigger's rules once per batch; the tests compare the two ways row for row.
+
 Entry numbers are max + 1 under a per-community lock (a PostgreSQL advisory transaction
 lock; SQLite has one writer), so they have no gaps: a rolled-back transaction uses none.
 Nothing here commits; a deferred check that fails at COMMIT is a bug in these rules.
