@@ -19,7 +19,9 @@ checks then name every problem exactly as for any other entry.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+from array import array
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -56,18 +58,32 @@ class Prepared:
     seq: int  # the log size assumed before entry 0
     entries: str  # JSON: [[i, booked_on, period, narration, txn id], ...]
     postings: str  # JSON: [[i, line, account id, booked_on, fen], ...]
-    bodies: list[bytes]  # each entry's canonical log record, numbered from `first`
-    leaves: list[bytes]  # their leaf hashes
+    # Each entry's canonical log record, numbered from `first`, end to end, and where each
+    # ends; and their leaf hashes, 32 bytes each. Flat, because the writer unpickles
+    # every batch on the critical path (a list of 20,000 bytes objects takes 10 ms).
+    records: bytes
+    ends: array[int]
+    leaf_hashes: bytes
     totals: dict[tuple[int, str], tuple[int, int]]  # (account id, period) -> (debit, credit)
     frontier: list[bytes]  # the log's frontier hashes assumed before entry 0
-    nodes: list[merkle.CompletedNode]  # the subtree hashes its records complete
+    nodes: list[tuple[int, int, bytes]]  # the subtree hashes they complete: level, index
     next_frontier: list[bytes]  # the frontier after them: the next batch starts from it
     postings_count: int
     plain: bool  # every entry passed the quick checks
     books: Books  # as they were when the checks ran
 
     def __len__(self) -> int:
-        return len(self.bodies)
+        return len(self.ends)
+
+    @property
+    def bodies(self) -> list[bytes]:
+        starts = [0, *self.ends[:-1]]
+        return [self.records[start:end] for start, end in zip(starts, self.ends, strict=True)]
+
+    @property
+    def leaves(self) -> list[bytes]:
+        hashes = self.leaf_hashes
+        return [hashes[at : at + 32] for at in range(0, len(hashes), 32)]
 
 
 _SAMPLE_DAY = date(1999, 9, 9)
@@ -218,16 +234,18 @@ def prepare(
         bodies.append(body)
         leaves.append(sha256(b"\x00" + body).digest())
     grown, nodes = merkle.append_leaves(frontier, seq, leaves, from_level=books.stored_from)
+    ends = array("Q", itertools.accumulate(map(len, bodies)))
     return Prepared(
         first=first,
         seq=seq,
         entries=json.dumps(entries, ensure_ascii=False),
         postings=json.dumps(postings),
-        bodies=bodies,
-        leaves=leaves,
+        records=b"".join(bodies),
+        ends=ends,
+        leaf_hashes=b"".join(leaves),
         totals={key: (debit, credit) for key, (debit, credit) in totals.items()},
         frontier=frontier,
-        nodes=nodes,
+        nodes=[(node.level, node.index, node.hash) for node in nodes],
         next_frontier=grown,
         postings_count=len(postings),
         plain=plain,

@@ -159,7 +159,7 @@ class Grown:
 
     size: int
     frontier: list[bytes]
-    nodes: list[merkle.CompletedNode]
+    nodes: list[tuple[int, int, bytes]]  # level, index, hash
 
 
 def append_hashed(
@@ -186,10 +186,10 @@ def append_hashed(
     hashes = frontier(session, community_id, size)
     now = stored_value(session, _RECORDS, "appended_at", clock.now())
     if grown is not None and grown.size == size and grown.frontier == hashes:
-        completed = grown.nodes
+        nodes = [(community_id, level, index, hash_) for level, index, hash_ in grown.nodes]
     else:
         _, completed = merkle.append_leaves(hashes, size, leaves, from_level=STORED_FROM)
-    nodes = [(community_id, n.level, n.index, n.hash) for n in completed]
+        nodes = [(community_id, n.level, n.index, n.hash) for n in completed]
     seqs = range(size, size + len(bodies))
     records = list(
         zip(repeat(community_id), seqs, kinds, refs, bodies, leaves, repeat(now), strict=False)

@@ -177,7 +177,7 @@ def _book(
     return tally
 
 
-_AHEAD = 2  # batches prepared ahead of the writer
+_AHEAD = 4  # batches prepared ahead of the writer
 _FIRST_BATCH = 2000
 
 

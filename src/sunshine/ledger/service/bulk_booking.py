@@ -86,7 +86,7 @@ def book_prepared(
     The session must hold nothing else uncommitted: a batch that repeats a booked
     transaction is rolled back before it is booked the ordinary way.
     """
-    if not batch.bodies:
+    if not len(batch):
         return BatchResult(0, 0, 0, entry_count(session, community_id))
     lock_books(session, community_id)
     if batch.plain and _books_unchanged(session, community_id, batch.books):
