@@ -373,7 +373,10 @@ def test_a_batch_half_booked_before_books_the_other_half(session: Session) -> No
     _assert_sound(session, cid)
 
 
-def test_a_transaction_booked_before_with_other_content_is_a_conflict(session: Session) -> None:
+@pytest.mark.parametrize("what", ["amounts", "narration", "date"])
+def test_a_transaction_booked_before_with_other_content_is_a_conflict(
+    session: Session, what: str
+) -> None:
     cid, codes = _community(session)
     txns = _txns(_journal(6))
     _book(session, cid, _prepare(session, cid, codes, txns))
@@ -381,7 +384,11 @@ def test_a_transaction_booked_before_with_other_content_is_a_conflict(session: S
     changed = txns[3]
     (name, amount), *others, (last, balance) = changed.legs
     legs = ((name, amount + Fen(1)), *others, (last, balance - Fen(1)))
-    txns[3] = dataclasses.replace(changed, legs=legs)
+    txns[3] = {
+        "amounts": dataclasses.replace(changed, legs=legs),
+        "narration": dataclasses.replace(changed, narration=changed.narration + "!"),
+        "date": dataclasses.replace(changed, booked_on=changed.booked_on + timedelta(days=1)),
+    }[what]
     batch = _prepare(session, cid, codes, txns)
     assert batch.plain
     with pytest.raises(Conflict) as refused:
