@@ -22,8 +22,8 @@ import hashlib
 import itertools
 import json
 from array import array
-from collections.abc import Iterable
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -60,7 +60,7 @@ class Prepared:
     postings: str  # JSON: [[i, line, account id, booked_on, fen], ...]
     # Each entry's canonical log record, numbered from `first`, end to end, and where each
     # ends; and their leaf hashes, 32 bytes each. Flat, because the writer unpickles
-    # every batch on the critical path (a list of 20,000 bytes objects takes 10 ms).
+    # every batch on its critical path: 2 ms for 20,000 entries, against 11 ms as lists.
     records: bytes
     ends: array[int]
     leaf_hashes: bytes
@@ -111,7 +111,7 @@ class RecordShape:
         before, after = self.posting.split("%d")
         return before % _json(code), after
 
-    def body(self, number: int, day: str, narration: str, legs: Iterable[tuple[str, int]]) -> bytes:
+    def body(self, number: int, day: str, narration: str, legs: Sequence[tuple[str, int]]) -> bytes:
         parts = [self.leg(code) for code, _ in legs]
         return self.text(
             number,
