@@ -222,6 +222,12 @@ def use_engine(engine: Engine) -> None:
     _factory = sessionmaker(bind=engine, expire_on_commit=False)
 
 
+def close_idle_connections() -> None:
+    """Close the pooled connections, e.g. before a fork: no SQLite connection may cross one."""
+    if _factory is not None and isinstance(engine := _factory.kw.get("bind"), Engine):
+        engine.dispose()
+
+
 @contextmanager
 def open_session() -> Iterator[Session]:
     """A session that is closed (rolling back anything uncommitted) when the block ends."""

@@ -38,6 +38,7 @@ from rich.table import Table
 
 from sunshine.infra import clock
 from sunshine.infra import tenancy
+from sunshine.infra.db import close_idle_connections
 from sunshine.infra.db import open_session
 from sunshine.infra.i18n import gettext
 from sunshine.kernel.errors import Invalid
@@ -140,6 +141,7 @@ def _book(
         first = entry_count(session, community_id) + 1
         seq = transparency.tree_size(session, community_id)
         frontier = transparency.frontier(session, community_id, seq)
+    close_idle_connections()
     context = multiprocessing.get_context("fork")  # the child needs nothing re-imported
     queue: multiprocessing.Queue[object] = context.Queue(maxsize=_AHEAD)
     worker = context.Process(
