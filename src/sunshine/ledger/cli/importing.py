@@ -148,7 +148,6 @@ def _book(
         target=_prepare_file, args=(file, books, batch, (first, seq, frontier), queue), daemon=True
     )
     worker.start()
-    gc.disable()  # as in `_prepare_file`: each batch's rows are freed by reference counting
     try:
         with _bar(console) as bar:
             task = bar.add_task(_("Booking"), total=file.stat().st_size)
@@ -171,7 +170,6 @@ def _book(
                 tally.postings += result.postings
                 bar.update(task, completed=position)
     finally:
-        gc.enable()
         if worker.is_alive():
             worker.terminate()
         worker.join()
@@ -180,7 +178,6 @@ def _book(
 
 
 _AHEAD = 4  # batches prepared ahead of the writer
-_FIRST_BATCH = 2000
 
 
 def _prepare_file(
@@ -200,10 +197,7 @@ def _prepare_file(
             rows = journal_csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
             journal_csv.read_header(rows)
             stream = journal_csv.transactions(rows)
-            # A small first batch, so that the writer starts early.
-            size = min(batch, _FIRST_BATCH)
-            while chunk := list(itertools.islice(stream, size)):
-                size = batch
+            while chunk := list(itertools.islice(stream, batch)):
                 good = [t for t in chunk if isinstance(t, journal_csv.Txn)]
                 bad = [t for t in chunk if isinstance(t, journal_csv.BadTxn)]
                 prepared = import_batches.prepare(

@@ -27,7 +27,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table
 from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
@@ -53,6 +52,7 @@ from sunshine.ledger.service.periods import closed_through
 from sunshine.ledger.service.periods import lock_books
 from sunshine.ledger.service.posting import ENTRY_COLUMNS
 from sunshine.ledger.service.posting import ENTRY_KIND
+from sunshine.ledger.service.posting import IDS_PER_QUERY
 from sunshine.ledger.service.posting import IMPORT
 from sunshine.ledger.service.posting import POSTING_COLUMNS
 from sunshine.ledger.service.totals import add_to_totals
@@ -61,7 +61,8 @@ from sunshine.transparency import service as transparency
 # The per-row insert triggers whose checks `_check_batch` makes once per batch (SQLite).
 INSERT_TRIGGERS = ("ledger_posting_sealed", "ledger_entry_checked")
 _CACHE_KB = 256 * 1024
-_CHUNK = 5000  # ids per IN (…) list, well inside SQLite's limit on bound parameters
+_ENTRIES = Base.metadata.tables[JournalEntry.__tablename__]
+_POSTINGS = Base.metadata.tables[Posting.__tablename__]
 
 
 class BatchRefused(Exception):
@@ -175,8 +176,8 @@ def _booked_before(session: Session, community_id: int, batch: Prepared) -> Batc
     """
     entries = json.loads(batch.entries)
     booked: dict[str | None, tuple[Any, ...]] = {}
-    for start in range(0, len(entries), _CHUNK):
-        ids = [row[4] for row in entries[start : start + _CHUNK]]
+    for start in range(0, len(entries), IDS_PER_QUERY):
+        ids = [row[4] for row in entries[start : start + IDS_PER_QUERY]]
         rows = session.execute(
             select(
                 JournalEntry.external_id,
@@ -272,7 +273,7 @@ def _insert_sqlite(
     params = {
         "c": community_id,
         "base": first,
-        "now": bulk.stored_value(session, _table(JournalEntry), "posted_at", now),
+        "now": bulk.stored_value(session, _ENTRIES, "posted_at", now),
         "by": actor_id,
         "source": IMPORT,
     }
@@ -309,7 +310,7 @@ def _insert_copy(
         (community_id, first + i, line, account_id, date.fromisoformat(day), value, "")
         for i, line, account_id, day, value in json.loads(batch.postings)
     ]
-    bulk.insert_rows(session, _table(Posting), POSTING_COLUMNS, postings, ready={"amount_fen"})
+    bulk.insert_rows(session, _POSTINGS, POSTING_COLUMNS, postings, ready={"amount_fen"})
     entries = [
         (
             *(community_id, first + i, date.fromisoformat(day), period, narration, "", False),
@@ -317,7 +318,7 @@ def _insert_copy(
         )
         for i, day, period, narration, txn_id in json.loads(batch.entries)
     ]
-    bulk.insert_rows(session, _table(JournalEntry), ENTRY_COLUMNS, entries, ready={"period"})
+    bulk.insert_rows(session, _ENTRIES, ENTRY_COLUMNS, entries, ready={"period"})
 
 
 def _check_batch(
@@ -365,7 +366,3 @@ def _check_batch(
     )
     if count != last - first + 1:
         raise BatchRefused(f"the batch should have {last - first + 1} entries, not {count}")
-
-
-def _table(model: type[Base]) -> Table:
-    return Base.metadata.tables[model.__tablename__]

@@ -64,7 +64,7 @@ IMPORT = "import"
 REMUNERATION = "remuneration"
 REVERSAL = "reversal"
 ENTRY_KIND = "ledger.entry"
-_CHUNK = 5000  # ids per IN (...) list, well inside SQLite's limit on bound parameters
+IDS_PER_QUERY = 5000  # ids per IN (...) list, well inside SQLite's limit on bound parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,8 +210,8 @@ def _fingerprint(draft: rules.EntryDraft) -> dict[str, object]:
 
 
 def _chunks(values: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
+    for start in range(0, len(values), IDS_PER_QUERY):
+        yield values[start : start + IDS_PER_QUERY]
 
 
 def _known_external_ids(session: Session, community_id: int, items: list[_Item]) -> dict[str, int]:
