@@ -189,7 +189,7 @@ def _prepare_file(
 ) -> None:
     """The preparing process: every batch of the file in order, then None (or the failure)."""
     # Millions of short-lived lists and tuples, none in a cycle: reference counting frees
-    # them, and the cycle collector's passes would cost 40 % of this process's time.
+    # them, and the cycle collector's passes only cost time (bench/import_parts.py).
     gc.disable()
     first, seq, frontier = start  # the next entry number, the log's size and frontier
     try:
