@@ -5,43 +5,52 @@ Domain errors become one line each and exit code 2.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from typing import Annotated
 
 import typer
 
-from sunshine.demo import cli as demo_cli
-from sunshine.disclosure.cli import notices as notice_cli
-from sunshine.identity import cli as identity_cli
 from sunshine.infra import tenancy
-from sunshine.infra.i18n import translations
-from sunshine.infra.settings import get_settings
+from sunshine.infra.lazy_cli import lazy_group
 from sunshine.kernel.errors import SunshineError
-from sunshine.ledger import cli as ledger_cli
-from sunshine.ledger.cli import audit as ledger_audit_cli
-from sunshine.registry import cli as registry_cli
-from sunshine.registry import service as registry_service
-from sunshine.transparency import cli as transparency_cli
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# Each part's commands, imported only when run: the import of the whole app costs about
+# a second that `sunshine ledger import` or `sunshine verify` need not pay.
+_PARTS = {
+    "demo": "sunshine.demo.cli:app",
+    "roster": "sunshine.registry.cli:app",
+    "user": "sunshine.identity.cli:user_app",
+    "codes": "sunshine.identity.cli:codes",
+    "verify": "sunshine.transparency.cli:verify",
+    "checkpoint": "sunshine.transparency.cli:checkpoint_app",
+    "log": "sunshine.transparency.cli:log_app",
+    "ledger": "sunshine.ledger.cli:app",
+    "audit": "sunshine.ledger.cli.audit:audit",
+    "notice": "sunshine.disclosure.cli.notices:app",
+    "handover": "sunshine.disclosure.cli.notices:handover",
+}
 
 app = typer.Typer(
+    cls=lazy_group(_PARTS),
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     help="Sunshine 阳光信托物业平台: trust-model property services.",
 )
 db_app = typer.Typer(no_args_is_help=True, help="The database: create or upgrade it.")
 app.add_typer(db_app, name="db")
-app.add_typer(demo_cli.app, name="demo")
-app.add_typer(registry_cli.app, name="roster")
-app.add_typer(identity_cli.user_app, name="user")
-app.command(name="codes")(identity_cli.codes)
-app.command(name="verify")(transparency_cli.verify)
-app.add_typer(transparency_cli.checkpoint_app, name="checkpoint")
-app.add_typer(transparency_cli.log_app, name="log")
-app.add_typer(ledger_cli.app, name="ledger")
-app.command(name="audit")(ledger_audit_cli.audit)
-app.add_typer(notice_cli.app, name="notice")
-app.command(name="handover")(notice_cli.handover)
+
+
+def _community_ref(session: Session, code: str) -> tenancy.CommunityRef | None:
+    from sunshine.registry import service
+
+    return service.community_ref(session, code)
+
+
 # Parts below registry find communities through the lookup installed here.
-tenancy.use_lookup(registry_service.community_ref)
+tenancy.use_lookup(_community_ref)
 
 
 @db_app.command("upgrade")
@@ -91,6 +100,9 @@ def main() -> None:
 
 def report_error(exc: SunshineError) -> None:
     """Print an error and its problems translated, with their fields filled in, to stderr."""
+    from sunshine.infra.i18n import translations
+    from sunshine.infra.settings import get_settings
+
     gettext = translations(get_settings().default_locale).gettext
     typer.secho(exc.text(gettext), err=True, fg="red")
     for problem in exc.problems:

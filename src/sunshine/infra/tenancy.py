@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from sunshine.kernel.errors import NotFound
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +32,7 @@ class CommunityRef:
         return f"sunshine/{self.code}"
 
 
-Lookup = Callable[[Session, str], CommunityRef | None]
+Lookup = Callable[["Session", str], CommunityRef | None]
 _lookup: Lookup | None = None
 
 
