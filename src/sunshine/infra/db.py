@@ -179,6 +179,9 @@ def _forget_tenant_ids(session: Session, transaction: Any) -> None:
         session.info.pop("tenant_ids", None)
 
 
+SQLITE_PAGE_SIZE = 16384
+
+
 def make_engine(url: str | None = None) -> Engine:
     """An engine for `url` (default: settings), with SQLite set up for integrity and concurrency."""
     url = url or get_settings().database_url
@@ -196,6 +199,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Takes effect only when the file is new (before WAL fixes it): 16 KiB pages make the
+    # B-trees of a million-entry ledger a level shallower, and a bulk import about 8 %
+    # faster than the default 4 KiB (bench/import_parts.py).
+    cursor.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
