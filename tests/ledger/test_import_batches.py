@@ -8,9 +8,14 @@ and the quick reader must give exactly what the full check gives. Pure: no datab
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import hashlib
+import io
 import json
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
 from collections.abc import Sequence
 from datetime import date
 from datetime import timedelta
@@ -493,3 +498,40 @@ def test_a_transaction_whose_first_row_is_only_an_id_is_reported_as_short() -> N
     expected = _reference(rows)
     assert [p.code for p in expected[0].problems] == ["short_row"]  # type: ignore[union-attr]
     assert list(journal_csv.transactions(rows)) == expected
+
+
+_amount_texts = st.one_of(
+    st.integers(-(10**15), 10**15).map(_yuan),
+    st.sampled_from([*_ODD_AMOUNTS, "-0.05", "007.10", "1.23\n", "1٢.00", "1.2３", "- 1.00"]),
+    st.from_regex(r"[-+ ]?[0-9١２]{0,4}[.,]?[0-9٢３]{0,3} ?", fullmatch=True),
+)
+
+
+@given(text=_amount_texts)
+def test_reading_an_amount_quickly_gives_what_fen_parse_gives(text: str) -> None:
+    try:
+        expected: Fen | type[ValueError] = Fen.parse(text)
+    except ValueError:
+        expected = ValueError
+    try:
+        found: Fen | type[ValueError] = journal_csv._fen(text)
+    except ValueError:
+        found = ValueError
+    assert found == expected
+
+
+_csv_text = st.lists(
+    st.sampled_from(['"', ",", "\n", "\r", "\r\n", "a", "b c", "交", " ", '""', "\x00", "x,y"]),
+    max_size=30,
+).map("".join)
+
+
+@given(text=_csv_text)
+def test_reading_rows_gives_what_the_csv_module_gives(text: str) -> None:
+    def rows(read: Callable[[Iterable[str]], Iterator[list[str]]]) -> list[list[str]] | str:
+        try:
+            return list(read(io.StringIO(text, newline="")))
+        except csv.Error as error:
+            return f"csv.Error: {error}"
+
+    assert rows(journal_csv.reader) == rows(csv.reader)

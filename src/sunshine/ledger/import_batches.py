@@ -184,7 +184,8 @@ def prepare(
         name: (code, account_id, *shape.leg(code))
         for name, (code, account_id) in books.accounts.items()
     }
-    open_on: dict[date, frozenset[str]] = {}
+    # Per day: its text, its period, the accounts open on it, whether its period is closed.
+    days: dict[date, tuple[str, str, frozenset[str], bool]] = {}
     narrations: dict[str, tuple[str, bool]] = {}  # text -> (as JSON, passes the checks)
     closed = books.closed_through
     entries: list[list[object]] = []
@@ -196,8 +197,16 @@ def prepare(
     limit = rules.MAX_AMOUNT.value
     for index, txn in enumerate(txns):
         day = txn.booked_on
-        day_text = day.isoformat()
-        period = day_text[:7]
+        known_day = days.get(day)
+        if known_day is None:
+            day_text = day.isoformat()
+            known_day = days[day] = (
+                day_text,
+                day_text[:7],
+                _open_codes(books, day),
+                closed is not None and Period.of(day) <= closed,
+            )
+        day_text, period, codes, in_closed = known_day
         narration = txn.narration
         known = narrations.get(narration)
         if known is None:
@@ -209,10 +218,7 @@ def prepare(
                 _json(narration),
                 fine and not looks_personal(narration),
             )
-        codes = open_on.get(day)
-        if codes is None:
-            codes = open_on[day] = _open_codes(books, day)
-        if not known[1] or (closed is not None and Period.of(day) <= closed):
+        if in_closed or not known[1]:
             plain = False
         entries.append([index, day_text, period, narration, txn.txn_id])
         texts = []

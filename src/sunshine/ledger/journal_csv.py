@@ -19,6 +19,8 @@ Accounts are named as the file names them; `category_for` guesses where a name s
 from __future__ import annotations
 
 import csv
+import itertools
+import re
 from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -225,12 +227,12 @@ def _row_problems(
 
 def _fen(text: str) -> Fen:
     """`Fen.parse`, with a quick path for the plain '-1234.56' that journals are made of."""
-    whole, dot, fraction = text.partition(".")
-    digits = whole.removeprefix("-")
-    if dot and len(fraction) == 2 and (digits + fraction).isdecimal() and text.isascii():
-        value = int(digits) * 100 + int(fraction)
-        return Fen(-value if whole.startswith("-") else value)
+    if _PLAIN_AMOUNT.fullmatch(text):
+        return Fen(int(text.replace(".", "", 1)))
     return Fen.parse(text)
+
+
+_PLAIN_AMOUNT = re.compile(r"-?[0-9]+\.[0-9]{2}")  # ASCII digits: int() takes others too
 
 
 def _day(days: set[str]) -> date | None:
@@ -243,7 +245,19 @@ def _day(days: set[str]) -> date | None:
 
 
 def reader(handle: Iterable[str]) -> Iterator[list[str]]:
-    return csv.reader(handle)
+    """The rows `csv.reader(handle)` gives, with lines of no quote split directly.
+
+    A journal is millions of such lines, and splitting them is about twice as quick. A
+    line with a quote (a field may then hold commas or run over lines) or a NUL (which
+    csv refuses) goes to `csv.reader`, which reads on from it as far as its row goes.
+    """
+    lines = iter(handle)
+    for line in lines:
+        if '"' in line or "\0" in line:
+            yield next(csv.reader(itertools.chain((line,), lines)))
+        else:
+            text = line.rstrip("\r\n")
+            yield text.split(",") if text else []
 
 
 @dataclass(frozen=True, slots=True)
