@@ -1,6 +1,7 @@
 """`sunshine ledger import` alone, several runs per size and database: the import figure.
 
-For each size N and database, --runs times: a fresh database with the bench community,
+For each size N and database, --runs times: a fresh database with the bench community
+(after a pause that lets the disk finish with the last run's files: --settle),
 then `sunshine ledger import --open-accounts DATA_DIR/N/postings.csv` in a fresh process
 under GNU time (wall time including start-up, the file survey and opening the accounts;
 peak RSS of the importing process, which the forked preparing process does not count).
@@ -25,6 +26,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
+import sunshine_bench  # noqa: E402
 from baselines import DEFAULT_DATA  # noqa: E402
 from baselines import DEFAULT_GENERATOR  # noqa: E402
 from baselines import ensure_data  # noqa: E402
@@ -71,10 +73,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--work", type=Path, default=Path("/tmp/sunshine-bench/import"))
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=sunshine_bench.SETTLE_S,
+        help="seconds to let the disk finish with the last run's files (0: none)",
+    )
     args = parser.parse_args(argv)
+    sunshine_bench.SETTLE_S = args.settle
     args.work.mkdir(parents=True, exist_ok=True)
     today = dt.date.today().isoformat()  # noqa: DTZ011 - the machine's date names the file
-    results: dict[str, object] = {"machine": machine(), "date": today}
+    results: dict[str, object] = {"machine": machine(), "date": today, "settle_s": args.settle}
     for n in args.sizes:
         data = ensure_data(n, args.data_dir, DEFAULT_GENERATOR)
         for kind in args.databases:

@@ -5,12 +5,14 @@
    first words), the writer's work per batch, and its waits for the next prepared batch.
 2. Reads the rows that import wrote and inserts them again with raw `sqlite3`
    `executemany` into fresh files, no triggers and no foreign keys, per schema variant:
-   as migrated; the unique key on `reverses_id` made partial; that and the entry,
+   as migrated (16 KiB pages, as `infra.db` makes new files); the same with SQLite's
+   default 4 KiB pages; the unique key on `reverses_id` made partial; that and the entry,
    posting and record tables WITHOUT ROWID. --repeat times each, interleaved.
 3. Times preparing the first 100,000 transactions with Python's cycle collector on and
    off (the preparing process turns it off), and unpickling one prepared batch of
    20,000 transactions.
-4. Times the start-up: a fresh Python importing the CLI, and the survey of the file.
+4. Times the start-up: a fresh Python importing the CLI up to the fork, and with the
+   database's modules too (imported while the preparing process surveys), and the survey.
 
     .venv/bin/python bench/import_parts.py --size 100000
 """
@@ -39,6 +41,9 @@ from baselines import machine  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 from sunshine_bench import CODE  # noqa: E402
 from sunshine_bench import _community  # noqa: E402
+from sunshine_bench import _settle  # noqa: E402
+
+from sunshine.infra.db import SQLITE_PAGE_SIZE  # noqa: E402
 
 TIMES: dict[str, float] = collections.defaultdict(float)
 
@@ -66,6 +71,7 @@ def run_import(csv_path: Path, db: Path) -> dict[str, object]:
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
+    _settle()
     url = f"sqlite:///{db}"
     _community(url)
     os.environ["SUNSHINE_DATABASE_URL"] = url
@@ -83,7 +89,7 @@ def run_import(csv_path: Path, db: Path) -> dict[str, object]:
 
     Session.execute = timed_execute  # type: ignore[method-assign]
     importing._book_batch = _timed("writer busy", importing._book_batch)  # noqa: SLF001
-    importing._next = _timed("writer waiting", importing._next)  # noqa: SLF001
+    importing._Preparing._next = _timed("writer waiting", importing._Preparing._next)  # noqa: SLF001
     started = time.perf_counter()
     result = CliRunner().invoke(
         app, ["ledger", "import", str(csv_path), "-c", CODE, "--open-accounts", "--lang", "en"]
@@ -113,7 +119,7 @@ def _schema(db: Path, variant: str, source: sqlite3.Connection) -> sqlite3.Conne
         ddl["ledger_posting"],
         ddl["transparency_record"],
     )
-    if variant != "as migrated":
+    if variant not in ("as migrated", "4 KiB pages"):
         entry = entry.replace(
             ", \n\tCONSTRAINT uq_ledger_entry_community_id_reverses_id "
             "UNIQUE (community_id, reverses_id)",
@@ -122,13 +128,15 @@ def _schema(db: Path, variant: str, source: sqlite3.Connection) -> sqlite3.Conne
     if variant == "partial + WITHOUT ROWID":
         entry, posting, record = (f"{sql} WITHOUT ROWID" for sql in (entry, posting, record))
     connection = sqlite3.connect(db, isolation_level=None)
+    page_size = 4096 if variant == "4 KiB pages" else SQLITE_PAGE_SIZE  # the latter: infra.db's
+    connection.execute(f"PRAGMA page_size={page_size}")
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "cache_size=-262144"):
         connection.execute(f"PRAGMA {pragma}")
     for sql in (entry, posting, record):
         connection.execute(sql)
     connection.execute(ddl["ix_ledger_entry_booked_on"])
     connection.execute(ddl["ix_ledger_posting_account_day"])
-    if variant != "as migrated":
+    if variant not in ("as migrated", "4 KiB pages"):
         connection.execute(
             "CREATE UNIQUE INDEX uq_reverses ON ledger_entry (community_id, reverses_id) "
             "WHERE reverses_id IS NOT NULL"
@@ -141,11 +149,12 @@ def raw_inserts(db: Path, work: Path, repeat: int) -> dict[str, object]:
     entries = source.execute("SELECT * FROM ledger_entry ORDER BY id").fetchall()
     postings = source.execute("SELECT * FROM ledger_posting ORDER BY entry_id, line").fetchall()
     records = source.execute("SELECT * FROM transparency_record ORDER BY seq").fetchall()
-    variants = ("as migrated", "partial reverses key", "partial + WITHOUT ROWID")
+    variants = ("as migrated", "4 KiB pages", "partial reverses key", "partial + WITHOUT ROWID")
     times: dict[str, list[float]] = {variant: [] for variant in variants}
     for _ in range(repeat):
         for variant in variants:
             target = _schema(work / "raw.db", variant, source)
+            _settle()
             started = time.perf_counter()
             at = 0
             for first in range(0, len(entries), 20000):
@@ -215,24 +224,34 @@ def preparing(csv_path: Path, db: Path) -> dict[str, float]:
 
 
 def start_up(csv_path: Path) -> dict[str, float]:
-    """What comes before the first batch: loading the application, surveying the file."""
+    """What comes before the first batch: loading the application, surveying the file.
+
+    The command forks its preparing process once it has loaded the root command and its
+    own module; that process surveys the file while this one loads the database's modules.
+    """
     import subprocess
 
     from sunshine.ledger import journal_csv
 
-    loads = []
-    for _ in range(3):
-        started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-c", "import sunshine.entrypoints.cli"], check=True, cwd=BENCH
-        )
-        loads.append(time.perf_counter() - started)
+    def load(modules: str) -> float:
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", f"import {modules}"], check=True, cwd=BENCH)
+            times.append(time.perf_counter() - started)
+        return round(statistics.median(times), 2)
+
     started = time.perf_counter()
     with csv_path.open(encoding="utf-8-sig", newline="") as handle:
         journal_csv.survey(handle)
+    survey = round(time.perf_counter() - started, 2)
+    before_fork = "sunshine.entrypoints.cli, sunshine.ledger.cli.importing"
     return {
-        "python + import the CLI, median of 3 (s)": round(statistics.median(loads), 2),
-        "survey the file's accounts (s)": round(time.perf_counter() - started, 2),
+        "python + the CLI, up to the fork, median of 3 (s)": load(before_fork),
+        "python + the CLI and the database's modules, median of 3 (s)": load(
+            f"{before_fork}, sunshine.ledger.service.bulk_booking, sunshine.registry.service"
+        ),
+        "survey the file's accounts (s)": survey,
     }
 
 
