@@ -10,6 +10,7 @@ from sqlalchemy.types import TypeDecorator
 
 from sunshine.entrypoints.tables import metadata
 from sunshine.infra.db import make_engine
+from sunshine.infra.migrate import foreign_keys_deferred_to_the_end
 from sunshine.infra.settings import get_settings
 
 config = context.config
@@ -42,7 +43,7 @@ def run_migrations_online() -> None:
         return
     url = config.get_main_option("sqlalchemy.url") or get_settings().database_url
     engine = make_engine(url)
-    with engine.connect() as conn:
+    with engine.connect() as conn, foreign_keys_deferred_to_the_end(conn):
         _run(conn)
     engine.dispose()
 

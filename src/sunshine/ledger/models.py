@@ -19,6 +19,7 @@ from sqlalchemy import ForeignKeyConstraint
 from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -81,7 +82,15 @@ class JournalEntry(Base):
 
     __table_args__ = (
         UniqueConstraint("community_id", "external_id"),  # idempotent imports
-        UniqueConstraint("community_id", "reverses_id"),  # reversed at most once
+        # Reversed at most once; only reversals are indexed (migration 0006).
+        Index(
+            "uq_ledger_entry_reverses_id",
+            "community_id",
+            "reverses_id",
+            unique=True,
+            sqlite_where=text("reverses_id IS NOT NULL"),
+            postgresql_where=text("reverses_id IS NOT NULL"),
+        ),
         ForeignKeyConstraint(
             ["community_id", "reverses_id"], ["ledger_entry.community_id", "ledger_entry.id"]
         ),
