@@ -373,6 +373,18 @@ def test_a_batch_half_booked_before_books_the_other_half(session: Session) -> No
     _assert_sound(session, cid)
 
 
+def test_a_batch_booked_before_only_in_its_middle_books_the_rest(session: Session) -> None:
+    # Its first and last transactions are new, so it is tried set-wise, which the
+    # database refuses on the booked ones; it is then booked the ordinary way.
+    cid, codes = _community(session)
+    txns = _txns(_journal(10))
+    importing.book_batch(session, cid, txns[3:6], codes, actor_id=None)
+    session.commit()
+    result = _book(session, cid, _prepare(session, cid, codes, txns))
+    assert (result.booked, result.already, result.last_number) == (7, 3, 10)
+    _assert_sound(session, cid)
+
+
 @pytest.mark.parametrize("what", ["amounts", "narration", "date"])
 def test_a_transaction_booked_before_with_other_content_is_a_conflict(
     session: Session, what: str

@@ -69,6 +69,7 @@ class Prepared:
     nodes: list[tuple[int, int, bytes]]  # the subtree hashes they complete: level, index
     next_frontier: list[bytes]  # the frontier after them: the next batch starts from it
     postings_count: int
+    txn_ends: tuple[str, str]  # the first and the last transaction's id ("" if none)
     plain: bool  # every entry passed the quick checks
     books: Books  # as they were when the checks ran
 
@@ -254,6 +255,7 @@ def prepare(
         nodes=[(node.level, node.index, node.hash) for node in nodes],
         next_frontier=grown,
         postings_count=len(postings),
+        txn_ends=(txns[0].txn_id, txns[-1].txn_id) if txns else ("", ""),
         plain=plain,
         books=books,
     )

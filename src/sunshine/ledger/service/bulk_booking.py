@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
@@ -96,6 +97,11 @@ def book_prepared(
         return BatchResult(0, 0, 0, entry_count(session, community_id))
     lock_books(session, community_id)
     if batch.plain and _books_unchanged(session, community_id, batch.books):
+        if _ends_booked(session, community_id, batch):
+            # The file imported again, or an import resumed: most likely all of it.
+            if (result := _booked_before(session, community_id, batch)) is not None:
+                return result
+            return _ordinary(session, community_id, batch, actor_id=actor_id)
         # COPY goes through the driver itself, so its errors come unwrapped.
         driver_error = session.get_bind().dialect.dbapi.IntegrityError  # type: ignore[union-attr]
         try:
@@ -103,8 +109,8 @@ def book_prepared(
         except (IntegrityError, driver_error) as error:
             if "external_id" not in str(getattr(error, "orig", error)):
                 raise
-            # A transaction of the batch was booked before (the file imported again, or
-            # an import resumed). Undo the batch, the dropped triggers with it.
+            # A transaction inside the batch was booked before. Undo the batch, the
+            # dropped triggers with it.
             session.rollback()
             lock_books(session, community_id)
             if (result := _booked_before(session, community_id, batch)) is not None:
@@ -122,6 +128,17 @@ def _books_unchanged(session: Session, community_id: int, books: Books) -> bool:
     """
     codes = {name: code for name, (code, _) in books.accounts.items()}
     return books_for_import(session, community_id, codes) == books
+
+
+def _ends_booked(session: Session, community_id: int, batch: Prepared) -> bool:
+    """Whether the batch's first or last transaction is booked already (one quick query)."""
+    ids = list(batch.txn_ends)
+    return bool(session.scalar(_ANY_BOOKED, {"c": community_id, "ids": ids}))
+
+
+_ANY_BOOKED = text(
+    "SELECT count(*) FROM ledger_entry WHERE community_id = :c AND external_id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
 
 
 def _book_set_wise(
@@ -171,38 +188,24 @@ def _booked_before(session: Session, community_id: int, batch: Prepared) -> Batc
     "The same" is what `post_entries` compares (the entry's record but for its number and
     source), here for what an import can hold: date, period, narration, the postings'
     accounts and amounts, and no counterparty, memo, budget line, reason or voucher. Read
-    with plain queries: an import run again checks a million entries this way. None when
-    any is new or differs; the ordinary way then books the new and names the conflicts.
+    as stored, without the ORM's types: an import run again checks a million entries this
+    way. None when any is new or differs; the ordinary way then books the new and names
+    the conflicts.
     """
     entries = json.loads(batch.entries)
-    booked: dict[str | None, tuple[Any, ...]] = {}
+    booked: dict[str, tuple[Any, ...]] = {}
     for start in range(0, len(entries), IDS_PER_QUERY):
         ids = [row[4] for row in entries[start : start + IDS_PER_QUERY]]
-        rows = session.execute(
-            select(
-                JournalEntry.external_id,
-                JournalEntry.id,
-                JournalEntry.booked_on,
-                JournalEntry.period,
-                JournalEntry.narration,
-                JournalEntry.counterparty,
-                JournalEntry.budget_line,
-                JournalEntry.reason,
-                JournalEntry.reverses_id,
-            ).where(JournalEntry.community_id == community_id, JournalEntry.external_id.in_(ids))
-        )
+        rows = session.execute(_BOOKED_ENTRIES, {"c": community_id, "ids": ids})
         booked.update((row[0], tuple(row[1:])) for row in rows)
     if len(booked) != len(entries):
         return None
     numbers = [booked[row[4]][0] for row in entries]
     low, high = min(numbers), max(numbers)
+    span = {"c": community_id, "low": low, "high": high}
     legs: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    for entry_id, account_id, amount, memo in session.execute(
-        select(Posting.entry_id, Posting.account_id, Posting.amount, Posting.memo)
-        .where(Posting.community_id == community_id, Posting.entry_id.between(low, high))
-        .order_by(Posting.entry_id, Posting.line)
-    ):
-        legs[entry_id].append((account_id, amount.value, memo))
+    for entry_id, account_id, amount, memo in session.execute(_BOOKED_POSTINGS, span):
+        legs[entry_id].append((account_id, amount, memo))
     with_vouchers = set(
         session.scalars(
             select(EntryVoucher.entry_id).where(
@@ -218,8 +221,8 @@ def _booked_before(session: Session, community_id: int, batch: Prepared) -> Batc
     for index, (_, day, period, narration, txn_id) in enumerate(entries):
         number, booked_on, booked_period, *rest = booked[txn_id]
         same = (
-            booked_on.isoformat() == day
-            and str(booked_period) == period
+            str(booked_on) == day  # SQLite holds the ISO text; PostgreSQL gives a date
+            and booked_period == period
             and rest == [narration, "", None, "", None]
             and number not in with_vouchers
             and legs[number] == wanted[index]
@@ -227,6 +230,16 @@ def _booked_before(session: Session, community_id: int, batch: Prepared) -> Batc
         if not same:
             return None
     return BatchResult(0, 0, len(entries), entry_count(session, community_id))
+
+
+_BOOKED_ENTRIES = text(
+    "SELECT external_id, id, booked_on, period, narration, counterparty, budget_line, "
+    "reason, reverses_id FROM ledger_entry WHERE community_id = :c AND external_id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+_BOOKED_POSTINGS = text(
+    "SELECT entry_id, account_id, amount_fen, memo FROM ledger_posting "
+    "WHERE community_id = :c AND entry_id BETWEEN :low AND :high ORDER BY entry_id, line"
+)
 
 
 def _ordinary(
