@@ -11,7 +11,9 @@ This part sits below registry, so callers pass the log's `origin` ("sunshine/jcd
 
 from __future__ import annotations
 
+import json
 import zlib
+from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -181,15 +183,7 @@ def append_hashed(
     """
     if not len(kinds) == len(refs) == len(bodies) == len(leaves):
         raise ValueError("one kind, ref, body and leaf hash per record")
-    _lock(session, community_id)
-    size = tree_size(session, community_id)
-    hashes = frontier(session, community_id, size)
-    now = stored_value(session, _RECORDS, "appended_at", clock.now())
-    if grown is not None and grown.size == size and grown.frontier == hashes:
-        nodes = [(community_id, level, index, hash_) for level, index, hash_ in grown.nodes]
-    else:
-        _, completed = merkle.append_leaves(hashes, size, leaves, from_level=STORED_FROM)
-        nodes = [(community_id, n.level, n.index, n.hash) for n in completed]
+    size, now = _start_hashed(session, community_id, lambda: leaves, grown)
     seqs = range(size, size + len(bodies))
     records = list(
         zip(repeat(community_id), seqs, kinds, refs, bodies, leaves, repeat(now), strict=False)
@@ -197,8 +191,86 @@ def append_hashed(
     # Bytes go to either driver as they are, and the instant was converted above: no
     # per-row conversion for the million records of an import.
     insert_rows(session, _RECORDS, _RECORD_COLUMNS, records, ready=_RECORD_COLUMNS)
-    insert_rows(session, _NODES, _NODE_COLUMNS, nodes, ready=_NODE_COLUMNS)
     return list(seqs)
+
+
+def append_numbered(
+    session: Session,
+    community_id: int,
+    kind: str,
+    first_ref: int,
+    bodies: bytes,
+    ends: Sequence[int],
+    leaf_hashes: bytes,
+    *,
+    grown: Grown | None = None,
+) -> range:
+    """`append_hashed` for records of one kind whose refs count up from `first_ref`.
+
+    The bodies come end to end (record i ends at `ends[i]`) and the leaf hashes too, 32
+    bytes each, as a bulk import's preparing process sends them. On SQLite the rows are
+    cut from the bytes by SQL, so no Python runs per record; the same INVARIANT holds.
+    """
+    count = len(ends)
+    if len(leaf_hashes) != 32 * count or (count and ends[-1] != len(bodies)):
+        raise ValueError("one leaf hash per record, and the last record ends the bytes")
+
+    def leaves() -> list[bytes]:
+        return [leaf_hashes[at : at + 32] for at in range(0, len(leaf_hashes), 32)]
+
+    if session.get_bind().dialect.name != "sqlite":
+        starts = [0, *ends[:-1]]
+        seqs = append_hashed(
+            session,
+            community_id,
+            [kind] * count,
+            [str(first_ref + index) for index in range(count)],
+            [bodies[start:end] for start, end in zip(starts, ends, strict=True)],
+            leaves(),
+            grown=grown,
+        )
+        return range(seqs[0], seqs[0] + count) if seqs else range(0)
+    size, now = _start_hashed(session, community_id, leaves, grown)
+    session.execute(
+        text(
+            "INSERT INTO transparency_record "
+            "(community_id, seq, kind, ref, body, leaf_hash, appended_at) "
+            "SELECT :c, :size + key, :kind, CAST(:first_ref + key AS TEXT), "
+            "substr(:bodies, start + 1, value - start), substr(:hashes, key * 32 + 1, 32), "
+            ":now FROM (SELECT key, value, lag(value, 1, 0) OVER (ORDER BY key) AS start "
+            "FROM json_each(:ends))"
+        ),
+        {
+            "c": community_id,
+            "size": size,
+            "kind": kind,
+            "first_ref": first_ref,
+            "bodies": bodies,
+            "hashes": leaf_hashes,
+            "now": now,
+            "ends": json.dumps(list(ends)),
+        },
+    )
+    return range(size, size + count)
+
+
+def _start_hashed(
+    session: Session,
+    community_id: int,
+    leaves: Callable[[], Sequence[bytes]],
+    grown: Grown | None,
+) -> tuple[int, object]:
+    """Lock the log, store the subtree hashes the new leaves complete; (size, stored now)."""
+    _lock(session, community_id)
+    size = tree_size(session, community_id)
+    hashes = frontier(session, community_id, size)
+    if grown is not None and grown.size == size and grown.frontier == hashes:
+        nodes = [(community_id, level, index, hash_) for level, index, hash_ in grown.nodes]
+    else:
+        _, completed = merkle.append_leaves(hashes, size, leaves(), from_level=STORED_FROM)
+        nodes = [(community_id, n.level, n.index, n.hash) for n in completed]
+    insert_rows(session, _NODES, _NODE_COLUMNS, nodes, ready=_NODE_COLUMNS)
+    return size, stored_value(session, _RECORDS, "appended_at", clock.now())
 
 
 def frontier(session: Session, community_id: int, size: int) -> list[bytes]:

@@ -146,7 +146,6 @@ def _book_set_wise(
 ) -> BatchResult:
     first = entry_count(session, community_id) + 1
     last = first + len(batch) - 1
-    bodies, leaves = renumbered(batch, IMPORT, first=first)
     now = clock.now()
     if session.get_bind().dialect.name == "sqlite":
         # Room for the whole batch's pages (the default is 2 MB): SQLite then writes them
@@ -160,17 +159,27 @@ def _book_set_wise(
             session.execute(text(statement))
     else:
         _insert_copy(session, community_id, batch, first, now, actor_id)
-    transparency.append_hashed(
-        session,
-        community_id,
-        [ENTRY_KIND] * len(bodies),
-        [str(number) for number in range(first, last + 1)],
-        bodies,
-        leaves,
-        grown=transparency.Grown(batch.seq, batch.frontier, batch.nodes)
-        if first == batch.first
-        else None,
-    )
+    if first == batch.first:  # as the preparing process assumed: its records stand
+        transparency.append_numbered(
+            session,
+            community_id,
+            ENTRY_KIND,
+            first,
+            batch.records,
+            batch.ends,
+            batch.leaf_hashes,
+            grown=transparency.Grown(batch.seq, batch.frontier, batch.nodes),
+        )
+    else:  # another writer booked meanwhile
+        bodies, leaves = renumbered(batch, IMPORT, first=first)
+        transparency.append_hashed(
+            session,
+            community_id,
+            [ENTRY_KIND] * len(bodies),
+            [str(number) for number in range(first, last + 1)],
+            bodies,
+            leaves,
+        )
     add_to_totals(
         session,
         community_id,
