@@ -188,8 +188,9 @@ def _settle() -> None:
 
     The root file system here is ext4 mounted with `discard`: deleting the last run's
     database and WAL (1.6 GB at 1,000,000 entries) trims their blocks, and that and the
-    write-back of their pages ran into the next run. Three imports of the same file in a
-    row took 22.3 to 28.7 s without this pause and 21.0 to 21.7 s with it (2026-11-29).
+    write-back of their pages ran into the next run. Imports of the same file, taking
+    turns with another version's, took 22.3 to 28.7 s without this pause and 21.0 to
+    21.7 s with it (three each, scratch runs on 2026-11-29).
     """
     os.sync()
     time.sleep(SETTLE_S)
