@@ -204,7 +204,7 @@ def append_numbered(
     leaf_hashes: bytes,
     *,
     grown: Grown | None = None,
-) -> range:
+) -> None:
     """`append_hashed` for records of one kind whose refs count up from `first_ref`.
 
     The bodies come end to end (record i ends at `ends[i]`) and the leaf hashes too, 32
@@ -220,7 +220,7 @@ def append_numbered(
 
     if session.get_bind().dialect.name != "sqlite":
         starts = [0, *ends[:-1]]
-        seqs = append_hashed(
+        append_hashed(
             session,
             community_id,
             [kind] * count,
@@ -229,7 +229,7 @@ def append_numbered(
             leaves(),
             grown=grown,
         )
-        return range(seqs[0], seqs[0] + count) if seqs else range(0)
+        return
     size, now = _start_hashed(session, community_id, leaves, grown)
     session.execute(
         text(
@@ -251,7 +251,6 @@ def append_numbered(
             "ends": json.dumps(list(ends)),
         },
     )
-    return range(size, size + count)
 
 
 def _start_hashed(

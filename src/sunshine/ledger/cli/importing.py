@@ -179,7 +179,7 @@ class _Preparing:
         if (db := sys.modules.get("sunshine.infra.db")) is not None:
             db.close_idle_connections()  # no SQLite connection may cross the fork
         context = multiprocessing.get_context("fork")  # the child needs nothing re-imported
-        self._inbox: multiprocessing.Queue[_Start | None] = context.Queue()
+        self._inbox: multiprocessing.Queue[_Start] = context.Queue()
         self._out: multiprocessing.Queue[object] = context.Queue(maxsize=_AHEAD)
         self._worker = context.Process(
             target=_prepare_file, args=(file, batch, self._inbox, self._out), daemon=True
@@ -265,7 +265,7 @@ _AHEAD = 4  # batches prepared ahead of the writer
 def _prepare_file(
     file: Path,
     batch: int,
-    inbox: multiprocessing.Queue[_Start | None],
+    inbox: multiprocessing.Queue[_Start],
     out: multiprocessing.Queue[object],
 ) -> None:
     """The preparing process: the survey, then every batch in order, then None (or the failure)."""
@@ -275,8 +275,7 @@ def _prepare_file(
     try:
         with file.open(encoding="utf-8-sig", newline="") as handle:
             out.put(pickle.dumps(journal_csv.survey(handle), pickle.HIGHEST_PROTOCOL))
-        if (start := inbox.get()) is None:
-            return
+        start = inbox.get()  # or, if the writer gives up first, it terminates this process
         first, seq, frontier = start.first, start.seq, start.frontier
         with file.open("rb") as raw:
             # Held here: the wrapper closes `raw` when it goes, and the position is read
