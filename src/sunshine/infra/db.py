@@ -137,16 +137,19 @@ class Audit:
     re-derive the rows from the log records standing for them; none, with the `reason`,
     when no log record stands for the rows. A test holds every table to its declaration
     and every check to its tables, and edits each column of an audited table (except
-    those marked `unlogged`) to see the audit name it.
+    those marked `unlogged`) to see the audit name it; it also removes a row and adds
+    one, unless `rows_unlogged` says why the audit cannot tell (what a row holds is
+    checked, but no record says which rows there are).
     """
 
     checks: tuple[str, ...]
     reason: str = ""
+    rows_unlogged: str = ""
 
 
-def audited_by(*checks: str) -> Audit:
+def audited_by(*checks: str, rows_unlogged: str = "") -> Audit:
     """Declare rows that these audit checks re-derive from the log records standing for them."""
-    return Audit(checks)
+    return Audit(checks, rows_unlogged=rows_unlogged)
 
 
 def not_audited(reason: str) -> Audit:

@@ -212,7 +212,9 @@ class Voucher(Base):
     """
 
     __tablename__ = "ledger_voucher"
-    __audit__ = audited_by("ledger.voucher")
+    __audit__ = audited_by(
+        "ledger.voucher", rows_unlogged="an upload is logged once a record names its hash"
+    )
 
     community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)

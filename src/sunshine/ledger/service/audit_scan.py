@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import BigInteger
 from sqlalchemy import ColumnElement
 from sqlalchemy import String
+from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import type_coerce
@@ -43,6 +44,7 @@ from sunshine.transparency.service.audit_report import FindingKind
 from sunshine.transparency.service.audit_rows import LogRow
 from sunshine.transparency.service.audit_rows import odd
 from sunshine.transparency.service.audit_scan import RecordSorter
+from sunshine.transparency.service.audit_scan import Statement
 from sunshine.transparency.service.audit_scan import rows_of
 
 BATCH = 20_000  # entry numbers per query
@@ -54,6 +56,9 @@ SortedEntries = tuple[Logged, int]  # entry records of a batch, the highest entr
 _MAX_DIGITS = 18  # an entry number longer than this would not fit a BIGINT
 _EMPTY = encode_basestring("")
 _ODD = '"\u0000odd"'  # in place of a value that is not text: the record then differs
+_FLAGS = frozenset({0, 1})  # a boolean as either database returns it (True == 1)
+_LOW = bindparam("low", 0, type_=BigInteger)  # the entry numbers of a batch
+_HIGH = bindparam("high", 0, type_=BigInteger)
 
 
 def month_of(dialect: str, column: ColumnElement[Any]) -> ColumnElement[str]:
@@ -87,12 +92,17 @@ class BookScan:
             for key, code in self.codes.items()
         }
         self.session = session
-        self.dialect = session.get_bind().dialect.name
+        self.sql = session.get_bind().dialect
+        self.dialect = self.sql.name
         self.last = max(self._highest(number, owner) for number, owner in self._numbered())
         self.high = 0  # every entry number up to here has been read
         self.previous = 0  # the last entry number seen, to find gaps
         self.touched = False  # whether the last batch read any row
         self.entries = self.postings = 0  # rows read
+        # Compiled once, run per batch (transparency.service.audit_scan.Statement says why).
+        self.header_query: Statement | None = None
+        self.posting_query: Statement | None = None
+        self.voucher_query: Statement | None = None
 
     def _numbered(self) -> tuple[tuple[ColumnElement[int], ColumnElement[int]], ...]:
         return (
@@ -164,12 +174,14 @@ class BookScan:
         # the text is written as rules.as_record and the canonical encoder would write it.
         period = func.nullif(type_coerce(e.period, String), month_of(self.dialect, e.booked_on))
         party, reason = func.nullif(e.counterparty, ""), func.nullif(e.reason, "")
-        query = select(
-            e.id, day, period, e.narration, party, e.counterparty_is_person, e.budget_line,
-            reason, e.reverses_id, e.source,
-        )  # fmt: skip
-        in_range = (e.community_id == self.community_id) & e.id.between(low + 1, high)
-        rows = rows_of(self.connection, query.where(in_range).order_by(e.id))
+        if self.header_query is None:
+            query = select(
+                e.id, day, period, e.narration, party, e.counterparty_is_person, e.budget_line,
+                reason, e.reverses_id, e.source,
+            )  # fmt: skip
+            in_range = (e.community_id == self.community_id) & e.id.between(_LOW, _HIGH)
+            self.header_query = Statement(query.where(in_range).order_by(e.id), self.sql)
+        rows = self.header_query.rows(self.connection, low=low + 1, high=high)
         q, out = encode_basestring, []
         for number, day, period, narration, party, person, budget, reason, reverses, source in rows:
             try:
@@ -186,17 +198,23 @@ class BookScan:
                 )
             except (TypeError, AttributeError):  # a value of the wrong type, behind the app's
                 head, tail = "", ""  # back: the entry is then rebuilt the exact way
+            if person not in _FLAGS:  # any true value would mask the name as 1 does
+                head, tail = "", ""
             out.append((number, day, head, tail))
         return out
 
     def _postings(self, low: int, high: int, days: dict[int, str]) -> dict[int, list[str]]:
         """Each entry's legs as JSON [code,fen,memo], in line order; checks their dates."""
         p = _POSTING
-        day_text = text_day(self.dialect, p.booked_on)
-        amount = type_coerce(p.amount_fen, BigInteger)
-        query = select(p.entry_id, p.account_id, amount, func.nullif(p.memo, ""), day_text)
-        in_range = (p.community_id == self.community_id) & p.entry_id.between(low + 1, high)
-        rows = rows_of(self.connection, query.where(in_range).order_by(p.entry_id, p.line))
+        if self.posting_query is None:
+            day_text = text_day(self.dialect, p.booked_on)
+            amount = type_coerce(p.amount_fen, BigInteger)
+            query = select(p.entry_id, p.account_id, amount, func.nullif(p.memo, ""), day_text)
+            in_range = (p.community_id == self.community_id) & p.entry_id.between(_LOW, _HIGH)
+            self.posting_query = Statement(
+                query.where(in_range).order_by(p.entry_id, p.line), self.sql
+            )
+        rows = self.posting_query.rows(self.connection, low=low + 1, high=high)
         legs: dict[int, list[str]] = {}
         codes, q = self.quoted_codes, encode_basestring
         current, lines, entry_day = 0, [], ""
@@ -219,16 +237,18 @@ class BookScan:
 
     def _vouchers(self, low: int, high: int) -> dict[int, list[str]]:
         """The vouchers each entry was posted with (its record names them), quoted, sorted."""
-        rows = rows_of(
-            self.connection,
-            select(_LINK.entry_id, _LINK.sha256)
-            .where(
-                _LINK.community_id == self.community_id,
-                _LINK.entry_id.between(low + 1, high),
-                _LINK.with_entry.is_(True),
+        if self.voucher_query is None:
+            self.voucher_query = Statement(
+                select(_LINK.entry_id, _LINK.sha256)
+                .where(
+                    _LINK.community_id == self.community_id,
+                    _LINK.entry_id.between(_LOW, _HIGH),
+                    _LINK.with_entry.is_(True),
+                )
+                .order_by(_LINK.entry_id, _LINK.sha256),
+                self.sql,
             )
-            .order_by(_LINK.entry_id, _LINK.sha256),
-        )
+        rows = self.voucher_query.rows(self.connection, low=low + 1, high=high)
         found: dict[int, list[str]] = {}
         for entry_id, sha in rows:
             found.setdefault(entry_id, []).append(

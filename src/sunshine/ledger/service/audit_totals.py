@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BigInteger
@@ -154,9 +155,11 @@ def _shown(value: object) -> str:
 
 
 def _whole(value: object) -> int:
-    """A sum as a whole number (a REAL one, from an odd amount the entry check names: rounded)."""
+    """A sum as a whole number (a REAL one, from an odd amount the entry check names: cut)."""
     if type(value) is int:
         return value
+    if isinstance(value, Decimal) and value.is_finite():  # PostgreSQL sums BIGINT as NUMERIC
+        return int(value)
     if isinstance(value, float) and math.isfinite(value):
         return int(value)
     return 0
