@@ -125,7 +125,18 @@ class NoticeAudit(RowRecords):
         }
         size = columns["checkpoint_size"]
         if type(size) is not int or size <= seq or size not in self.signed:
-            logged["checkpoint_size"] = odd("no signed checkpoint after the record")
+            self.report.add(
+                Problem(
+                    FindingKind.CHANGED,
+                    "disclosure.notice {key}: checkpoint_size is {size} in the database,"
+                    " which is no signed checkpoint after log record {seq}",
+                    {"key": key, "size": shown(size), "seq": seq},
+                ),
+                seq=seq,
+                kind=NOTICE_KIND,
+                key=key,
+                field="checkpoint_size",
+            )
         for field in sorted(logged):
             if differences(logged[field], columns[field]):
                 report_field(

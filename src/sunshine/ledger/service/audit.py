@@ -242,7 +242,7 @@ def _stored_records(
             .order_by(_P.entry_id, _P.line),
         ):
             code = codes.get(account_id)
-            shown = text(code) if code is not None else odd(f"account id {account_id}")
+            shown = text(code) if code is not None else Odd(f"account_id {account_id}")
             legs[entry_id].append([shown, whole(amount), text(memo)])
         vouchers: dict[int, list[object]] = defaultdict(list)
         for entry_id, sha in rows_of(
