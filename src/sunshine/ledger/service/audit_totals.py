@@ -20,7 +20,6 @@ from sqlalchemy import BigInteger
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import type_coerce
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from sunshine.kernel.errors import Problem
@@ -87,8 +86,8 @@ def _summed(session: Session, community_id: int) -> dict[Key, tuple[int, int]]:
     )
     try:
         with session.begin_nested():  # PostgreSQL: an error must not end the audit's transaction
-            rows: list[Any] = list(session.execute(query).all())
-    except OperationalError:  # SQLite: "integer overflow" in SUM
+            rows: list[Any] = rows_of(session.connection(), query)
+    except session.get_bind().dialect.loaded_dbapi.OperationalError:  # SQLite: SUM overflowed
         rows = _summed_one_by_one(session, community_id)
     sums: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     # debit = (gross + net) / 2, credit = (gross - net) / 2

@@ -173,12 +173,15 @@ class LogScan:
 
     def _fold(self, rows: Sequence[tuple[Any, Any, Any, Any, Any]]) -> dict[str, object]:
         """Check each leaf hash, add the body's leaf to the tree (RFC 9162), route the records."""
-        sha256, frontier, routes = hashlib.sha256, self.frontier, self.routes
-        count, wanted, made = self.read, self.wanted, []
+        sha256, frontier, wanted, made = hashlib.sha256, self.frontier, self.wanted, []
+        count, expected = self.read, self.expected
+        routes = {kind: (route.rows.append, route.bodies) for kind, route in self.routes.items()}
         for seq, kind, ref, body, leaf in rows:
-            if seq != self.expected and not self._moved_on(seq):
-                continue
-            self.expected = seq + 1
+            if seq != expected:
+                self.expected = expected
+                if not self._moved_on(seq):
+                    continue
+            expected = seq + 1
             data = body if type(body) is bytes else self._odd_body(seq, body)
             digest = sha256(b"\x00" + data).digest()
             if digest != leaf:
@@ -199,8 +202,8 @@ class LogScan:
             if route is None:
                 self._unknown(seq, kind)
             else:
-                route.rows.append((seq, kind, ref, data if route.bodies else b"", digest))
-        self.read = count
+                route[0]((seq, kind, ref, data if route[1] else b"", digest))
+        self.read, self.expected = count, expected
         self._check_nodes(made)
         return self._sorted()
 
@@ -208,9 +211,12 @@ class LogScan:
         by_check: dict[str, list[LogRow]] = {}
         for kind, route in self.routes.items():
             if route.rows:
-                self.report.counts[kind] += len(route.rows)
-                by_check.setdefault(route.check, []).extend(route.rows)
-                route.rows = []
+                rows, route.rows = route.rows, []  # a new list for the next batch's appends
+                self.report.counts[kind] += len(rows)
+                if route.check in by_check:
+                    by_check[route.check].extend(rows)
+                else:
+                    by_check[route.check] = rows
         return {name: self.routes[rows[0][1]].sorter.sort(rows) for name, rows in by_check.items()}
 
     def _moved_on(self, seq: object) -> bool:
