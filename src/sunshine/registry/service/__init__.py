@@ -8,8 +8,9 @@ every query is scoped by community_id. Callers write
   behind infra.tenancy), list_communities, summarise (the home page's counts)
 - units: add_building, find_building, list_buildings, add_unit, unit_problems, find_unit,
   get_unit, list_units, update_unit (staff corrections)
-- people: add_party, get_party, find_party_by_phone, set_owner, owners_of, units_of_party,
-  add_resident, owners_by_unit, residents_of, list_parties, household_of
+- people: add_party, link_login (a person's login), get_party, find_party_by_phone,
+  set_owner, owners_of, units_of_party, add_resident, owners_by_unit, residents_of,
+  list_parties, household_of
 - vehicles: register_vehicle, register_vehicle_at, find_vehicle, list_vehicles,
   add_parking_spaces, list_parking_spaces
 - roster: plan_import, apply_import, export_roster; roster_plan: the planner behind it
@@ -33,6 +34,7 @@ from sunshine.registry.service.people import add_resident
 from sunshine.registry.service.people import find_party_by_phone
 from sunshine.registry.service.people import get_party
 from sunshine.registry.service.people import household_of
+from sunshine.registry.service.people import link_login
 from sunshine.registry.service.people import list_parties
 from sunshine.registry.service.people import owners_by_unit
 from sunshine.registry.service.people import owners_of
@@ -80,6 +82,7 @@ __all__ = [
     "get_party",
     "get_unit",
     "household_of",
+    "link_login",
     "list_buildings",
     "list_communities",
     "list_parking_spaces",

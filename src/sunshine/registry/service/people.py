@@ -57,6 +57,14 @@ def add_party(
     return party
 
 
+def link_login(session: Session, community_id: int, *, party_id: int, user_id: int) -> Party:
+    """Link a person to the login they use, so that they see their own household."""
+    party = get_party(session, community_id, party_id)
+    party.user_id = user_id
+    session.flush()
+    return party
+
+
 def get_party(session: Session, community_id: int, party_id: int) -> Party:
     """The party with this id in this community. Raises NotFound."""
     party = session.get(Party, (community_id, party_id))
