@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from sunshine.kernel import merkle
-from sunshine.transparency.rules import canonical
+from sunshine.transparency.rules.records import canonical
 
 revision = "0007"
 down_revision = "0006"

@@ -28,9 +28,9 @@ from sunshine.ledger import service
 from sunshine.ledger.service import audit_scan
 from sunshine.ledger.service.audit import _stored_record
 from sunshine.ledger.service.entries import posted_with
-from sunshine.transparency import rules as log_rules
 from sunshine.transparency import service as log
-from sunshine.transparency.rules import LogKind
+from sunshine.transparency.rules import records as log_rules
+from sunshine.transparency.rules.records import LogKind
 from sunshine.transparency.service import audit_scan as log_scan
 from sunshine.transparency.service.audit_report import AuditReport
 from sunshine.transparency.service.audit_report import FindingKind

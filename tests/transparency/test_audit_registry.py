@@ -18,7 +18,7 @@ import pytest
 
 import sunshine
 from sunshine.infra.db import Base
-from sunshine.transparency.rules import LogKind
+from sunshine.transparency.rules.records import LogKind
 from sunshine.transparency.service import registered_checks
 from sunshine.transparency.service.audit import AuditCheck
 

@@ -34,6 +34,8 @@ from sunshine.disclosure.models.notices import NoticeVersion
 from sunshine.disclosure.rules.budget import BudgetState
 from sunshine.disclosure.service.budget_log import LOG_KIND as BUDGET_KIND
 from sunshine.disclosure.service.notices import NOTICE_KIND
+from sunshine.infra.bulk import community_ids
+from sunshine.infra.bulk import driver_rows
 from sunshine.kernel.errors import Problem
 from sunshine.transparency.service import audit_checkpoints
 from sunshine.transparency.service.audit import AuditCheck
@@ -54,7 +56,6 @@ from sunshine.transparency.service.audit_rows import shown
 from sunshine.transparency.service.audit_rows import text
 from sunshine.transparency.service.audit_rows import text_or_none
 from sunshine.transparency.service.audit_rows import whole
-from sunshine.transparency.service.audit_scan import rows_of
 
 _N, _B = NoticeVersion.__table__.c, Budget.__table__.c
 _D, _L = BudgetDecision.__table__.c, BudgetLine.__table__.c
@@ -91,7 +92,7 @@ class NoticeAudit(RowRecords):
             n.published_on, n.reason,
         ).where(n.community_id == community_id)  # fmt: skip
         found = []
-        for period, version, first, body, seq, size, published_on, reason in rows_of(
+        for period, version, first, body, seq, size, published_on, reason in driver_rows(
             session.connection(), query
         ):
             key = f"{_key(period)}/v{version}"
@@ -157,7 +158,7 @@ class BudgetAudit(RowRecords):
         connection = session.connection()
         self.budgets = {
             budget_id: (first, title, state, version)
-            for budget_id, first, title, state, version in rows_of(
+            for budget_id, first, title, state, version in driver_rows(
                 connection,
                 select(_B.id, _B.first, _B.title, _B.state, _B.version).where(
                     _B.community_id == community_id
@@ -175,7 +176,7 @@ class BudgetAudit(RowRecords):
     def _derived(self, connection: Connection, community_id: int) -> list[Derived]:
         decisions = {
             (budget_id, version): (reason, sha)
-            for budget_id, version, reason, sha in rows_of(
+            for budget_id, version, reason, sha in driver_rows(
                 connection,
                 select(_D.budget_id, _D.version, _D.reason, _D.decision_sha256).where(
                     _D.community_id == community_id
@@ -183,7 +184,7 @@ class BudgetAudit(RowRecords):
             )
         }
         lines: dict[tuple[object, object], list[object]] = defaultdict(list)
-        for budget_id, version, *line in rows_of(connection, self._lines(community_id)):
+        for budget_id, version, *line in driver_rows(connection, self._lines(community_id)):
             in_force = self.budgets.get(budget_id, (None, None, None))[2] in _IN_FORCE
             if in_force or (budget_id, version) in decisions:
                 lines[budget_id, version].append(_line(line))
@@ -284,12 +285,19 @@ def _line(values: list[object]) -> dict[str, object]:
     }
 
 
+def _with_disclosures(session: Session) -> set[int]:
+    """Communities with a published notice or a budget: their log must stand for them."""
+    models = (NoticeVersion, Budget, BudgetLine, BudgetDecision)
+    return community_ids(session, [model.__table__ for model in models])
+
+
 register(
     AuditCheck(
         name=NOTICE_KIND,
         kinds=(NOTICE_KIND,),
         tables=(NoticeVersion.__tablename__,),
         rows=NoticeAudit,
+        communities=_with_disclosures,
     )
 )
 register(

@@ -42,7 +42,7 @@ from sunshine.kernel.periods import Period
 from sunshine.ledger import rules as ledger_rules
 from sunshine.ledger import service as ledger
 from sunshine.transparency import service as transparency
-from sunshine.transparency.rules import LogKind
+from sunshine.transparency.rules.records import LogKind
 
 NOTICE_KIND = LogKind(rules.LOG_KIND)
 REASON_LENGTH = 500

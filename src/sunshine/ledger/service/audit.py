@@ -29,6 +29,7 @@ from sqlalchemy import Select
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.infra.bulk import driver_rows
 from sunshine.kernel.errors import Problem
 from sunshine.kernel.errors import SunshineError
 from sunshine.kernel.money import Fen
@@ -42,8 +43,8 @@ from sunshine.ledger.service.audit_scan import BookScan
 from sunshine.ledger.service.audit_scan import Logged
 from sunshine.ledger.service.audit_scan import SortedEntries
 from sunshine.ledger.service.posting import ENTRY_KIND
-from sunshine.transparency import rules as log_rules
-from sunshine.transparency.models import LogRecord
+from sunshine.transparency import service as transparency
+from sunshine.transparency.rules import records as log_rules
 from sunshine.transparency.service.audit_report import AuditReport
 from sunshine.transparency.service.audit_report import FindingKind
 from sunshine.transparency.service.audit_rows import Odd
@@ -57,7 +58,6 @@ from sunshine.transparency.service.audit_rows import text
 from sunshine.transparency.service.audit_rows import text_or_none
 from sunshine.transparency.service.audit_rows import whole
 from sunshine.transparency.service.audit_rows import whole_or_none
-from sunshine.transparency.service.audit_scan import rows_of
 
 _EXACT_CHUNK = 500  # entries rebuilt the exact way per query, where the fast path differs
 _E, _P, _L = JournalEntry.__table__.c, Posting.__table__.c, EntryVoucher.__table__.c
@@ -201,15 +201,9 @@ def _named(report: AuditReport, number: int, seq: int, logged: bytes, stored: ob
 def _bodies(session: Session, community_id: int, seqs: list[int]) -> dict[int, bytes]:
     """The bodies of these log records, read fresh (not from the session's identity map)."""
     found: dict[int, bytes] = {}
-    r = LogRecord.__table__.c
     for start in range(0, len(seqs), _EXACT_CHUNK):
-        query = select(r.seq, r.body).where(
-            r.community_id == community_id, r.seq.in_(seqs[start : start + _EXACT_CHUNK])
-        )
-        found.update(
-            (seq, body if type(body) is bytes else str(body).encode("utf-8", "surrogatepass"))
-            for seq, body in rows_of(session.connection(), query)
-        )
+        chunk = seqs[start : start + _EXACT_CHUNK]
+        found.update(transparency.record_bodies(session, community_id, chunk))
     return found
 
 
@@ -226,7 +220,7 @@ def _stored_records(
     """
     connection = session.connection()
     codes = dict(
-        rows_of(
+        driver_rows(
             connection,
             select(_ACCOUNT.id, _ACCOUNT.code).where(_ACCOUNT.community_id == community_id),
         )
@@ -235,7 +229,7 @@ def _stored_records(
     for start in range(0, len(numbers), _EXACT_CHUNK):
         chunk = numbers[start : start + _EXACT_CHUNK]
         legs: dict[int, list[list[object]]] = defaultdict(list)
-        for entry_id, account_id, amount, memo in rows_of(
+        for entry_id, account_id, amount, memo in driver_rows(
             connection,
             select(_P.entry_id, _P.account_id, _P.amount_fen, _P.memo)
             .where(_P.community_id == community_id, _P.entry_id.in_(chunk))
@@ -245,14 +239,14 @@ def _stored_records(
             shown = text(code) if code is not None else Odd(f"account_id {account_id}")
             legs[entry_id].append([shown, whole(amount), text(memo)])
         vouchers: dict[int, list[object]] = defaultdict(list)
-        for entry_id, sha in rows_of(
+        for entry_id, sha in driver_rows(
             connection,
             select(_L.entry_id, _L.sha256)
             .where(_L.community_id == community_id, _L.entry_id.in_(chunk), _L.with_entry)
             .order_by(_L.entry_id, _L.sha256),
         ):
             vouchers[entry_id].append(text(sha))
-        for header in rows_of(connection, _header_query(community_id, chunk)):
+        for header in driver_rows(connection, _header_query(community_id, chunk)):
             number = header[0]
             record = _stored_record(header, legs[number], vouchers[number])
             found[number] = _exact(record) or record

@@ -8,6 +8,9 @@ and trust terms.
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
+from sunshine.infra.bulk import community_ids
 from sunshine.ledger.models import Account
 from sunshine.ledger.models import AccountTotal
 from sunshine.ledger.models import EntryVoucher
@@ -29,6 +32,13 @@ from sunshine.ledger.service.vouchers import VOUCHER_KIND
 from sunshine.transparency.service.audit import AuditCheck
 from sunshine.transparency.service.audit import register
 
+
+def _with_books(session: Session) -> set[int]:
+    """Communities with a chart, entries, postings or totals: their log must stand for them."""
+    models = (Account, JournalEntry, Posting, EntryVoucher, AccountTotal, TrustTerms, Voucher)
+    return community_ids(session, [model.__table__ for model in models])
+
+
 register(
     AuditCheck(
         name=ENTRY_KIND,
@@ -38,6 +48,7 @@ register(
         records=EntryRecords,
         alongside=check_totals,
         bodies=False,  # a million bodies need not cross to the caller: their leaf hashes do
+        communities=_with_books,
     )
 )
 register(

@@ -32,6 +32,8 @@ from sqlalchemy import select
 from sqlalchemy import type_coerce
 from sqlalchemy.orm import Session
 
+from sunshine.infra.bulk import Statement
+from sunshine.infra.bulk import driver_rows
 from sunshine.kernel.errors import Problem
 from sunshine.ledger.models import Account
 from sunshine.ledger.models import EntryVoucher
@@ -44,8 +46,6 @@ from sunshine.transparency.service.audit_report import FindingKind
 from sunshine.transparency.service.audit_rows import LogRow
 from sunshine.transparency.service.audit_rows import odd
 from sunshine.transparency.service.audit_scan import RecordSorter
-from sunshine.transparency.service.audit_scan import Statement
-from sunshine.transparency.service.audit_scan import rows_of
 
 BATCH = 20_000  # entry numbers per query
 _ENTRY = JournalEntry.__table__.c
@@ -82,7 +82,7 @@ class BookScan:
         self.connection = session.connection()
         self.community_id, self.report = community_id, report
         self.codes: dict[int, str] = dict(
-            rows_of(
+            driver_rows(
                 self.connection,
                 select(Account.id, Account.code).where(Account.community_id == community_id),
             )

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.infra.bulk import driver_rows
 from sunshine.kernel.errors import Problem
 from sunshine.ledger.models import Account
 from sunshine.ledger.models import EntryVoucher
@@ -41,7 +42,6 @@ from sunshine.transparency.service.audit_rows import shown
 from sunshine.transparency.service.audit_rows import text
 from sunshine.transparency.service.audit_rows import text_or_none
 from sunshine.transparency.service.audit_rows import whole
-from sunshine.transparency.service.audit_scan import rows_of
 
 _A, _T = Account.__table__.c, TrustTerms.__table__.c
 _V, _L = Voucher.__table__.c, EntryVoucher.__table__.c
@@ -74,7 +74,7 @@ def accounts(session: Session, community_id: int, report: AuditReport) -> RowRec
             },
         )
         for account_id, code, name_zh, name_en, kind, category, parent, opened_on, closed_on in (
-            rows_of(session.connection(), query)
+            driver_rows(session.connection(), query)
         )
     ]
     return RowRecords(
@@ -94,7 +94,7 @@ def trust_terms(session: Session, community_id: int, report: AuditReport) -> Row
         _T.account_code, _T.settlement_code, _T.contract_ref,
     ).where(_T.community_id == community_id)  # fmt: skip
     derived = []
-    for period, kind, fixed, rate, bases, account, settlement, contract in rows_of(
+    for period, kind, fixed, rate, bases, account, settlement, contract in driver_rows(
         session.connection(), query
     ):
         categories = text(bases)
@@ -171,7 +171,7 @@ class VoucherAudit:
                     "media_type": odd(None) if media_type is None else text(media_type),
                 },
             )
-            for entry, sha, media_type in rows_of(self.session.connection(), query)
+            for entry, sha, media_type in driver_rows(self.session.connection(), query)
         ]
 
     def _copies(self) -> list[Derived]:
@@ -180,7 +180,7 @@ class VoucherAudit:
         )
         return [
             Derived(_key(sha), {"sha256": text(sha), "public_sha256": text(public)})
-            for sha, public in rows_of(self.session.connection(), query)
+            for sha, public in driver_rows(self.session.connection(), query)
         ]
 
     def _links_without_voucher(self) -> None:
@@ -189,7 +189,7 @@ class VoucherAudit:
             .outerjoin(_VOUCHERS, (_V.community_id == _L.community_id) & (_V.sha256 == _L.sha256))
             .where(_L.community_id == self.community_id, _V.sha256.is_(None))
         )
-        for entry, sha in rows_of(self.session.connection(), query):
+        for entry, sha in driver_rows(self.session.connection(), query):
             self.report.add(
                 Problem(
                     FindingKind.STRAY_ROWS,

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy import type_coerce
 from sqlalchemy.orm import Session
 
+from sunshine.infra.bulk import driver_rows
 from sunshine.kernel.errors import Problem
 from sunshine.kernel.money import Fen
 from sunshine.ledger.models import Account
@@ -31,7 +32,6 @@ from sunshine.ledger.service.audit_scan import text_day
 from sunshine.transparency.service.audit_report import AuditReport
 from sunshine.transparency.service.audit_report import FindingKind
 from sunshine.transparency.service.audit_rows import odd
-from sunshine.transparency.service.audit_scan import rows_of
 
 _POSTING = Posting.__table__.c
 _TOTAL = AccountTotal.__table__.c
@@ -45,7 +45,7 @@ def check_totals(session: Session, community_id: int, report: AuditReport) -> No
     summed = _summed(session, community_id)
     stored = _stored(session, community_id, report)
     codes = dict(
-        rows_of(
+        driver_rows(
             session.connection(),
             select(_ACCOUNT.id, _ACCOUNT.code).where(_ACCOUNT.community_id == community_id),
         )
@@ -86,7 +86,7 @@ def _summed(session: Session, community_id: int) -> dict[Key, tuple[int, int]]:
     )
     try:
         with session.begin_nested():  # PostgreSQL: an error must not end the audit's transaction
-            rows: list[Any] = rows_of(session.connection(), query)
+            rows: list[Any] = driver_rows(session.connection(), query)
     except session.get_bind().dialect.loaded_dbapi.OperationalError:  # SQLite: SUM overflowed
         rows = _summed_one_by_one(session, community_id)
     sums: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
@@ -123,7 +123,7 @@ def _stored(session: Session, community_id: int, report: AuditReport) -> dict[Ke
         t.community_id == community_id
     )
     found: dict[Key, tuple[int, int]] = {}
-    for account, period, debit, credit in rows_of(session.connection(), query):
+    for account, period, debit, credit in driver_rows(session.connection(), query):
         if type(debit) is not int or type(credit) is not int:
             report.add(
                 Problem(

@@ -19,7 +19,7 @@ from sunshine.kernel.errors import Problem
 from sunshine.ledger import rules
 from sunshine.ledger.models import Account
 from sunshine.transparency import service as transparency
-from sunshine.transparency.rules import LogKind
+from sunshine.transparency.rules.records import LogKind
 
 ACCOUNT_KIND = LogKind("ledger.account")
 

@@ -58,7 +58,7 @@ from sunshine.ledger.service.periods import closed_through
 from sunshine.ledger.service.periods import lock_books
 from sunshine.ledger.service.totals import add_to_totals
 from sunshine.transparency import service as transparency
-from sunshine.transparency.rules import LogKind
+from sunshine.transparency.rules.records import LogKind
 
 MANUAL = "manual"
 IMPORT = "import"

@@ -1,10 +1,10 @@
-"""Use cases of the transparency log, one module per concern; the public API is listed here.
+"""Use cases of the transparency log; the public API is re-exported here.
 
-Callers write `from sunshine.transparency import service as transparency` and
-`transparency.append(session, community_id, kind=KIND, record=..., ref=...)`.
+Callers write `from sunshine.transparency import service as transparency`.
 
-- log: append records (append, append_many, append_hashed, append_numbered), keep subtree
-  hashes, roots and proofs, sign and co-sign checkpoints, keys, verification bundles
+- log: append records, keep subtree hashes, sign and co-sign checkpoints, prove, bundle
+- records: the records read in bulk for other parts (record_rows, record_bodies,
+  logged_communities, refresh_statistics), so that they never query the log's tables
 - audit: the audit of the log and of every row its records stand for, with the registry
   of the parts' checks (register, registered_checks); audit_report: what it hands back
 """
@@ -52,6 +52,11 @@ from sunshine.transparency.service.log import root
 from sunshine.transparency.service.log import sign_checkpoint
 from sunshine.transparency.service.log import signed_note
 from sunshine.transparency.service.log import tree_size
+from sunshine.transparency.service.records import RecordRow
+from sunshine.transparency.service.records import logged_communities
+from sunshine.transparency.service.records import record_bodies
+from sunshine.transparency.service.records import record_rows
+from sunshine.transparency.service.records import refresh_statistics
 
 __all__ = [
     "COMMITTEE",
@@ -63,6 +68,7 @@ __all__ = [
     "Finding",
     "FindingKind",
     "Grown",
+    "RecordRow",
     "RowSide",
     "add_cosignature",
     "append",
@@ -85,9 +91,13 @@ __all__ = [
     "latest_checkpoint",
     "list_checkpoints",
     "lock_log",
+    "logged_communities",
     "platform_signer",
     "public_keys",
+    "record_bodies",
+    "record_rows",
     "record_seqs",
+    "refresh_statistics",
     "register",
     "register_committee_key",
     "registered_checks",

@@ -23,23 +23,20 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from typing import Protocol
 
-from sqlalchemy import Table
-from sqlalchemy import func
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.infra.db import Base
 from sunshine.transparency.models import Checkpoint
 from sunshine.transparency.models import Cosignature
 from sunshine.transparency.models import LogNode
 from sunshine.transparency.models import LogRecord
 from sunshine.transparency.models import SigningKey
-from sunshine.transparency.rules import LogKind
+from sunshine.transparency.rules.records import LogKind
 from sunshine.transparency.service import audit_checkpoints
 from sunshine.transparency.service.audit_report import AuditReport
 from sunshine.transparency.service.audit_report import Progress
@@ -48,6 +45,7 @@ from sunshine.transparency.service.audit_scan import log_size
 from sunshine.transparency.service.audit_sources import LocalLog
 from sunshine.transparency.service.audit_sources import RemoteLog
 from sunshine.transparency.service.audit_sources import Snapshot
+from sunshine.transparency.service.records import logged_communities
 
 _PARTS = Path(__file__).resolve().parents[2]  # src/sunshine
 CHECKS_MODULE = "service/audit_checks.py"  # where a part registers its checks
@@ -68,7 +66,9 @@ class AuditCheck:
     `name` is what tables declare (`infra.db.audited_by`); `kinds` the record kinds it
     stands behind; `tables` those whose rows the records stand for. `bodies`: whether the
     row side reads record bodies, or makes do with their leaf hashes when the log is read
-    in another process. Module-level callables only: the child process may be spawned.
+    in another process. `communities` says which communities have rows in its tables (the
+    part reads its own tables), so that rows with no record at all are audited too.
+    Module-level callables only: the child process may be spawned.
     """
 
     name: str
@@ -78,6 +78,7 @@ class AuditCheck:
     records: Callable[[AuditReport], RecordSorter] = RecordSorter
     alongside: Callable[[Session, int, AuditReport], None] | None = None
     bodies: bool = True
+    communities: Callable[[Session], Iterable[int]] | None = None  # with rows in `tables`
 
 
 _checks: dict[str, AuditCheck] = {}
@@ -112,6 +113,7 @@ register(
             model.__tablename__
             for model in (LogRecord, LogNode, Checkpoint, SigningKey, Cosignature)
         ),
+        communities=logged_communities,
     )
 )
 
@@ -157,23 +159,9 @@ def audit(
 
 
 def audited_communities(session: Session) -> list[int]:
-    """Ids of the communities with a log or any row that a check re-derives."""
-    tables = {name for check in registered_checks() for name in check.tables}
+    """Ids of the communities with a log, or with rows that a registered check re-derives."""
     ids: set[int] = set()
-    for name in sorted(tables):
-        ids.update(_communities(session, Base.metadata.tables[name]))
+    for check in registered_checks():
+        if check.communities is not None:
+            ids.update(check.communities(session))
     return sorted(ids)
-
-
-def _communities(session: Session, table: Table) -> list[int]:
-    """The distinct community ids of a table, one index probe each (every key leads with it)."""
-    found: list[int] = []
-    column = table.c.community_id
-    while True:
-        query = select(func.min(column))
-        if found:
-            query = query.where(column > found[-1])
-        following = session.scalar(query)
-        if following is None:
-            return found
-        found.append(following)

@@ -21,17 +21,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.infra.bulk import driver_rows
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
-from sunshine.transparency import rules
 from sunshine.transparency.models import Checkpoint
 from sunshine.transparency.models import Cosignature
 from sunshine.transparency.models import SigningKey
+from sunshine.transparency.rules import records as rules
 from sunshine.transparency.service.audit_report import AuditReport
 from sunshine.transparency.service.audit_report import FindingKind
 from sunshine.transparency.service.audit_rows import odd
 from sunshine.transparency.service.audit_rows import shown
-from sunshine.transparency.service.audit_scan import rows_of
 from sunshine.transparency.service.log import COMMITTEE
 from sunshine.transparency.service.log import PLATFORM
 
@@ -55,7 +55,7 @@ def read_checkpoints(session: Session, community_id: int) -> list[CheckpointRow]
     query = select(c.tree_size, c.root_hash, c.note, c.created_at).where(
         c.community_id == community_id
     )
-    rows = rows_of(session.connection(), query.order_by(c.tree_size))
+    rows = driver_rows(session.connection(), query.order_by(c.tree_size))
     return [tuple(row) for row in rows]
 
 
@@ -190,7 +190,7 @@ def _check_cosignatures(
     keys: Mapping[str, tuple[str, bytes]],
 ) -> None:
     s = _COSIGNATURE
-    rows = rows_of(
+    rows = driver_rows(
         session.connection(),
         select(s.tree_size, s.key_name, s.signature_line).where(s.community_id == community_id),
     )
@@ -220,7 +220,7 @@ def _check_cosignatures(
 def _keys(session: Session, community_id: int, report: AuditReport) -> dict[str, tuple[str, bytes]]:
     """Registered keys by name: (role, public key); a key that cannot be one is named."""
     k = _KEY
-    rows = rows_of(
+    rows = driver_rows(
         session.connection(),
         select(k.name, k.role, k.public_key).where(k.community_id == community_id),
     )

@@ -1,12 +1,13 @@
 """The audit's reader of the log: each record in seq order, its leaf hash, the tree refolded.
 
 `LogScan` reads a community's records in seq order, BATCH at a time, as the driver's own
-row tuples (`rows_of`), checks each leaf hash against its body, folds the leaves into the
-RFC 9162 tree one at a time (a frontier of log2(n) hashes), compares each subtree hash it
-completes from level STORED_FROM up with the stored one, notes the root at each signed
-checkpoint's size, and hands each record to the check registered for its kind, through
-the check's sorter, which runs here, beside the reading (in the child process when the
-log is read in parallel: `audit_sources`). A record of a kind no check knows is named.
+row tuples (`infra.bulk.Statement`), checks each leaf hash against its body, folds the
+leaves into the RFC 9162 tree one at a time (a frontier of log2(n) hashes), compares
+each subtree hash it completes from level STORED_FROM up with the stored one, notes the
+root at each signed checkpoint's size, and hands each record to the check registered for
+its kind, through the check's sorter, which runs here, beside the reading (in the child
+process when the log is read in parallel: `audit_sources`). A record of a kind no check
+knows is named.
 
 Odd storage is named, never crashed on: a body stored as text is hashed as its UTF-8
 bytes and reported; a position that is not a whole number is reported and skipped.
@@ -24,16 +25,13 @@ from dataclasses import field
 from typing import Any
 
 from sqlalchemy import BigInteger
-from sqlalchemy import ClauseElement
-from sqlalchemy import Connection
-from sqlalchemy import Dialect
 from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import SQLCompiler
 
+from sunshine.infra.bulk import Statement
 from sunshine.kernel import merkle
 from sunshine.kernel.errors import Problem
 from sunshine.transparency.models import LogNode
@@ -47,41 +45,6 @@ from sunshine.transparency.service.log import STORED_FROM
 BATCH = 20_000  # log records per query
 _RECORD = LogRecord.__table__.c
 _NODE = LogNode.__table__.c
-
-
-def rows_of(connection: Connection, query: ClauseElement) -> list[Any]:
-    """Run `query` once in the session's transaction; the driver's own row tuples (`Statement`)."""
-    return Statement(query, connection.dialect, expand=True).rows(connection)
-
-
-class Statement:
-    """A query compiled once, run many times with new values, returning the driver's tuples.
-
-    SQLAlchemy's result rows cost about a microsecond more per row than the driver's
-    tuples, which at a million entries (over four million rows read) is a fifth of the
-    audit's budget, and compiling a query costs a millisecond or two, so queries run per
-    batch are compiled once (their changing values are named `bindparam`s). Values arrive
-    as the driver gives them (no column type converts them), so a value stored with an
-    odd type reaches the audit as it is. `expand` renders IN lists (one run only).
-    """
-
-    def __init__(self, query: ClauseElement, dialect: Dialect, *, expand: bool = False) -> None:
-        compiled = query.compile(dialect=dialect, compile_kwargs={"render_postcompile": expand})
-        if not isinstance(compiled, SQLCompiler):
-            raise TypeError(query)
-        self.sql = str(compiled)
-        self.defaults = compiled.construct_params() or {}
-        self.names = compiled.positiontup if compiled.positional else None
-
-    def rows(self, connection: Connection, **values: object) -> list[Any]:
-        params = {**self.defaults, **values} if values else self.defaults
-        args = params if self.names is None else tuple(params[name] for name in self.names)
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute(self.sql, args)
-            return list(cursor.fetchall())
-        finally:
-            cursor.close()
 
 
 def log_size(session: Session, community_id: int) -> int:

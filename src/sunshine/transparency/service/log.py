@@ -35,13 +35,13 @@ from sunshine.kernel import merkle
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
-from sunshine.transparency import rules
-from sunshine.transparency import verifier
 from sunshine.transparency.models import Checkpoint
 from sunshine.transparency.models import Cosignature
 from sunshine.transparency.models import LogNode
 from sunshine.transparency.models import LogRecord
 from sunshine.transparency.models import SigningKey
+from sunshine.transparency.rules import records as rules
+from sunshine.transparency.rules import verifier
 
 _LOCK_SPACE = zlib.crc32(b"transparency_record") << 20
 # Subtrees of 16 leaves and more are stored as they complete; smaller ones are rehashed
