@@ -73,7 +73,7 @@ PICK: dict[str, dict[str, str]] = {
     "transparency_key": {"platform": "role = 'platform'", "committee": "role = 'committee'"},
 }
 _FAR = 1_000_003  # added to keys and counts: clear of every real value
-_edits: dict[str, Counter[str]] = {}  # check name → {"made": n, "named": n}
+_edits: dict[tuple[str, str], Counter[str]] = {}  # (database, table) → {"made", "named"}
 
 
 @dataclass(frozen=True)
@@ -148,14 +148,16 @@ def _guards_off(session: Session) -> None:
 @pytest.fixture(scope="module", autouse=True)
 def _counts() -> Iterator[None]:
     yield
-    if _edits:
+    for database in sorted({database for database, _ in _edits}):
         lines = [f"{'check':32} {'table':28} {'made':>5} {'named':>6}"]
-        for table, seen in sorted(_edits.items()):
+        counted = {table: seen for (db, table), seen in sorted(_edits.items()) if db == database}
+        for table, seen in counted.items():
             checks = " + ".join(MODELS[table].__audit__.checks)  # type: ignore[union-attr]
             lines.append(f"{checks:32} {table:28} {seen['made']:>5} {seen['named']:>6}")
-        total = sum((seen for seen in _edits.values()), Counter())
+        total = sum(counted.values(), Counter())
         lines.append(f"{'all':61} {total['made']:>5} {total['named']:>6}")
-        print("\nedits behind the app's back, and the audit's findings:\n" + "\n".join(lines))  # noqa: T201
+        print(f"\n{database}: edits behind the app's back, and the audit's findings:")  # noqa: T201
+        print("\n".join(lines))  # noqa: T201
 
 
 @pytest.fixture
@@ -179,8 +181,8 @@ def _named(report: AuditReport, case: Case, row: dict[str, Any]) -> bool:
     )
 
 
-def _count(table: str, *, named: bool) -> None:
-    seen = _edits.setdefault(table, Counter())
+def _count(session: Session, table: str, *, named: bool) -> None:
+    seen = _edits.setdefault((session.get_bind().dialect.name, table), Counter())
     seen["made"] += 1
     seen["named"] += named
 
@@ -207,7 +209,7 @@ def test_an_edit_of_a_logged_row_is_named(loaded: Demo, unguarded: Session, case
         )
     report = log.audit(unguarded, loaded.community_id)
     named = _named(report, case, row)
-    _count(case.table, named=named)
+    _count(unguarded, case.table, named=named)
     assert named, f"{case}: {[f.text() for f in report.findings]}"
 
 
@@ -328,7 +330,7 @@ def test_a_published_figure_changed_on_the_notice_is_named(
         "disclosure.notice 2024-10/v1: spending.total_fen is 961958 in the database; log record"
     )
     assert fields["spending.total_fen"].endswith("says 961858")
-    _count("disclosure_notice", named=True)
+    _count(unguarded, "disclosure_notice", named=True)
 
 
 def test_an_approved_budget_line_changed_is_named(loaded: Demo, unguarded: Session) -> None:
@@ -342,7 +344,7 @@ def test_an_approved_budget_line_changed_is_named(loaded: Demo, unguarded: Sessi
     [(field, message)] = _finding(report, "disclosure.budget", "1/v1")
     assert field == "lines[1].amount_fen"
     assert "is 1920100 in the database" in message
-    _count("disclosure_budget_line", named=True)
+    _count(unguarded, "disclosure_budget_line", named=True)
 
 
 def test_an_accounts_category_changed_is_named(loaded: Demo, unguarded: Session) -> None:
@@ -356,7 +358,7 @@ def test_an_accounts_category_changed_is_named(loaded: Demo, unguarded: Session)
     assert field == "category"
     assert message.startswith('ledger.account 6001: category is "other_income" in the database;')
     assert message.endswith('says "property_fee"')
-    _count("ledger_account", named=True)
+    _count(unguarded, "ledger_account", named=True)
 
 
 # --- odd storage: named, never crashed on --------------------------------------------------
@@ -445,7 +447,7 @@ def test_a_value_stored_as_another_type_is_named(
     report = log.audit(unguarded, loaded.community_id)
     about = [(f.record_kind, f.field) for f in report.findings]
     assert (kind, field) in about, [f.text() for f in report.findings]
-    _count(table, named=True)
+    _count(unguarded, table, named=True)
 
 
 def test_amounts_whose_sum_passes_2_to_the_63_are_named(loaded: Demo, unguarded: Session) -> None:
@@ -462,7 +464,7 @@ def test_amounts_whose_sum_passes_2_to_the_63_are_named(loaded: Demo, unguarded:
     kinds = {(f.record_kind, f.kind) for f in report.findings}
     assert ("ledger.entry", FindingKind.CHANGED) in kinds
     assert (TOTALS, FindingKind.TOTALS) in kinds
-    _count("ledger_posting", named=True)
+    _count(unguarded, "ledger_posting", named=True)
 
 
 def test_a_null_where_a_record_holds_a_value_is_named(loaded: Demo, unguarded: Session) -> None:
@@ -477,4 +479,4 @@ def test_a_null_where_a_record_holds_a_value_is_named(loaded: Demo, unguarded: S
     assert [(f.kind, f.record_kind) for f in report.findings] == [
         (FindingKind.NOT_IN_LEDGER, "ledger.voucher_public_copy")
     ]
-    _count("ledger_voucher", named=True)
+    _count(unguarded, "ledger_voucher", named=True)
