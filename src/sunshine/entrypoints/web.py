@@ -138,7 +138,7 @@ async def _locale_and_csrf(
 
 def create_app() -> FastAPI:
     """Build the app: pages at /, JSON at /api/v1 (OpenAPI at /api/v1/openapi.json)."""
-    tenancy.use_lookup(registry_service.community_ref)
+    tenancy.use_lookup(registry_service.community_ref, every=registry_service.community_refs)
     catalogue.use_catalogue(lambda: tables.metadata)  # imported above: every table is loaded
     app = FastAPI(
         title="Sunshine 阳光信托物业平台",

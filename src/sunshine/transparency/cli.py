@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from sunshine.infra import tenancy
 from sunshine.infra.db import open_session
+from sunshine.infra.i18n import translations
+from sunshine.infra.settings import get_settings
 from sunshine.transparency import rules
 from sunshine.transparency import service
 from sunshine.transparency import verifier
@@ -72,6 +74,35 @@ def sign(community: Community) -> None:
         text = service.signed_note(session, ref.id, row).text()
         session.commit()
     typer.echo(text, nl=False)
+
+
+@checkpoint_app.command("sign-due")
+def sign_due() -> None:
+    """Sign every community's log that grew since its last checkpoint (run daily: cron, systemd).
+
+    Owners prove a record against a signed checkpoint, so records appended since the last
+    one (bookings, vouchers, an import) become provable once this runs. A log whose latest
+    checkpoint covers every record is left alone, so running it twice signs nothing new;
+    each community is committed on its own. The timer: docs/operations.md.
+    """
+    _ = translations(get_settings().default_locale).gettext
+    signed = 0
+    with open_session() as session:
+        for ref in tenancy.every_community(session):
+            before = service.latest_checkpoint(session, ref.id)
+            row = service.sign_if_behind(session, ref.id, origin=ref.origin)
+            session.commit()
+            if row is None:
+                continue
+            signed += 1
+            new = row.tree_size - (0 if before is None else before.tree_size)
+            typer.echo(
+                _("{community}: signed checkpoint {size} ({new} new records)").format(
+                    community=ref.code, size=row.tree_size, new=new
+                )
+            )
+    if not signed:
+        typer.echo(_("Every log is covered by a signed checkpoint: nothing to sign."))
 
 
 @checkpoint_app.command("show")
