@@ -244,7 +244,9 @@ def test_a_structure_only_check_passes_a_well_formed_bundle_and_says_it_is_not_a
         _bundle(public_keys=[KEY, COMMITTEE.public.text()]), structure_only=True
     )
     assert both.ok
-    assert f"{COMMITTEE.name}, a key the bundle carries, did not sign this checkpoint." in both.notes
+    assert (
+        f"{COMMITTEE.name}, a key the bundle carries, did not sign this checkpoint." in both.notes
+    )
     # The forger's bundle is well-formed too: that is all a structure-only pass says.
     forged = tmp_path / "forged.json"
     forged.write_text(_forged(), encoding="utf-8")
