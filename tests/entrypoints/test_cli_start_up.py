@@ -53,7 +53,7 @@ def test_a_commands_first_session_loads_every_parts_tables() -> None:
 
 def test_the_root_command_and_the_import_command_load_no_database_or_web_modules() -> None:
     loaded = _loaded_after("import sunshine.entrypoints.cli, sunshine.ledger.cli.importing")
-    assert "sunshine.ledger.import_batches" in loaded  # what the preparing process needs
+    assert "sunshine.ledger.rules.import_batches" in loaded  # what the preparing process needs
     assert [name for name in loaded if name.startswith(_HEAVY)] == []
 
 
