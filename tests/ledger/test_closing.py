@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from sunshine.identity import service as identity
@@ -179,3 +181,25 @@ def test_a_member_with_both_roles_still_needs_another_member(session: Session) -
     request = service.request_close(session, cid, period=OCTOBER, actor_id=both.id)
     with pytest.raises(Forbidden):
         service.countersign_close(session, cid, request.id, actor_id=both.id)
+
+
+@pytest.mark.parametrize(
+    ("statement", "table"),
+    [
+        ("UPDATE ledger_close_request SET requested_by = 0 WHERE community_id = :c",
+         "ledger_close_request"),
+        ("DELETE FROM ledger_close_request WHERE community_id = :c", "ledger_close_request"),
+        ("UPDATE ledger_close_decision SET decided_by = 0 WHERE community_id = :c",
+         "ledger_close_decision"),
+        ("DELETE FROM ledger_close_decision WHERE community_id = :c", "ledger_close_decision"),
+    ],
+)  # fmt: skip
+def test_the_database_refuses_to_change_or_remove_a_request_or_its_countersignature(
+    session: Session, statement: str, table: str
+) -> None:
+    people = _october(session)
+    cid = people.books.community_id
+    request = service.request_close(session, cid, period=OCTOBER, actor_id=people.manager)
+    service.countersign_close(session, cid, request.id, actor_id=people.committee)
+    with pytest.raises(DBAPIError, match=f"{table} is append-only"), session.begin_nested():
+        session.execute(text(statement), {"c": cid})
