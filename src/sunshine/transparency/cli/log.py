@@ -207,7 +207,15 @@ def bundle(
     size: Annotated[int | None, typer.Option(help="Checkpoint size; default the latest.")] = None,
     since: Annotated[int | None, typer.Option(help="Size of a checkpoint you saved.")] = None,
 ) -> None:
-    """Export a bundle that `sunshine verify` checks with no database."""
+    """Export a bundle that `sunshine verify` checks with no database.
+
+    It needs records (--records) or a saved checkpoint to extend (--since): a bundle of a
+    checkpoint alone proves nothing about the log, and `sunshine verify` fails it.
+    """
+    if not records and since is None:
+        typer.secho("give --records (e.g. 0,5 or all) or --since: an empty bundle proves nothing",
+                    err=True)  # fmt: skip
+        raise typer.Exit(code=2)
     with open_session() as session:
         ref = tenancy.resolve(session, community)
         total = service.tree_size(session, ref.id) if size is None else size
