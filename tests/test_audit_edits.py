@@ -50,10 +50,12 @@ from sunshine.demo import service as demo
 from sunshine.infra.db import Base
 from sunshine.infra.db import PeriodType
 from sunshine.kernel.periods import Period
+from sunshine.ledger import service as ledger
 from sunshine.ledger.service.audit_totals import TOTALS
 from sunshine.transparency import service as log
 from sunshine.transparency.service.audit_report import AuditReport
 from sunshine.transparency.service.audit_report import FindingKind
+from tests.factories import make_user
 
 MODELS = {mapper.local_table.name: mapper.class_ for mapper in Base.registry.mappers}
 CHECKS = {check.name: check for check in log.registered_checks()}
@@ -71,6 +73,10 @@ PICK: dict[str, dict[str, str]] = {
         "attached later": "NOT with_entry",
     },
     "transparency_key": {"platform": "role = 'platform'", "committee": "role = 'committee'"},
+    "ledger_close_decision": {
+        "countersigned": "outcome = 'countersigned'",
+        "withdrawn": "outcome = 'withdrawn'",
+    },
 }
 _FAR = 1_000_003  # added to keys and counts: clear of every real value
 _edits: dict[tuple[str, str], Counter[str]] = {}  # (database, table) → {"made", "named"}
@@ -128,10 +134,20 @@ def loaded(engine: Engine) -> Iterator[Demo]:
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
         ) as session:
             community = demo.load_reference_community(session)
+            _close_months(session, community.id)
             assert log.audit(session, community.id).clean  # as loaded: nothing to name
             _guards_off(session)
             yield Demo(session, community.id)
         outer.rollback()
+
+
+def _close_months(session: Session, community_id: int) -> None:
+    """What the demo does not hold yet: a month closed, and a request to close one withdrawn."""
+    manager, member = make_user(session).id, make_user(session).id
+    asked = ledger.request_close(session, community_id, period=Period(2024, 9), actor_id=manager)
+    ledger.countersign_close(session, community_id, asked.id, actor_id=member)
+    again = ledger.request_close(session, community_id, period=Period(2024, 10), actor_id=manager)
+    ledger.withdraw_close(session, community_id, again.id, actor_id=manager)
 
 
 def _guards_off(session: Session) -> None:

@@ -12,8 +12,8 @@ whenever an audit runs (the ledger below cannot import disclosure; it need not).
   budget's state and version must be those its logged decisions give (a budget with no
   decision is a draft or open for comments, at version 1).
 
-INVARIANT: the budget record is laid out as `budget_log.decision_record` lays it out; a
-test pins the two.
+INVARIANT: the budget record is laid out as `budget_log.decision_record` lays it out: the
+demo audits clean (tests/test_audit_edits.py), which pins the two.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Imported by the audit's registry whenever an audit runs, so every record the ledger
 appends is re-derived: entries (with their postings, the vouchers posted with them and
 the per-period totals they sum to), accounts, vouchers attached later and public copies,
-and trust terms.
+trust terms, and months closed (each request, withdrawal and countersignature).
 """
 
 from __future__ import annotations
@@ -11,20 +11,28 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from sunshine.infra.bulk import community_ids
+from sunshine.infra.db import Base
 from sunshine.ledger.models import Account
 from sunshine.ledger.models import AccountTotal
+from sunshine.ledger.models import CloseDecision
+from sunshine.ledger.models import CloseRequest
 from sunshine.ledger.models import EntryVoucher
 from sunshine.ledger.models import JournalEntry
+from sunshine.ledger.models import PeriodClose
 from sunshine.ledger.models import Posting
 from sunshine.ledger.models import TrustTerms
 from sunshine.ledger.models import Voucher
 from sunshine.ledger.service.audit import EntryAudit
+from sunshine.ledger.service.audit_closing import CloseAudit
 from sunshine.ledger.service.audit_scan import EntryRecords
 from sunshine.ledger.service.audit_side import VoucherAudit
 from sunshine.ledger.service.audit_side import accounts
 from sunshine.ledger.service.audit_side import trust_terms
 from sunshine.ledger.service.audit_totals import check_totals
 from sunshine.ledger.service.chart import ACCOUNT_KIND
+from sunshine.ledger.service.closing import CLOSED_KIND
+from sunshine.ledger.service.closing import REQUESTED_KIND
+from sunshine.ledger.service.closing import WITHDRAWN_KIND
 from sunshine.ledger.service.posting import ENTRY_KIND
 from sunshine.ledger.service.terms import TERMS_KIND
 from sunshine.ledger.service.vouchers import PUBLIC_COPY_KIND
@@ -35,7 +43,8 @@ from sunshine.transparency.service.audit import register
 
 def _with_books(session: Session) -> set[int]:
     """Communities with a chart, entries, postings or totals: their log must stand for them."""
-    models = (Account, JournalEntry, Posting, EntryVoucher, AccountTotal, TrustTerms, Voucher)
+    models: list[type[Base]] = [Account, JournalEntry, Posting, EntryVoucher, AccountTotal]
+    models += [TrustTerms, Voucher, CloseRequest, CloseDecision, PeriodClose]
     return community_ids(session, [model.__table__ for model in models])
 
 
@@ -73,5 +82,13 @@ register(
         kinds=(TERMS_KIND,),
         tables=(TrustTerms.__tablename__,),
         rows=trust_terms,
+    )
+)
+register(
+    AuditCheck(
+        name="ledger.close",
+        kinds=(REQUESTED_KIND, WITHDRAWN_KIND, CLOSED_KIND),
+        tables=tuple(m.__tablename__ for m in (CloseRequest, CloseDecision, PeriodClose)),
+        rows=CloseAudit,
     )
 )

@@ -9,7 +9,8 @@ whose rows are gone. An account may be logged again (when it is closed): its row
 match its latest record.
 
 INVARIANT: each derived record is laid out as the service logs it (`chart.account_record`,
-`terms._record`, `vouchers.attach_voucher`, `vouchers.set_public_copy`); a test pins them.
+`terms._record`, `vouchers.attach_voucher`, `vouchers.set_public_copy`): the demo audits
+clean (tests/test_audit_edits.py), which pins them.
 """
 
 from __future__ import annotations
