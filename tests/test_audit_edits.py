@@ -19,42 +19,30 @@ Edits made and edits named are counted per check and printed at the end (`pytest
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
-from datetime import datetime
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import BigInteger
-from sqlalchemy import Boolean
-from sqlalchemy import Column
-from sqlalchemy import Date
-from sqlalchemy import DateTime
 from sqlalchemy import Engine
-from sqlalchemy import Enum
-from sqlalchemy import Integer
-from sqlalchemy import LargeBinary
-from sqlalchemy import Table
-from sqlalchemy import UniqueConstraint
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
-from sqlalchemy.types import TypeDecorator
 
 from sunshine.demo import service as demo
 from sunshine.infra.db import Base
-from sunshine.infra.db import PeriodType
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service as ledger
 from sunshine.ledger.service.audit_totals import TOTALS
 from sunshine.transparency import service as log
 from sunshine.transparency.service.audit_report import AuditReport
 from sunshine.transparency.service.audit_report import FindingKind
+from tests.audit_edits import insert_copy
+from tests.audit_edits import key_values
+from tests.audit_edits import key_where
+from tests.audit_edits import new_value
+from tests.audit_edits import pick_row
+from tests.audit_edits import run
 from tests.factories import make_user
 
 MODELS = {mapper.local_table.name: mapper.class_ for mapper in Base.registry.mappers}
@@ -78,7 +66,6 @@ PICK: dict[str, dict[str, str]] = {
         "withdrawn": "outcome = 'withdrawn'",
     },
 }
-_FAR = 1_000_003  # added to keys and counts: clear of every real value
 _edits: dict[tuple[str, str], Counter[str]] = {}  # (database, table) → {"made", "named"}
 
 
@@ -209,121 +196,24 @@ def _count(session: Session, table: str, *, named: bool) -> None:
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_an_edit_of_a_logged_row_is_named(loaded: Demo, unguarded: Session, case: Case) -> None:
     table = Base.metadata.tables[case.table]
-    row = _row(unguarded, table, loaded.community_id, PICK.get(case.table, {}).get(case.pick))
+    row = pick_row(unguarded, table, loaded.community_id, PICK.get(case.table, {}).get(case.pick))
     if case.action == "a row removed":
-        _run(unguarded, f"DELETE FROM {table.name} WHERE {_where(table)}", _key(table, row))
+        run(unguarded, f"DELETE FROM {table.name} WHERE {key_where(table)}", key_values(table, row))
     elif case.action == "a row added":
-        _insert_copy(unguarded, table, row)
+        insert_copy(unguarded, table, row)
     else:
         column = table.c[case.action]
-        params = {**_key(table, row), "new": _new_value(column, row[column.name])}
+        params = {**key_values(table, row), "new": new_value(column, row[column.name])}
         assert params["new"] != row[column.name]
-        _run(
+        run(
             unguarded,
-            f'UPDATE {table.name} SET "{column.name}" = :new WHERE {_where(table)}',
+            f'UPDATE {table.name} SET "{column.name}" = :new WHERE {key_where(table)}',
             params,
         )
     report = log.audit(unguarded, loaded.community_id)
     named = _named(report, case, row)
     _count(unguarded, case.table, named=named)
     assert named, f"{case}: {[f.text() for f in report.findings]}"
-
-
-def _row(session: Session, table: Table, community_id: int, where: str | None) -> dict[str, Any]:
-    order = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
-    condition = f" AND ({where})" if where else ""
-    found = (
-        session.execute(
-            text(
-                f"SELECT * FROM {table.name} WHERE community_id = :c{condition}"
-                f" ORDER BY {order} LIMIT 1"
-            ),
-            {"c": community_id},
-        )
-        .mappings()
-        .first()
-    )
-    assert found is not None, f"the demo has no row of {table.name} {where or ''}"
-    return dict(found)
-
-
-def _where(table: Table) -> str:
-    return " AND ".join(f'"{c.name}" = :k_{c.name}' for c in table.primary_key.columns)
-
-
-def _key(table: Table, row: dict[str, Any]) -> dict[str, Any]:
-    return {f"k_{c.name}": row[c.name] for c in table.primary_key.columns}
-
-
-def _run(session: Session, statement: str, params: dict[str, Any]) -> None:
-    try:
-        session.execute(text(statement), params)
-    except DBAPIError as refused:  # nothing here should be refused: say which
-        pytest.fail(f"the database refused {statement}: {refused.orig}")
-
-
-def _insert_copy(session: Session, table: Table, row: dict[str, Any]) -> None:
-    """The row again under a new key: its last key column, and any unique column, changed."""
-    changed = {list(table.primary_key.columns)[-1].name}
-    for constraint in table.constraints:
-        if isinstance(constraint, UniqueConstraint):
-            changed.update(c.name for c in constraint.columns if c.name != "community_id")
-    copy = {
-        name: _new_value(table.c[name], value) if name in changed else value
-        for name, value in row.items()
-    }
-    names = ", ".join(f'"{name}"' for name in copy)
-    values = ", ".join(f":{name}" for name in copy)
-    _run(session, f"INSERT INTO {table.name} ({names}) VALUES ({values})", copy)
-
-
-def _new_value(column: Column[Any], value: Any) -> Any:  # noqa: PLR0911 - a value of any column
-    """A plausible other value for the column, of the type it holds."""
-    kind = column.type
-    if isinstance(kind, PeriodType):  # the next month; a key clear of every other
-        return str(Period.parse(value).shift(600 if column.primary_key else 1))
-    if isinstance(kind, TypeDecorator):
-        kind = kind.impl_instance
-    if isinstance(kind, Boolean):
-        return not value
-    if isinstance(kind, Enum):
-        return next(member for member in kind.enums if member != value)
-    if isinstance(kind, Integer | BigInteger):
-        return _new_number(column.name, value)
-    if isinstance(kind, DateTime):
-        return _instant(value) + timedelta(days=1)
-    if isinstance(kind, Date):
-        if value is None:
-            return date(2025, 1, 1)
-        return (date.fromisoformat(value) if isinstance(value, str) else value) + timedelta(days=1)
-    if isinstance(kind, LargeBinary):
-        return bytes([value[0] ^ 0xFF]) + bytes(value[1:])
-    return _new_text(value)
-
-
-def _new_number(name: str, value: int | None) -> int:
-    if value is None:
-        return 1
-    if name.endswith("_fen") or name == "rate_basis_points":
-        return value + 1 if value != -1 else value + 2  # one fen: the subtlest edit
-    return value + _FAR
-
-
-def _new_text(value: str | None) -> str:
-    if not value:
-        return "X"
-    if value.startswith("{"):  # a published record: one figure one higher, as 9618 → 9619
-        return re.sub(
-            r'(_fen":-?\d*)(\d)', lambda m: m[1] + str((int(m[2]) + 1) % 10), value, count=1
-        )
-    return ("Y" if value[0] == "X" else "X") + value[1:]
-
-
-def _instant(value: Any) -> datetime:
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
-
-
-# --- the issue's reproductions -------------------------------------------------------------
 
 
 def _finding(report: AuditReport, kind: str, key: str) -> list[tuple[str | None, str]]:
@@ -334,7 +224,7 @@ def test_a_published_figure_changed_on_the_notice_is_named(
     loaded: Demo, unguarded: Session
 ) -> None:
     """The issue: 9,618.58 yuan of October's spending became 9,619.58 on the page."""
-    _run(
+    run(
         unguarded,
         "UPDATE disclosure_notice SET body = replace(body, '961858', '961958')"
         " WHERE community_id = :c AND period = '2024-10'",
@@ -350,7 +240,7 @@ def test_a_published_figure_changed_on_the_notice_is_named(
 
 
 def test_an_approved_budget_line_changed_is_named(loaded: Demo, unguarded: Session) -> None:
-    _run(
+    run(
         unguarded,
         "UPDATE disclosure_budget_line SET amount_fen = amount_fen + 100"
         " WHERE community_id = :c AND number = 2",
@@ -364,7 +254,7 @@ def test_an_approved_budget_line_changed_is_named(loaded: Demo, unguarded: Sessi
 
 
 def test_an_accounts_category_changed_is_named(loaded: Demo, unguarded: Session) -> None:
-    _run(
+    run(
         unguarded,
         "UPDATE ledger_account SET category = 'other_income' WHERE community_id = :c AND code = '6001'",
         {"c": loaded.community_id},
@@ -385,81 +275,43 @@ def _sqlite_only(session: Session) -> None:
         pytest.skip("PostgreSQL's column types hold no value of another type")
 
 
-def _storage(edit: str) -> Callable[[Session, int], None]:
-    def run(session: Session, community_id: int) -> None:
-        _run(session, edit, {"c": community_id})
+# name: (table, SET, WHERE, the record kind and field the finding names)
+ODD: dict[str, tuple[str, str, str, str, str | None]] = {
+    "body as text": (
+        "transparency_record", "body = CAST(body AS TEXT)", "seq = 0", "transparency.log", "body"
+    ),
+    "leaf hash as text": (
+        "transparency_record", "leaf_hash = hex(leaf_hash)", "seq = 1", "transparency.log",
+        "leaf_hash",
+    ),
+    "REAL amount": (
+        "ledger_posting", "amount_fen = 1e19", "entry_id = 7 AND line = 1", "ledger.entry",
+        "postings[0][1]",
+    ),
+    "memo as bytes": (
+        "ledger_posting", "memo = x'00ff'", "entry_id = 7 AND line = 1", "ledger.entry",
+        "postings[0][2]",
+    ),
+    "no such day": ("ledger_entry", "booked_on = '2024-13-45'", "id = 7", "ledger.entry", "booked_on"),
+    "notice as bytes": (
+        "disclosure_notice", "body = CAST(body AS BLOB)", "period = '2024-10'",
+        "disclosure.notice", "body",
+    ),
+    "date as a number": (
+        "ledger_account", "opened_on = 20240901", "code = '1001'", "ledger.account", "opened_on"
+    ),
+    "totals as text": ("ledger_account_total", "debit_fen = 'abc'", "rowid = 1", TOTALS, None),
+}  # fmt: skip
 
-    return run
 
-
-@pytest.mark.parametrize(
-    ("edit", "kind", "field", "table"),
-    [
-        (
-            "UPDATE transparency_record SET body = CAST(body AS TEXT) WHERE community_id = :c AND seq = 0",
-            "transparency.log",
-            "body",
-            "transparency_record",
-        ),
-        (
-            "UPDATE transparency_record SET leaf_hash = hex(leaf_hash) WHERE community_id = :c AND seq = 1",
-            "transparency.log",
-            "leaf_hash",
-            "transparency_record",
-        ),
-        (
-            "UPDATE ledger_posting SET amount_fen = 1e19 WHERE community_id = :c AND entry_id = 7 AND line = 1",
-            "ledger.entry",
-            "postings[0][1]",
-            "ledger_posting",
-        ),
-        (
-            "UPDATE ledger_posting SET memo = x'00ff' WHERE community_id = :c AND entry_id = 7 AND line = 1",
-            "ledger.entry",
-            "postings[0][2]",
-            "ledger_posting",
-        ),
-        (
-            "UPDATE ledger_entry SET booked_on = '2024-13-45' WHERE community_id = :c AND id = 7",
-            "ledger.entry",
-            "booked_on",
-            "ledger_entry",
-        ),
-        (
-            "UPDATE disclosure_notice SET body = CAST(body AS BLOB) WHERE community_id = :c AND period = '2024-10'",
-            "disclosure.notice",
-            "body",
-            "disclosure_notice",
-        ),
-        (
-            "UPDATE ledger_account SET opened_on = 20240901 WHERE community_id = :c AND code = '1001'",
-            "ledger.account",
-            "opened_on",
-            "ledger_account",
-        ),
-        (
-            "UPDATE ledger_account_total SET debit_fen = 'abc' WHERE community_id = :c AND rowid = 1",
-            TOTALS,
-            None,
-            "ledger_account_total",
-        ),
-    ],
-    ids=[
-        "body as text",
-        "leaf hash as text",
-        "REAL amount",
-        "memo as bytes",
-        "no such day",
-        "notice as bytes",
-        "date as a number",
-        "totals as text",
-    ],
-)
+@pytest.mark.parametrize("name", ODD)
 def test_a_value_stored_as_another_type_is_named(
-    loaded: Demo, unguarded: Session, edit: str, kind: str, field: str | None, table: str
+    loaded: Demo, unguarded: Session, name: str
 ) -> None:
     _sqlite_only(unguarded)
-    _run(unguarded, edit, {"c": loaded.community_id})
+    table, assignment, where, kind, field = ODD[name]
+    edit = f"UPDATE {table} SET {assignment} WHERE community_id = :c AND {where}"
+    run(unguarded, edit, {"c": loaded.community_id})
     report = log.audit(unguarded, loaded.community_id)
     about = [(f.record_kind, f.field) for f in report.findings]
     assert (kind, field) in about, [f.text() for f in report.findings]
@@ -469,7 +321,7 @@ def test_a_value_stored_as_another_type_is_named(
 def test_amounts_whose_sum_passes_2_to_the_63_are_named(loaded: Demo, unguarded: Session) -> None:
     """Two postings of one account and day at the largest BIGINT: SQLite's SUM overflows."""
     cid = loaded.community_id
-    _run(
+    run(
         unguarded,
         "UPDATE ledger_posting SET amount_fen = 9223372036854775807,"
         " account_id = (SELECT account_id FROM ledger_posting WHERE community_id = :c"
@@ -484,7 +336,7 @@ def test_amounts_whose_sum_passes_2_to_the_63_are_named(loaded: Demo, unguarded:
 
 
 def test_a_null_where_a_record_holds_a_value_is_named(loaded: Demo, unguarded: Session) -> None:
-    _run(
+    run(
         unguarded,
         "UPDATE ledger_voucher SET public_sha256 = NULL WHERE community_id = :c AND sha256 ="
         " (SELECT min(sha256) FROM ledger_voucher WHERE community_id = :c"
