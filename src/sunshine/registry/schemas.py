@@ -19,6 +19,8 @@ from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
 
+from sunshine.infra.inputs import Day
+from sunshine.infra.inputs import RowId
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
 from sunshine.kernel.errors import Translate
@@ -160,7 +162,7 @@ class BuildingCreate(_Strict):
 
     code: str = Field(min_length=1, max_length=8, examples=["3"])
     name: str = Field(default="", max_length=40, examples=["3幢"])
-    floors: int = Field(examples=[6])
+    floors: int = Field(ge=1, le=199, examples=[6])
 
 
 class BuildingRead(_Strict):
@@ -196,11 +198,11 @@ class UnitUpdate(_Strict):
 class OwnerCreate(_Strict):
     """A party owns (a share of) a unit."""
 
-    party_id: int
-    share_percent: int = Field(default=100, examples=[100])
+    party_id: RowId
+    share_percent: int = Field(default=100, ge=0, le=100, examples=[100])
     designated_voter: bool = True
     registered: bool = True
-    since_on: date | None = None
+    since_on: Day | None = None
 
 
 class OwnershipRead(_Strict):
@@ -296,8 +298,8 @@ class VehicleCreate(_Strict):
     """A vehicle by its plate as typed (苏Ｄ·ab123 is read as 苏DAB123)."""
 
     plate: str = Field(min_length=1, max_length=20, examples=["苏D12345"])
-    unit_id: int | None = None
-    party_id: int | None = None
+    unit_id: RowId | None = None
+    party_id: RowId | None = None
     note: str = Field(default="", max_length=120)
 
 

@@ -99,11 +99,15 @@ def form_lines(rows: Sequence[LineRow]) -> list[rules.LineDraft]:
 
 
 def parse_int(text: str, *, where: str, problems: list[Problem], default: int = 0) -> int:
+    """A whole number of at most 12 digits (counts and percentages: far more than any needs)."""
     try:
-        return int(text.strip()) if text.strip() else default
+        value = int(text.strip()) if text.strip() else default
     except ValueError:
+        value = None
+    if value is None or abs(value) >= 10**12:
         problems.append(Problem("bad_number", "enter a whole number", where=where))
         return default
+    return value
 
 
 def lever_inputs(fields: dict[str, str]) -> lever_rules.Levers:

@@ -23,6 +23,7 @@ from starlette.datastructures import UploadFile
 
 from sunshine.identity.rules import Action
 from sunshine.infra import clock
+from sunshine.infra.inputs import RowId
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentCommunity
@@ -66,7 +67,7 @@ def entries(
     viewer: CurrentViewer,
     community: CurrentCommunity,
     period: str | None = None,
-    before: int | None = None,
+    before: RowId | None = None,
 ) -> Response:
     """Entries newest first, a page at a time by entry number, optionally of one month."""
     open_books(viewer, community, Action.VIEW_BOOKS)
@@ -227,7 +228,7 @@ def _book(
 @router.get(f"{LEDGER}/entries/{{number}}")
 def show_entry(
     request: Request,
-    number: int,
+    number: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,
@@ -242,7 +243,7 @@ def _entry_page(
     session: Session,
     viewer: Viewer,
     community: CommunityRef,
-    number: int,
+    number: RowId,
     **context: Any,
 ) -> Response:
     entry = service.get_entry(session, community.id, number)
@@ -271,7 +272,7 @@ def _entry_page(
 @router.post(f"{LEDGER}/entries/{{number}}/reversal", dependencies=[CsrfChecked])
 def reverse_entry(
     request: Request,
-    number: int,
+    number: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,

@@ -82,6 +82,7 @@ def books_for_import(session: Session, community_id: int, codes: Mapping[str, st
         ),
         source=IMPORT,
         stored_from=transparency.STORED_FROM,
+        booking_window=rules.booking_window(clock.today()),
     )
 
 

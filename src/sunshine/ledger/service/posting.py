@@ -262,6 +262,7 @@ def _check(session: Session, community_id: int, items: list[_Item]) -> dict[str,
     )
     open_on: dict[date, frozenset[str]] = {}
     problems: list[Problem] = []
+    today = clock.today()
     for index, item in enumerate(items, start=1):
         draft = item.draft
         day = draft.booked_on
@@ -272,6 +273,7 @@ def _check(session: Session, community_id: int, items: list[_Item]) -> dict[str,
                 if a.opened_on <= day and (a.closed_on is None or day < a.closed_on)
             )
         found = rules.problems_with(draft, open_on[day])
+        found.extend(rules.booking_day_problems(day, today=today))
         period = draft.effective_period
         if closed is not None and period <= closed:
             found.append(
