@@ -129,13 +129,13 @@ async def _render_validation_error(request: Request, exc: Exception) -> Response
 async def _render_too_large(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, BodyTooLarge)
     refused = Invalid(
-        "the request is larger than the limit of {limit} MB", args={"limit": _mb(exc.limit)}
+        "the request is larger than the limit of {limit}", args={"limit": _size(exc.limit)}
     )
     return _respond(request, refused, 413)
 
 
-def _mb(size: int) -> str:
-    return f"{size / 2**20:.1f}".removesuffix(".0")
+def _size(size: int) -> str:
+    return f"{size / 2**20:g} MB" if size >= 2**20 else f"{size:,} B"
 
 
 async def _render_out_of_range(request: Request, exc: Exception) -> Response:

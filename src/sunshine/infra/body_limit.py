@@ -44,14 +44,22 @@ Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 FORM_OVERHEAD = 2**20  # the other fields and the multipart framing around a file
 
 
-def allow_body(limit: Callable[[], int]) -> Callable[[Endpoint], Endpoint]:
-    """Let a route that takes files read bodies of up to `limit()` bytes (read per request)."""
+def allow_body(file_limit: Callable[[], int], *, times: int = 1) -> Callable[[Endpoint], Endpoint]:
+    """Let a route that takes files read `times` files of `file_limit()` bytes, and the form.
+
+    The limit is read per request, so a changed setting holds at once.
+    """
 
     def mark(endpoint: Endpoint) -> Endpoint:
-        endpoint.body_limit = limit  # type: ignore[attr-defined]
+        endpoint.body_limit = lambda: times * file_limit() + FORM_OVERHEAD  # type: ignore[attr-defined]
         return endpoint
 
     return mark
+
+
+def upload_max_bytes() -> int:
+    """The most a form with several files may carry (setting SUNSHINE_UPLOAD_MAX_BYTES)."""
+    return get_settings().upload_max_bytes
 
 
 def limit_for(scope: Scope) -> int:

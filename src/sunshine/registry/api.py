@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
+from sunshine.infra.body_limit import allow_body
 from sunshine.infra.inputs import RowId
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentViewer
@@ -30,7 +31,6 @@ from sunshine.infra.web import translator
 from sunshine.registry import roster
 from sunshine.registry import service as registry
 from sunshine.registry.models import Community
-from sunshine.registry.schemas import MAX_ROSTER_BYTES
 from sunshine.registry.schemas import XLSX
 from sunshine.registry.schemas import BuildingCreate
 from sunshine.registry.schemas import BuildingRead
@@ -49,6 +49,7 @@ from sunshine.registry.schemas import VehicleCreate
 from sunshine.registry.schemas import VehicleRead
 from sunshine.registry.schemas import roster_data
 from sunshine.registry.schemas import roster_download
+from sunshine.registry.schemas import roster_max_bytes
 from sunshine.registry.schemas import unit_change
 from sunshine.registry.schemas import unit_draft
 
@@ -218,6 +219,7 @@ def register_vehicle(
 
 
 @router.post(f"{BASE}/roster/import", dependencies=[CsrfChecked])
+@allow_body(roster_max_bytes)
 def import_roster(
     request: Request,
     code: str,
@@ -231,7 +233,7 @@ def import_roster(
     Applying is all or nothing: with any problem the answer is 422 listing them all.
     """
     community = _open(session, viewer, code, Action.IMPORT_ROSTER)
-    data = roster_data(file.file.read(MAX_ROSTER_BYTES + 1))
+    data = roster_data(file.file.read(roster_max_bytes() + 1))
     name = file.filename or ""
     if dry_run:
         plan = roster.plan_import(session, community.id, data=data, filename=name)

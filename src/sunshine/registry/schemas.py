@@ -21,6 +21,7 @@ from pydantic import Field
 
 from sunshine.infra.inputs import Day
 from sunshine.infra.inputs import RowId
+from sunshine.infra.settings import get_settings
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
 from sunshine.kernel.errors import Translate
@@ -41,7 +42,6 @@ from sunshine.registry.service import UnitChange
 from sunshine.registry.service import UnitDraft
 
 AREA_EXAMPLE = "85.37"
-MAX_ROSTER_BYTES = 5 * 2**20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RosterFormat = Literal["xlsx", "csv"]
 
@@ -324,13 +324,18 @@ class VehicleRead(_Strict):
 # --- roster -----------------------------------------------------------------
 
 
+def roster_max_bytes() -> int:
+    """The largest roster file accepted (setting SUNSHINE_ROSTER_MAX_BYTES, 5 MiB by default)."""
+    return get_settings().roster_max_bytes
+
+
 def roster_data(data: bytes) -> bytes:
     """The uploaded roster's bytes; raises Invalid when there are none or too many."""
-    if not data or len(data) > MAX_ROSTER_BYTES:
+    if not data or len(data) > roster_max_bytes():
         problem = Problem(
             "roster_size",
             "the roster file must hold something and be at most {mb} MB",
-            {"mb": MAX_ROSTER_BYTES // 2**20},
+            {"mb": f"{roster_max_bytes() / 2**20:g}"},
             "file",
         )
         raise Invalid("the roster was not read", problems=[problem])

@@ -34,6 +34,7 @@ from sunshine.disclosure.schemas import budgets as schemas
 from sunshine.disclosure.service import budgets as service
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
+from sunshine.infra.body_limit import allow_body
 from sunshine.infra.inputs import RowId
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.infra.web import CsrfChecked
@@ -210,6 +211,7 @@ def open_budget(
 
 
 @router.post(f"{ONE}/approve", dependencies=[CsrfChecked])
+@allow_body(ledger.voucher_max_bytes)
 def approve(
     request: Request,
     budget_id: RowId,
@@ -339,6 +341,7 @@ def save_lines(  # noqa: PLR0913, PLR0917 - one argument per form column
 
 
 @router.post(f"{ONE}/revise", dependencies=[CsrfChecked])
+@allow_body(ledger.voucher_max_bytes)
 def revise(  # noqa: PLR0913, PLR0917 - one argument per form field or column
     request: Request,
     budget_id: RowId,

@@ -23,6 +23,8 @@ from starlette.datastructures import UploadFile
 
 from sunshine.identity.rules import Action
 from sunshine.infra import clock
+from sunshine.infra.body_limit import allow_body
+from sunshine.infra.body_limit import upload_max_bytes
 from sunshine.infra.inputs import RowId
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.infra.web import CsrfChecked
@@ -129,6 +131,7 @@ def new_entry(
 
 
 @router.post(f"{LEDGER}/new", dependencies=[CsrfChecked])
+@allow_body(upload_max_bytes)
 def book_entry(  # noqa: PLR0913, PLR0917 - one argument per form field
     request: Request,
     session: DbSession,

@@ -406,16 +406,17 @@ def _write(
         links.extend((community_id, number, sha, now, True) for sha in sorted(set(draft.vouchers)))
         record = rules.as_record(draft, number=number, source=source, reverses=item.reverses)
         records.append(transparency.Entry(ENTRY_KIND, record, ref=str(number)))
-    # INVARIANT: postings before headers (the header seals the entry; migration 0003).
-    # Driver-level inserts: imports write millions of rows (infra.bulk says why).
-    insert_rows(session, _table(Posting), POSTING_COLUMNS, postings, ready={"amount_fen"})
-    insert_rows(session, _table(JournalEntry), ENTRY_COLUMNS, headers, ready={"period"})
-    insert_rows(session, _table(EntryVoucher), _LINK_COLUMNS, links)
+    # First, as it may refuse the batch (a month's total past its bound) before any row.
     add_to_totals(
         session,
         community_id,
         {key: (Fen(debit), Fen(credit)) for key, (debit, credit) in deltas.items()},
     )
+    # INVARIANT: postings before headers (the header seals the entry; migration 0003).
+    # Driver-level inserts: imports write millions of rows (infra.bulk says why).
+    insert_rows(session, _table(Posting), POSTING_COLUMNS, postings, ready={"amount_fen"})
+    insert_rows(session, _table(JournalEntry), ENTRY_COLUMNS, headers, ready={"period"})
+    insert_rows(session, _table(EntryVoucher), _LINK_COLUMNS, links)
     transparency.append_many(session, community_id, records)
 
 

@@ -95,17 +95,11 @@ def refuse_passing_the_bound(
             )
         )
     }
-    over = sorted(
-        (
-            key
-            for key, (debit, credit) in deltas.items()
-            if max(
-                stored.get(key, (0, 0))[0] + debit.value, stored.get(key, (0, 0))[1] + credit.value
-            )
-            > limit
-        ),
-        key=lambda k: (k[0], str(k[1])),
-    )
+    over = []
+    for key, (debit, credit) in sorted(deltas.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
+        kept_debit, kept_credit = stored.get(key, (0, 0))
+        if max(kept_debit + debit.value, kept_credit + credit.value) > limit:
+            over.append(key)
     if over:
         raise Invalid("the entry was not posted", problems=_too_large(session, community_id, over))
 
@@ -116,7 +110,7 @@ def _too_large(session: Session, community_id: int, keys: list[Key]) -> list[Pro
             select(Account.id, Account.code).where(
                 Account.community_id == community_id, Account.id.in_({a for a, _ in keys})
             )
-        ).tuples()
+        ).all()
     )
     return [
         Problem(
