@@ -34,7 +34,10 @@ from sunshine.kernel.periods import EARLIEST_DAY
 from sunshine.kernel.periods import LATEST_DAY
 from sunshine.kernel.periods import in_calendar
 
-BIGINT_MAX = 2**63 - 1  # the database's BIGINT: no id or count can be larger
+BIGINT_MAX = 2**63 - 1  # the database's BIGINT: no number in a request may be larger
+# Ids, positions and sizes: at most the largest integer a browser's JSON reader holds
+# exactly, far inside BIGINT (and exact as the float the OpenAPI document writes it as).
+ID_MAX = 2**53 - 1
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL, or a surrogate left unpaired
 _JSON_TYPES = ("application/json", "application/merge-patch+json")
 
@@ -46,8 +49,8 @@ def _day_in_calendar(day: date) -> date:
     return day
 
 
-RowId = Annotated[int, Ge(1), Le(BIGINT_MAX)]  # a row's id or an entry's number
-Ordinal = Annotated[int, Ge(0), Le(BIGINT_MAX)]  # a position or a size, from 0
+RowId = Annotated[int, Ge(1), Le(ID_MAX)]  # a row's id or an entry's number
+Ordinal = Annotated[int, Ge(0), Le(ID_MAX)]  # a position or a size, from 0
 Day = Annotated[date, AfterValidator(_day_in_calendar)]
 
 

@@ -92,7 +92,7 @@ def bundle(
     session: DbSession,
     viewer: OptionalViewer,
     community: CurrentCommunity,
-    seq: Annotated[list[int] | None, Query()] = None,
+    seq: Annotated[list[Ordinal] | None, Query(max_length=1000)] = None,
     since: Annotated[Ordinal | None, Query()] = None,
 ) -> dict[str, Any]:
     """A bundle for `sunshine verify`: the latest checkpoint, records `seq`, and proofs."""

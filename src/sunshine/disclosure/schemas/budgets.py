@@ -17,6 +17,7 @@ from pydantic import Field
 
 from sunshine.disclosure.rules import budget as rules
 from sunshine.disclosure.rules import levers as lever_rules
+from sunshine.infra.inputs import RowId
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
 from sunshine.kernel.money import ZERO
@@ -203,5 +204,5 @@ class Revision(BaseModel):
 class CommentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    line: Annotated[int, Field(ge=1)]
+    line: RowId  # the line's number in the budget
     body: Annotated[str, Field(max_length=rules.COMMENT_LENGTH)]
