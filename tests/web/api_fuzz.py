@@ -42,7 +42,7 @@ from sunshine.infra.web import SESSION_COOKIE
 ROLES = ("anonymous", "owner", "staff", "manager", "committee", "supervisor", "admin")
 DEEPEST = "manager"  # may do the most, so its requests reach furthest into the services
 EXAMPLES = int(os.environ.get("SUNSHINE_FUZZ_EXAMPLES", "3"))  # generated, per operation
-EVERY_ROLE = os.environ.get("SUNSHINE_FUZZ_EVERY_ROLE") == "1"  # else manager + one in turn
+EVERY_ROLE = os.environ.get("SUNSHINE_FUZZ_EVERY_ROLE") == "1"  # else see Target.roles_for
 KEEP_GOING = os.environ.get("SUNSHINE_FUZZ_KEEP_GOING") == "1"  # count 5xx, do not fail
 TALLY_FILE = os.environ.get("SUNSHINE_FUZZ_TALLY", "")  # where to write the tally (JSON)
 _CSRF = "fuzz-csrf-token"
@@ -98,15 +98,19 @@ class Target:
 
     engine: Engine
     tokens: dict[str, str | None]
-    turn: int = 0
+    sent: Counter[str] = field(default_factory=Counter)  # cases sent, per operation
 
-    def roles_for_next_case(self) -> tuple[str, ...]:
-        """Every role, or the manager and the others in turn, so every pair is exercised."""
-        if EVERY_ROLE:
+    def roles_for(self, case: Any) -> tuple[str, ...]:
+        """Who sends `case`: an operation's first case goes as every role, then in turn.
+
+        In turn, every other case goes as the manager, whose requests reach furthest.
+        With SUNSHINE_FUZZ_EVERY_ROLE=1 every case goes as every role (the bench).
+        """
+        n = self.sent[case.operation.label]
+        self.sent[case.operation.label] += 1
+        if EVERY_ROLE or n == 0:
             return ROLES
-        others = [r for r in ROLES if r != DEEPEST]
-        self.turn += 1
-        return (DEEPEST, others[self.turn % len(others)])
+        return (DEEPEST,) if n % 2 else (ROLES[n // 2 % len(ROLES)],)
 
     def fresh_token(self, role: str) -> str | None:
         """A new session for `role`: logging out ends the one it is sent with."""

@@ -32,7 +32,7 @@ def target() -> Iterator[api_fuzz.Target]:
 
 @SCHEMA.parametrize()
 def test_no_generated_request_gets_a_server_error(case: Any, target: api_fuzz.Target) -> None:
-    for role in target.roles_for_next_case():
+    for role in target.roles_for(case):
         status = api_fuzz.send(target, case, role)
         TALLY.add(role, case, status)
         if not api_fuzz.KEEP_GOING:

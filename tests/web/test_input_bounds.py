@@ -60,7 +60,7 @@ def test_every_integer_a_request_may_carry_has_bounds_within_bigint() -> None:
         where
         for where, schema in found
         if not (
-            -BIGINT_MAX - 1 <= schema.get("minimum", schema.get("exclusiveMinimum", -(2**64)))
+            schema.get("minimum", schema.get("exclusiveMinimum", -(2**64))) >= -BIGINT_MAX - 1
             and schema.get("maximum", schema.get("exclusiveMaximum", 2**64)) <= BIGINT_MAX
         )
     ]

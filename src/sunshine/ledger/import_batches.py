@@ -207,9 +207,10 @@ def prepare(
                 day_text,
                 day_text[:7],
                 _open_codes(books, day),
-                # A closed period or a day outside the window: the ordinary path says so.
-                (closed is not None and Period.of(day) <= closed)
-                or not first_day <= day <= last_day,
+                # A day outside the window (whose month may not exist) or in a closed
+                # period: the ordinary path says so.
+                not first_day <= day <= last_day
+                or (closed is not None and Period.of(day) <= closed),
             )
         day_text, period, codes, in_closed = known_day
         narration = txn.narration

@@ -273,9 +273,10 @@ def _check(session: Session, community_id: int, items: list[_Item]) -> dict[str,
                 if a.opened_on <= day and (a.closed_on is None or day < a.closed_on)
             )
         found = rules.problems_with(draft, open_on[day])
-        found.extend(rules.booking_day_problems(day, today=today))
-        period = draft.effective_period
-        if closed is not None and period <= closed:
+        undated = rules.booking_day_problems(day, today=today)  # then its month may not exist
+        found.extend(undated)
+        period = draft.effective_period if not undated else None
+        if closed is not None and period is not None and period <= closed:
             found.append(
                 Problem("period_closed", "the period {period} is closed", {"period": str(period)})
             )
@@ -284,7 +285,7 @@ def _check(session: Session, community_id: int, items: list[_Item]) -> dict[str,
             for sha in sorted(set(draft.vouchers) - vouchers)
         )
         touches = {p.account_code for p in draft.postings} & remuneration_codes
-        if touches and item.reverses is None:
+        if touches and item.reverses is None and not undated:
             found.extend(_remuneration_problems(session, community_id, draft, items, accounts))
         label = item.external_id or (str(index) if len(items) > 1 else "")
         problems.extend(_located(p, label) for p in found)
