@@ -1,4 +1,4 @@
-"""Every number a request may carry is bounded, as the OpenAPI document states it.
+"""Every number a request may carry is bounded, and every route checks its input first.
 
 A new route or request field with a bare `int` fails here: use `infra.inputs.RowId` or
 `Ordinal`, or a `Field`/`Query` with both `ge` and `le`, within the database's BIGINT.
@@ -7,8 +7,12 @@ A new route or request field with a bare `int` fails here: use `infra.inputs.Row
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
+from unittest.mock import ANY
+
+from fastapi.testclient import TestClient
 
 from sunshine.entrypoints.web import create_app
 from sunshine.infra.inputs import BIGINT_MAX
@@ -67,3 +71,19 @@ def test_every_integer_a_request_may_carry_has_bounds_within_bigint() -> None:
 
     assert len(found) > 20  # the walk reaches parameters and bodies
     assert unbounded == []
+
+
+def test_every_operation_refuses_unstorable_input_before_its_own_code() -> None:
+    """A NUL in the query string, on every operation, whoever asks: the check comes first."""
+    client = TestClient(create_app())
+    refused = {}
+    for path, operations in DOCUMENT["paths"].items():
+        url = re.sub(r"\{(\w+)\}", "1", path).replace("export.1", "export.csv")
+        for method in operations:
+            response = client.request(method.upper(), f"{url}?x=%00")
+            problems = response.json().get("error", {}).get("problems", [])
+            refused[f"{method.upper()} {path}"] = (response.status_code, problems[:1])
+
+    expected = [{"code": "unstorable_text", "message": ANY, "where": "x"}]
+    assert len(refused) > 60
+    assert {op: got for op, got in refused.items() if got != (422, expected)} == {}
