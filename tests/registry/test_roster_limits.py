@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from sunshine.identity.rules import Role
 from sunshine.infra.settings import get_settings
-from sunshine.registry import roster_files
-from sunshine.registry.roster_format import HEADERS
+from sunshine.registry.rules import roster_files
+from sunshine.registry.rules.roster_format import HEADERS
 from tests.factories import log_in
 from tests.factories import make_community
 from tests.factories import make_user
