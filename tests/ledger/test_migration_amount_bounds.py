@@ -1,6 +1,6 @@
-"""Migration 0007: the bounds on postings and monthly totals, added to books that hold entries.
+"""Migration 0008: the bounds on postings and monthly totals, added to books that hold entries.
 
-A fresh database at 0006 gets entries, then the upgrade: every row is as before, the
+A fresh database at 0007 gets entries, then the upgrade: every row is as before, the
 append-only triggers are back on the rebuilt tables (SQLite), and the database refuses
 a posting or a total past its bound. The downgrade drops the bounds and keeps the rows;
 the upgrade again restores them. On SQLite and on PostgreSQL.
@@ -48,13 +48,13 @@ def fresh_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     url = request.getfixturevalue("postgres_url")
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS migrate_0007"))
-        connection.execute(text("CREATE DATABASE migrate_0007"))
-    engine = make_engine(url.rsplit("/", 1)[0] + "/migrate_0007")
+        connection.execute(text("DROP DATABASE IF EXISTS migrate_0008"))
+        connection.execute(text("CREATE DATABASE migrate_0008"))
+    engine = make_engine(url.rsplit("/", 1)[0] + "/migrate_0008")
     yield engine
     engine.dispose()
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE migrate_0007"))
+        connection.execute(text("DROP DATABASE migrate_0008"))
     admin.dispose()
 
 
@@ -94,7 +94,7 @@ def _refuses(engine: Engine, community_id: int, statement: str) -> bool:
 def test_the_bounds_are_added_to_books_that_hold_entries_and_taken_off_again(
     fresh_engine: Engine,
 ) -> None:
-    migrate.upgrade(fresh_engine, "0006")
+    migrate.upgrade(fresh_engine, "0007")
     community_id = _book(fresh_engine)
     before = _state(fresh_engine, community_id)
     assert not _refuses(fresh_engine, community_id, _TOO_MUCH_IN_A_MONTH)
@@ -111,7 +111,7 @@ def test_the_bounds_are_added_to_books_that_hold_entries_and_taken_off_again(
     with Session(fresh_engine) as session:
         assert audit(session, community_id).clean
 
-    migrate.downgrade(fresh_engine, "0006")
+    migrate.downgrade(fresh_engine, "0007")
     assert _state(fresh_engine, community_id) == before
     assert not _refuses(fresh_engine, community_id, _TOO_MUCH_IN_A_MONTH)
     migrate.upgrade(fresh_engine)

@@ -126,7 +126,7 @@ class Posting(Base):
 
     __table_args__ = (
         CheckConstraint("amount_fen <> 0", name="nonzero"),
-        # INVARIANT: rules.MAX_AMOUNT (migration 0007).
+        # INVARIANT: rules.MAX_AMOUNT (migration 0008).
         CheckConstraint(
             f"amount_fen BETWEEN -{MAX_AMOUNT.value} AND {MAX_AMOUNT.value}", name="bounded"
         ),
@@ -210,7 +210,7 @@ class AccountTotal(Base):
             ["community_id", "account_id"], ["ledger_account.community_id", "ledger_account.id"]
         ),
         CheckConstraint("debit_fen >= 0 AND credit_fen >= 0", name="non_negative"),
-        # INVARIANT: rules.MAX_PERIOD_TOTAL, so sums over months stay exact (migration 0007).
+        # INVARIANT: rules.MAX_PERIOD_TOTAL, so sums over months stay exact (migration 0008).
         CheckConstraint(
             f"debit_fen <= {MAX_PERIOD_TOTAL.value} AND credit_fen <= {MAX_PERIOD_TOTAL.value}",
             name="bounded",

@@ -30,7 +30,7 @@ from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 
 # INVARIANT: the database holds the same two bounds (CHECKs `ck_ledger_posting_bounded`
-# and `ck_ledger_account_total_bounded`, migration 0007), so no sum can leave BIGINT: a
+# and `ck_ledger_account_total_bounded`, migration 0008), so no sum can leave BIGINT: a
 # month's total is at most 10**15 fen, and 9,000 months of them still fit (2**63 > 9.2e18).
 MAX_AMOUNT = Fen(10**14)  # one posting: a trillion yuan
 MAX_PERIOD_TOTAL = Fen(10**15)  # an account's debits (or credits) in one month

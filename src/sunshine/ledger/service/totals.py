@@ -4,7 +4,7 @@
 as one upsert per (account, period) touched: debits and credits are added to the stored
 row (created at zero). A sum that would pass `rules.MAX_PERIOD_TOTAL` is refused first
 (Invalid, naming the account and month), before anything is written; the database's
-CHECK on the table (migration 0007) stands behind that, so a total is always an exact
+CHECK on the table (migration 0008) stands behind that, so a total is always an exact
 integer far inside BIGINT. That is the only code that writes postings, so the totals always
 equal the sums of the postings; `mismatches` recomputes them from the postings to
 prove it (tests, and the audit).

@@ -1,7 +1,7 @@
 """ledger: postings and per-account totals within bounds the database enforces
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-03 09:00:00
 
 A posting is at most `rules.MAX_AMOUNT` (10**14 fen) either way, and an account's
@@ -22,8 +22,8 @@ from alembic import op
 
 from sunshine.infra.migrate import rebuild_sqlite_table
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
