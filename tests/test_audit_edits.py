@@ -124,7 +124,11 @@ def loaded(engine: Engine) -> Iterator[Demo]:
             _close_months(session, community.id)
             assert log.audit(session, community.id).clean  # as loaded: nothing to name
             _guards_off(session)
-            yield Demo(session, community.id)
+            try:
+                yield Demo(session, community.id)
+            finally:
+                if engine.dialect.name == "sqlite":  # a setting of the connection, not undone
+                    session.execute(text("PRAGMA ignore_check_constraints = OFF"))
         outer.rollback()
 
 
@@ -138,14 +142,25 @@ def _close_months(session: Session, community_id: int) -> None:
 
 
 def _guards_off(session: Session) -> None:
-    """As someone holding the database would: no trigger, no foreign key checked."""
+    """As someone holding the database would: no trigger, no foreign key, no CHECK."""
     if session.get_bind().dialect.name == "sqlite":
         triggers = session.scalars(text("SELECT name FROM sqlite_master WHERE type='trigger'"))
         for name in list(triggers):
             session.execute(text(f'DROP TRIGGER "{name}"'))
         session.execute(text("PRAGMA defer_foreign_keys = ON"))
-    else:  # replica: no trigger fires, foreign keys' included (they are triggers there)
-        session.execute(text("SET LOCAL session_replication_role = replica"))
+        session.execute(text("PRAGMA ignore_check_constraints = ON"))
+        return
+    session.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))  # the load's deferred checks, now
+    # replica: no trigger fires, foreign keys' included (they are triggers there)
+    session.execute(text("SET LOCAL session_replication_role = replica"))
+    checks = session.execute(
+        text(
+            "SELECT conrelid::regclass::text, conname FROM pg_constraint"
+            " WHERE contype = 'c' AND connamespace = 'public'::regnamespace"
+        )
+    )
+    for table, name in checks.all():
+        session.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
 
 
 @pytest.fixture(scope="module", autouse=True)
