@@ -23,6 +23,7 @@ from sunshine.identity import api as identity_api
 from sunshine.identity import pages as identity_pages
 from sunshine.identity import service as identity_service
 from sunshine.infra import tenancy
+from sunshine.infra.headers import SecurityHeaders
 from sunshine.infra.i18n import pick_locale
 from sunshine.infra.settings import get_settings
 from sunshine.infra.web import CSRF_COOKIE
@@ -128,9 +129,6 @@ async def _locale_and_csrf(
             samesite="lax",
             secure=cookie_is_secure(request),
         )
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
 
 
@@ -149,6 +147,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(IntegrityError, _render_integrity_error)
     app.add_exception_handler(RequestValidationError, _render_validation_error)
     app.middleware("http")(_locale_and_csrf)
+    app.add_middleware(SecurityHeaders)  # outermost of ours: error answers get them too
     for router in (identity_api.router, registry_api.router, transparency_api.router):
         app.include_router(router, prefix="/api/v1")
     app.include_router(ledger_api.router, prefix="/api/v1")
