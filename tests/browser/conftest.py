@@ -53,9 +53,17 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[LiveServer]:
     folder = Path(tempfile.mkdtemp(prefix="sunshine-browser-"))
-    saved = {k: os.environ.get(k) for k in ("SUNSHINE_DATABASE_URL", "SUNSHINE_CODE_LOG")}
-    os.environ["SUNSHINE_DATABASE_URL"] = f"sqlite:///{folder / 'sunshine.db'}"
-    os.environ["SUNSHINE_CODE_LOG"] = str(folder / "codes.log")
+    environment = {
+        "SUNSHINE_DATABASE_URL": f"sqlite:///{folder / 'sunshine.db'}",
+        "SUNSHINE_CODE_LOG": str(folder / "codes.log"),
+        # Each test logs the owner in by phone afresh: more than one code a minute.
+        "SUNSHINE_CODE_PER_PHONE_MINUTE": "100",
+        "SUNSHINE_CODE_PER_PHONE_HOUR": "100",
+        "SUNSHINE_CODE_PER_CLIENT_MINUTE": "100",
+        "SUNSHINE_CODE_PER_CLIENT_HOUR": "100",
+    }
+    saved = {k: os.environ.get(k) for k in environment}
+    os.environ.update(environment)
     settings_module.get_settings.cache_clear()
     engine = make_engine()
     migrate.upgrade(engine)

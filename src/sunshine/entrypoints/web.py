@@ -38,6 +38,7 @@ from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
 from sunshine.kernel.errors import SunshineError
+from sunshine.kernel.errors import Throttled
 from sunshine.kernel.errors import Unauthenticated
 from sunshine.ledger import api as ledger_api
 from sunshine.ledger import pages as ledger_pages
@@ -49,6 +50,7 @@ from sunshine.transparency import api as transparency_api
 log = logging.getLogger(__name__)
 
 _STATUS: dict[type[SunshineError], int] = {
+    Throttled: 429,
     NotFound: 404,
     Forbidden: 403,
     Conflict: 409,
@@ -71,6 +73,13 @@ def _wants_json(request: Request) -> bool:
 
 async def _render_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SunshineError)  # registered for SunshineError only
+    response = await _error_response(request, exc)
+    if isinstance(exc, Throttled):
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+    return response
+
+
+async def _error_response(request: Request, exc: SunshineError) -> Response:
     status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 400)
     gettext = translator(request)
     if isinstance(exc, Unauthenticated) and not _wants_json(request) and request.method == "GET":

@@ -1,15 +1,21 @@
-"""Roles, actions and the one permission policy. Pure: every access decision is made here.
+"""Roles, actions and the one permission policy, and how often someone may try to log in. Pure.
 
 A user holds roles per community (memberships); two roles reach across communities:
 the city supervisor (reads every community's public and oversight figures) and the
 platform admin (sets up communities and users). `allowed` answers one question: may
 someone with these roles in this community do this action? Routes and services ask
 it through `identity.service.authorize`, never by comparing role names themselves.
+
+`wait_before_next` (sliding-window limits, for one-time code requests) and `backoff` (the
+growing pause after failed logins) are the arithmetic of identity/throttle.py's rules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timedelta
 from enum import StrEnum
 
 
@@ -87,3 +93,44 @@ def effective_roles(
 ) -> frozenset[Role]:
     """The roles that count in one community: those held there plus the city-wide ones."""
     return frozenset(community_roles) | (frozenset(global_roles) & GLOBAL_ROLES)
+
+
+# --- how often someone may try -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """At most `count` tries in any span of `per` (a sliding window)."""
+
+    count: int
+    per: timedelta
+
+
+def wait_before_next(
+    times: Iterable[datetime], limits: Iterable[Limit], now: datetime
+) -> timedelta:
+    """How long from `now` until one more try fits every limit, given the earlier tries' times.
+
+    Zero when it fits now. A limit is full when `count` tries lie in the last `per`; it
+    has room again once the oldest try that must leave the window has left it.
+    """
+    earlier = sorted(times)
+    wait = timedelta(0)
+    for limit in limits:
+        recent = [at for at in earlier if at > now - limit.per]
+        if len(recent) >= limit.count:
+            leaves = recent[len(recent) - limit.count] + limit.per
+            wait = max(wait, leaves - now)
+    return wait
+
+
+def backoff(failures: int, *, free: int, base: timedelta, cap: timedelta) -> timedelta:
+    """The pause after `failures` consecutive failed logins.
+
+    None before the `free`-th failure, which earns `base`; each one after it earns twice
+    the pause before, up to `cap`: with free=5, one minute and a cap of one hour, the 5th
+    to 12th failures earn 1, 2, 4, 8, 16, 32, 60 and 60 minutes.
+    """
+    if failures < free:
+        return timedelta(0)
+    return min(cap, base * (1 << min(failures - free, 32)))
