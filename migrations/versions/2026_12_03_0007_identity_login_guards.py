@@ -6,7 +6,7 @@ Create Date: 2026-12-03 12:00:00
 
 Failed logins used to lock an account for everyone after five failures from anywhere.
 `identity_login_guard` keeps, per account and client address, the run of failures and
-the pause it earned, and when that address last logged in (identity/throttle.py has the
+the pause it earned, and when that address last logged in (identity/service/throttle.py has the
 rules). `identity_code_request` counts the one-time codes asked for, per phone number and
 per address. Codes already stored were hashed without the server's secret: they expire
 within ten minutes, so the upgrade drops them rather than keep codes no check can match.

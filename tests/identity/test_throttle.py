@@ -1,4 +1,4 @@
-"""How often someone may try to log in or ask for a code (identity/throttle.py's rules).
+"""How often someone may try to log in or ask for a code (identity/service/throttle.py's rules).
 
 Issue 11 found that five wrong passwords from anywhere locked `admin` out for everyone,
 and that 150 requests for one phone's code in a minute were all sent. Here: the pause
@@ -24,10 +24,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.identity import service as identity
-from sunshine.identity import throttle
 from sunshine.identity.models import LoginCode
 from sunshine.identity.models import User
-from sunshine.identity.senders import LogSender
+from sunshine.identity.service import accounts
+from sunshine.identity.service import throttle
+from sunshine.identity.service.senders import LogSender
 from sunshine.infra import clock
 from sunshine.infra.secrets import server_secret
 from sunshine.infra.settings import get_settings
@@ -71,8 +72,8 @@ def time(monkeypatch: pytest.MonkeyPatch) -> Clock:
 def _quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 at its cheapest: these tests count tries, they do not time them."""
     quick = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(identity, "_hasher", quick)
-    monkeypatch.setattr(identity, "_DUMMY_HASH", quick.hash("no such user"))
+    monkeypatch.setattr(accounts, "_hasher", quick)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", quick.hash("no such user"))
 
 
 def _username(user: User) -> str:

@@ -27,6 +27,7 @@ from sunshine.identity.models import LoginAttempt
 from sunshine.identity.models import LoginCode
 from sunshine.identity.models import LoginGuard
 from sunshine.identity.models import User
+from sunshine.identity.service import accounts
 from sunshine.infra.settings import get_settings
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Throttled
@@ -48,7 +49,7 @@ class Sender:
 def racer(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, str]]:
     """A committed user (username, phone) of its own; everything it left is removed after."""
     quick = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(identity, "_hasher", quick)
+    monkeypatch.setattr(accounts, "_hasher", quick)
     tag = uuid.uuid4().hex[:10]
     username, phone = f"race-{tag}", "139" + str(int(tag, 16))[-8:].zfill(8)
     with Session(engine) as session:

@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     cookie_secure: bool = (
         False  # force Secure cookies behind a TLS proxy; https requests get it anyway
     )
-    # Failed logins (the rules are in identity/throttle.py). Per account and client address:
+    # Failed logins (the rules are in identity/service/throttle.py). Per account and client address:
     # the `login_max_failures`-th failure in a row starts a pause of `login_backoff_seconds`,
     # doubled by each further failure up to `login_backoff_max_minutes`; a run of failures
     # is forgotten after `login_failures_forgotten_hours` without one.

@@ -1,0 +1,157 @@
+"""Use cases of the registry: communities (the tenants), found by code, and their counts.
+
+Functions take a session, never commit, and raise kernel errors with every problem
+found; every query is scoped by community_id. The other use cases are in `units`,
+`people` and `vehicles`; `service/__init__.py` re-exports them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sunshine.infra import clock
+from sunshine.infra.db import TenantKeyed
+from sunshine.infra.tenancy import CommunityRef
+from sunshine.kernel.errors import Invalid
+from sunshine.kernel.errors import NotFound
+from sunshine.kernel.errors import Problem
+from sunshine.registry import rules
+from sunshine.registry.models import Building
+from sunshine.registry.models import Community
+from sunshine.registry.models import Ownership
+from sunshine.registry.models import ParkingSpace
+from sunshine.registry.models import Unit
+from sunshine.registry.models import Vehicle
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityDraft:
+    """The facts a community is created with."""
+
+    code: str
+    name: str
+    city: str
+    district: str
+    street: str
+    neighbourhood: str
+    committee_kind: rules.CommitteeKind
+    name_en: str = ""
+    address: str = ""
+    built_year: int | None = None
+    trustee_company: str = ""
+    trustee_since: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CommunitySummary:
+    """What the community home page shows."""
+
+    community: Community
+    buildings: int
+    units: int
+    households: int  # residential units
+    owners: int
+    vehicles: int
+    resident_spaces: int
+    visitor_spaces: int
+
+
+def create_community(session: Session, draft: CommunityDraft) -> Community:
+    """Register a new community (tenant)."""
+    problems = [
+        Problem("required", "{field} is required", {"field": name}, name)
+        for name in ("code", "name", "city", "district", "street", "neighbourhood")
+        if not getattr(draft, name).strip()
+    ]
+    if draft.code and not draft.code.isascii():
+        problems.append(
+            Problem(
+                "code_ascii",
+                "the community code {code} must use Latin letters and digits",
+                {"code": draft.code},
+                "code",
+            )
+        )
+    if find_community(session, draft.code):
+        problems.append(
+            Problem(
+                "code_taken", "the community code {code} is taken", {"code": draft.code}, "code"
+            )
+        )
+    if problems:
+        raise Invalid("the community was not created", problems=problems)
+    community = Community(
+        code=draft.code.strip().lower(),
+        name=draft.name.strip(),
+        name_en=draft.name_en,
+        city=draft.city,
+        district=draft.district,
+        street=draft.street,
+        neighbourhood=draft.neighbourhood,
+        address=draft.address,
+        built_year=draft.built_year,
+        trustee_company=draft.trustee_company,
+        trustee_since=draft.trustee_since,
+        committee_kind=draft.committee_kind,
+        created_at=clock.now(),
+    )
+    session.add(community)
+    session.flush()
+    return community
+
+
+def find_community(session: Session, code: str) -> Community | None:
+    return session.scalar(select(Community).where(Community.code == code.strip().lower()))
+
+
+def community_ref(session: Session, code: str) -> CommunityRef | None:
+    """The lookup other parts use through infra.tenancy (they may not import registry)."""
+    community = find_community(session, code)
+    return None if community is None else CommunityRef(community.id, community.code, community.name)
+
+
+def get_community(session: Session, code: str) -> Community:
+    """The community with this code. Raises NotFound."""
+    community = find_community(session, code)
+    if community is None:
+        raise NotFound("there is no community {code}", args={"code": code})
+    return community
+
+
+def list_communities(session: Session, ids: frozenset[int] | None = None) -> list[Community]:
+    """Communities by name; only `ids` when given (None: all)."""
+    query = select(Community).order_by(Community.name)
+    if ids is not None:
+        query = query.where(Community.id.in_(ids))
+    return list(session.scalars(query))
+
+
+def summarise(session: Session, community: Community) -> CommunitySummary:
+    """Counts for the community home page."""
+    cid = community.id
+
+    def count(model: type[TenantKeyed], *where: ColumnElement[bool]) -> int:
+        query = select(func.count()).select_from(model).where(model.community_id == cid, *where)
+        return session.scalar(query) or 0
+
+    return CommunitySummary(
+        community=community,
+        buildings=count(Building),
+        units=count(Unit),
+        households=count(Unit, Unit.use == rules.UnitUse.RESIDENTIAL),
+        owners=session.scalar(
+            select(func.count(func.distinct(Ownership.party_id))).where(
+                Ownership.community_id == cid
+            )
+        )
+        or 0,
+        vehicles=count(Vehicle),
+        resident_spaces=count(ParkingSpace, ParkingSpace.kind == rules.SpaceKind.RESIDENT),
+        visitor_spaces=count(ParkingSpace, ParkingSpace.kind == rules.SpaceKind.VISITOR),
+    )
