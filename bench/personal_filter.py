@@ -6,7 +6,8 @@ refuses by mistake, and what it costs, before and after issue 11.
 "Before" is the filter as it was at commit a28409b, read with `git show`, so the two are
 measured in the same process on the same text. Four figures:
 
-  disguises    the disguised forms of issue 11 and their neighbours: caught / tried
+  disguises    the disguised forms of issue 11 and their neighbours: caught / tried; and
+               10,000 disguises of valid numbers generated as tests/kernel/disguises.py does
   demo         every narration, reversal reason, posting memo, budget line name and note
                and budget comment of 荆川东园's demo: refused / checked (all are ordinary)
   realistic    100,000 narrations as a property office writes them (periods, dates, unit
@@ -49,8 +50,13 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("SUNSHINE_VAR_DIR", tempfile.mkdtemp(prefix="sunshine-filter-bench-"))
 
+from hypothesis import HealthCheck  # noqa: E402
+from hypothesis import Phase  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import settings  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
+from tests.kernel.disguises import disguised_personal_numbers  # noqa: E402
 from tests.kernel.test_personal_numbers import DISGUISES  # noqa: E402
 
 from sunshine.demo import service as demo  # noqa: E402
@@ -178,6 +184,25 @@ def journal_narrations(count: int) -> Iterator[str]:
         yield narration
 
 
+def generated_disguises(count: int) -> list[str]:
+    """`count` disguises of valid numbers, as the Hypothesis test writes them."""
+    found: list[str] = []
+
+    @settings(
+        max_examples=count,
+        database=None,
+        phases=[Phase.generate],
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(disguised_personal_numbers())
+    def collect(number_and_text: tuple[str, str]) -> None:
+        found.append(number_and_text[1])
+
+    collect()
+    return found
+
+
 def refused(check: Filter, texts: list[str]) -> dict[str, object]:
     hits = [t for t in texts if check(t)]
     return {"refused": len(hits), "checked": len(texts), "examples": hits[:5]}
@@ -205,12 +230,17 @@ def main() -> None:
         "realistic": [realistic(rnd) for _ in range(100_000)] + article_sentences(),
         "side_by_side": [side_by_side(rnd) for _ in range(100_000)],
     }
+    generated = generated_disguises(10_000)
     journal = list(journal_narrations(args.count))
     chinese = [realistic(rnd) for _ in range(args.count)]
     results: dict[str, object] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "disguises": {
             name: {"caught": sum(map(check, DISGUISES)), "tried": len(DISGUISES)}
+            for name, check in filters.items()
+        },
+        "generated_disguises": {
+            name: {"caught": sum(map(check, generated)), "tried": len(generated)}
             for name, check in filters.items()
         },
         "false_positives": {
