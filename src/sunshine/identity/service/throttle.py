@@ -43,6 +43,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import InstrumentedAttribute
@@ -168,8 +169,15 @@ def _wait_for_a_code(session: Session, phone: str, client: str, now: datetime) -
 
 
 def forget_failures(session: Session, subject: str) -> None:
-    """Clear an account's runs of failures (its password was just reset)."""
-    session.execute(delete(LoginGuard).where(LoginGuard.subject == subject[:SUBJECT_LENGTH]))
+    """End an account's runs of failures and pauses (its password was just reset).
+
+    The addresses it logged in from stay known.
+    """
+    session.execute(
+        update(LoginGuard)
+        .where(LoginGuard.subject == subject[:SUBJECT_LENGTH])
+        .values(failures=0, last_failure_at=None, locked_until=None)
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------
