@@ -61,7 +61,8 @@ from sunshine.kernel.errors import Throttled
 
 ANY = "*"  # the guard row of an account as a whole, or of an address as a whole
 SUBJECT_LENGTH = 80  # identity_login_guard.subject, identity_login_attempt.subject
-CLIENT_LENGTH = 64
+CLIENT_LENGTH = 64  # their client columns
+PHONE_LENGTH = 20  # identity_code_request.phone
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext marker the catalog extractor knows
@@ -136,7 +137,7 @@ def record_login(session: Session, guard: LoginGuard, *, succeeded: bool, now: d
 
 def count_code_request(session: Session, *, phone: str, client: str, now: datetime) -> None:
     """Count a request for a code; Throttled (and not counted) when it is one too many."""
-    phone, client = phone[:SUBJECT_LENGTH], client[:CLIENT_LENGTH]
+    phone, client = phone[:PHONE_LENGTH], client[:CLIENT_LENGTH]
     _hold(session, phone, ANY)  # phone first, then address: always in this order
     _hold(session, ANY, client)
     if wait := _wait_for_a_code(session, phone, client, now):
