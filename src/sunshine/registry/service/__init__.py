@@ -22,6 +22,7 @@ from __future__ import annotations
 from sunshine.registry.service.community import CommunityDraft
 from sunshine.registry.service.community import CommunitySummary
 from sunshine.registry.service.community import community_ref
+from sunshine.registry.service.community import community_refs
 from sunshine.registry.service.community import create_community
 from sunshine.registry.service.community import find_community
 from sunshine.registry.service.community import get_community
@@ -72,6 +73,7 @@ __all__ = [
     "add_resident",
     "add_unit",
     "community_ref",
+    "community_refs",
     "create_community",
     "find_building",
     "find_community",

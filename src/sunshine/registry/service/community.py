@@ -116,6 +116,14 @@ def community_ref(session: Session, code: str) -> CommunityRef | None:
     return None if community is None else CommunityRef(community.id, community.code, community.name)
 
 
+def community_refs(session: Session) -> list[CommunityRef]:
+    """Every community as other parts see it, by code (listed through infra.tenancy)."""
+    rows = session.execute(
+        select(Community.id, Community.code, Community.name).order_by(Community.code)
+    )
+    return [CommunityRef(cid, code, name) for cid, code, name in rows]
+
+
 def get_community(session: Session, code: str) -> Community:
     """The community with this code. Raises NotFound."""
     community = find_community(session, code)

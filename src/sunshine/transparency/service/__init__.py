@@ -39,6 +39,7 @@ from sunshine.transparency.service.log import record_seqs
 from sunshine.transparency.service.log import register_committee_key
 from sunshine.transparency.service.log import root
 from sunshine.transparency.service.log import sign_checkpoint
+from sunshine.transparency.service.log import sign_if_behind
 from sunshine.transparency.service.log import signed_note
 from sunshine.transparency.service.log import tree_size
 from sunshine.transparency.service.records import RecordRow
@@ -83,6 +84,7 @@ __all__ = [
     "register_committee_key",
     "root",
     "sign_checkpoint",
+    "sign_if_behind",
     "signed_note",
     "tree_size",
 ]
