@@ -1,6 +1,6 @@
-"""Migration 0008: the login guards and code requests, up and down, on both databases.
+"""Migration 0009: the login guards and code requests, up and down, on both databases.
 
-A database at revision 0007 holding a user and two codes, one used and one not: the
+A database at revision 0008 holding a user and two codes, one used and one not: the
 upgrade adds the two tables as the models describe them and drops the unused code (it
 was hashed without the server's secret, so it could never be checked again); the
 downgrade removes the tables; the upgrade runs again.
@@ -39,13 +39,13 @@ def fresh_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     url = request.getfixturevalue("postgres_url")
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS migrate_0008"))
-        connection.execute(text("CREATE DATABASE migrate_0008"))
-    engine = make_engine(url.rsplit("/", 1)[0] + "/migrate_0008")
+        connection.execute(text("DROP DATABASE IF EXISTS migrate_0009"))
+        connection.execute(text("CREATE DATABASE migrate_0009"))
+    engine = make_engine(url.rsplit("/", 1)[0] + "/migrate_0009")
     yield engine
     engine.dispose()
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE migrate_0008"))
+        connection.execute(text("DROP DATABASE migrate_0009"))
     admin.dispose()
 
 
@@ -55,7 +55,7 @@ def _codes(engine: Engine) -> list[str]:
 
 
 def test_the_guards_come_and_go_and_unusable_codes_are_dropped(fresh_engine: Engine) -> None:
-    migrate.upgrade(fresh_engine, "0007")
+    migrate.upgrade(fresh_engine, "0008")
     with fresh_engine.begin() as connection:
         for code_hash, used in (("unused", None), ("used", "2024-10-08 06:00:00+00")):
             connection.execute(
@@ -73,7 +73,7 @@ def test_the_guards_come_and_go_and_unusable_codes_are_dropped(fresh_engine: Eng
     assert _codes(fresh_engine) == ["used"]
     with fresh_engine.connect() as connection:  # the tables are as the models describe them
         assert compare_metadata(MigrationContext.configure(connection), metadata) == []
-    migrate.downgrade(fresh_engine, "0007")
+    migrate.downgrade(fresh_engine, "0008")
     assert not NEW_TABLES & set(inspect(fresh_engine).get_table_names())
     migrate.upgrade(fresh_engine)
     assert set(inspect(fresh_engine).get_table_names()) >= NEW_TABLES

@@ -82,6 +82,7 @@ def books_for_import(session: Session, community_id: int, codes: Mapping[str, st
         ),
         source=IMPORT,
         stored_from=transparency.STORED_FROM,
+        booking_window=rules.booking_window(clock.today()),
     )
 
 
@@ -147,6 +148,15 @@ def _book_set_wise(
     first = entry_count(session, community_id) + 1
     last = first + len(batch) - 1
     now = clock.now()
+    # First, as it may refuse the batch (a month's total past its bound) before any row.
+    add_to_totals(
+        session,
+        community_id,
+        {
+            (account_id, Period.parse(period)): (Fen(debit), Fen(credit))
+            for (account_id, period), (debit, credit) in batch.totals.items()
+        },
+    )
     if session.get_bind().dialect.name == "sqlite":
         # Room for the whole batch's pages (the default is 2 MB): SQLite then writes them
         # at COMMIT instead of spilling some to the WAL on the way. Per connection.
@@ -180,14 +190,6 @@ def _book_set_wise(
             bodies,
             leaves,
         )
-    add_to_totals(
-        session,
-        community_id,
-        {
-            (account_id, Period.parse(period)): (Fen(debit), Fen(credit))
-            for (account_id, period), (debit, credit) in batch.totals.items()
-        },
-    )
     return BatchResult(len(batch), batch.postings_count, 0, last)
 
 
