@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from sunshine.kernel.money import Fen
+from sunshine.ledger import journal_csv
 from sunshine.ledger import rules
 from sunshine.ledger import service
 from sunshine.ledger.models import JournalEntry
@@ -90,3 +93,22 @@ def check_deferred(session: Session) -> None:
     violations = session.execute(text("PRAGMA foreign_key_check")).all()
     if violations:
         raise AssertionError(f"foreign key violations: {violations}")
+
+
+def long_journal(count: int) -> str:
+    """A journal of `count` transactions two days apart on three accounts, awkward narrations."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(journal_csv.HEADER)
+    for n in range(count):
+        day = date.fromordinal(date(2020, 1, 1).toordinal() + 2 * n).isoformat()
+        yuan = f"{100 + n}.{n % 100:02d}"
+        if n % 2:
+            legs = [("Assets:Bank:Operating", yuan), ("Income:Parking", f"-{yuan}")]
+            narration = f'1-1-{n:04d} 停车费 "{day[:7]}"'
+        else:
+            legs = [("Expenses:Wages:Greening", yuan), ("Assets:Bank:Operating", f"-{yuan}")]
+            narration = f"绿化工资, 100% \\ {day[:7]}"
+        for name, amount in legs:
+            writer.writerow([f"T{n:07d}", day, name, amount, "CNY", narration])
+    return out.getvalue()

@@ -41,6 +41,7 @@ from rich.progress import TimeElapsedColumn
 from rich.table import Table
 
 from sunshine.infra.i18n import gettext
+from sunshine.infra.lifeline import Lifeline
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
 from sunshine.ledger import import_batches
@@ -172,7 +173,8 @@ class _Preparing:
     It starts before anything else: first it surveys the file's accounts, while this
     process imports the database's modules and matches the chart; then, given a `_Start`,
     it prepares the batches (`import_batches.prepare`) while this one writes them
-    (`bulk_booking.book_prepared`): the two cores share the work.
+    (`bulk_booking.book_prepared`): the two cores share the work. It ends when this
+    process ends, however this one ends (`infra.lifeline`).
     """
 
     def __init__(self, file: Path, batch: int) -> None:
@@ -181,15 +183,20 @@ class _Preparing:
         context = multiprocessing.get_context("fork")  # the child needs nothing re-imported
         self._inbox: multiprocessing.Queue[_Start] = context.Queue()
         self._out: multiprocessing.Queue[object] = context.Queue(maxsize=_AHEAD)
+        self._lifeline = Lifeline()
         self._worker = context.Process(
-            target=_prepare_file, args=(file, batch, self._inbox, self._out), daemon=True
+            target=_prepare_file,
+            args=(file, batch, self._inbox, self._out, self._lifeline),
+            daemon=True,
         )
         self._worker.start()
+        self._lifeline.hold()
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_exc: object) -> None:
+        self._lifeline.release()
         if self._worker.is_alive():
             self._worker.terminate()
         self._worker.join()
@@ -267,8 +274,10 @@ def _prepare_file(
     batch: int,
     inbox: multiprocessing.Queue[_Start],
     out: multiprocessing.Queue[object],
+    lifeline: Lifeline,
 ) -> None:
     """The preparing process: the survey, then every batch in order, then None (or the failure)."""
+    lifeline.watch()  # first: a writer killed from now on takes this process with it
     # Millions of short-lived lists and tuples, none in a cycle: reference counting frees
     # them, and the cycle collector's passes only cost time (bench/import_parts.py).
     gc.disable()
