@@ -391,6 +391,16 @@ def _key_path(origin: str) -> Path:
     return get_settings().var_dir / "keys" / (origin.replace("/", "_") + ".key")
 
 
+def has_platform_key(origin: str) -> bool:
+    """Whether this server holds the platform's signing key for the log `origin`.
+
+    `platform_signer` makes the key on first use. A job that signs on the side (an
+    import's checkpoint) asks first, and makes none: made wherever the job ran, it would
+    be a second signing identity for the log.
+    """
+    return _key_path(origin).exists()
+
+
 def platform_signer(session: Session, community_id: int, *, origin: str) -> rules.Signer:
     """The platform's signing key for this log: read from var/keys, made on first use.
 

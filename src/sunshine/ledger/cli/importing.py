@@ -48,6 +48,7 @@ from sunshine.ledger import import_batches
 from sunshine.ledger import journal_csv
 
 if TYPE_CHECKING:
+    from sunshine.infra.tenancy import CommunityRef
     from sunshine.ledger.service.importing import BatchResult
 
 # Only the modules the preparing process needs are imported above. The database's (the
@@ -82,10 +83,13 @@ def import_journal(
         _print_problems(console, header, _)
         raise typer.Exit(2)
     with _Preparing(file, batch) as preparing:
-        community_id, start = _open_books(
+        ref, start = _open_books(
             community, preparing.survey(), open_accounts=open_accounts, console=console, _=_
         )
-        tally = _book(preparing, community_id, start, file.stat().st_size, console=console, _=_)
+        tally = _book(preparing, ref.id, start, file.stat().st_size, console=console, _=_)
+    if tally.refused:
+        console.print(_("The ledger refused a batch; earlier batches stay booked:"))
+        _print_problems(console, tally.refused, _)
     console.print(
         _(
             "Booked {booked} entries ({postings} postings) in {seconds:.1f} s; "
@@ -97,6 +101,9 @@ def import_journal(
             already=tally.already,
         )
     )
+    _sign_checkpoint(ref, console=console, _=_)
+    if tally.refused:
+        raise typer.Exit(2)
     if tally.bad:
         _print_bad(console, tally.bad, _)
         raise typer.Exit(1)
@@ -109,7 +116,7 @@ def _open_books(
     open_accounts: bool,
     console: Console,
     _: Translate,
-) -> tuple[int, _Start]:
+) -> tuple[CommunityRef, _Start]:
     """The community, its chart matched to the file's accounts, and where booking starts.
 
     Refuses (exit 2), naming them, the accounts the chart lacks, unless it may open them.
@@ -145,7 +152,36 @@ def _open_books(
             seq=seq,
             frontier=transparency.frontier(session, ref.id, seq),
         )
-    return ref.id, start
+    return ref, start
+
+
+def _sign_checkpoint(ref: CommunityRef, *, console: Console, _: Translate) -> None:
+    """Sign the log as the import left it, so its new entries are in a signed checkpoint.
+
+    Only with a key this server holds (`transparency.has_platform_key`): without one the
+    import stands, and says what to run.
+    """
+    from sunshine.infra.db import open_session
+    from sunshine.transparency import service as transparency
+
+    if not transparency.has_platform_key(ref.origin):
+        console.print(
+            _(
+                "No checkpoint was signed: this server holds no signing key for {origin}. "
+                "The new entries are in the log but in no signed checkpoint until "
+                "`sunshine checkpoint sign -c {code}` runs where the key is."
+            ).format(origin=ref.origin, code=ref.code)
+        )
+        return
+    with open_session() as session:
+        checkpoint = transparency.sign_checkpoint(session, ref.id, origin=ref.origin)
+        size, root = checkpoint.tree_size, checkpoint.root_hash.hex()
+        session.commit()
+    console.print(
+        _("Signed checkpoint {size} of {origin} (root {root}).").format(
+            size=size, origin=ref.origin, root=root
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -165,6 +201,7 @@ class _Tally:
     postings: int = 0
     seconds: float = 0.0
     bad: list[journal_csv.BadTxn] = field(default_factory=list)
+    refused: Sequence[Problem] = ()  # why the ledger refused the batch that stopped the import
 
 
 class _Preparing:
@@ -254,10 +291,8 @@ def _book(
             try:
                 result = _book_batch(community_id, prepared, analyse=analyse)
             except Invalid as refused:
-                bar.stop()
-                console.print(_("The ledger refused a batch; earlier batches stay booked:"))
-                _print_problems(console, refused.problems, _)
-                raise typer.Exit(2) from None
+                tally.refused = refused.problems
+                break
             tally.booked += result.booked
             tally.already += result.already
             tally.postings += result.postings
