@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from sunshine.infra import bulk
 from sunshine.infra.db import Base
-from sunshine.ledger.import_batches import POSTING_FIELDS
 from sunshine.ledger.models import Posting
+from sunshine.ledger.rules.import_batches import POSTING_FIELDS
 from sunshine.ledger.service import bulk_booking
 
 _POSTINGS = Base.metadata.tables[Posting.__tablename__]

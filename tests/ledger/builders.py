@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 from sunshine.infra.db import Base
 from sunshine.kernel import merkle
 from sunshine.kernel.money import Fen
-from sunshine.ledger import journal_csv
 from sunshine.ledger import rules
 from sunshine.ledger import service
 from sunshine.ledger.models import AccountTotal
 from sunshine.ledger.models import JournalEntry
 from sunshine.ledger.models import Posting
+from sunshine.ledger.rules import journal_csv
 from sunshine.transparency import service as log
 from sunshine.transparency.models import LogNode
 from sunshine.transparency.models import LogRecord

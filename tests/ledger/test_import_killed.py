@@ -21,8 +21,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from sunshine.ledger import journal_csv
 from sunshine.ledger import service
+from sunshine.ledger.rules import journal_csv
 from sunshine.ledger.service import bulk_booking
 from sunshine.ledger.service import importing
 from tests.factories import make_community

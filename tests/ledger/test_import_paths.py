@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.periods import Period
-from sunshine.ledger import import_batches
-from sunshine.ledger import journal_csv
 from sunshine.ledger import service
+from sunshine.ledger.rules import import_batches
+from sunshine.ledger.rules import journal_csv
 from sunshine.ledger.service import bulk_booking
 from sunshine.ledger.service import importing
 from sunshine.transparency import service as log

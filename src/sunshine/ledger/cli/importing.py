@@ -44,8 +44,8 @@ from sunshine.infra.i18n import gettext
 from sunshine.infra.lifeline import Lifeline
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
-from sunshine.ledger import import_batches
-from sunshine.ledger import journal_csv
+from sunshine.ledger.rules import import_batches
+from sunshine.ledger.rules import journal_csv
 
 if TYPE_CHECKING:
     from sunshine.infra.tenancy import CommunityRef
