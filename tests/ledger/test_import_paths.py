@@ -2,7 +2,7 @@
 
 A random journal (balanced and unbalanced transactions, several accounts, one opened
 late, dates across four months, sometimes the first of them closed, awkward and personal
-narrations) is read by `journal_csv` and booked batch by batch into two communities:
+narrations, now and then an amount past the bound) is read by `journal_csv` and booked batch by batch into two communities:
 set-wise (`import_batches.prepare` and `bulk_booking.book_prepared`, as `sunshine ledger
 import` books) and the ordinary way (`importing.book_batch`, that is `post_entries`).
 Every entry, posting, log record, subtree hash and total, and the log's root, must be
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.periods import Period
+from sunshine.ledger import rules
 from sunshine.ledger import service
 from sunshine.ledger.rules import import_batches
 from sunshine.ledger.rules import journal_csv
@@ -62,8 +63,15 @@ class Txn:
     legs: tuple[tuple[str, int], ...]
 
 
-def _txn(day: date, narration: str, names: list[str], amounts: list[int], off: int) -> Txn:
-    """Legs on `names`; the last one balances the others, give or take `off` fen."""
+def _txn(
+    day: date, narration: str, names: list[str], amounts: list[int], off: int, huge: bool
+) -> Txn:
+    """Legs on `names`; the last one balances the others, give or take `off` fen.
+
+    A `huge` transaction's first leg is past the bound, which either path refuses.
+    """
+    if huge:
+        amounts = [rules.MAX_AMOUNT.value + 1, *amounts[1:]]
     legs = list(zip(names[:-1], amounts, strict=False))
     return Txn(day, narration, (*legs, (names[-1], off - sum(fen for _, fen in legs))))
 
@@ -75,6 +83,7 @@ transactions = st.builds(
     names=st.lists(st.sampled_from(NAMES * 16 + LATE[:1]), min_size=2, max_size=4),
     amounts=st.lists(st.integers(1, 10**9) | st.integers(-(10**9), -1), min_size=1, max_size=3),
     off=st.sampled_from([0] * 12 + [1, -100]),  # now and then an unbalanced one
+    huge=st.sampled_from([False] * 40 + [True]),
 ).filter(lambda txn: all(fen for _, fen in txn.legs))
 
 
