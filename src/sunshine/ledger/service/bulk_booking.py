@@ -300,13 +300,10 @@ def _insert_sqlite(
     session.execute(text(f"PRAGMA cache_size = -{_CACHE_KB}"))
     dropped = _drop_insert_triggers(session)
     rowid = session.scalar(text("SELECT coalesce(max(rowid), 0) FROM ledger_posting"))
-    # INVARIANT: postings before headers, as everywhere (migration 0003); each trigger's
-    # rules are checked where the trigger would run: postings before their headers exist.
+    # INVARIANT: postings before headers, as everywhere (migration 0003).
     _POSTING_ROWS.insert_json(
         session, batch.postings, first=first, community_id=community_id, **IMPORTED_POSTING
     )
-    if SEALED in dropped:
-        _refuse(session, SEALED, "rowid > :rowid", {"rowid": rowid})
     _ENTRY_ROWS.insert_json(
         session,
         batch.entries,
@@ -316,10 +313,14 @@ def _insert_sqlite(
         posted_at=now,
         **IMPORTED_ENTRY,
     )
-    last = first + len(batch) - 1
-    span = {"c": community_id, "a": first, "b": last}
-    if CHECKED in dropped:
-        _refuse(session, CHECKED, "community_id = :c AND id BETWEEN :a AND :b", span)
+    span = {"c": community_id, "a": first, "b": first + len(batch) - 1, "rowid": rowid}
+    if SEALED in dropped:
+        # The seal refuses no posting of the batch's own entries: their headers did not
+        # exist before them, or the headers' insert would have failed on its key. So
+        # only the postings this transaction wrote for other entries are checked.
+        _refuse(session, SEALED, f"rowid > :rowid AND NOT ({_OWN_POSTINGS})", span)
+    if CHECKED in dropped:  # after the headers: no rule reads another header of an import
+        _refuse(session, CHECKED, _OWN_ENTRIES, span)
     count = session.scalar(
         text("SELECT count(*) FROM ledger_entry WHERE community_id = :c AND id BETWEEN :a AND :b"),
         span,
@@ -359,6 +360,10 @@ def _insert_copy(
         posted_at=now,
         **IMPORTED_ENTRY,
     )
+
+
+_OWN_POSTINGS = "community_id = :c AND entry_id BETWEEN :a AND :b"
+_OWN_ENTRIES = "community_id = :c AND id BETWEEN :a AND :b"
 
 
 def _drop_insert_triggers(session: Session) -> dict[InsertTrigger, str]:

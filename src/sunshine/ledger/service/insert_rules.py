@@ -10,9 +10,9 @@ drops them for a batch and checks their rules once over the batch's rows instead
   word, in a migrated database, so a migration that changes a trigger must change this
   list too, and the other way round; and `bulk_booking` drops a trigger only when the
   database holds exactly this text (otherwise it leaves the trigger to do its work).
-- `InsertTrigger.first_refused` evaluates the same conditions with each of the batch's
-  rows as NEW, in the trigger's order, at the moment the trigger would have run
-  (postings before their headers exist, headers after their postings).
+- `InsertTrigger.first_refused` evaluates the same conditions, in the trigger's order,
+  with each of the rows a batch wrote as NEW (`bulk_booking` says which rows, and why
+  that gives what the trigger would have given row by row).
 
 Each condition is SQL over NEW, the row being inserted, true when the row is refused.
 PostgreSQL keeps its own trigger functions (migration 0003) and never drops them.
