@@ -54,9 +54,10 @@ class InsertTrigger:
         return f"{head} BEGIN {raises} END"
 
     def first_refused(self, rows: str) -> str:
-        """A query for the first row that `rows` (SQL over NEW) selects and a rule refuses.
+        """A query for the first of the rows `rows` selects that a rule refuses.
 
-        It gives the row's entry and the first rule, in the trigger's order, that refuses it.
+        `rows` is a condition on the table's columns. The query gives the row's entry and
+        the first rule, in the trigger's order, that refuses it.
         """
         cases = " ".join(f"WHEN {r.refuses} THEN '{r.name}'" for r in self.rules)
         return (
