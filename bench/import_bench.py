@@ -96,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
             results[f"{kind}-{n}"] = measure(kind, n, data, args.work, args.runs)
     out = args.out or BENCH / "results" / f"import-{results['date']}.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print("| entries | database | import (median) | postings/s | CPU (median) | load | peak RSS | again |")
+    print(
+        "| entries | database | import (median) | postings/s | CPU (median) | load | peak RSS | again |"
+    )
     print("|---:|---|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
         for kind in args.databases:

@@ -410,7 +410,9 @@ def test_the_command_signs_a_checkpoint_that_holds_the_new_entries(
     assert f"Signed checkpoint 4 of sunshine/jc (root {root})." in _flat(done.output)
     again = _import(_journal(tmp_path))
     assert again.exit_code == 0, again.output
-    assert "Signed checkpoint 4 of sunshine/jc" in again.output  # nothing new: the same one
+    assert f"Checkpoint 4 of sunshine/jc already holds every record (root {root})." in _flat(
+        again.output
+    )
     with Session(cli_database) as session:
         assert len(log.list_checkpoints(session, cid)) == 1
 
