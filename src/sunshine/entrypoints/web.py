@@ -7,6 +7,7 @@ from collections.abc import Awaitable
 from collections.abc import Callable
 from urllib.parse import quote
 
+from fastapi import Depends
 from fastapi import FastAPI
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -14,6 +15,7 @@ from fastapi.responses import JSONResponse
 from fastapi.responses import RedirectResponse
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from sqlalchemy.exc import IntegrityError
 
 from sunshine.disclosure import api as disclosure_api
@@ -25,7 +27,10 @@ from sunshine.identity import pages as identity_pages
 from sunshine.identity import service as identity_service
 from sunshine.infra import catalogue
 from sunshine.infra import tenancy
+from sunshine.infra.body_limit import BodyLimit
+from sunshine.infra.body_limit import BodyTooLarge
 from sunshine.infra.i18n import pick_locale
+from sunshine.infra.inputs import refuse_unstorable_input
 from sunshine.infra.settings import get_settings
 from sunshine.infra.web import CSRF_COOKIE
 from sunshine.infra.web import LOCALE_COOKIE
@@ -73,6 +78,11 @@ def _wants_json(request: Request) -> bool:
 async def _render_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SunshineError)  # registered for SunshineError only
     status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 400)
+    return _respond(request, exc, status)
+
+
+def _respond(request: Request, exc: SunshineError, status: int) -> Response:
+    """The error as JSON (`{"error": {type, message, problems}}`), an htmx fragment or a page."""
     gettext = translator(request)
     if isinstance(exc, Unauthenticated) and not _wants_json(request) and request.method == "GET":
         back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -105,11 +115,39 @@ async def _render_integrity_error(request: Request, exc: Exception) -> Response:
 async def _render_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if _wants_json(request):
-        return JSONResponse({"detail": exc.errors()}, status_code=422)
+        # FastAPI's shape, without echoing the input: it may be bytes, infinity or a
+        # lone surrogate, which no JSON response can carry (and it may be a password).
+        detail = [
+            {"loc": [str(part) for part in err["loc"]], "msg": err["msg"], "type": err["type"]}
+            for err in exc.errors()
+        ]
+        return JSONResponse({"detail": detail}, status_code=422)
     fields = ", ".join(str(err["loc"][-1]) for err in exc.errors())
     return await _render_error(
         request, Invalid("these fields are missing or malformed: {fields}", args={"fields": fields})
     )
+
+
+async def _render_too_large(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BodyTooLarge)
+    refused = Invalid(
+        "the request is larger than the limit of {limit}", args={"limit": _size(exc.limit)}
+    )
+    return _respond(request, refused, 413)
+
+
+def _size(size: int) -> str:
+    return f"{size / 2**20:g} MB" if size >= 2**20 else f"{size:,} B"
+
+
+async def _render_out_of_range(request: Request, exc: Exception) -> Response:
+    # The input types bound what a route reads; this catches what one of them missed.
+    log.warning("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
+    if isinstance(exc, UnicodeError):
+        refused = Invalid("the request holds text that cannot be stored")
+    else:
+        refused = Invalid("a number or a date in the request is out of range")
+    return _respond(request, refused, 422)
 
 
 async def _locale_and_csrf(
@@ -146,11 +184,18 @@ def create_app() -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
         redoc_url=None,
+        dependencies=[Depends(refuse_unstorable_input)],  # every route, before its own
     )
     app.state.resolve_viewer = identity_service.viewer_for_token
     app.add_exception_handler(SunshineError, _render_error)
     app.add_exception_handler(IntegrityError, _render_integrity_error)
     app.add_exception_handler(RequestValidationError, _render_validation_error)
+    app.add_exception_handler(BodyTooLarge, _render_too_large)
+    for unbounded in (OverflowError, UnicodeError, DataError):
+        app.add_exception_handler(unbounded, _render_out_of_range)
+    # Inside the locale middleware, so that the route itself calls the limited receive: an
+    # error raised in a BaseHTTPMiddleware's task group would come out wrapped in a group.
+    app.add_middleware(BodyLimit)
     app.middleware("http")(_locale_and_csrf)
     for router in (identity_api.router, registry_api.router, transparency_api.router):
         app.include_router(router, prefix="/api/v1")

@@ -31,6 +31,15 @@ class Settings(BaseSettings):
     static_node_modules: Path = ROOT / "node_modules"
     # The largest voucher (receipt, invoice, contract, photo) accepted, in bytes: 10 MiB.
     voucher_max_bytes: int = 10 * 2**20
+    # The largest request body, in bytes, refused with 413 while it streams in
+    # (infra/body_limit.py): 1 MiB for every route but those that take files, which allow
+    # their file's limit and a little more; a form with several files (booking with its
+    # vouchers) at most `upload_max_bytes` in all.
+    request_max_bytes: int = 2**20
+    upload_max_bytes: int = 64 * 2**20
+    # A roster file (XLSX or CSV): at most this many bytes and data rows.
+    roster_max_bytes: int = 5 * 2**20
+    roster_max_rows: int = 20_000
     default_locale: str = "zh_CN"
     # The address owners reach the app at: printed notices' QR codes lead there.
     public_url: str = "http://127.0.0.1:8000"

@@ -48,6 +48,7 @@ class Books:
     remuneration_codes: frozenset[str]
     source: str  # the entries' `source` ("import")
     stored_from: int  # the lowest level of subtree hashes the log stores
+    booking_window: tuple[date, date]  # the days entries may be dated (rules.booking_window)
 
 
 # The fields of the rows `prepare` sends, named by the ledger's columns: `bulk_booking`
@@ -195,6 +196,7 @@ def prepare(
     days: dict[date, tuple[str, str, frozenset[str], bool]] = {}
     narrations: dict[str, tuple[str, bool]] = {}  # text -> (as JSON, passes the checks)
     closed = books.closed_through
+    first_day, last_day = books.booking_window
     entries: list[list[object]] = []
     postings: list[list[object]] = []
     bodies: list[bytes] = []
@@ -211,7 +213,10 @@ def prepare(
                 day_text,
                 day_text[:7],
                 _open_codes(books, day),
-                closed is not None and Period.of(day) <= closed,
+                # A day outside the window (whose month may not exist) or in a closed
+                # period: the ordinary path says so.
+                not first_day <= day <= last_day
+                or (closed is not None and Period.of(day) <= closed),
             )
         day_text, period, codes, in_closed = known_day
         narration = txn.narration

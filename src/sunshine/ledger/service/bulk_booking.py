@@ -108,6 +108,7 @@ def books_for_import(session: Session, community_id: int, codes: Mapping[str, st
         ),
         source=IMPORT,
         stored_from=transparency.STORED_FROM,
+        booking_window=rules.booking_window(clock.today()),
     )
 
 
@@ -172,6 +173,15 @@ def _book_set_wise(
     first = entry_count(session, community_id) + 1
     last = first + len(batch) - 1
     now = clock.now()
+    # First, as it may refuse the batch (a month's total past its bound) before any row.
+    add_to_totals(
+        session,
+        community_id,
+        {
+            (account_id, Period.parse(period)): (Fen(debit), Fen(credit))
+            for (account_id, period), (debit, credit) in batch.totals.items()
+        },
+    )
     insert = _insert_sqlite if session.get_bind().dialect.name == "sqlite" else _insert_copy
     insert(session, community_id, batch, first, now=now, actor_id=actor_id)
     if first == batch.first:  # as the preparing process assumed: its records stand
@@ -195,14 +205,6 @@ def _book_set_wise(
             bodies,
             leaves,
         )
-    add_to_totals(
-        session,
-        community_id,
-        {
-            (account_id, Period.parse(period)): (Fen(debit), Fen(credit))
-            for (account_id, period), (debit, credit) in batch.totals.items()
-        },
-    )
     return BatchResult(len(batch), batch.postings_count, 0, last)
 
 

@@ -261,6 +261,7 @@ def _check(session: Session, community_id: int, items: list[_Item]) -> dict[str,
     )
     open_on: dict[date, frozenset[str]] = {}
     problems: list[Problem] = []
+    today = clock.today()
     for index, item in enumerate(items, start=1):
         draft = item.draft
         day = draft.booked_on
@@ -271,8 +272,10 @@ def _check(session: Session, community_id: int, items: list[_Item]) -> dict[str,
                 if a.opened_on <= day and (a.closed_on is None or day < a.closed_on)
             )
         found = rules.problems_with(draft, open_on[day])
-        period = draft.effective_period
-        if closed is not None and period <= closed:
+        undated = rules.booking_day_problems(day, today=today)  # then its month may not exist
+        found.extend(undated)
+        period = draft.effective_period if not undated else None
+        if closed is not None and period is not None and period <= closed:
             found.append(
                 Problem("period_closed", "the period {period} is closed", {"period": str(period)})
             )
@@ -281,7 +284,7 @@ def _check(session: Session, community_id: int, items: list[_Item]) -> dict[str,
             for sha in sorted(set(draft.vouchers) - vouchers)
         )
         touches = {p.account_code for p in draft.postings} & remuneration_codes
-        if touches and item.reverses is None:
+        if touches and item.reverses is None and not undated:
             found.extend(_remuneration_problems(session, community_id, draft, items, accounts))
         label = item.external_id or (str(index) if len(items) > 1 else "")
         problems.extend(_located(p, label) for p in found)
@@ -401,6 +404,12 @@ def _write(
         links.extend((number, sha) for sha in sorted(set(draft.vouchers)))
         record = rules.as_record(draft, number=number, source=source, reverses=item.reverses)
         records.append(transparency.Entry(ENTRY_KIND, record, ref=str(number)))
+    # First, as it may refuse the batch (a month's total past its bound) before any row.
+    add_to_totals(
+        session,
+        community_id,
+        {key: (Fen(debit), Fen(credit)) for key, (debit, credit) in deltas.items()},
+    )
     # INVARIANT: postings before headers (the header seals the entry; migration 0003).
     # Driver-level inserts: imports write millions of rows (infra.bulk says why).
     _POSTING_ROWS.insert(session, postings, ready={"amount_fen"}, community_id=community_id)
@@ -414,9 +423,4 @@ def _write(
         posted_at=now,
     )
     _LINK_ROWS.insert(session, links, community_id=community_id, attached_at=now, with_entry=True)
-    add_to_totals(
-        session,
-        community_id,
-        {key: (Fen(debit), Fen(credit)) for key, (debit, credit) in deltas.items()},
-    )
     transparency.append_many(session, community_id, records)
