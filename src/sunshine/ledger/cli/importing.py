@@ -82,20 +82,7 @@ def import_journal(
             community, preparing.survey(), open_accounts=open_accounts, console=console, _=_
         )
         tally = _book(preparing, ref.id, start, file.stat().st_size, console=console, _=_)
-    if tally.refused:
-        console.print(_("The ledger refused a batch; earlier batches stay booked:"))
-        _print_problems(console, tally.refused, _)
-    console.print(
-        _(
-            "Booked {booked} entries ({postings} postings) in {seconds:.1f} s; "
-            "{already} were booked before."
-        ).format(
-            booked=tally.booked,
-            postings=tally.postings,
-            seconds=tally.seconds,
-            already=tally.already,
-        )
-    )
+    _print_tally(console, tally, _)
     _sign_checkpoint(ref, console=console, _=_)
     if tally.refused:
         raise typer.Exit(2)
@@ -259,6 +246,23 @@ def _print_problems(console: Console, problems: Sequence[Problem], _: Translate)
     for problem in problems:
         where = f"{problem.where}: " if problem.where else ""
         console.print(f"  {where}{problem.text(_)}")
+
+
+def _print_tally(console: Console, tally: _Tally, _: Translate) -> None:
+    if tally.refused:
+        console.print(_("The ledger refused a batch; earlier batches stay booked:"))
+        _print_problems(console, tally.refused, _)
+    console.print(
+        _(
+            "Booked {booked} entries ({postings} postings) in {seconds:.1f} s; "
+            "{already} were booked before."
+        ).format(
+            booked=tally.booked,
+            postings=tally.postings,
+            seconds=tally.seconds,
+            already=tally.already,
+        )
+    )
 
 
 def _print_bad(console: Console, bad: list[journal_csv.BadTxn], _: Translate) -> None:

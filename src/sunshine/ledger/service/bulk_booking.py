@@ -317,16 +317,12 @@ def _insert_sqlite(
     )
     span = {"c": community_id, "a": first, "b": first + len(batch) - 1, "rowid": rowid}
     if SEALED in dropped:
-        # The seal refuses no posting of the batch's own entries: their headers did not
-        # exist before them, or the headers' insert would have failed on its key. So
-        # only the postings this transaction wrote for other entries are checked.
+        # No posting of the batch's own entries breaks the seal: had their headers existed
+        # before them, the headers' insert would have failed on its key. So the others.
         _refuse(session, SEALED, f"rowid > :rowid AND NOT ({_OWN_POSTINGS})", span)
     if CHECKED in dropped:  # after the headers: no rule reads another header of an import
         _refuse(session, CHECKED, _OWN_ENTRIES, span)
-    count = session.scalar(
-        text("SELECT count(*) FROM ledger_entry WHERE community_id = :c AND id BETWEEN :a AND :b"),
-        span,
-    )
+    count = session.scalar(_COUNT_OWN_ENTRIES, span)
     if count != len(batch):
         raise BatchRefused(f"the batch should have {len(batch)} entries, not {count}")
     for statement in dropped.values():
@@ -366,6 +362,9 @@ def _insert_copy(
 
 _OWN_POSTINGS = "community_id = :c AND entry_id BETWEEN :a AND :b"
 _OWN_ENTRIES = "community_id = :c AND id BETWEEN :a AND :b"
+_COUNT_OWN_ENTRIES = text(
+    "SELECT count(*) FROM ledger_entry WHERE community_id = :c AND id BETWEEN :a AND :b"
+)
 
 
 def _drop_insert_triggers(session: Session) -> dict[InsertTrigger, str]:
