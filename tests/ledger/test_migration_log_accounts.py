@@ -1,6 +1,6 @@
-"""Migration 0009: books kept before accounts were logged get their chart appended to the log.
+"""Migration 0010: books kept before accounts were logged get their chart appended to the log.
 
-Each database gets a database of its own at revision 0008, a chart opened as it was then
+Each database gets a database of its own at revision 0009, a chart opened as it was then
 (rows, no records), entries posted and a checkpoint signed; the audit then names every
 account as having no record. After the upgrade the chart is in the log, the audit is
 clean, and the log has only grown: the old checkpoint is consistent with the new tree.
@@ -48,18 +48,18 @@ def fresh_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     url = request.getfixturevalue("postgres_url")
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS migrate_0009"))
-        connection.execute(text("CREATE DATABASE migrate_0009"))
-    engine = make_engine(url.rsplit("/", 1)[0] + "/migrate_0009")
+        connection.execute(text("DROP DATABASE IF EXISTS migrate_0010"))
+        connection.execute(text("CREATE DATABASE migrate_0010"))
+    engine = make_engine(url.rsplit("/", 1)[0] + "/migrate_0010")
     yield engine
     engine.dispose()
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE migrate_0009"))
+        connection.execute(text("DROP DATABASE migrate_0010"))
     admin.dispose()
 
 
-def _books_of_0008(engine: Engine) -> int:
-    """A chart opened as it was before 0009 (no records), two entries, a checkpoint."""
+def _books_of_0009(engine: Engine) -> int:
+    """A chart opened as it was before 0010 (no records), two entries, a checkpoint."""
     with Session(engine) as session:
         community = make_community(session, code="old")
         session.add_all(
@@ -85,8 +85,8 @@ def _books_of_0008(engine: Engine) -> int:
 
 
 def test_the_chart_of_older_books_is_logged_and_the_log_only_grows(fresh_engine: Engine) -> None:
-    migrate.upgrade(fresh_engine, "0008")
-    cid = _books_of_0008(fresh_engine)
+    migrate.upgrade(fresh_engine, "0009")
+    cid = _books_of_0009(fresh_engine)
     with Session(fresh_engine) as session:
         before = log.audit(session, cid)
         assert {(f.kind, f.record_kind) for f in before.findings} == {
@@ -109,7 +109,7 @@ def test_the_chart_of_older_books_is_logged_and_the_log_only_grows(fresh_engine:
             "6601"
         )
 
-    migrate.downgrade(fresh_engine, "0008")
+    migrate.downgrade(fresh_engine, "0009")
     migrate.upgrade(fresh_engine)
     with Session(fresh_engine) as session:
         assert log.tree_size(session, cid) == size  # nothing appended twice

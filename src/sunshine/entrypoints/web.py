@@ -29,6 +29,7 @@ from sunshine.infra import catalogue
 from sunshine.infra import tenancy
 from sunshine.infra.body_limit import BodyLimit
 from sunshine.infra.body_limit import BodyTooLarge
+from sunshine.infra.headers import SecurityHeaders
 from sunshine.infra.i18n import pick_locale
 from sunshine.infra.inputs import refuse_unstorable_input
 from sunshine.infra.settings import get_settings
@@ -44,6 +45,7 @@ from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
 from sunshine.kernel.errors import SunshineError
+from sunshine.kernel.errors import Throttled
 from sunshine.kernel.errors import Unauthenticated
 from sunshine.ledger import api as ledger_api
 from sunshine.ledger import pages as ledger_pages
@@ -55,6 +57,7 @@ from sunshine.transparency import api as transparency_api
 log = logging.getLogger(__name__)
 
 _STATUS: dict[type[SunshineError], int] = {
+    Throttled: 429,
     NotFound: 404,
     Forbidden: 403,
     Conflict: 409,
@@ -78,7 +81,10 @@ def _wants_json(request: Request) -> bool:
 async def _render_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SunshineError)  # registered for SunshineError only
     status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 400)
-    return _respond(request, exc, status)
+    response = _respond(request, exc, status)
+    if isinstance(exc, Throttled):
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+    return response
 
 
 def _respond(request: Request, exc: SunshineError, status: int) -> Response:
@@ -168,9 +174,6 @@ async def _locale_and_csrf(
             samesite="lax",
             secure=cookie_is_secure(request),
         )
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
 
 
@@ -197,6 +200,7 @@ def create_app() -> FastAPI:
     # error raised in a BaseHTTPMiddleware's task group would come out wrapped in a group.
     app.add_middleware(BodyLimit)
     app.middleware("http")(_locale_and_csrf)
+    app.add_middleware(SecurityHeaders)  # outermost of ours: error answers get them too
     for router in (identity_api.router, registry_api.router, transparency_api.router):
         app.include_router(router, prefix="/api/v1")
     app.include_router(ledger_api.router, prefix="/api/v1")

@@ -51,14 +51,20 @@ class Books:
     booking_window: tuple[date, date]  # the days entries may be dated (rules.booking_window)
 
 
+# The fields of the rows `prepare` sends, named by the ledger's columns: `bulk_booking`
+# derives its inserts from these and the tables. Entry numbers count from 0 in a batch.
+ENTRY_FIELDS = ("id", "booked_on", "period", "narration", "external_id")
+POSTING_FIELDS = ("entry_id", "line", "account_id", "booked_on", "amount_fen")
+
+
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """One batch, ready to write. Entries are counted from 0 within the batch."""
 
     first: int  # the entry number assumed for entry 0
     seq: int  # the log size assumed before entry 0
-    entries: str  # JSON: [[i, booked_on, period, narration, txn id], ...]
-    postings: str  # JSON: [[i, line, account id, booked_on, fen], ...]
+    entries: str  # JSON: a row per entry, of ENTRY_FIELDS
+    postings: str  # JSON: a row per posting, of POSTING_FIELDS
     # Each entry's canonical log record, numbered from `first`, end to end, and where each
     # ends; and their leaf hashes, 32 bytes each. Flat, because the writer unpickles
     # every batch on its critical path (bench/import_parts.py times it).

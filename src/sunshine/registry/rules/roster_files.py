@@ -21,9 +21,9 @@ from datetime import date
 from decimal import Decimal
 
 import openpyxl
-from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
+from sunshine.infra import spreadsheets
 from sunshine.kernel.errors import Problem
 from sunshine.registry.rules.roster_format import HEADERS
 from sunshine.registry.rules.roster_format import REQUIRED
@@ -34,7 +34,6 @@ _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0"
 _HEADER_SEARCH = 10
 MAX_ROWS = 20_000  # the default of the setting roster_max_rows: a very large community
-_RISKY = tuple("=+-@\t\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,37 +206,25 @@ def _known(cells: Sequence[str]) -> int:
 
 
 def write_csv(rows: Sequence[Sequence[str]]) -> bytes:
-    """UTF-8 with BOM (so Excel reads the Chinese) and CRLF, header first."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADERS.values())
-    # A quote keeps Excel from running a cell that starts like a formula; import drops it.
-    writer.writerows([f"'{c}" if c.startswith(_RISKY) else c for c in row] for row in rows)
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+    """UTF-8 with BOM (so Excel reads the Chinese) and CRLF, header first.
+
+    infra.spreadsheets quotes a cell that starts like a formula; the import drops the quote.
+    """
+    return spreadsheets.csv_bytes([list(HEADERS.values()), *rows])
 
 
 def write_xlsx(rows: Sequence[Sequence[str]]) -> bytes:
     """One sheet named 花名册: header in bold, areas as numbers with two decimals."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "花名册"
-    sheet.append(list(HEADERS.values()))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    book = spreadsheets.new_workbook()
+    sheet = spreadsheets.add_sheet(book, "花名册", list(HEADERS.values()))
     area_at = list(HEADERS).index("area")
-    for at, row in enumerate(rows, start=2):
-        for place, text in enumerate(row):
-            cell = sheet.cell(row=at, column=place + 1)
-            if place == area_at:
-                cell.value, cell.number_format = Decimal(text), "0.00"
-            elif text:
-                cell.value = text
-                if cell.data_type == "f":  # text that starts with = stays text, never a formula
-                    cell.data_type = "s"
+    for row in rows:
+        values: list[object] = [text or None for text in row]
+        values[area_at] = Decimal(row[area_at])
+        spreadsheets.append_row(sheet, values)
+        sheet.cell(row=sheet.max_row, column=area_at + 1).number_format = "0.00"
     for letter, width in zip(
         "ABCDEFGHIJKLM", (6, 10, 9, 11, 6, 11, 12, 13, 9, 9, 9, 20, 12), strict=True
     ):
         sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes(book)

@@ -1,7 +1,7 @@
 """ledger: the chart of accounts goes to the log (`ledger.account`), as it stands
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03 12:00:00
 
 From now on every account is logged as it is opened and closed (`ledger.service.chart`),
@@ -28,8 +28,8 @@ from alembic import op
 from sunshine.kernel import merkle
 from sunshine.transparency.rules.records import canonical
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
