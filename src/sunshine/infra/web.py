@@ -34,8 +34,10 @@ from sunshine.infra import tenancy
 from sunshine.infra.db import session_factory
 from sunshine.infra.i18n import LOCALE_NAMES
 from sunshine.infra.i18n import translations
+from sunshine.infra.replay import UNSAFE_METHODS
 from sunshine.infra.settings import get_settings
 from sunshine.infra.tenancy import CommunityRef
+from sunshine.infra.work import mark_writing
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Unauthenticated
 
@@ -45,7 +47,6 @@ CSRF_COOKIE = "sunshine_csrf"
 LOCALE_COOKIE = "sunshine_lang"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
-_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,19 @@ def open_request_session() -> Iterator[Session]:
 
 
 DbSession = Annotated[Session, Depends(open_request_session)]
+
+
+def writes_on_read() -> None:
+    """Make a GET that records something (who opened an original) take the write lock first.
+
+    List it in the route's `dependencies`, which FastAPI solves before the route's own
+    parameters, so it runs before the request's first query. Unsafe methods need nothing:
+    they write anyway (infra.replay).
+    """
+    mark_writing()
+
+
+WritesOnRead = Depends(writes_on_read)
 
 
 ViewerResolver = Callable[[Session, str], Viewer | None]
@@ -155,7 +169,7 @@ async def verify_csrf(request: Request) -> None:
     Every route that changes something depends on this, logged in or not (login forms
     too, against login CSRF). Device endpoints, which sign their bodies, will not.
     """
-    if request.method not in _UNSAFE:
+    if request.method not in UNSAFE_METHODS:
         return
     cookie = request.cookies.get(CSRF_COOKIE, "")
     sent = request.headers.get(CSRF_HEADER, "")

@@ -97,3 +97,7 @@ class Forbidden(SunshineError):
 
 class Unauthenticated(SunshineError):
     """The caller must log in first."""
+
+
+class Busy(SunshineError):
+    """The system could not take the request just now; the same request may succeed shortly."""

@@ -69,7 +69,7 @@ def add_account(
 ) -> None:
     """Extend the chart: a new account under a known category (and parent)."""
     opened = schemas.parse_day(on, where="on") if on else clock.today()
-    with open_session() as session:
+    with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
         template = rules.AccountTemplate(code, name_zh, name_en, category, parent)
         account = service.add_account(session, ref.id, template, on=opened)
@@ -103,7 +103,7 @@ def terms(
         base_categories=tuple(base or ()),
         contract_ref=contract,
     )
-    with open_session() as session:
+    with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
         service.set_trust_terms(session, ref.id, clause, actor_id=None)
         session.commit()
@@ -113,7 +113,7 @@ def terms(
 def remuneration(community: Community, period: Month) -> None:
     """Book a month's remuneration of the trustee, as the terms in force make it due."""
     month = schemas.parse_period(period)
-    with open_session() as session:
+    with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
         entry = service.book_remuneration(session, ref.id, period=month, actor_id=None)
         session.commit()
@@ -124,7 +124,7 @@ def remuneration(community: Community, period: Month) -> None:
 def close(community: Community, period: Month) -> None:
     """Close a month and every earlier one for good: nothing more is booked into them."""
     month = schemas.parse_period(period)
-    with open_session() as session:
+    with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
         service.close_period(session, ref.id, period=month, actor_id=None)
         session.commit()
@@ -137,7 +137,7 @@ def bundle(
     out: Annotated[Path, typer.Option(help="Where to write the bundle (JSON).")],
 ) -> None:
     """Export entry N as the books hold it, with its proof: `sunshine verify` checks it."""
-    with open_session() as session:
+    with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
         data = service.entry_bundle(session, ref.id, entry, origin=ref.origin, sign=True)
         session.commit()  # keeps a checkpoint signed for this bundle

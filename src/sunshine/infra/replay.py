@@ -1,0 +1,163 @@
+"""Every HTTP request as a unit of work: admitted in turn, and run again on a transient failure.
+
+One mechanism for every route. This ASGI middleware sits outside the app's other
+middleware and, for each request:
+
+1. makes it a unit of work (`infra.work`): unsafe methods write, so their transactions
+   take SQLite's write lock when they begin;
+2. reads the whole body first, so that a slow client holds no lock while it uploads;
+3. admits it without tying up a thread while it waits: on SQLite one writing request at
+   a time per process (SQLite has one writer anyway; queued here they wait in order,
+   and readers pass them under WAL), and never more requests at once than the
+   connection pool holds. A request holds its connection from its first query (in a
+   dependency) to its end, hopping between worker threads; were more admitted than
+   there are connections, the waiting ones would block every worker thread while the
+   holders wait for a thread to go on;
+4. when the app raises a transient failure (SQLite busy, a PostgreSQL deadlock or
+   serialization failure, a lost unique-key race), runs the whole request again with
+   the same body after a short jittered pause, as a writer from the start.
+
+It runs a request again only if nothing went out yet and nothing was committed: the
+edges commit once, so the failed attempt left nothing behind and the next one cannot
+book twice. The app's error handlers (entrypoints/web.py) re-raise a transient failure
+while `Work.may_run_again()` holds and answer 503 or 409 once it does not, so the last
+attempt's answer is a clear message, never a 500.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from dataclasses import field
+
+import anyio
+import anyio.lowlevel
+from starlette.types import ASGIApp
+from starlette.types import Message
+from starlette.types import Receive
+from starlette.types import Scope
+from starlette.types import Send
+
+from sunshine.infra import db
+from sunshine.infra import work as units
+from sunshine.infra.settings import get_settings
+
+log = logging.getLogger(__name__)
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass
+class _Gates:
+    """Admission for one event loop: the single writer (SQLite) and the pool's connections."""
+
+    writer: anyio.Lock = field(default_factory=anyio.Lock)
+    slots: anyio.Semaphore = field(
+        default_factory=lambda: anyio.Semaphore(db.connection_capacity())
+    )
+
+    @contextlib.asynccontextmanager
+    async def admit(self, *, writes: bool) -> AsyncIterator[None]:
+        queue = self.writer if writes and db.single_writer() else contextlib.nullcontext()
+        async with queue, self.slots:
+            yield
+
+
+class _Started:
+    """Whether this attempt's response has begun to go out (then it is too late to retry)."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self._send(message)
+
+
+class ReplayTransientFailures:
+    """ASGI middleware: each HTTP request a unit of work, admitted in turn, run again if need be."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        settings = get_settings()
+        work = units.Work(
+            writes=scope["method"] in UNSAFE_METHODS,
+            sticky=False,
+            attempts=max(1, settings.request_attempts),
+            deadline=time.monotonic() + settings.request_retry_seconds,
+        )
+        body = await _read_body(receive)
+        gates = _gates_here()
+        with units.unit_of_work(work):
+            while True:
+                async with gates.admit(writes=work.writes):
+                    pause = await self._attempt(scope, _replay(body, receive), send, work)
+                if pause is None:
+                    return
+                await anyio.sleep(pause)
+
+    async def _attempt(
+        self, scope: Scope, receive: Receive, send: Send, work: units.Work
+    ) -> float | None:
+        """Run the app once; None when done, else the pause before the next attempt."""
+        sent = _Started(send)
+        try:
+            await self.app({**scope, "state": dict(scope.get("state", {}))}, receive, sent)
+        except Exception as exc:
+            failure = units.transient(exc)
+            if failure is None or sent.started or not work.may_run_again():
+                raise
+            pause = work.again()
+            log.warning(
+                "replaying %s %s (attempt %d) after a transient failure (%s): %s",
+                scope["method"],
+                scope["path"],
+                work.attempt,
+                failure,
+                type(exc.__cause__ or exc).__name__,
+            )
+            return pause
+        return None
+
+
+
+# Locks belong to an event loop (a test client may run each request in a new one).
+_GATES: anyio.lowlevel.RunVar[_Gates] = anyio.lowlevel.RunVar("sunshine_gates")
+
+
+def _gates_here() -> _Gates:
+    try:
+        return _GATES.get()
+    except LookupError:
+        gates = _Gates()
+        _GATES.set(gates)
+        return gates
+
+
+async def _read_body(receive: Receive) -> list[Message]:
+    """Every message of the request's body, read before the request is admitted."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return messages
+
+
+def _replay(body: list[Message], receive: Receive) -> Receive:
+    """A `receive` for one attempt: the body again, then the client's own (a disconnect)."""
+    pending = iter(body)
+
+    async def replayed() -> Message:
+        return next(pending, None) or await receive()
+
+    return replayed
