@@ -33,6 +33,7 @@ from sunshine.infra.web import SESSION_COOKIE
 from sunshine.ledger.models import JournalEntry
 from sunshine.ledger.models import Voucher
 from sunshine.ledger.models import VoucherAccess
+from sunshine.ledger.service.vouchers import PUBLIC_COPY_KIND
 from sunshine.transparency.models import LogRecord
 from tests.concurrency.live import Site
 
@@ -143,6 +144,16 @@ class Runner:
             return client.post(VOUCHERS, files={"file": (f"v{i}.png", data, "image/png")})
 
         return await self.fire("voucher upload", "staff", count + same, upload)
+
+    async def public_copies(self, count: int, sha256: str) -> Burst:
+        """Different blacked-out copies of one voucher at once: one may become its public copy."""
+
+        def upload(client: httpx.AsyncClient, i: int) -> Awaitable[httpx.Response]:
+            data = PNG_MAGIC + f"{self.tag} public copy {i}".encode()
+            files = {"file": (f"p{i}.png", data, "image/png")}
+            return client.post(f"{VOUCHERS}/{sha256}/public-copy", files=files)
+
+        return await self.fire("public copy", "staff", count, upload, target=sha256)
 
     async def openings(self, count: int, sha256: str) -> Burst:
         """The same original opened at once: a GET that records each opening."""
@@ -271,7 +282,20 @@ def _reversals(session: Session, bursts: list[Burst]) -> list[str]:
 def _vouchers(session: Session, bursts: list[Burst]) -> list[str]:
     hashes = {r.json()["sha256"] for b in _of(bursts, "voucher upload") for r in b.accepted()}
     stored = set(session.scalars(select(Voucher.sha256).where(Voucher.sha256.in_(hashes))))
-    return [f"voucher {sha} accepted but not stored" for sha in hashes - stored]
+    found = [f"voucher {sha} accepted but not stored" for sha in hashes - stored]
+    for burst in _of(bursts, "public copy"):
+        logged = session.scalar(
+            select(func.count()).where(
+                LogRecord.kind == PUBLIC_COPY_KIND, LogRecord.ref == burst.target
+            )
+        )
+        shown = session.scalar(select(Voucher.public_sha256).where(Voucher.sha256 == burst.target))
+        accepted = [r.json()["public_sha256"] for r in burst.accepted()]
+        if logged != 1 or accepted != [shown]:
+            found.append(
+                f"voucher {burst.target}: {logged} public copies logged, {accepted} accepted"
+            )
+    return found
 
 
 def _notices(before: Books, after: Books, bursts: list[Burst]) -> list[str]:

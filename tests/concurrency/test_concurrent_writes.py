@@ -46,6 +46,7 @@ async def _every_kind(runner: Runner) -> dict[str, Burst]:
         "same month": await runner.publications(10, "2025-09"),
         "other months": await runner.publications_of(OTHER_MONTHS),
         "upload": uploads,
+        "public copy": await runner.public_copies(10, uploads.accepted()[0].json()["sha256"]),
         "opening": await runner.openings(20, uploads.accepted()[-1].json()["sha256"]),
         "comment": await runner.comments(30, budget_id),
         "login": await runner.wrong_logins(60),
@@ -61,6 +62,7 @@ def test_concurrent_writes_of_every_kind_get_no_5xx_and_leave_the_books_whole(si
     figures = f"{table(runner.bursts)}\nreplayed: {dict(replays(site))}"
     assert [error for b in runner.bursts for error in b.server_errors()] == [], figures
     assert "Traceback" not in site.log_text()
+    assert "integrity error" not in site.log_text()  # every refusal the service's own
     assert problems(site.database_url, before, runner.bursts) == []
     assert burst["booking"].statuses == {201: 50}
     assert burst["reversal"].statuses == {201: 1, 409: 19}
@@ -68,6 +70,7 @@ def test_concurrent_writes_of_every_kind_get_no_5xx_and_leave_the_books_whole(si
     assert burst["other months"].statuses == {201: len(OTHER_MONTHS)}
     assert burst["upload"].statuses == {201: 25}
     assert len({r.json()["sha256"] for r in burst["upload"].responses}) == 21
+    assert burst["public copy"].statuses == {200: 1, 409: 9}
     assert burst["opening"].statuses == {200: 20}
     assert burst["comment"].statuses == {201: 30}
     assert all(400 <= status < 500 for status in burst["login"].statuses)
