@@ -183,8 +183,8 @@ def raw_inserts(db: Path, work: Path, repeat: int) -> dict[str, object]:
 
 def preparing(csv_path: Path, db: Path) -> dict[str, float]:
     from sunshine.infra.db import open_session
-    from sunshine.ledger import import_batches
-    from sunshine.ledger import journal_csv
+    from sunshine.ledger.rules import import_batches
+    from sunshine.ledger.rules import journal_csv
     from sunshine.ledger.service import bulk_booking
     from sunshine.ledger.service import importing
     from sunshine.registry import service as registry
@@ -231,7 +231,7 @@ def start_up(csv_path: Path) -> dict[str, float]:
     """
     import subprocess
 
-    from sunshine.ledger import journal_csv
+    from sunshine.ledger.rules import journal_csv
 
     def load(modules: str) -> float:
         times = []

@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 from sunshine.infra import bulk
 from sunshine.infra import migrate
 from sunshine.infra.db import make_engine
-from sunshine.ledger import journal_csv
 from sunshine.ledger import service
+from sunshine.ledger.rules import journal_csv
 from sunshine.ledger.service import importing
 from sunshine.ledger.service import posting
 from sunshine.registry import rules as registry_rules

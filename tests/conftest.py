@@ -3,6 +3,8 @@ with Alembic once per run, and a `session` per test inside a transaction that is
 
 A test that asks for `session` or `engine` runs twice, once per database. Set
 SUNSHINE_TEST_DATABASES=sqlite to skip PostgreSQL while iterating locally (CI runs both).
+`./test.sh` runs the tests in parallel (pytest-xdist): every worker is a process with its
+own SQLite files, its own PostgreSQL and its own var/ folder, so workers share nothing.
 """
 
 from __future__ import annotations
@@ -46,8 +48,9 @@ def _var_dir() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    with running_postgres() as url:
+def postgres_url(worker_id: str) -> Iterator[str]:
+    """This worker's own PostgreSQL (`worker_id` is pytest-xdist's: gw0, gw1, … or master)."""
+    with running_postgres("" if worker_id == "master" else worker_id) as url:
         yield url
 
 

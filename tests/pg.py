@@ -11,6 +11,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from sqlalchemy import create_engine
+
 
 def _bin_dir() -> Path:
     versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
@@ -27,15 +29,41 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@contextlib.contextmanager
+def _worker_database(url: str, worker: str) -> Iterator[str]:
+    """A fresh database for one worker on the server at `url`, dropped afterwards."""
+    if not worker:
+        yield url
+        return
+    base, _, name = url.rpartition("/")
+    own = f"{name}_{worker}"
+    admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{own}"')
+            connection.exec_driver_sql(f'CREATE DATABASE "{own}"')
+        yield f"{base}/{own}"
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
 def _as_postgres(args: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
 
 
 @contextlib.contextmanager
-def running_postgres() -> Iterator[str]:
-    """Start a cluster on a free loopback port, yield its URL, and remove it afterwards."""
+def running_postgres(worker: str = "") -> Iterator[str]:
+    """Start a cluster on a free loopback port, yield its URL, and remove it afterwards.
+
+    Each pytest-xdist worker calls this once, so every worker has a server of its own (a
+    cluster starts in about a second). With SUNSHINE_TEST_PG_URL set, the workers share
+    that server instead, each in a database of its own named after `worker`.
+    """
     if url := os.environ.get("SUNSHINE_TEST_PG_URL"):
-        yield url
+        with _worker_database(url, worker) as own:
+            yield own
         return
     bin_dir = _bin_dir()
     data = Path(tempfile.mkdtemp(prefix="sunshine-pg-", dir="/tmp"))

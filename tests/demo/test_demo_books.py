@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from sunshine.demo import books
-from sunshine.demo import receipts
+from sunshine.demo.service import books
+from sunshine.demo.service import receipts
 from sunshine.infra.settings import get_settings
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period

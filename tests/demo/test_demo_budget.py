@@ -1,4 +1,4 @@
-"""荆川东园's approved budget for 2024-09..2025-08 (demo/budget.py), on the loaded community.
+"""荆川东园's approved budget for 2024-09..2025-08 (demo/service/budget.py), on the loaded community.
 
 SCENARIO.md: a budget of more than 150,000 CNY against about 104,640 of yearly income
 (the demo books 104,700), a shortfall close to 50,000. One test loads the community
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from sunshine.demo import budget as demo_budget
 from sunshine.demo import service as demo
+from sunshine.demo.service import budget as demo_budget
 from sunshine.disclosure.rules.budget import BudgetState
 from sunshine.disclosure.rules.budget import LineKind
 from sunshine.disclosure.service import budget_actuals

@@ -15,7 +15,7 @@ from sunshine.disclosure.service.notice_pdf import notice_pdf
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.kernel.periods import Period
 from sunshine.transparency import service as log
-from sunshine.transparency import verifier
+from sunshine.transparency.rules import verifier
 from tests.demo.conftest import Loaded
 
 OCTOBER = Period(2024, 10)

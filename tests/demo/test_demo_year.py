@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from sunshine.demo import books
-from sunshine.demo import receipts
-from sunshine.demo import year
+from sunshine.demo.service import books
+from sunshine.demo.service import receipts
+from sunshine.demo.service import year
 from sunshine.infra.settings import get_settings
 from sunshine.kernel.money import ZERO
 from sunshine.kernel.money import Fen

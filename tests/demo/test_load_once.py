@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from sunshine.demo import cli as demo_cli
 from sunshine.demo import service as demo
+from sunshine.demo.cli import demo as demo_cli
 from sunshine.entrypoints.cli import app
 from sunshine.identity import service as identity
 from sunshine.identity.models import Membership

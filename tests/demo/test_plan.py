@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sunshine.demo import plan
 from sunshine.demo import service as demo
+from sunshine.demo.rules import plan
 from sunshine.registry.rules import ResidentKind
 from sunshine.registry.rules import phone_problems
 from sunshine.registry.rules import unit_number_problems

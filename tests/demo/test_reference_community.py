@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from sunshine.demo import plan
 from sunshine.demo import service as demo
+from sunshine.demo.rules import plan
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Role
 from sunshine.kernel.plates import check_plate

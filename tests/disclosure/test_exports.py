@@ -21,7 +21,7 @@ from sunshine.infra.tenancy import CommunityRef
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service as ledger
 from sunshine.transparency import service as log
-from sunshine.transparency import verifier
+from sunshine.transparency.rules import verifier
 from tests.factories import log_in
 from tests.factories import make_user
 from tests.ledger.books_support import PNG

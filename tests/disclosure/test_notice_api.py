@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from sunshine.identity.rules import Role
 from sunshine.infra import clock
 from sunshine.transparency import service as log
-from sunshine.transparency import verifier
+from sunshine.transparency.rules import verifier
 from tests.factories import log_in
 from tests.factories import make_user
 from tests.ledger.books_support import book_october

@@ -28,7 +28,7 @@ from sunshine.kernel.sections import Column
 from sunshine.kernel.sections import Section
 from sunshine.ledger import service as ledger
 from sunshine.transparency import service as log
-from sunshine.transparency import verifier
+from sunshine.transparency.rules import verifier
 from tests.ledger.books_support import PNG
 from tests.ledger.books_support import Setting
 from tests.ledger.books_support import book_october

@@ -26,7 +26,7 @@ def _loaded_after(statement: str) -> list[str]:
 
 def test_the_root_command_and_the_import_command_load_no_database_or_web_modules() -> None:
     loaded = _loaded_after("import sunshine.entrypoints.cli, sunshine.ledger.cli.importing")
-    assert "sunshine.ledger.import_batches" in loaded  # what the preparing process needs
+    assert "sunshine.ledger.rules.import_batches" in loaded  # what the preparing process needs
     assert [name for name in loaded if name.startswith(_HEAVY)] == []
 
 

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from sunshine.entrypoints.cli import app
-from sunshine.identity import cli as identity_cli
 from sunshine.identity import service as identity
+from sunshine.identity.cli import users as identity_cli
 from sunshine.identity.rules import Role
 from sunshine.infra import tenancy
 from sunshine.infra.settings import get_settings

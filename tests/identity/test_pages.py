@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from sunshine.identity.senders import LogSender
+from sunshine.identity.service.senders import LogSender
 from sunshine.infra.settings import get_settings
 from sunshine.infra.web import CSRF_HEADER
 from sunshine.infra.web import SESSION_COOKIE

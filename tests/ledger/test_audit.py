@@ -26,9 +26,9 @@ from sunshine.ledger import rules
 from sunshine.ledger import service
 from sunshine.ledger.service import audit_scan
 from sunshine.ledger.service.audit_report import FindingKind
-from sunshine.transparency import rules as log_rules
 from sunshine.transparency import service as log
 from sunshine.transparency.models import LogRecord
+from sunshine.transparency.rules import records as log_rules
 from tests.factories import make_community
 from tests.factories import make_user
 from tests.ledger.builders import Books

@@ -30,19 +30,19 @@ from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
-from sunshine.ledger import import_batches
-from sunshine.ledger import journal_csv
 from sunshine.ledger import rules
 from sunshine.ledger import service
 from sunshine.ledger.models import AccountTotal
 from sunshine.ledger.models import JournalEntry
 from sunshine.ledger.models import Posting
+from sunshine.ledger.rules import import_batches
+from sunshine.ledger.rules import journal_csv
 from sunshine.ledger.service import bulk_booking
 from sunshine.ledger.service import importing
 from sunshine.transparency import service as log
 from sunshine.transparency.models import LogNode
 from sunshine.transparency.models import LogRecord
-from sunshine.transparency.rules import canonical
+from sunshine.transparency.rules.records import canonical
 from tests.factories import make_community
 from tests.ledger.builders import check_deferred
 

@@ -23,10 +23,10 @@ from sunshine.entrypoints.cli import app
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
-from sunshine.ledger import journal_csv
 from sunshine.ledger import service
 from sunshine.ledger.models import JournalEntry
 from sunshine.ledger.rules import Category
+from sunshine.ledger.rules import journal_csv
 from sunshine.ledger.service import importing
 from sunshine.transparency import service as log
 from tests.factories import make_community

@@ -27,14 +27,14 @@ from hypothesis import strategies as st
 from sunshine.kernel import merkle
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
-from sunshine.ledger import journal_csv
 from sunshine.ledger import rules
-from sunshine.ledger.import_batches import Books
-from sunshine.ledger.import_batches import prepare
-from sunshine.ledger.import_batches import record_shape
-from sunshine.ledger.import_batches import renumbered
-from sunshine.ledger.journal_csv import Txn
-from sunshine.transparency.rules import canonical
+from sunshine.ledger.rules import journal_csv
+from sunshine.ledger.rules.import_batches import Books
+from sunshine.ledger.rules.import_batches import prepare
+from sunshine.ledger.rules.import_batches import record_shape
+from sunshine.ledger.rules.import_batches import renumbered
+from sunshine.ledger.rules.journal_csv import Txn
+from sunshine.transparency.rules.records import canonical
 
 SOURCE = "import"
 OPENED = date(2000, 1, 1)

@@ -14,8 +14,8 @@ from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.ledger import rules
 from sunshine.ledger import service
-from sunshine.transparency import rules as log_rules
 from sunshine.transparency import service as log
+from sunshine.transparency.rules import records as log_rules
 from tests.ledger.builders import Books
 from tests.ledger.builders import check_deferred
 from tests.ledger.builders import draft

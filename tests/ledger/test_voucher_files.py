@@ -9,13 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sunshine.kernel.errors import Invalid
-from sunshine.ledger import voucher_files
-from sunshine.ledger.voucher_files import ORIGINAL_CACHE
-from sunshine.ledger.voucher_files import download_name
-from sunshine.ledger.voucher_files import file_headers
-from sunshine.ledger.voucher_files import is_sha256_hex
-from sunshine.ledger.voucher_files import sha256_hex
-from sunshine.ledger.voucher_files import sniff_media_type
+from sunshine.ledger.rules import voucher_files
+from sunshine.ledger.rules.voucher_files import ORIGINAL_CACHE
+from sunshine.ledger.rules.voucher_files import download_name
+from sunshine.ledger.rules.voucher_files import file_headers
+from sunshine.ledger.rules.voucher_files import is_sha256_hex
+from sunshine.ledger.rules.voucher_files import sha256_hex
+from sunshine.ledger.rules.voucher_files import sniff_media_type
 
 PNG_START = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
 JPEG_START = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"

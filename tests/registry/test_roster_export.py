@@ -7,8 +7,8 @@ import io
 import openpyxl
 from sqlalchemy.orm import Session
 
-from sunshine.registry import roster
 from sunshine.registry import service
+from sunshine.registry.service import roster
 from tests.factories import make_community
 from tests.factories import make_unit
 from tests.registry.fixtures.rosters import GOOD_ROWS

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy.orm import Session
 
 from sunshine.kernel.errors import Invalid
-from sunshine.registry import roster
 from sunshine.registry import service
 from sunshine.registry.models import Residency
 from sunshine.registry.rules import AreaSource
 from sunshine.registry.rules import ResidentKind
 from sunshine.registry.rules import SaleState
 from sunshine.registry.rules import UnitUse
+from sunshine.registry.service import roster
 from tests.factories import make_community
 from tests.factories import make_unit
 from tests.registry.fixtures.rosters import BAD_ROWS

@@ -6,19 +6,19 @@ from decimal import Decimal
 
 from sunshine.infra.i18n import gettext
 from sunshine.kernel.errors import Problem
-from sunshine.registry.roster_files import Sheet
-from sunshine.registry.roster_files import read_sheet
-from sunshine.registry.roster_format import Role
-from sunshine.registry.roster_format import describe
-from sunshine.registry.roster_format import header_key
-from sunshine.registry.roster_rules import RosterRow
-from sunshine.registry.roster_rules import file_problems
-from sunshine.registry.roster_rules import parse_row
-from sunshine.registry.roster_rules import person_keys
-from sunshine.registry.roster_rules import settle_owners
 from sunshine.registry.rules import AreaSource
 from sunshine.registry.rules import SaleState
 from sunshine.registry.rules import UnitUse
+from sunshine.registry.rules.roster_files import Sheet
+from sunshine.registry.rules.roster_files import read_sheet
+from sunshine.registry.rules.roster_format import Role
+from sunshine.registry.rules.roster_format import describe
+from sunshine.registry.rules.roster_format import header_key
+from sunshine.registry.rules.roster_rows import RosterRow
+from sunshine.registry.rules.roster_rows import file_problems
+from sunshine.registry.rules.roster_rows import parse_row
+from sunshine.registry.rules.roster_rows import person_keys
+from sunshine.registry.rules.roster_rows import settle_owners
 from tests.registry.fixtures.rosters import csv_text
 
 

@@ -12,7 +12,7 @@ from sunshine.identity.rules import Role
 from sunshine.infra import settings as settings_module
 from sunshine.kernel import merkle
 from sunshine.transparency import service as log
-from sunshine.transparency import verifier
+from sunshine.transparency.rules import verifier
 from tests.factories import log_in
 from tests.factories import make_community
 from tests.factories import make_user

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from sunshine.infra import settings as settings_module
 from sunshine.kernel import merkle
 from sunshine.kernel.errors import Invalid
-from sunshine.transparency import rules
 from sunshine.transparency import service as log
+from sunshine.transparency.rules import records as rules
 from tests.factories import make_community
 
 

@@ -19,7 +19,7 @@ from nacl.signing import SigningKey
 
 from sunshine.kernel import merkle
 from sunshine.kernel.errors import Invalid
-from sunshine.transparency import rules
+from sunshine.transparency.rules import records as rules
 
 ROOT_8 = bytes.fromhex("5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328")
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from sunshine.kernel import merkle
-from sunshine.transparency import rules
-from sunshine.transparency import verifier
-from sunshine.transparency.verifier import BundleConsistency
-from sunshine.transparency.verifier import BundleRecord
+from sunshine.transparency.rules import records as rules
+from sunshine.transparency.rules import verifier
+from sunshine.transparency.rules.verifier import BundleConsistency
+from sunshine.transparency.rules.verifier import BundleRecord
 
 ORIGIN = "sunshine/jcdy"
 PLATFORM = rules.Signer(ORIGIN, bytes(range(32)))

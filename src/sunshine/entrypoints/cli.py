@@ -21,13 +21,13 @@ if TYPE_CHECKING:
 # Each part's commands, imported only when run: the import of the whole app costs about
 # a second that `sunshine ledger import` or `sunshine verify` need not pay.
 _PARTS = {
-    "demo": "sunshine.demo.cli:app",
-    "roster": "sunshine.registry.cli:app",
-    "user": "sunshine.identity.cli:user_app",
-    "codes": "sunshine.identity.cli:codes",
-    "verify": "sunshine.transparency.cli:verify",
-    "checkpoint": "sunshine.transparency.cli:checkpoint_app",
-    "log": "sunshine.transparency.cli:log_app",
+    "demo": "sunshine.demo.cli.demo:app",
+    "roster": "sunshine.registry.cli.roster:app",
+    "user": "sunshine.identity.cli.users:user_app",
+    "codes": "sunshine.identity.cli.users:codes",
+    "verify": "sunshine.transparency.cli.log:verify",
+    "checkpoint": "sunshine.transparency.cli.log:checkpoint_app",
+    "log": "sunshine.transparency.cli.log:log_app",
     "ledger": "sunshine.ledger.cli:app",
     "audit": "sunshine.ledger.cli.audit:audit",
     "notice": "sunshine.disclosure.cli.notices:app",

@@ -177,7 +177,7 @@
     if (!same(sr, newRoot)) throw new Error(`the proof does not lead to the later root (${newSize})`);
   }
 
-  // --- signed checkpoints (transparency/rules.py: the note format) ----------------------
+  // --- signed checkpoints (transparency/rules/records.py: the note format) ----------------------
   function parseNote(text) {
     const end = text.indexOf("\n\n");
     if (end < 0) throw new Error("the checkpoint has no signatures");

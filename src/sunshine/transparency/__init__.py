@@ -4,6 +4,7 @@ An append-only RFC 9162 Merkle tree of canonical records, checkpoints signed by 
 platform and co-signed by committee members, inclusion and consistency proofs, and the
 offline verifier an owner runs on an exported bundle.
 
-`rules` holds the record and checkpoint formats and signing (pure); `verifier` checks a
-bundle with nothing of ours but `sunshine.kernel`; the tree itself is `kernel.merkle`.
+`rules/records` holds the record and checkpoint formats and signing (pure);
+`rules/verifier` checks a bundle with nothing of ours but `sunshine.kernel`; the tree
+itself is `kernel.merkle`.
 """

@@ -35,9 +35,9 @@ from sunshine.infra.web import WritesOnRead
 from sunshine.kernel.errors import Forbidden
 from sunshine.ledger import service
 from sunshine.ledger.models import Voucher
-from sunshine.ledger.voucher_files import ORIGINAL_CACHE
-from sunshine.ledger.voucher_files import PUBLIC_COPY_CACHE
-from sunshine.ledger.voucher_files import file_headers
+from sunshine.ledger.rules.voucher_files import ORIGINAL_CACHE
+from sunshine.ledger.rules.voucher_files import PUBLIC_COPY_CACHE
+from sunshine.ledger.rules.voucher_files import file_headers
 
 router = APIRouter(prefix="/communities/{code}/vouchers", tags=["ledger"])
 UploadedFile = Annotated[UploadFile, File(description="JPEG, PNG or PDF; checked by content")]

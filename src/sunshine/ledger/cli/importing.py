@@ -43,8 +43,8 @@ from rich.table import Table
 from sunshine.infra.i18n import gettext
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
-from sunshine.ledger import import_batches
-from sunshine.ledger import journal_csv
+from sunshine.ledger.rules import import_batches
+from sunshine.ledger.rules import journal_csv
 
 if TYPE_CHECKING:
     from sunshine.ledger.service.importing import BatchResult

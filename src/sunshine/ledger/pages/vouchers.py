@@ -1,6 +1,6 @@
 """Voucher pages under /c/{code}/vouchers/{sha256}: the public copy, the original, who opened it.
 
-Who sees what (identity/rules.py, LAW.md 3):
+Who sees what (identity/rules/policy.py, LAW.md 3):
 - the public copy, with personal data blacked out: every member of the community
   (VIEW_BOOKS); while there is none, a small page says so, and staff get the form to
   upload it;
@@ -40,9 +40,9 @@ from sunshine.infra.web import render
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Invalid
 from sunshine.ledger import service
-from sunshine.ledger.voucher_files import ORIGINAL_CACHE
-from sunshine.ledger.voucher_files import PUBLIC_COPY_CACHE
-from sunshine.ledger.voucher_files import file_headers
+from sunshine.ledger.rules.voucher_files import ORIGINAL_CACHE
+from sunshine.ledger.rules.voucher_files import PUBLIC_COPY_CACHE
+from sunshine.ledger.rules.voucher_files import file_headers
 
 router = APIRouter(include_in_schema=False)
 VOUCHER = "/c/{code}/vouchers/{sha256}"

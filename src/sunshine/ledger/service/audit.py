@@ -56,9 +56,9 @@ from sunshine.ledger.service.terms import _record as terms_record
 from sunshine.ledger.service.terms import list_trust_terms
 from sunshine.ledger.service.vouchers import PUBLIC_COPY_KIND
 from sunshine.ledger.service.vouchers import VOUCHER_KIND
-from sunshine.transparency import rules as log_rules
 from sunshine.transparency import service as transparency
 from sunshine.transparency.models import LogRecord
+from sunshine.transparency.rules import records as log_rules
 
 _EXACT_CHUNK = 500  # entries rebuilt the exact way per query, where the fast path differs
 SIDE_KINDS = frozenset({VOUCHER_KIND, PUBLIC_COPY_KIND, TERMS_KIND})

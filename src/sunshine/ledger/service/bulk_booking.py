@@ -39,12 +39,12 @@ from sunshine.infra.db import Base
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.ledger import rules
-from sunshine.ledger.import_batches import Books
-from sunshine.ledger.import_batches import Prepared
-from sunshine.ledger.import_batches import renumbered
 from sunshine.ledger.models import EntryVoucher
 from sunshine.ledger.models import JournalEntry
 from sunshine.ledger.models import Posting
+from sunshine.ledger.rules.import_batches import Books
+from sunshine.ledger.rules.import_batches import Prepared
+from sunshine.ledger.rules.import_batches import renumbered
 from sunshine.ledger.service.chart import accounts_by_code
 from sunshine.ledger.service.entries import entry_count
 from sunshine.ledger.service.importing import BatchResult

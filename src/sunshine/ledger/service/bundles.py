@@ -14,8 +14,8 @@ from sunshine.kernel.errors import NotFound
 from sunshine.ledger.service.entries import get_entry
 from sunshine.ledger.service.entries import record_of
 from sunshine.ledger.service.posting import ENTRY_KIND
-from sunshine.transparency import rules as log_rules
 from sunshine.transparency import service as transparency
+from sunshine.transparency.rules import records as log_rules
 
 
 def entry_bundle(

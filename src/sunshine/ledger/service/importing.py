@@ -22,11 +22,11 @@ from sunshine.infra.db import Base
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
 from sunshine.ledger import rules
-from sunshine.ledger.journal_csv import Txn
-from sunshine.ledger.journal_csv import category_for
 from sunshine.ledger.models import Account
 from sunshine.ledger.models import JournalEntry
 from sunshine.ledger.models import Posting
+from sunshine.ledger.rules.journal_csv import Txn
+from sunshine.ledger.rules.journal_csv import category_for
 from sunshine.ledger.service.chart import accounts_by_code
 from sunshine.ledger.service.chart import add_account
 from sunshine.ledger.service.entries import entry_count

@@ -28,13 +28,13 @@ from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
 from sunshine.ledger.models import EntryVoucher
 from sunshine.ledger.models import Voucher
+from sunshine.ledger.rules.voucher_files import is_sha256_hex
+from sunshine.ledger.rules.voucher_files import sha256_hex
+from sunshine.ledger.rules.voucher_files import sniff_media_type
 from sunshine.ledger.service.vouchers import get_voucher
 from sunshine.ledger.service.vouchers import record_voucher_access
 from sunshine.ledger.service.vouchers import register_voucher
 from sunshine.ledger.service.vouchers import set_public_copy
-from sunshine.ledger.voucher_files import is_sha256_hex
-from sunshine.ledger.voucher_files import sha256_hex
-from sunshine.ledger.voucher_files import sniff_media_type
 
 log = logging.getLogger(__name__)
 _MIB = 2**20

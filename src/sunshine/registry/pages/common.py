@@ -23,7 +23,7 @@ from sunshine.infra.web import render
 from sunshine.registry import rules
 from sunshine.registry import service as registry
 from sunshine.registry.models import Community
-from sunshine.registry.roster_format import N_
+from sunshine.registry.rules.roster_format import N_
 
 HOME = "/c/{code}"
 STAFF = "/c/{code}/registry"

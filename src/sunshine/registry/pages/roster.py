@@ -18,20 +18,20 @@ from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
 from sunshine.infra.web import Viewer
 from sunshine.kernel.errors import Invalid
-from sunshine.registry import roster
 from sunshine.registry.models import Community
 from sunshine.registry.pages.common import STAFF
 from sunshine.registry.pages.common import FormText
 from sunshine.registry.pages.common import open_community
 from sunshine.registry.pages.common import render_page
-from sunshine.registry.roster_format import HEADERS
-from sunshine.registry.roster_format import describe
+from sunshine.registry.rules.roster_format import HEADERS
+from sunshine.registry.rules.roster_format import describe
 from sunshine.registry.schemas import MAX_ROSTER_BYTES
 from sunshine.registry.schemas import RosterFormat
 from sunshine.registry.schemas import pack_upload
 from sunshine.registry.schemas import roster_data
 from sunshine.registry.schemas import roster_download
 from sunshine.registry.schemas import unpack_upload
+from sunshine.registry.service import roster
 
 router = APIRouter(include_in_schema=False)
 

@@ -1,0 +1,1 @@
+"""`sunshine demo load` and `sunshine demo logins` (`demo`); loaded on use."""

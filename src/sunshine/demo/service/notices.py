@@ -1,0 +1,56 @@
+"""荆川东园's monthly notices for its first year, published as the trustee would have.
+
+The calendar is the default (monthly, due 10 days after the month ends) from September
+2024, when the trustee started. Each month's notice is published on the 5th of the next
+month, so the demo's board shows a year of notices, none overdue, each in the log under
+its own signed checkpoint. October 2024's notice is SCENARIO.md's paper one: the four
+spending lines of "10月份支出表", 9,618.58 in all.
+
+The committee co-signs each notice's checkpoint, the software form of the two-password
+trust account. A real member keeps the private key offline (`sunshine checkpoint keygen`,
+`cosign`); the demo's committee key is derived from a fixed, published phrase, so it is
+NOT a secret and proves nothing outside the demo: it only shows how co-signatures look.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from sunshine.disclosure.rules.schedule import Schedule
+from sunshine.disclosure.service import notices
+from sunshine.disclosure.service import schedule
+from sunshine.infra.tenancy import CommunityRef
+from sunshine.kernel.periods import Period
+from sunshine.transparency import service as transparency
+from sunshine.transparency.rules import records as log_rules
+
+FIRST = Period(2024, 9)
+MONTHS = 12
+PUBLISHED_AFTER = timedelta(days=4)  # the 5th of the following month
+_DEMO_SEED = hashlib.sha256(b"sunshine demo committee key - public, not a secret").digest()
+
+
+def committee_signer(code: str) -> log_rules.Signer:
+    """The demo committee's key (see the module docstring: it is public)."""
+    return log_rules.Signer(f"{code}-committee-demo", _DEMO_SEED)
+
+
+def publish_year(session: Session, ref: CommunityRef, *, actor_id: int | None) -> None:
+    schedule.set_schedule(session, ref.id, Schedule(FIRST), actor_id=actor_id)
+    signer = committee_signer(ref.code)
+    transparency.register_committee_key(session, ref.id, public_key=signer.public.text())
+    for offset in range(MONTHS):
+        period = FIRST.shift(offset)
+        published = notices.publish_notice(
+            session,
+            ref,
+            period=period,
+            actor_id=actor_id,
+            today=period.next().first_day + PUBLISHED_AFTER,
+        )
+        transparency.cosign_checkpoint(
+            session, ref.id, tree_size_=published.checkpoint_size, signer=signer
+        )

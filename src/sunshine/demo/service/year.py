@@ -1,0 +1,284 @@
+"""荆川东园's demo year of trust books, September 2024 to August 2025, booked through the ledger.
+
+The gate barrier and the trustee started on 1 September 2024 (SCENARIO.md), so the demo
+books twelve months from there, every line with a generated voucher, through the
+ledger's services (so the books obey the same rules and leave the same public log as
+real ones), and the platform signs a checkpoint of the log at the end. Everything is
+data in this module and `demo/service/books.py`: the same entries, amounts, dates and voucher
+bytes on every load.
+
+The year's figures (`tests/demo/test_demo_year.py` checks them):
+
+    income                                               104,700.00
+      6002 parking rent   60 spaces × 120.00 × 12         86,400.00  one entry a month
+      6004 garbage fees   183 of 192 households × 100.00  18,300.00  95.3 %, Sept.–March
+    spending                                             149,823.91
+      6601 wages          5,300.00 × 12                   63,600.00  paid to people
+      6602 upkeep         10 jobs, the gate in October    16,850.00
+      6603 cleaning       garbage clearance 4 × 3,900.00  17,926.50  and supplies
+      6604 greening       4 jobs                           5,760.00
+      6605 security       night patrol 4 × 7,200.00       28,800.00
+      6606 office                                          1,359.00
+      6607 insurance      public liability, once           2,680.00
+      660801 water        112 t × 3.93                       440.16
+      660802 electricity  3,705 kWh × 0.65                 2,408.25
+      6610 remuneration   1,000.00 × 10 (2024-11..2025-08) 10,000.00
+    result (a shortfall, the owners')                    -45,123.91
+    trust account  2024-08-31 50,000.00 → 2025-08-31 4,876.09, its lowest month end
+
+The spending follows the lines of the demo's approved budget (`demo/service/budget.py`,
+155,000.00), each line at or a little under its amount (electricity 8.25 over), so budget
+vs actual reads as a real year would; the shortfall is what SCENARIO.md reports ("close
+to 50,000"). The handover balance of 50,000.00 covers it: the account stays positive.
+
+No visitor-parking or advertising income is booked: those are the levers the budget's
+"close the gap" view offers. October 2024 is SCENARIO.md's paper notice exactly
+(`books.OCTOBER`, 9,618.58) and has no other spending.
+
+The trustee's remuneration (酬金): SCENARIO.md gives no figure. The demo's trust contract
+fixes it at 1,000.00 a month from November 2024: its remuneration clause took effect
+after a two-month transition (September and October, while the gate and the books were
+set up), which is also why the October notice has no remuneration line. It is booked
+with `book_remuneration` (the ledger refuses hand-typed remuneration) on each month's
+last day, backed by the trustee's settlement statement, and paid out of the trust
+account the same day against that statement.
+
+Payees, receipt numbers, dates and the metered water and power are invented but
+plausible (Changzhou's water at 3.93 a tonne and power at 0.65 a kWh give October's
+23.58 and 195.00); every receipt image says it is a generated demo voucher.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from sunshine.demo.service import books
+from sunshine.demo.service.books import Movement
+from sunshine.demo.service.receipts import Receipt
+from sunshine.identity import service as identity
+from sunshine.kernel.money import Fen
+from sunshine.kernel.periods import Period
+from sunshine.ledger import rules
+from sunshine.ledger import service as ledger
+from sunshine.transparency import service as transparency
+
+FIRST = Period(2024, 9)
+MONTHS = tuple(FIRST.shift(n) for n in range(12))  # 2024-09 .. 2025-08
+OCTOBER = Period(2024, 10)  # the month of SCENARIO.md's paper notice
+
+PARKING_SPACES = 60
+PARKING_RENT = Fen.yuan(120)  # per space per month
+PARKING_PAYERS = "车位承租业主（60户）"
+HOUSEHOLDS = 192
+GARBAGE_FEE = Fen.yuan(100)  # per household per year
+# When the households paid the year's garbage fee: 183 of 192, most in the first months.
+GARBAGE_PAID = (
+    (date(2024, 9, 20), 96),
+    (date(2024, 10, 18), 52),
+    (date(2024, 11, 15), 21),
+    (date(2024, 12, 13), 8),
+    (date(2025, 1, 10), 4),
+    (date(2025, 3, 14), 2),
+)
+
+WATER_PRICE = Fen(393)  # per tonne
+POWER_PRICE = Fen(65)  # per kWh
+# Tonnes of water and kWh of power for the common parts; October is the paper notice
+# (6 t, 300 kWh). More water for greening in summer, more light in the winter nights.
+METERED = {
+    Period(2024, 9): (8, 280),
+    Period(2024, 11): (5, 330),
+    Period(2024, 12): (4, 360),
+    Period(2025, 1): (4, 370),
+    Period(2025, 2): (4, 340),
+    Period(2025, 3): (7, 310),
+    Period(2025, 4): (10, 290),
+    Period(2025, 5): (12, 280),
+    Period(2025, 6): (14, 270),
+    Period(2025, 7): (20, 290),
+    Period(2025, 8): (18, 285),
+}
+
+REMUNERATION = Fen.yuan(1000)  # per month, fixed by the trust contract
+REMUNERATION_FROM = Period(2024, 11)  # after the two-month transition
+TRUST_TERMS = rules.TrustTerms(
+    effective_from=REMUNERATION_FROM,
+    kind=rules.RemunerationKind.FIXED,
+    fixed=REMUNERATION,
+    contract_ref="信托制物业服务合同 酬金条款：过渡期满，自2024年11月起每月固定1,000.00元",
+)
+PAYABLE = "2202"  # the remuneration payable to the trustee, settled from the trust account
+
+_CAMERAS = "常州市安视监控工程有限公司"
+_CLEANER = "常州市洁康清洁用品商行"
+_CLEARANCE = "常州市钟楼区环卫清运服务站"
+_DRAINS = "常州市清源环境服务有限公司"
+_GARDENS = "常州市绿苑园林养护有限公司"
+_GUARDS = "常州市安泰保安服务有限公司"
+_INSURER = "中国人民财产保险股份有限公司常州市分公司"
+_PRINTER = "常州市钟楼区文印办公用品店"
+_REPAIRS = "常州市钟楼区水电维修部"
+_ROADS = "常州市路安标线工程有限公司"
+_SAFETY = "常州市安消消防器材有限公司"
+# Other spending: (day, account, narration, payee, amount, receipt title). None in October,
+# whose only upkeep is the gate barrier of the paper notice. Night patrol and garbage
+# clearance are contracted out and paid quarterly in arrears.
+SPENDING = (
+    ("2024-09-03", "6606", "公示栏及办公用品", _PRINTER, "680.00", "办公用品发票"),
+    ("2024-09-12", "6603", "保洁用品及分类垃圾桶", _CLEANER, "960.00", "清洁用品发票"),
+    ("2024-09-18", "6602", "减速带及交通标志", _ROADS, "1680.00", "工程款收据"),
+    ("2024-09-25", "6607", "公众责任保险（2024-09至2025-08）", _INSURER, "2680.00", "保险费发票"),
+    ("2024-11-12", "6602", "化粪池清掏", _DRAINS, "2400.00", "服务费发票"),
+    ("2024-11-20", "6604", "冬季绿化修剪", _GARDENS, "1500.00", "绿化养护发票"),
+    ("2024-11-27", "6605", "夜间巡逻服务（9至11月）", _GUARDS, "7200.00", "保安服务费发票"),
+    ("2024-11-28", "6603", "生活垃圾清运（9至11月）", _CLEARANCE, "3900.00", "清运服务费发票"),
+    ("2024-12-06", "6606", "公示打印及办公用品", _PRINTER, "245.00", "办公用品发票"),
+    ("2024-12-17", "6602", "路灯维修及更换灯具", _REPAIRS, "1320.00", "维修费收据"),
+    ("2025-01-16", "6603", "保洁用品", _CLEANER, "386.00", "清洁用品发票"),
+    ("2025-01-22", "6602", "冻裂水管抢修", _REPAIRS, "680.00", "维修费收据"),
+    ("2025-02-19", "6602", "消防器材更换", _SAFETY, "1460.00", "销售发票"),
+    ("2025-02-25", "6605", "夜间巡逻服务（12至2月）", _GUARDS, "7200.00", "保安服务费发票"),
+    ("2025-02-26", "6603", "生活垃圾清运（12至2月）", _CLEARANCE, "3900.00", "清运服务费发票"),
+    ("2025-03-07", "6606", "办公用品", _PRINTER, "198.00", "办公用品发票"),
+    ("2025-03-18", "6604", "春季补种绿化苗木", _GARDENS, "2400.00", "绿化养护发票"),
+    ("2025-03-25", "6602", "道路坑洼修补", _ROADS, "1800.00", "工程款收据"),
+    ("2025-04-11", "6603", "保洁用品", _CLEANER, "412.50", "清洁用品发票"),
+    ("2025-04-23", "6602", "雨污管道疏通", _DRAINS, "1200.00", "服务费发票"),
+    ("2025-05-27", "6605", "夜间巡逻服务（3至5月）", _GUARDS, "7200.00", "保安服务费发票"),
+    ("2025-05-28", "6603", "生活垃圾清运（3至5月）", _CLEARANCE, "3900.00", "清运服务费发票"),
+    ("2025-06-06", "6606", "公示打印及办公用品", _PRINTER, "236.00", "办公用品发票"),
+    ("2025-06-12", "6604", "绿化病虫害防治", _GARDENS, "760.00", "绿化养护发票"),
+    ("2025-06-18", "6602", "屋面及雨水管防漏维修", _REPAIRS, "1350.00", "维修费收据"),
+    ("2025-07-09", "6603", "保洁用品及消杀药剂", _CLEANER, "568.00", "清洁用品发票"),
+    ("2025-07-16", "6602", "监控摄像头维修", _CAMERAS, "860.00", "维修费收据"),
+    ("2025-08-20", "6604", "夏季绿化修剪", _GARDENS, "1100.00", "绿化养护发票"),
+    ("2025-08-26", "6605", "夜间巡逻服务（6至8月）", _GUARDS, "7200.00", "保安服务费发票"),
+    ("2025-08-27", "6603", "生活垃圾清运（6至8月）", _CLEARANCE, "3900.00", "清运服务费发票"),
+)
+
+
+def _yyyymm(day: date) -> str:
+    return f"{day.year}{day.month:02d}"
+
+
+def parking_rent(period: Period) -> Movement:
+    """The month's rent of the 60 resident spaces, collected by the 5th (one summary)."""
+    day = period.first_day.replace(day=5)
+    amount = PARKING_RENT.times(PARKING_SPACES)
+    item = f"{day.year}年{day.month}月 居民车位租金（{PARKING_SPACES}个×{PARKING_RENT}元）"
+    receipt = Receipt(
+        "车位租金收缴汇总表", books.TRUSTEE, f"CW-{_yyyymm(day)}", day, PARKING_PAYERS, item, amount
+    )
+    return Movement(day, "6002", "车位租金", PARKING_PAYERS, receipt, money_in=True)
+
+
+def garbage_fees(day: date, households: int) -> Movement:
+    """Garbage fees for the year from `households` households, collected up to `day`."""
+    payers = f"缴费业主（{households}户）"
+    item = f"2024至2025年度 生活垃圾清运费（{households}户×{GARBAGE_FEE}元）"
+    receipt = Receipt(
+        "生活垃圾清运费收缴汇总表",
+        books.TRUSTEE,
+        f"LJ-{_yyyymm(day)}",
+        day,
+        payers,
+        item,
+        GARBAGE_FEE.times(households),
+    )
+    return Movement(day, "6004", "生活垃圾清运费", payers, receipt, money_in=True)
+
+
+def _other(row: tuple[str, str, str, str, str, str]) -> Movement:
+    day, account, narration, payee, amount, title = row
+    on = date.fromisoformat(day)
+    number = f"{on.year}{on.month:02d}{on.day:02d}-{account[-2:]}"
+    receipt = Receipt(title, payee, number, on, books.PAYER, narration, Fen.parse(amount))
+    return Movement(on, account, narration, payee, receipt)
+
+
+def movements(period: Period) -> list[Movement]:
+    """Everything the month books except the remuneration, in date order."""
+    lines = [parking_rent(period)]
+    lines += [garbage_fees(day, n) for day, n in GARBAGE_PAID if day in period]
+    if period == OCTOBER:
+        lines += books.OCTOBER
+    else:
+        offset = (period.year - OCTOBER.year) * 12 + period.month - OCTOBER.month
+        tonnes, kwh = METERED[period]
+        lines += [
+            books.water(
+                period.first_day.replace(day=8),
+                f"SF-{period.year}{period.month:02d}-{376 + 17 * offset:04d}",
+                WATER_PRICE.times(tonnes),
+            ),
+            books.electricity(
+                period.first_day.replace(day=10),
+                f"DF-{period.year}{period.month:02d}-{1184 + 23 * offset:04d}",
+                POWER_PRICE.times(kwh),
+            ),
+            books.wages(period.first_day.replace(day=15)),
+        ]
+        lines += [_other(row) for row in SPENDING if date.fromisoformat(row[0]) in period]
+    return sorted(lines, key=lambda line: line.day)
+
+
+def settlement(period: Period) -> Receipt:
+    """The trustee's statement of the month's remuneration, which backs booking and paying it."""
+    day = period.last_day
+    item = f"{day.year}年{day.month}月 受托人酬金（信托合同约定，每月固定）"
+    return Receipt(
+        "受托人酬金结算单",
+        books.TRUSTEE,
+        f"CJ-{_yyyymm(day)}",
+        day,
+        books.PAYER,
+        item,
+        REMUNERATION,
+    )
+
+
+def load_year_books(session: Session, community_id: int, *, origin: str) -> None:
+    """Book the demo year from the handover balance to August 2025, then sign the log.
+
+    Called once, when the demo community is created (the demo's load returns early if the
+    community exists), so it does not check for earlier bookings itself.
+    """
+    clerk = identity.find_user_by_username(session, books.BOOKKEEPER)
+    actor_id = None if clerk is None else clerk.id
+    books.open_books(session, community_id, actor_id=actor_id)
+    ledger.set_trust_terms(session, community_id, TRUST_TERMS, actor_id=actor_id)
+    for period in MONTHS:
+        month = movements(period)
+        drafts = [
+            books.draft(line, books.voucher(session, community_id, line.receipt, actor_id=actor_id))
+            for line in month
+        ]
+        # One call per month (the staff's own bookings, so `manual`): fewer round trips.
+        ledger.post_entries(session, community_id, drafts, actor_id=actor_id, source=ledger.MANUAL)
+        if period >= REMUNERATION_FROM:
+            _remunerate(session, community_id, period, actor_id=actor_id)
+    # The platform signs the log as it stands, so owners can verify these entries at once.
+    transparency.sign_checkpoint(session, community_id, origin=origin)
+
+
+def _remunerate(
+    session: Session, community_id: int, period: Period, *, actor_id: int | None
+) -> None:
+    """Book the month's remuneration as the terms make it due, and pay the trustee."""
+    sha256 = books.voucher(session, community_id, settlement(period), actor_id=actor_id)
+    entry = ledger.book_remuneration(session, community_id, period=period, actor_id=actor_id)
+    ledger.attach_voucher(session, community_id, entry_id=entry.id, sha256=sha256)
+    due = ledger.remuneration_booked(session, community_id, period)
+    paid = rules.EntryDraft(
+        booked_on=period.last_day,
+        narration="支付受托人酬金",
+        postings=(
+            rules.PostingDraft(PAYABLE, due),
+            rules.PostingDraft(books.TRUST_ACCOUNT, -due),
+        ),
+        counterparty=books.TRUSTEE,
+        vouchers=(sha256,),
+    )
+    ledger.post_entry(session, community_id, paid, actor_id=actor_id)

@@ -1,0 +1,22 @@
+"""Tables of identity; the classes are re-exported here.
+
+- users: users, memberships, web sessions, login codes, login attempts, device credentials
+"""
+
+from __future__ import annotations
+
+from sunshine.identity.models.users import DeviceCredential
+from sunshine.identity.models.users import LoginAttempt
+from sunshine.identity.models.users import LoginCode
+from sunshine.identity.models.users import Membership
+from sunshine.identity.models.users import User
+from sunshine.identity.models.users import WebSession
+
+__all__ = [
+    "DeviceCredential",
+    "LoginAttempt",
+    "LoginCode",
+    "Membership",
+    "User",
+    "WebSession",
+]

@@ -1,0 +1,393 @@
+"""Use cases for people who log in: users, roles, sessions, one-time codes, rate limits, access.
+
+Functions take an open Session and never commit. Secrets are kept only as hashes:
+passwords with argon2, session tokens and login codes with SHA-256 (they are long
+random values or short-lived and rate-limited, so a fast hash is enough).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError
+from argon2.exceptions import VerificationError
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sunshine.identity.models import LoginAttempt
+from sunshine.identity.models import LoginCode
+from sunshine.identity.models import Membership
+from sunshine.identity.models import User
+from sunshine.identity.models import WebSession
+from sunshine.identity.rules import Action
+from sunshine.identity.rules import Role
+from sunshine.identity.rules import allowed
+from sunshine.identity.rules import effective_roles
+from sunshine.identity.service.senders import CodeSender
+from sunshine.infra import clock
+from sunshine.infra.settings import get_settings
+from sunshine.infra.web import Viewer
+from sunshine.kernel.errors import Conflict
+from sunshine.kernel.errors import Forbidden
+from sunshine.kernel.errors import Invalid
+from sunshine.kernel.errors import NotFound
+from sunshine.kernel.errors import Problem
+from sunshine.kernel.errors import Unauthenticated
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("no such user: this hash only spends the same time")
+CODE_MINUTES = 10
+CODE_MAX_TRIES = 5
+MIN_PASSWORD = 8
+SUBJECT_LENGTH = 80  # identity_login_attempt.subject
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# --- users and roles -------------------------------------------------------
+
+
+def add_user(
+    session: Session,
+    *,
+    display_name: str,
+    username: str | None = None,
+    phone: str | None = None,
+    password: str | None = None,
+    global_role: Role | None = None,
+) -> User:
+    """Create a user who logs in by username + password, by phone + code, or both."""
+    problems: list[Problem] = []
+    if not display_name.strip():
+        problems.append(Problem("name_empty", "the name is empty", where="display_name"))
+    if not username and not phone:
+        problems.append(Problem("no_login", "give a username or a phone number", where="username"))
+    if username and password is None:
+        problems.append(
+            Problem("password_missing", "a username needs a password", where="password")
+        )
+    if password is not None and len(password) < MIN_PASSWORD:
+        problems.append(
+            Problem(
+                "password_short",
+                "the password needs at least {n} characters",
+                {"n": MIN_PASSWORD},
+                "password",
+            )
+        )
+    if username and find_user_by_username(session, username):
+        problems.append(
+            Problem(
+                "username_taken",
+                "the username {username} is taken",
+                {"username": username},
+                "username",
+            )
+        )
+    if phone and find_user_by_phone(session, phone):
+        problems.append(
+            Problem(
+                "phone_taken",
+                "the phone number {phone} already has an account",
+                {"phone": phone},
+                "phone",
+            )
+        )
+    if problems:
+        raise Invalid("the user was not added", problems=problems)
+    user = User(
+        display_name=display_name.strip(),
+        username=username or None,
+        phone=phone or None,
+        password_hash=_hasher.hash(password) if password else None,
+        global_role=global_role,
+        created_at=clock.now(),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def find_user_by_username(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))
+
+
+def find_user_by_phone(session: Session, phone: str) -> User | None:
+    return session.scalar(select(User).where(User.phone == phone))
+
+
+def get_user(session: Session, user_id: int) -> User:
+    """The user with this id. Raises NotFound."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("user {id} does not exist", args={"id": user_id})
+    return user
+
+
+def grant_role(session: Session, *, user_id: int, community_id: int, role: Role) -> Membership:
+    """Give `user_id` a role in one community; granting it again changes nothing."""
+    if role in (Role.CITY_SUPERVISOR, Role.PLATFORM_ADMIN):
+        raise Invalid(
+            "the role {role} is city-wide; set it on the user instead", args={"role": role.value}
+        )
+    existing = session.get(Membership, (community_id, user_id, role))
+    if existing is not None:
+        return existing
+    membership = Membership(
+        community_id=community_id, user_id=user_id, role=role, granted_at=clock.now()
+    )
+    session.add(membership)
+    session.flush()
+    return membership
+
+
+def revoke_role(session: Session, *, user_id: int, community_id: int, role: Role) -> None:
+    """Take a role away; taking away a role that is not held is a no-op."""
+    session.execute(
+        delete(Membership).where(
+            Membership.community_id == community_id,
+            Membership.user_id == user_id,
+            Membership.role == role,
+        )
+    )
+
+
+def roles_of(session: Session, user_id: int) -> dict[int, frozenset[str]]:
+    """The user's roles by community id."""
+    result: dict[int, set[str]] = {}
+    for membership in session.scalars(select(Membership).where(Membership.user_id == user_id)):
+        result.setdefault(membership.community_id, set()).add(membership.role.value)
+    return {community: frozenset(roles) for community, roles in result.items()}
+
+
+def list_members(session: Session, community_id: int) -> list[tuple[User, Role]]:
+    """Everyone with a role in the community, with that role."""
+    query = (
+        select(User, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.community_id == community_id)
+        .order_by(Membership.role, User.display_name)
+    )
+    return [(user, role) for user, role in session.execute(query)]
+
+
+# --- access ----------------------------------------------------------------
+
+
+def viewer_roles(viewer: Viewer, community_id: int) -> frozenset[Role]:
+    """The roles that count for `viewer` in one community, city-wide roles included."""
+    held = (Role(r) for r in viewer.roles.get(community_id, frozenset()))
+    return effective_roles(held, (Role(r) for r in viewer.global_roles))
+
+
+def can(viewer: Viewer | None, action: Action, community_id: int) -> bool:
+    """Whether `viewer` may do `action` in the community. Anonymous viewers may do nothing."""
+    return viewer is not None and allowed(viewer_roles(viewer, community_id), action)
+
+
+def authorize(viewer: Viewer | None, action: Action, community_id: int) -> Viewer:
+    """Raise unless `viewer` may do `action` in the community; return the viewer.
+
+    A viewer with no role at all in the community gets NotFound, so that the existence
+    of another community's data is not revealed; one with a role but not this right
+    gets Forbidden.
+    """
+    if viewer is None:
+        raise Unauthenticated("please log in first")
+    roles = viewer_roles(viewer, community_id)
+    if allowed(roles, action):
+        return viewer
+    if not roles:
+        raise NotFound("this community does not exist or is not yours")
+    raise Forbidden("your role does not allow this")
+
+
+def communities_of(viewer: Viewer) -> frozenset[int] | None:
+    """The community ids `viewer` may open; None means every community (city-wide roles)."""
+    if viewer.global_roles & {Role.CITY_SUPERVISOR.value, Role.PLATFORM_ADMIN.value}:
+        return None
+    return frozenset(viewer.roles)
+
+
+# --- sessions --------------------------------------------------------------
+
+
+def start_session(session: Session, *, user_id: int) -> str:
+    """Open a login session and return its token (the cookie value); only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    session.add(
+        WebSession(
+            token_hash=_sha256(token),
+            user_id=user_id,
+            created_at=now,
+            expires_at=now + timedelta(days=get_settings().session_days),
+        )
+    )
+    session.flush()
+    return token
+
+
+def end_session(session: Session, token: str) -> None:
+    """Log out: the token stops working at once."""
+    row = session.get(WebSession, _sha256(token))
+    if row is not None and row.ended_at is None:
+        row.ended_at = clock.now()
+        session.flush()
+
+
+def viewer_for_token(session: Session, token: str) -> Viewer | None:
+    """The viewer behind a session cookie, or None if it is unknown, ended, expired or inactive."""
+    token_hash = _sha256(token)
+    row = session.get(WebSession, token_hash)
+    if row is None or row.ended_at is not None or row.expires_at <= clock.now():
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        return None
+    global_roles = frozenset({user.global_role.value}) if user.global_role else frozenset()
+    return Viewer(
+        user_id=user.id,
+        display_name=user.display_name,
+        roles=roles_of(session, user.id),
+        global_roles=global_roles,
+        session_token_hash=token_hash,
+    )
+
+
+# --- logging in ------------------------------------------------------------
+
+
+def _attempt_subject(typed: str) -> str:
+    """The username or phone as a login attempt records it: cut to the column's 80 characters.
+
+    Whatever was typed must be counted, not refused by the database (a 500 on PostgreSQL).
+    """
+    return typed[:SUBJECT_LENGTH]
+
+
+def _check_rate(session: Session, *, subject: str, client: str) -> None:
+    subject = _attempt_subject(subject)
+    settings = get_settings()
+    since = clock.now() - timedelta(minutes=settings.login_window_minutes)
+    failures = (
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False))
+    )
+    by_subject = session.scalar(failures.where(LoginAttempt.subject == subject)) or 0
+    by_client = session.scalar(failures.where(LoginAttempt.client == client)) or 0
+    if by_subject >= settings.login_max_failures or by_client >= settings.login_max_failures_per_ip:
+        raise Conflict(
+            "too many failed logins; wait {minutes} minutes and try again",
+            args={"minutes": settings.login_window_minutes},
+        )
+
+
+def _record_attempt(session: Session, *, subject: str, client: str, succeeded: bool) -> None:
+    subject = _attempt_subject(subject)
+    session.add(LoginAttempt(subject=subject, client=client, at=clock.now(), succeeded=succeeded))
+    session.flush()
+
+
+def login_with_password(session: Session, *, username: str, password: str, client: str) -> User:
+    """Check a staff login. Every failure says the same thing, so usernames cannot be probed.
+
+    The caller commits even when this raises Invalid, so that the failed attempt is
+    counted (see identity/pages/login.py).
+    """
+    _check_rate(session, subject=username, client=client)
+    user = find_user_by_username(session, username)
+    stored = user.password_hash if user is not None else None
+    # Hash against a dummy when there is no such user, so timing does not reveal usernames.
+    matches = _password_matches(stored or _DUMMY_HASH, password)
+    ok = user is not None and user.is_active and stored is not None and matches
+    _record_attempt(session, subject=username, client=client, succeeded=ok)
+    if not ok or user is None:
+        raise Invalid("wrong username or password")
+    return user
+
+
+def _password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def send_login_code(session: Session, *, phone: str, client: str, sender: CodeSender) -> None:
+    """Send a one-time code to a phone that belongs to an account.
+
+    Unknown phones get no code but the same answer, so the form does not reveal who
+    lives in the community.
+    """
+    _check_rate(session, subject=phone, client=client)
+    user = find_user_by_phone(session, phone)
+    if user is None or not user.is_active:
+        _record_attempt(session, subject=phone, client=client, succeeded=False)
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    now = clock.now()
+    session.add(
+        LoginCode(
+            phone=phone,
+            code_hash=_sha256(f"{phone}:{code}"),
+            created_at=now,
+            expires_at=now + timedelta(minutes=CODE_MINUTES),
+        )
+    )
+    session.flush()
+    sender.send(phone, code)
+
+
+def login_with_code(session: Session, *, phone: str, code: str, client: str) -> User:
+    """Check a phone login code: the newest unused, unexpired one, at most five tries."""
+    _check_rate(session, subject=phone, client=client)
+    now = clock.now()
+    row = session.scalar(
+        select(LoginCode)
+        .where(LoginCode.phone == phone, LoginCode.used_at.is_(None), LoginCode.expires_at > now)
+        .order_by(LoginCode.id.desc())
+        .limit(1)
+    )
+    user = find_user_by_phone(session, phone)
+    ok = (
+        row is not None
+        and user is not None
+        and user.is_active
+        and row.tries < CODE_MAX_TRIES
+        and hmac.compare_digest(row.code_hash, _sha256(f"{phone}:{code.strip()}"))
+    )
+    if row is not None:
+        row.tries += 1
+        if ok:
+            row.used_at = now
+    _record_attempt(session, subject=phone, client=client, succeeded=ok)
+    if not ok or user is None:
+        raise Invalid("the code is wrong or has expired; ask for a new one")
+    return user
+
+
+def set_password(session: Session, *, user_id: int, password: str) -> None:
+    """Replace a user's password."""
+    if len(password) < MIN_PASSWORD:
+        raise Invalid("the password needs at least {n} characters", args={"n": MIN_PASSWORD})
+    get_user(session, user_id).password_hash = _hasher.hash(password)
+    session.flush()
+
+
+def users_by_ids(session: Session, ids: Iterable[int]) -> dict[int, User]:
+    """Users by id, for lists that show who did what."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    return {user.id: user for user in session.scalars(select(User).where(User.id.in_(wanted)))}

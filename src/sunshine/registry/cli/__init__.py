@@ -1,0 +1,1 @@
+"""`sunshine roster import|export` (`roster`); the root command loads it on use."""

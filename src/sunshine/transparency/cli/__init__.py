@@ -1,0 +1,1 @@
+"""`sunshine verify`, `sunshine checkpoint …`, `sunshine log …` (`log`), loaded on use."""

@@ -1,0 +1,76 @@
+"""Use cases of the transparency log; the public API is re-exported here.
+
+Callers write `from sunshine.transparency import service as transparency`.
+
+- log: append records, keep subtree hashes, sign and co-sign checkpoints, prove, bundle
+"""
+
+from __future__ import annotations
+
+from sunshine.transparency.service.log import COMMITTEE
+from sunshine.transparency.service.log import PLATFORM
+from sunshine.transparency.service.log import STORED_FROM
+from sunshine.transparency.service.log import Entry
+from sunshine.transparency.service.log import Grown
+from sunshine.transparency.service.log import add_cosignature
+from sunshine.transparency.service.log import append
+from sunshine.transparency.service.log import append_hashed
+from sunshine.transparency.service.log import append_many
+from sunshine.transparency.service.log import append_numbered
+from sunshine.transparency.service.log import build_bundle
+from sunshine.transparency.service.log import consistency_proof
+from sunshine.transparency.service.log import cosign_checkpoint
+from sunshine.transparency.service.log import fetch_nodes
+from sunshine.transparency.service.log import find_record
+from sunshine.transparency.service.log import frontier
+from sunshine.transparency.service.log import get_checkpoint
+from sunshine.transparency.service.log import get_record
+from sunshine.transparency.service.log import inclusion_proof
+from sunshine.transparency.service.log import iter_record_rows
+from sunshine.transparency.service.log import iter_records
+from sunshine.transparency.service.log import latest_checkpoint
+from sunshine.transparency.service.log import list_checkpoints
+from sunshine.transparency.service.log import lock_log
+from sunshine.transparency.service.log import platform_signer
+from sunshine.transparency.service.log import public_keys
+from sunshine.transparency.service.log import record_seqs
+from sunshine.transparency.service.log import register_committee_key
+from sunshine.transparency.service.log import root
+from sunshine.transparency.service.log import sign_checkpoint
+from sunshine.transparency.service.log import signed_note
+from sunshine.transparency.service.log import tree_size
+
+__all__ = [
+    "COMMITTEE",
+    "PLATFORM",
+    "STORED_FROM",
+    "Entry",
+    "Grown",
+    "add_cosignature",
+    "append",
+    "append_hashed",
+    "append_many",
+    "append_numbered",
+    "build_bundle",
+    "consistency_proof",
+    "cosign_checkpoint",
+    "fetch_nodes",
+    "find_record",
+    "frontier",
+    "get_checkpoint",
+    "get_record",
+    "inclusion_proof",
+    "iter_record_rows",
+    "iter_records",
+    "latest_checkpoint",
+    "list_checkpoints",
+    "lock_log",
+    "platform_signer",
+    "public_keys",
+    "record_seqs",
+    "register_committee_key",
+    "root",
+    "sign_checkpoint",
+    "signed_note",
+    "tree_size",
+]
