@@ -308,11 +308,6 @@ def _notices(before: Books, after: Books, bursts: list[Burst]) -> list[str]:
         made = after.notices[period] - before.notices[period]
         if made != published[period]:
             found.append(f"notice {period}: {made} versions stored, {published[period]} accepted")
-    found += [
-        f"notice {burst.target}: {len(burst.accepted())} publications accepted"
-        for burst in _of(bursts, "notice, same month")
-        if len(burst.accepted()) > 1
-    ]
     return found
 
 
@@ -345,9 +340,20 @@ def table(bursts: list[Burst]) -> str:
     return "\n".join(lines)
 
 
-_REPLAYED = re.compile(r"replaying \S+ \S+ \(attempt \d+\) after a transient failure \((\w+)\)")
+_REPLAYED = re.compile(
+    r"replaying \S+ (\S+) \(attempt \d+\) after a transient failure \((\w+)\): (\w+)"
+)
 
 
 def replays(site: Site) -> Counter[str]:
-    """How many times the server ran a request again, by the kind of failure (from its log)."""
-    return Counter(match.group(1) for match in _REPLAYED.finditer(site.log_text()))
+    """How often the server ran a request again, by failure and route (from its log)."""
+    return Counter(
+        f"{failure} ({cause}) on {_route(path)}"
+        for path, failure, cause in _REPLAYED.findall(site.log_text())
+    )
+
+
+def _route(path: str) -> str:
+    # …/entries/12/reversal -> …/entries/{n}/reversal; a voucher's hash likewise
+    parts = path.split("/")
+    return "/".join("{n}" if p.isdigit() or len(p) == 64 else p for p in parts)
