@@ -182,8 +182,8 @@ def _forget_tenant_ids(session: Session, transaction: Any) -> None:
 
 
 SQLITE_PAGE_SIZE = 16384
-# Connections per engine: kept plus opened when busy. infra.replay admits no more
-# requests at once than this, so no worker thread ever waits for a connection.
+# Connections per engine: kept plus opened when busy. No more requests use a session at
+# once than this (infra.web.DbSession), so no worker thread ever waits for a connection.
 POOL_SIZE = 5
 POOL_OVERFLOW = 10
 

@@ -1,4 +1,4 @@
-"""Every HTTP request as a unit of work: admitted in turn, and run again on a transient failure.
+"""Every HTTP request as a unit of work: writers admitted in turn, run again on a transient failure.
 
 One mechanism for every route. This ASGI middleware sits outside the app's other
 middleware and, for each request:
@@ -6,13 +6,12 @@ middleware and, for each request:
 1. makes it a unit of work (`infra.work`): unsafe methods write, so their transactions
    take SQLite's write lock when they begin;
 2. reads the whole body first, so that a slow client holds no lock while it uploads;
-3. admits it without tying up a thread while it waits: on SQLite one writing request at
-   a time per process (SQLite has one writer anyway; queued here they wait in order,
-   and readers pass them under WAL), and never more requests at once than the
-   connection pool holds. A request holds its connection from its first query (in a
-   dependency) to its end, hopping between worker threads; were more admitted than
-   there are connections, the waiting ones would block every worker thread while the
-   holders wait for a thread to go on;
+3. on SQLite, admits one writing request at a time per process, waiting without a
+   thread, until its response starts. A writer holds the lock from its first query (in
+   a dependency) and hops between worker threads until it ends; were the writers to
+   queue inside SQLite, each waiting in a worker thread, they could take every thread
+   the lock's holder needs to go on. Readers pass them under WAL. (No more requests use
+   the database at once than the pool has connections: `infra.web.DbSession`.)
 4. when the app raises a transient failure (SQLite busy, a PostgreSQL deadlock or
    serialization failure, a lost unique-key race), runs the whole request again with
    the same body after a short jittered pause, as a writer from the start.
@@ -30,8 +29,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from dataclasses import field
+from collections.abc import Callable
 
 import anyio
 import anyio.lowlevel
@@ -49,32 +47,53 @@ log = logging.getLogger(__name__)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-@dataclass
-class _Gates:
-    """Admission for one event loop: the single writer (SQLite) and the pool's connections."""
+# A semaphore belongs to an event loop (a test client may run each request in a new one).
+_WRITER: anyio.lowlevel.RunVar[anyio.Semaphore] = anyio.lowlevel.RunVar("sunshine_writer")
 
-    writer: anyio.Lock = field(default_factory=anyio.Lock)
-    slots: anyio.Semaphore = field(
-        default_factory=lambda: anyio.Semaphore(db.connection_capacity())
-    )
 
-    @contextlib.asynccontextmanager
-    async def admit(self, *, writes: bool) -> AsyncIterator[None]:
-        queue = self.writer if writes and db.single_writer() else contextlib.nullcontext()
-        async with queue, self.slots:
-            yield
+class _Turn:
+    """A writer's turn, given back once: when its response starts, or at the end."""
+
+    def __init__(self, turns: anyio.Semaphore | None) -> None:
+        self._turns = turns
+
+    def release(self) -> None:
+        if self._turns is not None:
+            self._turns.release()
+            self._turns = None
+
+
+@contextlib.asynccontextmanager
+async def _admitted(*, writes: bool) -> AsyncIterator[_Turn]:
+    """Wait (without a thread) for this process's turn to write, if the database has one writer."""
+    if not (writes and db.single_writer()):
+        yield _Turn(None)
+        return
+    try:
+        turns = _WRITER.get()
+    except LookupError:
+        turns = anyio.Semaphore(1)  # FIFO: writers go in the order they came
+        _WRITER.set(turns)
+    await turns.acquire()
+    turn = _Turn(turns)
+    try:
+        yield turn
+    finally:
+        turn.release()
 
 
 class _Started:
     """Whether this attempt's response has begun to go out (then it is too late to retry)."""
 
-    def __init__(self, send: Send) -> None:
+    def __init__(self, send: Send, on_start: Callable[[], None]) -> None:
         self._send = send
+        self._on_start = on_start
         self.started = False
 
     async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":
             self.started = True
+            self._on_start()  # the work is done: the next writer need not wait for the client
         await self._send(message)
 
 
@@ -96,20 +115,19 @@ class ReplayTransientFailures:
             deadline=time.monotonic() + settings.request_retry_seconds,
         )
         body = await _read_body(receive)
-        gates = _gates_here()
         with units.unit_of_work(work):
             while True:
-                async with gates.admit(writes=work.writes):
-                    pause = await self._attempt(scope, _replay(body, receive), send, work)
+                async with _admitted(writes=work.writes) as turn:
+                    sent = _Started(send, turn.release)
+                    pause = await self._attempt(scope, _replay(body, receive), sent, work)
                 if pause is None:
                     return
                 await anyio.sleep(pause)
 
     async def _attempt(
-        self, scope: Scope, receive: Receive, send: Send, work: units.Work
+        self, scope: Scope, receive: Receive, sent: _Started, work: units.Work
     ) -> float | None:
         """Run the app once; None when done, else the pause before the next attempt."""
-        sent = _Started(send)
         try:
             await self.app({**scope, "state": dict(scope.get("state", {}))}, receive, sent)
         except Exception as exc:
@@ -127,20 +145,6 @@ class ReplayTransientFailures:
             )
             return pause
         return None
-
-
-
-# Locks belong to an event loop (a test client may run each request in a new one).
-_GATES: anyio.lowlevel.RunVar[_Gates] = anyio.lowlevel.RunVar("sunshine_gates")
-
-
-def _gates_here() -> _Gates:
-    try:
-        return _GATES.get()
-    except LookupError:
-        gates = _Gates()
-        _GATES.set(gates)
-        return gates
 
 
 async def _read_body(receive: Receive) -> list[Message]:

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.infra import clock
 from sunshine.infra import tenancy
+from sunshine.infra.db import connection_capacity
 from sunshine.infra.db import session_factory
 from sunshine.infra.i18n import LOCALE_NAMES
 from sunshine.infra.i18n import translations
@@ -66,7 +67,14 @@ def open_request_session() -> Iterator[Session]:
         yield session
 
 
-DbSession = Annotated[Session, Depends(open_request_session)]
+# The session closes when the route returns, before the response goes out, so a slow
+# client holds no connection; and no more requests use one at once than the pool has,
+# so the rest wait without a thread (else they could block every worker thread while
+# the requests holding the connections wait for a thread to go on).
+DbSession = Annotated[
+    Session,
+    Depends(open_request_session, scope="function", max_concurrency=connection_capacity()),
+]
 
 
 def writes_on_read() -> None:
