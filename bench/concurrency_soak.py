@@ -49,6 +49,7 @@ from tests.concurrency.scenarios import Burst  # noqa: E402
 from tests.concurrency.scenarios import Runner  # noqa: E402
 from tests.concurrency.scenarios import problems  # noqa: E402
 from tests.concurrency.scenarios import replays  # noqa: E402
+from tests.concurrency.scenarios import run_in_own_loop  # noqa: E402
 from tests.concurrency.scenarios import table  # noqa: E402
 from tests.pg import running_postgres  # noqa: E402
 
@@ -138,7 +139,7 @@ def run(database: str, rounds: int, scale: float) -> dict[str, Any]:
     with _site(database) as site:
         before = Books.read(site.database_url)
         start = time.perf_counter()
-        bursts = asyncio.run(_soak(site, rounds, scale))
+        bursts = run_in_own_loop(_soak(site, rounds, scale))
         seconds = time.perf_counter() - start
         found = problems(site.database_url, before, bursts)
         replayed = dict(replays(site))

@@ -15,9 +15,12 @@ import time
 from collections import Counter
 from collections.abc import Awaitable
 from collections.abc import Callable
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from typing import TypeVar
 
 import httpx
 from sqlalchemy import create_engine
@@ -45,6 +48,7 @@ BUDGETS = f"/api/v1/communities/{CODE}/budgets"
 BOOKED_ON = "2025-09-15"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _CSRF = "concurrency-csrf"
+T = TypeVar("T")
 
 
 @dataclass
@@ -188,6 +192,16 @@ class Runner:
             budget_id = int(made.json()["id"])
             (await client.post(f"{BUDGETS}/{budget_id}/open")).raise_for_status()
         return budget_id
+
+
+def run_in_own_loop(bursts: Coroutine[Any, Any, T]) -> T:
+    """Run `bursts` in a thread with an event loop of its own.
+
+    Another test may have left one running in this thread (Playwright's sync API does),
+    and asyncio.run refuses to start a second.
+    """
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, bursts).result()
 
 
 def entry(narration: str) -> dict[str, object]:

@@ -11,7 +11,6 @@ About 15 s per database.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -23,6 +22,7 @@ from tests.concurrency.scenarios import Burst
 from tests.concurrency.scenarios import Runner
 from tests.concurrency.scenarios import problems
 from tests.concurrency.scenarios import replays
+from tests.concurrency.scenarios import run_in_own_loop
 from tests.concurrency.scenarios import table
 from tests.conftest import DATABASES
 
@@ -57,7 +57,7 @@ def test_concurrent_writes_of_every_kind_get_no_5xx_and_leave_the_books_whole(si
     before = Books.read(site.database_url)
     runner = Runner(site, tag="burst")
 
-    burst = asyncio.run(_every_kind(runner))
+    burst = run_in_own_loop(_every_kind(runner))
 
     figures = f"{table(runner.bursts)}\nreplayed: {dict(replays(site))}"
     assert [error for b in runner.bursts for error in b.server_errors()] == [], figures
