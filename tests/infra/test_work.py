@@ -7,6 +7,7 @@ busy timeout waits out. That was issue 11's "database is locked".
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -125,6 +126,33 @@ def test_a_lost_unique_key_race_is_transient_and_a_broken_rule_is_not(engine: En
     assert transient(negative) is None
 
 
+def test_a_postgresql_deadlock_is_transient(engine: Engine) -> None:
+    """Two transactions each wait for the other's lock: PostgreSQL ends one (after 1 s)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes one writer at a time: its writers cannot deadlock")
+    both_hold_one = threading.Barrier(2)
+    failures: list[DBAPIError] = []
+
+    def lock(first: int, second: int) -> None:
+        with engine.connect() as connection:
+            transaction = connection.begin()
+            connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": first})
+            both_hold_one.wait()
+            try:
+                connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": second})
+            except DBAPIError as error:
+                failures.append(error)
+            transaction.rollback()
+
+    threads = [threading.Thread(target=lock, args=pair) for pair in [(91, 92), (92, 91)]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [transient(failure) for failure in failures] == [Transient.CONFLICT]
+
+
 class _PostgresError(Exception):
     def __init__(self, sqlstate: str) -> None:
         super().__init__(sqlstate)
@@ -135,7 +163,6 @@ class _PostgresError(Exception):
     ("sqlstate", "expected"),
     [
         ("40001", Transient.CONFLICT),  # serialization_failure
-        ("40P01", Transient.CONFLICT),  # deadlock_detected
         ("55P03", Transient.BUSY),  # lock_not_available
         ("23503", None),  # foreign_key_violation: a bug, not a race
         ("42P01", None),  # undefined_table

@@ -14,8 +14,8 @@ from fastapi.responses import JSONResponse
 from fastapi.responses import RedirectResponse
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from sunshine.disclosure import api as disclosure_api
@@ -181,7 +181,8 @@ def create_app() -> FastAPI:
     )
     app.state.resolve_viewer = identity_service.viewer_for_token
     app.add_exception_handler(SunshineError, _render_error)
-    for failure in (DBAPIError, PoolTimeout):
+    # The kinds a transient failure comes as (infra.work.transient names them).
+    for failure in (OperationalError, IntegrityError, PoolTimeout):
         app.add_exception_handler(failure, _render_database_error)
     app.add_exception_handler(RequestValidationError, _render_validation_error)
     app.middleware("http")(_locale_and_csrf)
