@@ -18,5 +18,6 @@ say "mypy (strict on src)"
 .venv/bin/mypy
 say "import-linter"
 .venv/bin/lint-imports --no-cache
+.venv/bin/lint-imports --no-cache --config importlinter-tables.toml  # no part reads another's tables
 say "pytest (SQLite and PostgreSQL; browser tests in chromium)"
 .venv/bin/pytest -n "${SUNSHINE_TEST_WORKERS:-auto}" --dist loadscope "$@"

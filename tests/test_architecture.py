@@ -13,11 +13,15 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "sunshine"
 LAYERS = frozenset({"api", "pages", "cli", "jobs", "schemas", "service", "models", "rules"})
 # The foundation and the app factory are not parts: they keep their own flat layout.
 FOUNDATION = frozenset({"kernel", "infra", "entrypoints"})
+# "No part reads another part's tables": its own run, as it ignores type-only imports.
+TABLES = "importlinter-tables.toml"
 
 
 def _parts() -> list[str]:
@@ -28,16 +32,21 @@ def _parts() -> list[str]:
     )
 
 
-def _contract(name: str) -> dict[str, object]:
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    contracts = config["tool"]["importlinter"]["contracts"]
+def _contract(name: str, config: str = "pyproject.toml") -> dict[str, object]:
+    settings = tomllib.loads((ROOT / config).read_text(encoding="utf-8"))
+    contracts = settings["tool"]["importlinter"]["contracts"]
     return next(contract for contract in contracts if contract["name"] == name)
 
 
-def test_the_import_contracts_hold() -> None:
+@pytest.mark.parametrize("config", ["pyproject.toml", TABLES])
+def test_the_import_contracts_hold(config: str) -> None:
     lint_imports = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run(
-        [str(lint_imports), "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False
+        [str(lint_imports), "--no-cache", "--config", config],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -68,6 +77,15 @@ def test_every_part_is_layered_and_its_rules_are_pure() -> None:
         assert f"sunshine.{part}" in layered, f"add sunshine.{part} to 'Inside each domain'"
         if (PACKAGE / part / "rules").is_dir():
             assert f"sunshine.{part}.rules" in pure, f"add sunshine.{part}.rules to 'Pure code'"
+
+
+def test_no_part_may_import_another_parts_tables() -> None:
+    tables = [f"sunshine.{part}.models" for part in _parts() if (PACKAGE / part / "models").is_dir()]
+    for part in _parts():
+        contract = _contract(f"{part} reads no other part's tables", TABLES)
+        assert contract["source_modules"] == [f"sunshine.{part}"]
+        others = [module for module in tables if module != f"sunshine.{part}.models"]
+        assert sorted(contract["forbidden_modules"]) == others, part
 
 
 def test_the_offline_verifier_loads_nothing_of_ours_but_kernel() -> None:

@@ -1,4 +1,7 @@
-"""`sunshine ledger accounts|add-account|terms|remuneration|close` on a file database."""
+"""`sunshine ledger accounts|add-account|terms|remuneration|close` on a file database.
+
+Closing names who acts: a manager asks, a committee member countersigns (as on the page).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,12 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from sunshine.entrypoints.cli import app
+from sunshine.identity import service as identity
+from sunshine.identity.rules import Role
 from sunshine.kernel.errors import Conflict
+from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Invalid
+from sunshine.kernel.errors import NotFound
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service
@@ -78,12 +85,33 @@ def test_the_remuneration_is_booked_from_the_terms_once_and_a_closed_month_takes
         )
         assert spending.spending_total == Fen.parse("3000.00")
 
-    closed = runner.invoke(app, ["ledger", "close", "-c", "jc", "--period", "2024-10"])
+    with Session(cli_database) as session:
+        for name, role in (("jc-manager", Role.TRUSTEE_MANAGER), ("jc-member", Role.COMMITTEE)):
+            user = identity.add_user(session, display_name=name, phone=None, username=name,
+                                     password="correct horse battery")  # fmt: skip
+            identity.grant_role(session, user_id=user.id, community_id=community_id, role=role)
+        session.commit()
+    close = ["ledger", "close", "-c", "jc", "--period", "2024-10"]
+    assert runner.invoke(app, close).exit_code == 2  # nobody named
+    asked = runner.invoke(app, [*close, "--requested-by", "jc-manager"])
+    assert asked.exit_code == 0, asked.output
+    assert not service_is_closed(cli_database, community_id)
+    own = runner.invoke(app, [*close, "--countersigned-by", "jc-manager"])
+    assert isinstance(own.exception, Forbidden)  # a manager is not the committee
+    closed = runner.invoke(app, [*close, "--countersigned-by", "jc-member"])
     assert closed.exit_code == 0, closed.output
+    assert closed.output == "已结账至 2024-10\n"
+    assert isinstance(runner.invoke(app, [*close, "--countersigned-by", "jc-member"]).exception,
+                      NotFound)  # fmt: skip
     late = draft(date(2024, 10, 31), "迟到的水费", ("660801", "1.00"), ("1001", "-1.00"))
     with Session(cli_database) as session, pytest.raises(Invalid) as refused:
         service.post_entry(session, community_id, late, actor_id=None)
     assert "period_closed" in {p.code for p in refused.value.problems}
+
+
+def service_is_closed(engine: Engine, community_id: int) -> bool:
+    with Session(engine) as session:
+        return service.is_closed(session, community_id, Period(2024, 10))
 
 
 def test_terms_need_exactly_one_kind_of_pay(cli_database: Engine) -> None:

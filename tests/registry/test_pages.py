@@ -101,7 +101,7 @@ def test_an_owner_sees_their_own_household_but_not_other_peoples_names(
     community = _jingchuan(session)
     owner = make_user(session, community=community, role=Role.OWNER, phone="13800000021")
     mine = _owner_of(session, community, "1-1-101", "王小明")
-    registry.get_party(session, community.id, mine).user_id = owner.id
+    registry.link_login(session, community.id, party_id=mine, user_id=owner.id)
     _owner_of(session, community, "1-1-102", "赵大海")
     unit = registry.find_unit(session, community.id, "1-1-101")
     assert unit is not None

@@ -39,6 +39,8 @@ def test_an_exported_bundle_verifies_with_the_printed_key_and_a_forged_one_does_
         app, ["log", "bundle", "-c", "jc", "--records", "1,3", "--out", str(bundle)]
     )
     assert made.exit_code == 0, made.output
+    empty = runner.invoke(app, ["log", "bundle", "-c", "jc", "--out", str(tmp_path / "e.json")])
+    assert empty.exit_code == 2  # a checkpoint alone proves nothing: verify would fail it
 
     good = runner.invoke(app, ["verify", str(bundle), "--key", key_line])
     assert good.exit_code == 0, good.output

@@ -171,18 +171,97 @@ def test_a_cosignature_is_checked_with_the_committee_members_key() -> None:
     assert set(_failures(platform_only)) == {"signature jcdy-committee-li"}
 
 
-def test_without_a_key_the_bundles_own_key_is_used_and_its_fingerprint_shown() -> None:
-    report = verifier.verify_bundle(_bundle(public_keys=[KEY]))
+def _forged() -> str:
+    """A bundle a forger made whole: records, a tree, and a checkpoint signed by a key they
+    made themselves and put in the bundle under the community's name."""
+    forger = rules.Signer(ORIGIN, bytes(range(96, 128)))
+    records = [rules.canonical({"kind": "ledger.entry", "amount_fen": 1}), *RECORDS[1:]]
+    tree = merkle.MemoryTree([merkle.leaf_hash(r) for r in records])
+    note = rules.sign(rules.Checkpoint(ORIGIN, len(records), tree.root()), forger).text()
+    proof = tuple(merkle.inclusion_proof(0, len(records), tree.node))
+    built = verifier.bundle_from_parts(
+        origin=ORIGIN,
+        checkpoint=note,
+        records=[BundleRecord(0, records[0], proof)],
+        public_keys=[forger.public.text()],
+    )
+    return json.dumps(built)
+
+
+def test_a_forged_bundle_without_a_key_fails_as_not_authenticated() -> None:
+    report = verifier.verify_bundle(_forged())
+    assert not report.ok
+    assert not report.authenticated
+    assert _failures(report) == {
+        "authenticity": "NOT checked: no --key was given. Keys inside the bundle prove "
+        "nothing, since whoever made a forged bundle made its keys too. Give --key as "
+        "printed on the notice board, or ask for --structure-only to check only the "
+        "bundle's form"
+    }
+    assert report.verdict == "Verification FAILED."
+    # A genuine bundle without a key fails the same way: nothing vouches for it either.
+    assert set(_failures(verifier.verify_bundle(_bundle(public_keys=[KEY])))) == {"authenticity"}
+    assert set(_failures(verifier.verify_bundle(_bundle()))) == {"authenticity"}
+
+
+def test_a_forged_bundle_with_the_notice_boards_key_fails_its_signature() -> None:
+    report = verifier.verify_bundle(_forged(), trusted_keys=[KEY])
+    assert not report.authenticated
+    assert _failures(report) == {
+        f"signature {ORIGIN}": f"no valid signature by {ORIGIN} (fingerprint "
+        f"{PLATFORM.public.fingerprint}); the checkpoint is signed by: {ORIGIN}"
+    }
+
+
+def test_an_empty_bundle_is_not_a_pass() -> None:
+    report = verifier.verify_bundle(_bundle(records=[]), trusted_keys=[KEY])
+    assert report.authenticated  # the checkpoint is genuine, but nothing was checked against it
+    assert _failures(report) == {
+        "records": "the bundle holds no records and you gave no saved checkpoint (--saved): "
+        "nothing in the log was checked, so this is not a pass"
+    }
+    empty_log = verifier.bundle_from_parts(
+        origin=ORIGIN,
+        checkpoint=rules.sign(rules.Checkpoint(ORIGIN, 0, merkle.root_of([])), PLATFORM).text(),
+    )
+    assert set(_failures(verifier.verify_bundle(empty_log, trusted_keys=[KEY]))) == {"records"}
+
+
+def test_a_structure_only_check_passes_a_well_formed_bundle_and_says_it_is_not_authenticated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = verifier.verify_bundle(_bundle(public_keys=[KEY]), structure_only=True)
     assert report.ok
+    assert not report.authenticated
     assert report.notes == [
         (
             f"No --key was given: compare {ORIGIN}'s fingerprint {PLATFORM.public.fingerprint} "
             "with the one printed on the notice board and the community's page."
         )
     ]
-    assert _failures(verifier.verify_bundle(_bundle())) == {
-        "signature": "no key to check it with: give --key as on the notice board"
-    }
+    # A carried key that did not sign (a member who has not co-signed yet) is only noted.
+    both = verifier.verify_bundle(
+        _bundle(public_keys=[KEY, COMMITTEE.public.text()]), structure_only=True
+    )
+    assert both.ok
+    assert (
+        f"{COMMITTEE.name}, a key the bundle carries, did not sign this checkpoint." in both.notes
+    )
+    # The forger's bundle is well-formed too: that is all a structure-only pass says.
+    forged = tmp_path / "forged.json"
+    forged.write_text(_forged(), encoding="utf-8")
+    assert verifier.main([str(forged), "--structure-only"]) == 0
+    out = capsys.readouterr().out
+    assert "All checks passed" not in out
+    assert out.endswith(
+        "The bundle is well-formed, but its authenticity was NOT checked: no key you "
+        "trust was given (--key).\n"
+    )
+    assert verifier.main([str(forged)]) == 1
+    assert "FAILED  authenticity: NOT checked" in capsys.readouterr().out
+    changed = tmp_path / "changed.json"
+    changed.write_text(_bundle(public_keys=[KEY]).replace("410000", "410001"), encoding="utf-8")
+    assert verifier.main([str(changed), "--structure-only"]) == 1  # form is still checked
 
 
 def test_a_saved_checkpoint_is_extended_by_a_consistent_log() -> None:

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from sunshine.infra import catalogue
 from sunshine.infra import tenancy
 from sunshine.infra.lazy_cli import lazy_group
 from sunshine.kernel.errors import SunshineError
@@ -50,8 +51,20 @@ def _community_ref(session: Session, code: str) -> tenancy.CommunityRef | None:
     return service.community_ref(session, code)
 
 
-# Parts below registry find communities through the lookup installed here.
-tenancy.use_lookup(_community_ref)
+def _community_refs(session: Session) -> list[tenancy.CommunityRef]:
+    from sunshine.registry import service
+
+    return service.community_refs(session)
+
+
+def _load_tables() -> None:
+    from sunshine.entrypoints import tables  # noqa: F401 - imported for its side effect
+
+
+# Parts below registry find communities through the lookup installed here, and every
+# command's first session loads every part's tables (`infra.catalogue`).
+tenancy.use_lookup(_community_ref, every=_community_refs)
+catalogue.use_catalogue(_load_tables)
 
 
 @db_app.command("upgrade")

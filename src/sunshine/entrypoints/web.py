@@ -21,9 +21,11 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sunshine.disclosure import api as disclosure_api
 from sunshine.disclosure import pages as disclosure_pages
 from sunshine.entrypoints import home
+from sunshine.entrypoints import tables
 from sunshine.identity import api as identity_api
 from sunshine.identity import pages as identity_pages
 from sunshine.identity import service as identity_service
+from sunshine.infra import catalogue
 from sunshine.infra import tenancy
 from sunshine.infra import work as units
 from sunshine.infra.i18n import pick_locale
@@ -171,7 +173,8 @@ async def _locale_and_csrf(
 
 def create_app() -> FastAPI:
     """Build the app: pages at /, JSON at /api/v1 (OpenAPI at /api/v1/openapi.json)."""
-    tenancy.use_lookup(registry_service.community_ref)
+    tenancy.use_lookup(registry_service.community_ref, every=registry_service.community_refs)
+    catalogue.use_catalogue(lambda: tables.metadata)  # imported above: every table is loaded
     app = FastAPI(
         title="Sunshine 阳光信托物业平台",
         version="0.1.0",

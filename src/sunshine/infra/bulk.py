@@ -6,6 +6,7 @@ five million rows. `insert_rows` takes rows as tuples in a stated column order, 
 each column's own bind processor (so `Fen`, dates and UTC instants are stored exactly
 as the ORM would store them) and hands them to the driver in one call: `executemany`
 on SQLite, `COPY … FROM STDIN` on PostgreSQL. Database triggers still fire per row.
+`driver_rows` is the reading side: a query's rows as the driver's own tuples.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from collections.abc import Collection
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import ClauseElement
+from sqlalchemy import Connection
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
 
 
 def insert_rows(
@@ -71,6 +75,28 @@ def stored_value(session: Session, table: Table, column: str, value: Any) -> Any
     """`value` as `column`'s bind processor stores it (an instant on SQLite is text)."""
     process = table.c[column].type._cached_bind_processor(session.get_bind().dialect)  # noqa: SLF001
     return value if process is None else process(value)
+
+
+def driver_rows(connection: Connection, query: ClauseElement) -> list[Any]:
+    """Run `query` in the connection's transaction and return the driver's own row tuples.
+
+    SQLAlchemy's result rows cost about a microsecond more per row than the driver's
+    tuples, which at a million entries (over four million rows read) is a fifth of the
+    audit's budget. Values arrive as the driver gives them, so a query should ask for
+    text or integers where a column type would otherwise convert them.
+    """
+    compiled = query.compile(dialect=connection.dialect)
+    if not isinstance(compiled, SQLCompiler):
+        raise TypeError(query)
+    params = compiled.construct_params() or {}
+    names = compiled.positiontup or ()
+    args = tuple(params[name] for name in names) if compiled.positional else params
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled), args)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def refresh_statistics(session: Session, tables: Sequence[Table]) -> None:

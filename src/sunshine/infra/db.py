@@ -38,6 +38,7 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from sunshine.infra import catalogue
 from sunshine.infra import work as units
 from sunshine.infra.settings import get_settings
 from sunshine.kernel.money import Fen
@@ -259,9 +260,10 @@ _factory: sessionmaker[Session] | None = None
 
 
 def session_factory() -> sessionmaker[Session]:
-    """The process-wide session factory, made on first use."""
+    """The process-wide session factory, made on first use (after loading every table)."""
     global _factory  # noqa: PLW0603 - one engine per process, created lazily
     if _factory is None:
+        catalogue.load()
         _factory = sessionmaker(bind=make_engine(), expire_on_commit=False)
     return _factory
 
@@ -269,6 +271,7 @@ def session_factory() -> sessionmaker[Session]:
 def use_engine(engine: Engine) -> None:
     """Point the process-wide factory at `engine` (tests, `serve --database`)."""
     global _factory  # noqa: PLW0603
+    catalogue.load()
     _factory = sessionmaker(bind=engine, expire_on_commit=False)
 
 

@@ -33,13 +33,24 @@ class CommunityRef:
 
 
 Lookup = Callable[["Session", str], CommunityRef | None]
+Listing = Callable[["Session"], list[CommunityRef]]
 _lookup: Lookup | None = None
+_listing: Listing | None = None
 
 
-def use_lookup(lookup: Lookup) -> None:
-    """Install registry's lookup (done by entrypoints at start-up)."""
-    global _lookup  # noqa: PLW0603 - one lookup per process, installed at start-up
+def use_lookup(lookup: Lookup, *, every: Listing | None = None) -> None:
+    """Install registry's lookup, and its list of every community (done by entrypoints)."""
+    global _lookup, _listing  # noqa: PLW0603 - one lookup per process, installed at start-up
     _lookup = lookup
+    if every is not None:
+        _listing = every
+
+
+def every_community(session: Session) -> list[CommunityRef]:
+    """Every community, by code (scheduled jobs that visit each community's data)."""
+    if _listing is None:
+        raise RuntimeError("no community listing installed; entrypoints installs registry's")
+    return _listing(session)
 
 
 def resolve(session: Session, code: str) -> CommunityRef:

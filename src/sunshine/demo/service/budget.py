@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import io
 from functools import cache
+from typing import TYPE_CHECKING
 
 from PIL import Image
 from PIL import ImageDraw
@@ -40,7 +41,6 @@ from sqlalchemy.orm import Session
 from sunshine.demo.rules import plan
 from sunshine.demo.service.receipts import NOTO_CJK
 from sunshine.demo.service.receipts import NOTO_CJK_SC
-from sunshine.disclosure.models.budgets import Budget
 from sunshine.disclosure.rules.budget import LineDraft
 from sunshine.disclosure.rules.budget import LineKind
 from sunshine.disclosure.service import budgets
@@ -49,6 +49,9 @@ from sunshine.kernel.money import ZERO
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service as ledger
+
+if TYPE_CHECKING:
+    from sunshine.disclosure.models.budgets import Budget
 
 FIRST = Period(2024, 9)
 TITLE = "2024—2025 年度预算"

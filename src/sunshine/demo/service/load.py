@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -23,17 +24,20 @@ from sunshine.demo.service import budget as demo_budget
 from sunshine.demo.service import notices as demo_notices
 from sunshine.demo.service import year as demo_year
 from sunshine.identity import service as identity
-from sunshine.identity.models import User
 from sunshine.identity.rules import Role
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.registry import service as registry
-from sunshine.registry.models import Community
-from sunshine.registry.models import Party
-from sunshine.registry.models import Unit
 from sunshine.registry.rules import CommitteeKind
 from sunshine.registry.rules import PartyKind
 from sunshine.registry.rules import ResidentKind
 from sunshine.registry.rules import SpaceKind
+
+if TYPE_CHECKING:
+    # Only as types: the demo reads and writes other parts' rows through their services.
+    from sunshine.identity.models import User
+    from sunshine.registry.models import Community
+    from sunshine.registry.models import Party
+    from sunshine.registry.models import Unit
 
 CODE = "jcdy"
 TRUSTEE = "常州鼎盛物业服务有限责任公司"
@@ -257,7 +261,7 @@ def _ensure_user(
 
 
 def _link(session: Session, cid: int, *, user: User, party: Party, roles: tuple[Role, ...]) -> None:
-    party.user_id = user.id
+    registry.link_login(session, cid, party_id=party.id, user_id=user.id)
     for role in roles:
         identity.grant_role(session, user_id=user.id, community_id=cid, role=role)
     session.flush()

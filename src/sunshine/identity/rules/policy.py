@@ -41,7 +41,9 @@ class Action(StrEnum):
     VIEW_BOOKS = "view_books"  # the public ledger: entries (masked), balances, public vouchers
     OPEN_VOUCHER_ORIGINAL = "open_voucher_original"  # the unredacted voucher; each opening logged
     BOOK_ENTRY = "book_entry"  # post and reverse entries, upload vouchers
-    MANAGE_LEDGER = "manage_ledger"  # chart of accounts, trust terms, close periods, import
+    MANAGE_LEDGER = "manage_ledger"  # chart of accounts, trust terms, import, ask to close a month
+    COUNTERSIGN_CLOSE = "countersign_close"  # countersign a month's close: it closes then
+    VIEW_CLOSING = "view_closing"  # the month-close page: requests, who asked, who countersigned
     PUBLISH_NOTICE = "publish_notice"  # freeze a monthly notice (or a correcting version)
     MANAGE_BUDGET = "manage_budget"  # draft the year's budget and open it for comments
     APPROVE_BUDGET = "approve_budget"  # approve or revise it, with the decision document
@@ -67,6 +69,10 @@ POLICY: dict[Action, frozenset[Role]] = {
     | {Role.OWNER, Role.COMMITTEE, Role.SUPERVISOR, Role.CITY_SUPERVISOR},
     Action.BOOK_ENTRY: _STAFF,
     Action.MANAGE_LEDGER: frozenset({Role.TRUSTEE_MANAGER, Role.PLATFORM_ADMIN}),
+    # The committee co-controls the books: a month closes only at a member's countersignature,
+    # never by the trustee (or the platform) alone.
+    Action.COUNTERSIGN_CLOSE: frozenset({Role.COMMITTEE}),
+    Action.VIEW_CLOSING: _STAFF | {Role.COMMITTEE},
     # The trustee publishes (DESIGN.md trust rule 6); the committee co-signs the checkpoint.
     Action.PUBLISH_NOTICE: _STAFF,
     Action.MANAGE_BUDGET: frozenset({Role.TRUSTEE_MANAGER, Role.COMMITTEE, Role.PLATFORM_ADMIN}),

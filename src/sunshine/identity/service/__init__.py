@@ -13,6 +13,7 @@ from sunshine.identity.service.accounts import CODE_MAX_TRIES
 from sunshine.identity.service.accounts import CODE_MINUTES
 from sunshine.identity.service.accounts import MIN_PASSWORD
 from sunshine.identity.service.accounts import SUBJECT_LENGTH
+from sunshine.identity.service.accounts import acting_user
 from sunshine.identity.service.accounts import add_user
 from sunshine.identity.service.accounts import authorize
 from sunshine.identity.service.accounts import can
@@ -39,6 +40,7 @@ __all__ = [
     "CODE_MINUTES",
     "MIN_PASSWORD",
     "SUBJECT_LENGTH",
+    "acting_user",
     "add_user",
     "authorize",
     "can",

@@ -254,13 +254,30 @@ def viewer_for_token(session: Session, token: str) -> Viewer | None:
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
+    return _viewer(session, user, session_token_hash=token_hash)
+
+
+def acting_user(session: Session, username: str) -> Viewer:
+    """The active user with this username, as a viewer: for a command that names who acts.
+
+    Operators at the command line name the person a step is recorded for (`sunshine ledger
+    close --countersigned-by NAME`); that person's roles are checked as the page checks
+    the logged-in viewer's. Raises NotFound.
+    """
+    user = find_user_by_username(session, username)
+    if user is None or not user.is_active:
+        raise NotFound("there is no active user {username}", args={"username": username})
+    return _viewer(session, user)
+
+
+def _viewer(session: Session, user: User, *, session_token_hash: str = "") -> Viewer:
     global_roles = frozenset({user.global_role.value}) if user.global_role else frozenset()
     return Viewer(
         user_id=user.id,
         display_name=user.display_name,
         roles=roles_of(session, user.id),
         global_roles=global_roles,
-        session_token_hash=token_hash,
+        session_token_hash=session_token_hash,
     )
 
 

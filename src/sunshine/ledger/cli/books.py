@@ -2,7 +2,8 @@
 
 The chart of accounts (list it, extend it under a category), the trust contract's pay
 clause (fixed per month, or a percentage of a stated base), the month's remuneration
-booked from those terms (never typed), and closing a month for good. Each change is a
+booked from those terms (never typed), and closing a month for good (a manager's
+request and a committee member's countersignature, each named). Each change is a
 service call committed at once; refusals print their reasons and exit with code 2.
 """
 
@@ -15,11 +16,18 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.orm import Session
 
+from sunshine.identity import service as identity
+from sunshine.identity.rules import Action
 from sunshine.infra import clock
 from sunshine.infra import tenancy
 from sunshine.infra.db import open_session
 from sunshine.infra.i18n import gettext
+from sunshine.infra.i18n import translations
+from sunshine.infra.settings import get_settings
+from sunshine.infra.web import Viewer
+from sunshine.kernel.errors import NotFound
 from sunshine.kernel.money import ZERO
 from sunshine.kernel.money import Fen
 from sunshine.ledger import rules
@@ -121,14 +129,58 @@ def remuneration(community: Community, period: Month) -> None:
     typer.echo(f"entry {entry.id}: {month} {amount}")
 
 
-def close(community: Community, period: Month) -> None:
-    """Close a month and every earlier one for good: nothing more is booked into them."""
+def close(
+    community: Community,
+    period: Month,
+    requested_by: Annotated[
+        str | None, typer.Option(help="Username of the trustee's manager who asks to close.")
+    ] = None,
+    countersigned_by: Annotated[
+        str | None,
+        typer.Option(help="Username of the committee member who countersigns: it closes then."),
+    ] = None,
+) -> None:
+    """Close a month for good: a manager asks, a committee member countersigns, then it closes.
+
+    The committee co-controls the books, so a month closes only at its countersignature,
+    as on the staff page /c/CODE/ledger/close. Name who acts: --requested-by makes the
+    request, --countersigned-by countersigns the request waiting for PERIOD (made here
+    or on the page), or give both. Each named user must hold the role in the community,
+    and whoever asked cannot countersign. Each step goes into the public log.
+    """
+    _ = translations(get_settings().default_locale).gettext
+    if requested_by is None and countersigned_by is None:
+        typer.secho(_("name who acts: --requested-by, --countersigned-by or both"), err=True)
+        raise typer.Exit(2)
     month = schemas.parse_period(period)
     with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
-        service.close_period(session, ref.id, period=month, actor_id=None)
+        if requested_by is not None:
+            manager = _acting(session, ref.id, requested_by, Action.MANAGE_LEDGER)
+            service.request_close(session, ref.id, period=month, actor_id=manager.user_id)
+        if countersigned_by is not None:
+            member = _acting(session, ref.id, countersigned_by, Action.COUNTERSIGN_CLOSE)
+            waiting = service.pending_request(session, ref.id)
+            if waiting is None or waiting.period != month:
+                raise NotFound(
+                    "no request to close {period} is waiting for a countersignature",
+                    args={"period": str(month)},
+                )
+            service.countersign_close(session, ref.id, waiting.id, actor_id=member.user_id)
         session.commit()
-    typer.echo(f"closed through {month}")
+    if countersigned_by is None:
+        typer.echo(
+            _("{period}: asked; it closes when a committee member countersigns").format(
+                period=month
+            )
+        )
+    else:
+        typer.echo(_("closed through {period}").format(period=month))
+
+
+def _acting(session: Session, community_id: int, username: str, action: Action) -> Viewer:
+    """The named user, if their roles in the community allow `action` (as on the page)."""
+    return identity.authorize(identity.acting_user(session, username), action, community_id)
 
 
 def bundle(

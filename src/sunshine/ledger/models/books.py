@@ -1,9 +1,10 @@
 """Tables of the trust-fund ledger. Every key leads with community_id.
 
-Entries, postings, period closes, trust terms, voucher links and voucher openings are
-append-only, and every entry balances: the database enforces both on SQLite and on
-PostgreSQL (triggers in migrations/versions/2026_11_28_0003_ledger.py). Postings are
-written before their entry's header row, which seals the entry (see that migration);
+Entries, postings, period closes, close requests and their decisions, trust terms,
+voucher links and voucher openings are append-only, and every entry balances: the
+database enforces both on SQLite and on PostgreSQL (triggers in the migrations
+2026_11_28_0003_ledger.py and 2026_12_03_0007_ledger_close_requests.py). Postings are
+written before their entry's header row, which seals the entry (see migration 0003);
 so write entries only through `ledger.service`, never through these classes.
 """
 
@@ -32,6 +33,7 @@ from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.ledger.rules import AccountKind
 from sunshine.ledger.rules import Category
+from sunshine.ledger.rules import CloseOutcome
 from sunshine.ledger.rules import RemunerationKind
 from sunshine.ledger.rules import public_counterparty
 
@@ -147,6 +149,40 @@ class PeriodClose(Base):
     period: Mapped[Period] = mapped_column(PeriodType, primary_key=True)
     closed_at: Mapped[datetime]
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("identity_user.id"))
+
+
+class CloseRequest(TenantKeyed, Base):
+    """A trustee's manager asks to close a month; it closes at the committee's countersignature.
+
+    `entries_through` is how many entries were booked on or before the month's last day
+    when it was asked: the countersignature is refused if that changed meanwhile.
+    """
+
+    __tablename__ = "ledger_close_request"
+
+    period: Mapped[Period] = mapped_column(PeriodType)
+    entries_through: Mapped[int]
+    requested_by: Mapped[int] = mapped_column(ForeignKey("identity_user.id"))
+    requested_at: Mapped[datetime]
+
+
+class CloseDecision(Base):
+    """How a close request ended, once: countersigned by the committee, or withdrawn."""
+
+    __tablename__ = "ledger_close_decision"
+
+    community_id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    outcome: Mapped[CloseOutcome] = mapped_column(str_enum(CloseOutcome))
+    decided_by: Mapped[int] = mapped_column(ForeignKey("identity_user.id"))
+    decided_at: Mapped[datetime]
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["community_id", "request_id"],
+            ["ledger_close_request.community_id", "ledger_close_request.id"],
+        ),
+    )
 
 
 class AccountTotal(Base):

@@ -134,6 +134,7 @@ def render_books(
         "can_book": identity.can(viewer, Action.BOOK_ENTRY, cid),
         "can_open_original": identity.can(viewer, Action.OPEN_VOUCHER_ORIGINAL, cid),
         "staff": identity.can(viewer, Action.VIEW_REGISTRY, cid),
+        "can_view_closing": identity.can(viewer, Action.VIEW_CLOSING, cid),
         "labels": LABELS,
         "fields": FIELDS,
         "today": clock.today(),

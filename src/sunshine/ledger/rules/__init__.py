@@ -18,6 +18,7 @@ from sunshine.ledger.rules.books import AccountKind
 from sunshine.ledger.rules.books import AccountTemplate
 from sunshine.ledger.rules.books import Category
 from sunshine.ledger.rules.books import CategoryInfo
+from sunshine.ledger.rules.books import CloseOutcome
 from sunshine.ledger.rules.books import EntryDraft
 from sunshine.ledger.rules.books import PostingDraft
 from sunshine.ledger.rules.books import RemunerationKind
@@ -44,6 +45,7 @@ __all__ = [
     "AccountTemplate",
     "Category",
     "CategoryInfo",
+    "CloseOutcome",
     "EntryDraft",
     "PostingDraft",
     "RemunerationKind",

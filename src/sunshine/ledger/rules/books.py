@@ -385,6 +385,16 @@ def account_problems(template: AccountTemplate, *, existing_codes: frozenset[str
     return problems
 
 
+# --- closing a month -------------------------------------------------------------------
+
+
+class CloseOutcome(StrEnum):
+    """How a request to close a month ended: countersigned (the month closed) or withdrawn."""
+
+    COUNTERSIGNED = "countersigned"
+    WITHDRAWN = "withdrawn"
+
+
 # --- the trustee's remuneration --------------------------------------------------------
 
 

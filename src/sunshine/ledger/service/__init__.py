@@ -11,7 +11,9 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
 - entries: get_entry, find_entry, find_entry_by_external_id, find_reversal, first_period,
   list_entries, entry_count, draft_of, record_of, voucher_hashes, vouchers_by_entry,
   reversals_by_entry
-- periods: close_period (final), closed_through, is_closed
+- periods: close_period (final), check_closable, closed_through, is_closed
+- closing: request_close, countersign_close (closes the month), withdraw_close,
+  month_summary, list_close_steps, pending_request (the committee countersigns a close)
 - terms / remuneration: set_trust_terms, list_trust_terms, terms_in_force,
   remuneration_base, remuneration_due, remuneration_booked, book_remuneration
 - vouchers: register_voucher, get_voucher, list_vouchers, set_public_copy, attach_voucher,
@@ -40,6 +42,17 @@ from sunshine.ledger.service.chart import find_account
 from sunshine.ledger.service.chart import get_account
 from sunshine.ledger.service.chart import list_accounts
 from sunshine.ledger.service.chart import open_chart
+from sunshine.ledger.service.closing import CLOSED_KIND
+from sunshine.ledger.service.closing import REQUESTED_KIND
+from sunshine.ledger.service.closing import WITHDRAWN_KIND
+from sunshine.ledger.service.closing import CloseStep
+from sunshine.ledger.service.closing import MonthSummary
+from sunshine.ledger.service.closing import countersign_close
+from sunshine.ledger.service.closing import list_close_steps
+from sunshine.ledger.service.closing import month_summary
+from sunshine.ledger.service.closing import pending_request
+from sunshine.ledger.service.closing import request_close
+from sunshine.ledger.service.closing import withdraw_close
 from sunshine.ledger.service.entries import draft_of
 from sunshine.ledger.service.entries import entry_count
 from sunshine.ledger.service.entries import find_entry
@@ -54,6 +67,7 @@ from sunshine.ledger.service.entries import voucher_hashes
 from sunshine.ledger.service.entries import vouchers_by_entry
 from sunshine.ledger.service.lines import PostedLine
 from sunshine.ledger.service.lines import lines_in
+from sunshine.ledger.service.periods import check_closable
 from sunshine.ledger.service.periods import close_period
 from sunshine.ledger.service.periods import closed_through
 from sunshine.ledger.service.periods import is_closed
@@ -104,21 +118,26 @@ from sunshine.ledger.service.vouchers import set_public_copy
 from sunshine.ledger.service.vouchers import voucher_accesses
 
 __all__ = [
+    "CLOSED_KIND",
     "ENTRY_KIND",
     "IMPORT",
     "MANUAL",
     "PUBLIC_COPY_KIND",
     "REMUNERATION",
+    "REQUESTED_KIND",
     "REVERSAL",
     "TERMS_KIND",
     "VOUCHER_KIND",
+    "WITHDRAWN_KIND",
     "AccountLedger",
     "AccountRow",
     "AuditReport",
+    "CloseStep",
     "Finding",
     "FindingKind",
     "IncomeAndSpending",
     "LedgerLine",
+    "MonthSummary",
     "PostedLine",
     "TrialBalance",
     "account_balance",
@@ -129,10 +148,12 @@ __all__ = [
     "audit",
     "audited_communities",
     "book_remuneration",
+    "check_closable",
     "check_voucher_file",
     "close_account",
     "close_period",
     "closed_through",
+    "countersign_close",
     "draft_of",
     "entry_bundle",
     "entry_count",
@@ -148,13 +169,16 @@ __all__ = [
     "is_closed",
     "lines_in",
     "list_accounts",
+    "list_close_steps",
     "list_entries",
     "list_trust_terms",
     "list_vouchers",
     "mismatches",
+    "month_summary",
     "open_chart",
     "open_original",
     "open_public_copy",
+    "pending_request",
     "post_entries",
     "post_entry",
     "publish_original",
@@ -164,6 +188,7 @@ __all__ = [
     "remuneration_base",
     "remuneration_booked",
     "remuneration_due",
+    "request_close",
     "reversals_by_entry",
     "reverse_entry",
     "set_public_copy",
@@ -179,4 +204,5 @@ __all__ = [
     "voucher_hashes",
     "voucher_max_bytes",
     "vouchers_by_entry",
+    "withdraw_close",
 ]

@@ -57,7 +57,6 @@ from sunshine.ledger.service.terms import list_trust_terms
 from sunshine.ledger.service.vouchers import PUBLIC_COPY_KIND
 from sunshine.ledger.service.vouchers import VOUCHER_KIND
 from sunshine.transparency import service as transparency
-from sunshine.transparency.models import LogRecord
 from sunshine.transparency.rules import records as log_rules
 
 _EXACT_CHUNK = 500  # entries rebuilt the exact way per query, where the fast path differs
@@ -106,8 +105,8 @@ def audit(
 
 def audited_communities(session: Session) -> list[int]:
     """Ids of the communities with a chart, entries or a log: those `audit` can check."""
-    ids: set[int] = set()
-    for column in (Account.community_id, JournalEntry.community_id, LogRecord.community_id):
+    ids = set(transparency.logged_communities(session))
+    for column in (Account.community_id, JournalEntry.community_id):
         ids.update(session.scalars(select(column).distinct()))
     return sorted(ids)
 
@@ -202,13 +201,8 @@ def _bodies(session: Session, community_id: int, seqs: list[int]) -> dict[int, b
     """The bodies of these log records, read fresh (not from the session's identity map)."""
     found: dict[int, bytes] = {}
     for start in range(0, len(seqs), _EXACT_CHUNK):
-        rows = session.execute(
-            select(LogRecord.seq, LogRecord.body).where(
-                LogRecord.community_id == community_id,
-                LogRecord.seq.in_(seqs[start : start + _EXACT_CHUNK]),
-            )
-        )
-        found.update(dict(rows.all()))
+        chunk = seqs[start : start + _EXACT_CHUNK]
+        found.update(transparency.record_bodies(session, community_id, chunk))
     return found
 
 

@@ -32,7 +32,7 @@ from sunshine.ledger.service.chart import add_account
 from sunshine.ledger.service.entries import entry_count
 from sunshine.ledger.service.posting import IMPORT
 from sunshine.ledger.service.posting import post_entries
-from sunshine.transparency.models import LogRecord
+from sunshine.transparency import service as transparency
 
 # Codes for accounts an import opens: a range per kind that the template chart leaves free.
 _CODE_PREFIX = {
@@ -123,8 +123,9 @@ def _free_code(prefix: str, used: set[str]) -> str:
 
 def refresh_statistics(session: Session) -> None:
     """After a batch that grew the books a lot: tell the database (see infra.bulk)."""
-    tables = [Base.metadata.tables[m.__tablename__] for m in (JournalEntry, Posting, LogRecord)]
+    tables = [Base.metadata.tables[m.__tablename__] for m in (JournalEntry, Posting)]
     bulk.refresh_statistics(session, tables)
+    transparency.refresh_statistics(session)
 
 
 def book_batch(

@@ -49,16 +49,24 @@ def is_closed(session: Session, community_id: int, period: Period) -> bool:
     return last is not None and period <= last
 
 
-def close_period(
-    session: Session, community_id: int, *, period: Period, actor_id: int | None
-) -> PeriodClose:
-    """Close `period` (and with it every earlier one) for good; it must have ended."""
-    lock_books(session, community_id)
-    today = clock.today()
-    if period.last_day >= today:
+def check_closable(session: Session, community_id: int, period: Period) -> None:
+    """Raise unless `period` may be closed now: it has ended and is not closed yet."""
+    if period.last_day >= clock.today():
         raise Invalid("the period {period} has not ended yet", args={"period": str(period)})
     if is_closed(session, community_id, period):
         raise Conflict("the period {period} is already closed", args={"period": str(period)})
+
+
+def close_period(
+    session: Session, community_id: int, *, period: Period, actor_id: int | None
+) -> PeriodClose:
+    """Close `period` (and with it every earlier one) for good; it must have ended.
+
+    The rule itself: people close a month through `closing` (a manager's request and the
+    committee's countersignature), which calls this.
+    """
+    lock_books(session, community_id)
+    check_closable(session, community_id, period)
     row = PeriodClose(
         community_id=community_id, period=period, closed_at=clock.now(), closed_by=actor_id
     )

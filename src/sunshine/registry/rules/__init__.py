@@ -17,6 +17,7 @@ from sunshine.registry.rules.community import ResidentKind
 from sunshine.registry.rules.community import SaleState
 from sunshine.registry.rules.community import SpaceKind
 from sunshine.registry.rules.community import UnitUse
+from sunshine.registry.rules.community import area_problems
 from sunshine.registry.rules.community import counted_area
 from sunshine.registry.rules.community import floor_of
 from sunshine.registry.rules.community import length_problems
@@ -35,6 +36,7 @@ __all__ = [
     "SaleState",
     "SpaceKind",
     "UnitUse",
+    "area_problems",
     "counted_area",
     "floor_of",
     "length_problems",

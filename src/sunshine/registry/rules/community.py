@@ -59,6 +59,7 @@ AREA_SOURCE_ORDER = (AreaSource.REGISTRY, AreaSource.SURVEY, AreaSource.CONTRACT
 _UNIT_NUMBER = re.compile(r"\d{1,3}-\d{1,2}-\d{3,4}")
 _PHONE = re.compile(r"1[3-9]\d{9}")
 _MAX_AREA = Decimal(100000)
+_CENTS = Decimal("0.01")
 
 
 def counted_area(
@@ -71,8 +72,29 @@ def counted_area(
     return None
 
 
+def area_problems(value: Decimal, *, where: str = "area", shown: str = "") -> list[Problem]:
+    """Why `value` cannot be a unit's area (none: it can). The one area rule of the registry.
+
+    An area is a finite number of m² above 0 and below 100000, with at most two decimals
+    (the database keeps whole hundredths). Typed text (`parse_area`), roster rows and the
+    services that add or correct a unit all ask this; `shown` is the value as typed.
+    """
+    args = {"value": shown or str(value)}
+    if not value.is_finite() or not 0 < value < _MAX_AREA:
+        return [
+            Problem(
+                "area_range", "the area {value} must be above 0 and below 100000 m²", args, where
+            )
+        ]
+    if value != value.quantize(_CENTS):
+        return [
+            Problem("area_decimals", "the area {value} has more than two decimals", args, where)
+        ]
+    return []
+
+
 def parse_area(text: str, *, where: str = "area") -> tuple[Decimal | None, list[Problem]]:
-    """Read an area in m² with at most two decimals, such as '85.37'."""
+    """Read an area in m² with at most two decimals, such as '85.37' (see `area_problems`)."""
     raw = text.strip().removesuffix("㎡").removesuffix("m²").strip()
     try:
         value = Decimal(raw)
@@ -80,25 +102,8 @@ def parse_area(text: str, *, where: str = "area") -> tuple[Decimal | None, list[
         return None, [
             Problem("area_not_number", "the area {value} is not a number", {"value": text}, where)
         ]
-    if not value.is_finite() or value <= 0 or value >= _MAX_AREA:
-        return None, [
-            Problem(
-                "area_range",
-                "the area {value} must be above 0 and below 100000 m²",
-                {"value": text},
-                where,
-            )
-        ]
-    if value != value.quantize(Decimal("0.01")):
-        return None, [
-            Problem(
-                "area_decimals",
-                "the area {value} has more than two decimals",
-                {"value": text},
-                where,
-            )
-        ]
-    return value.quantize(Decimal("0.01")), []
+    problems = area_problems(value, where=where, shown=text)
+    return (None, problems) if problems else (value.quantize(_CENTS), [])
 
 
 def unit_number_problems(number: str, *, building_code: str | None = None) -> list[Problem]:

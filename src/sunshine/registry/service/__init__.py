@@ -1,52 +1,64 @@
-"""Use cases of the registry, one module per concern; the core API is re-exported here.
+"""Use cases of the registry, one module per concern; the public API is re-exported here.
 
-Callers write `from sunshine.registry import service as registry`.
+Functions take a session, never commit, and raise kernel errors with every problem found;
+every query is scoped by community_id. Callers write
+`from sunshine.registry import service as registry` and `registry.add_unit(...)`.
 
-- community: communities, buildings, units, people, ownership, residents, vehicles, spaces
-- roster: plan_import, apply_import, export_roster (import it from there)
-- roster_plan: the planner behind `roster` (compares rows with what the community holds)
+- community: create_community, find_community, get_community, community_ref (the lookup
+  behind infra.tenancy), list_communities, summarise (the home page's counts)
+- units: add_building, find_building, list_buildings, add_unit, unit_problems, find_unit,
+  get_unit, list_units, update_unit (staff corrections)
+- people: add_party, link_login (a person's login), get_party, find_party_by_phone,
+  set_owner, owners_of, units_of_party, add_resident, owners_by_unit, residents_of,
+  list_parties, household_of
+- vehicles: register_vehicle, register_vehicle_at, find_vehicle, list_vehicles,
+  add_parking_spaces, list_parking_spaces
+- roster: plan_import, apply_import, export_roster; roster_plan: the planner behind it
+  (import them from there)
 """
 
 from __future__ import annotations
 
 from sunshine.registry.service.community import CommunityDraft
 from sunshine.registry.service.community import CommunitySummary
-from sunshine.registry.service.community import HouseholdUnit
-from sunshine.registry.service.community import PartyUnits
-from sunshine.registry.service.community import UnitChange
-from sunshine.registry.service.community import UnitDraft
-from sunshine.registry.service.community import add_building
-from sunshine.registry.service.community import add_parking_spaces
-from sunshine.registry.service.community import add_party
-from sunshine.registry.service.community import add_resident
-from sunshine.registry.service.community import add_unit
 from sunshine.registry.service.community import community_ref
+from sunshine.registry.service.community import community_refs
 from sunshine.registry.service.community import create_community
-from sunshine.registry.service.community import find_building
 from sunshine.registry.service.community import find_community
-from sunshine.registry.service.community import find_party_by_phone
-from sunshine.registry.service.community import find_unit
-from sunshine.registry.service.community import find_vehicle
 from sunshine.registry.service.community import get_community
-from sunshine.registry.service.community import get_party
-from sunshine.registry.service.community import get_unit
-from sunshine.registry.service.community import household_of
-from sunshine.registry.service.community import list_buildings
 from sunshine.registry.service.community import list_communities
-from sunshine.registry.service.community import list_parking_spaces
-from sunshine.registry.service.community import list_parties
-from sunshine.registry.service.community import list_units
-from sunshine.registry.service.community import list_vehicles
-from sunshine.registry.service.community import owners_by_unit
-from sunshine.registry.service.community import owners_of
-from sunshine.registry.service.community import register_vehicle
-from sunshine.registry.service.community import register_vehicle_at
-from sunshine.registry.service.community import residents_of
-from sunshine.registry.service.community import set_owner
 from sunshine.registry.service.community import summarise
-from sunshine.registry.service.community import unit_problems
-from sunshine.registry.service.community import units_of_party
-from sunshine.registry.service.community import update_unit
+from sunshine.registry.service.people import HouseholdUnit
+from sunshine.registry.service.people import PartyUnits
+from sunshine.registry.service.people import add_party
+from sunshine.registry.service.people import add_resident
+from sunshine.registry.service.people import find_party_by_phone
+from sunshine.registry.service.people import get_party
+from sunshine.registry.service.people import household_of
+from sunshine.registry.service.people import link_login
+from sunshine.registry.service.people import list_parties
+from sunshine.registry.service.people import owners_by_unit
+from sunshine.registry.service.people import owners_of
+from sunshine.registry.service.people import residents_of
+from sunshine.registry.service.people import set_owner
+from sunshine.registry.service.people import units_of_party
+from sunshine.registry.service.units import UnitChange
+from sunshine.registry.service.units import UnitDraft
+from sunshine.registry.service.units import add_building
+from sunshine.registry.service.units import add_unit
+from sunshine.registry.service.units import find_building
+from sunshine.registry.service.units import find_unit
+from sunshine.registry.service.units import get_unit
+from sunshine.registry.service.units import list_buildings
+from sunshine.registry.service.units import list_units
+from sunshine.registry.service.units import unit_problems
+from sunshine.registry.service.units import update_unit
+from sunshine.registry.service.vehicles import add_parking_spaces
+from sunshine.registry.service.vehicles import find_vehicle
+from sunshine.registry.service.vehicles import list_parking_spaces
+from sunshine.registry.service.vehicles import list_vehicles
+from sunshine.registry.service.vehicles import register_vehicle
+from sunshine.registry.service.vehicles import register_vehicle_at
 
 __all__ = [
     "CommunityDraft",
@@ -61,6 +73,7 @@ __all__ = [
     "add_resident",
     "add_unit",
     "community_ref",
+    "community_refs",
     "create_community",
     "find_building",
     "find_community",
@@ -71,6 +84,7 @@ __all__ = [
     "get_party",
     "get_unit",
     "household_of",
+    "link_login",
     "list_buildings",
     "list_communities",
     "list_parking_spaces",

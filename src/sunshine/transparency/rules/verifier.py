@@ -30,15 +30,19 @@ checkpoint supplies the root that matters.
 
 Checks, each reported with a plain-language reason (`Report`):
   1. the checkpoint parses and names the bundle's origin (and the saved checkpoint's);
-  2. it carries a valid Ed25519 signature by every key the owner gave (`--key`); with no
-     key given, by the keys the bundle carries, whose fingerprints the owner must then
-     compare with the notice board;
+  2. it carries a valid Ed25519 signature by every key the owner gave (`--key`). Keys
+     that come inside the bundle prove nothing (whoever forged the bundle made them too),
+     so with no key given the bundle fails as NOT authenticated, unless the owner asks
+     for a structure-only check (`--structure-only`): then the carried keys' signatures
+     are checked for form, and the report says plainly that authenticity was not;
   3. each record hashes to its leaf (leaf = SHA-256(0x00 || record)) and its inclusion
      proof leads to the checkpoint's root;
   4. a complete record list recomputes the root;
   5. the owner's saved checkpoint (size m, root) is a prefix of this one: its consistency
      proof holds (or the complete records give the same root at size m), so a history
-     that was rewritten or forked since the owner saved it is caught.
+     that was rewritten or forked since the owner saved it is caught;
+  6. something was checked against the checkpoint: a bundle with no records and no saved
+     checkpoint to compare proves nothing about the log, and is not a pass.
 
 A trustee's handover archive (a ZIP, `disclosure.service.exports`) is accepted too: its
 `bundle.json` must carry the whole log and is checked as above; every file under
@@ -93,10 +97,25 @@ class Report:
 
     checks: list[Check] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # True once a key the owner gave has checked the checkpoint's signature: without
+    # one, a passing report says only that the bundle is well-formed (structure-only).
+    authenticated: bool = False
 
     @property
     def ok(self) -> bool:
         return bool(self.checks) and all(c.ok for c in self.checks)
+
+    @property
+    def verdict(self) -> str:
+        """The last line printed: what an owner may conclude from this report."""
+        if not self.ok:
+            return "Verification FAILED."
+        if not self.authenticated:
+            return (
+                "The bundle is well-formed, but its authenticity was NOT checked: "
+                "no key you trust was given (--key)."
+            )
+        return "All checks passed."
 
     def check(self, name: str, ok: bool, passed: str, failed: str) -> None:
         self.checks.append(Check(name, ok, passed if ok else failed))
@@ -312,7 +331,12 @@ def _check_origin(report: Report, note: Note, origins: Mapping[str, str]) -> Non
 
 
 def _check_signatures(
-    report: Report, note: Note, trusted: Sequence[Key], carried: Sequence[Key]
+    report: Report,
+    note: Note,
+    trusted: Sequence[Key],
+    carried: Sequence[Key],
+    *,
+    structure_only: bool,
 ) -> None:
     signers = ", ".join(name for name, _, _ in note.signatures) or "nobody"
     for key in trusted:
@@ -324,21 +348,40 @@ def _check_signatures(
             f"no valid signature by {who}; the checkpoint is signed by: {signers}",
         )
     if trusted:
+        report.authenticated = all(signed_by(note, key) for key in trusted)
         return
+    if not structure_only:
+        report.fail(
+            "authenticity",
+            "NOT checked: no --key was given. Keys inside the bundle prove nothing, since "
+            "whoever made a forged bundle made its keys too. Give --key as printed on the "
+            "notice board, or ask for --structure-only to check only the bundle's form",
+        )
+    # Without a key the owner trusts, the carried keys can only show the note is well-formed:
+    # each signature line by one of them must verify; a key that did not sign (a committee
+    # member who has not co-signed this checkpoint) is noted, not failed.
+    lines = {(name, key_id) for name, key_id, _ in note.signatures}
+    checked = 0
     for key in carried:
         who = f"{key.name}, a key the bundle carries (fingerprint {key.fingerprint})"
+        if (key.name, key.key_id) not in lines:
+            report.notes.append(
+                f"{key.name}, a key the bundle carries, did not sign this checkpoint."
+            )
+            continue
+        checked += 1
         report.check(
             f"signature {key.name}",
             signed_by(note, key),
             f"signed by {who}",
-            f"NOT signed by {who}",
+            f"the signature by {who} does NOT verify",
         )
         report.notes.append(
             f"No --key was given: compare {key.name}'s fingerprint {key.fingerprint} with the "
             "one printed on the notice board and the community's page."
         )
-    if not carried:
-        report.fail("signature", "no key to check it with: give --key as on the notice board")
+    if not checked and structure_only:
+        report.notes.append("No key the bundle carries signed it: no signature was checked.")
 
 
 def _check_records(report: Report, note: Note, records: Sequence[BundleRecord]) -> list[bytes]:
@@ -529,8 +572,13 @@ def verify_bundle(
     trusted_keys: Sequence[str] = (),
     saved_checkpoint: str | None = None,
     expected_origin: str | None = None,
+    structure_only: bool = False,
 ) -> Report:
-    """Check a bundle (or a handover archive); bad input becomes a failed check, never raises."""
+    """Check a bundle (or a handover archive); bad input becomes a failed check, never raises.
+
+    With no `trusted_keys` the report fails (authenticity was not checked) unless
+    `structure_only` asks only whether the bundle is well-formed and consistent.
+    """
     report = Report()
     try:
         archive = None
@@ -554,7 +602,7 @@ def verify_bundle(
     origins |= {"your saved checkpoint": saved.origin} if saved else {}
     origins |= {"you": expected_origin} if expected_origin else {}
     _check_origin(report, note, origins)
-    _check_signatures(report, note, trusted, carried)
+    _check_signatures(report, note, trusted, carried, structure_only=structure_only)
     indices = [r.index for r in records]
     if any(a >= b for a, b in itertools.pairwise(indices)):
         report.fail("record order", "records must be listed once each, in log order")
@@ -575,17 +623,31 @@ def verify_bundle(
         _check_archive(report, archive, records)
     if saved is not None:
         _check_saved(report, note, saved, steps, leaves if full else None)
+    elif not records:
+        report.fail(
+            "records",
+            "the bundle holds no records and you gave no saved checkpoint (--saved): nothing "
+            "in the log was checked, so this is not a pass",
+        )
     _check_carried_steps(report, note, steps)
     return report
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`sunshine verify BUNDLE [--key KEY]… [--saved FILE]`: 0 if every check holds, else 1."""
+    """`sunshine verify BUNDLE [--key KEY]… [--saved FILE] [--structure-only]`: 0 or 1.
+
+    0 only if every check holds, which without --key needs --structure-only.
+    """
     parser = argparse.ArgumentParser(prog="sunshine verify", description=__doc__.split("\n")[0])
     parser.add_argument("bundle", type=Path)
     parser.add_argument("--key", action="append", default=[], help="name+keyid+base64, or a file")
     parser.add_argument("--saved", type=Path, help="a checkpoint you saved earlier")
     parser.add_argument("--origin", help="the log you expect, e.g. sunshine/jcdy")
+    parser.add_argument(
+        "--structure-only",
+        action="store_true",
+        help="without --key: check only the bundle's form, not who signed it",
+    )
     args = parser.parse_args(argv)
     try:
         source = args.bundle.read_bytes()
@@ -595,13 +657,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"cannot read {error.filename}: {error.strerror}\n")
         return 2
     report = verify_bundle(
-        source, trusted_keys=keys, saved_checkpoint=saved, expected_origin=args.origin
+        source,
+        trusted_keys=keys,
+        saved_checkpoint=saved,
+        expected_origin=args.origin,
+        structure_only=args.structure_only,
     )
     for check in report.checks:
         sys.stdout.write(f"{'OK    ' if check.ok else 'FAILED'}  {check.name}: {check.reason}\n")
     for note in report.notes:
         sys.stdout.write(f"NOTE    {note}\n")
-    sys.stdout.write("All checks passed.\n" if report.ok else "Verification FAILED.\n")
+    sys.stdout.write(report.verdict + "\n")
     return 0 if report.ok else 1
 
 

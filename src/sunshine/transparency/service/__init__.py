@@ -3,6 +3,8 @@
 Callers write `from sunshine.transparency import service as transparency`.
 
 - log: append records, keep subtree hashes, sign and co-sign checkpoints, prove, bundle
+- records: the records read in bulk for other parts (record_rows, record_bodies,
+  logged_communities, refresh_statistics), so that they never query the log's tables
 """
 
 from __future__ import annotations
@@ -37,8 +39,14 @@ from sunshine.transparency.service.log import record_seqs
 from sunshine.transparency.service.log import register_committee_key
 from sunshine.transparency.service.log import root
 from sunshine.transparency.service.log import sign_checkpoint
+from sunshine.transparency.service.log import sign_if_behind
 from sunshine.transparency.service.log import signed_note
 from sunshine.transparency.service.log import tree_size
+from sunshine.transparency.service.records import RecordRow
+from sunshine.transparency.service.records import logged_communities
+from sunshine.transparency.service.records import record_bodies
+from sunshine.transparency.service.records import record_rows
+from sunshine.transparency.service.records import refresh_statistics
 
 __all__ = [
     "COMMITTEE",
@@ -46,6 +54,7 @@ __all__ = [
     "STORED_FROM",
     "Entry",
     "Grown",
+    "RecordRow",
     "add_cosignature",
     "append",
     "append_hashed",
@@ -65,12 +74,17 @@ __all__ = [
     "latest_checkpoint",
     "list_checkpoints",
     "lock_log",
+    "logged_communities",
     "platform_signer",
     "public_keys",
+    "record_bodies",
+    "record_rows",
     "record_seqs",
+    "refresh_statistics",
     "register_committee_key",
     "root",
     "sign_checkpoint",
+    "sign_if_behind",
     "signed_note",
     "tree_size",
 ]

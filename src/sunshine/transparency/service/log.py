@@ -467,6 +467,21 @@ def sign_checkpoint(session: Session, community_id: int, *, origin: str) -> Chec
     return row
 
 
+def sign_if_behind(session: Session, community_id: int, *, origin: str) -> Checkpoint | None:
+    """Sign the log if it holds records no signed checkpoint covers yet; else do nothing.
+
+    Owners can prove a record only against a signed checkpoint, so a log that grew is
+    signed again (the daily job, `transparency.jobs`); an empty log or one whose latest
+    checkpoint covers every record is left alone, so running it twice signs nothing new.
+    """
+    lock_log(session, community_id)  # a record appended meanwhile waits for the signature
+    size = tree_size(session, community_id)
+    latest = latest_checkpoint(session, community_id)
+    if size == 0 or (latest is not None and latest.tree_size >= size):
+        return None
+    return sign_checkpoint(session, community_id, origin=origin)
+
+
 def latest_checkpoint(session: Session, community_id: int) -> Checkpoint | None:
     return session.scalar(
         select(Checkpoint)

@@ -1,0 +1,257 @@
+"""Every `sunshine` command and sub-command runs on the demo, as an operator would type it.
+
+The commands come from the root command's own tree (`sunshine --help` and each group's),
+so a new command fails `test_every_command_runs_on_the_demo` until the scenario below runs
+it. The scenario builds 荆川东园 with the commands themselves (`db upgrade`, `demo load`)
+once for the module, then runs each command at least once in order, each in its own
+process forked from one that loaded every command (`cli_fork_runner.py`), and records its
+exit code. (That a command loading only its own part still gets every table is checked
+in a fresh process by test_cli_start_up.py.) Every command must exit 0,
+except the deliberate non-zero exits, each stated with its reason where it is run:
+
+- `verify BUNDLE` without `--key`: 1, its authenticity was not checked (issue 11);
+- `notice overdue`: 1, the demo's notices after August 2025 are overdue (the exit code is
+  what a supervisor's cron job watches).
+
+`serve` runs as a real server on a free port until it answers a page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+
+import pytest
+
+from sunshine.entrypoints.cli import app
+from tests.entrypoints.cli_fork_runner import command_paths
+
+ROOT = Path(__file__).resolve().parents[2]
+SUNSHINE = Path(sys.executable).with_name("sunshine")
+COMMANDS = command_paths(app)
+
+
+@dataclass(frozen=True)
+class Ran:
+    argv: tuple[str, ...]
+    code: int
+    out: str
+    err: str
+    expected: int = 0
+    why: str = ""
+
+
+@dataclass
+class Demo:
+    """The commands run so far, by command path, and the files they read and wrote."""
+
+    folder: Path
+    env: dict[str, str]
+    runs: dict[str, list[Ran]] = field(default_factory=dict)
+
+    def record(self, ran: Ran) -> Ran:
+        path = max((c for c in COMMANDS if ran.argv[: len(c.split())] == tuple(c.split())),
+                   key=len, default=" ".join(ran.argv))  # fmt: skip
+        self.runs.setdefault(path, []).append(ran)
+        return ran
+
+
+class Runner:
+    """The fork runner: one process, a fresh child per command."""
+
+    def __init__(self, demo: Demo) -> None:
+        self.demo = demo
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.entrypoints.cli_fork_runner"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env=demo.env,
+            cwd=ROOT,
+        )
+
+    def __call__(self, *argv: str, expected: int = 0, why: str = "") -> Ran:
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.write(json.dumps(argv) + "\n")
+        self.process.stdin.flush()
+        answer = json.loads(self.process.stdout.readline())
+        ran = Ran(argv, answer["code"], answer["out"], answer["err"], expected, why)
+        return self.demo.record(ran)
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    folder = tmp_path_factory.mktemp("cli-demo")
+    env = {
+        **os.environ,
+        "SUNSHINE_DATABASE_URL": f"sqlite:///{folder / 'sunshine.db'}",
+        "SUNSHINE_VAR_DIR": str(folder / "var"),
+        "COLUMNS": "160",
+    }
+    built = Demo(folder, env)
+    run = Runner(built)
+    try:
+        _scenario(run, folder)
+    finally:
+        run.close()
+    built.record(_serve(built))
+    return built
+
+
+def _scenario(run: Runner, tmp: Path) -> None:
+    """Each command at least once, in an order where each has what it needs."""
+    run("db", "upgrade")
+    run("demo", "load")
+    run("demo", "logins")
+    _registry_and_people(run, tmp)
+    _log_and_checkpoints(run, tmp)
+    _ledger(run, tmp)
+    _notices(run, tmp)
+    run("audit")
+    run("audit", "-c", "jcdy")
+    run("checkpoint", "sign-due")
+
+
+def _registry_and_people(run: Runner, tmp: Path) -> None:
+    roster = str(tmp / "roster.xlsx")
+    run("roster", "export", "--community", "jcdy", "--out", roster)
+    run("roster", "import", roster, "--community", "jcdy", "--dry-run")
+    run("roster", "import", roster, "--community", "jcdy")
+    run("user", "add", "--name", "命令行测试", "--username", "cli-owner",
+        "--password", "correct horse battery", "--community", "jcdy", "--role", "owner")  # fmt: skip
+    run("codes")
+
+
+def _log_and_checkpoints(run: Runner, tmp: Path) -> None:
+    run("log", "status", "-c", "jcdy")
+    run("checkpoint", "sign", "-c", "jcdy")
+    note = tmp / "checkpoint.txt"
+    note.write_text(run("checkpoint", "show", "-c", "jcdy").out, encoding="utf-8")
+    member = str(tmp / "member.key")
+    public = run("checkpoint", "keygen", "--name", "jcdy-committee-cli", "--out", member)
+    run("checkpoint", "add-key", "-c", "jcdy", "--public", public.out.splitlines()[0])
+    run("checkpoint", "cosign", "--key", member, "--note", str(note))
+    run("checkpoint", "cosign", "--key", member, "-c", "jcdy")
+    bundle = str(tmp / "bundle.json")
+    run("log", "bundle", "-c", "jcdy", "--records", "0,5", "--out", bundle)
+    _verify(run, bundle)
+    run("verify", bundle, expected=1, why="no --key: the bundle's authenticity was not checked")
+    run("verify", bundle, "--structure-only")
+
+
+def _verify(run: Runner, bundle: str) -> None:
+    """Verify `bundle` with the platform key the log prints."""
+    key = run("log", "keys", "-c", "jcdy").out.splitlines()[0].split("  #")[0]
+    run("verify", bundle, "--key", key)
+
+
+def _ledger(run: Runner, tmp: Path) -> None:
+    run("ledger", "accounts", "-c", "jcdy")
+    for kind in ("trial-balance", "income", "ledger", "balance"):
+        run("ledger", "report", "-c", "jcdy", "--kind", kind, "--period", "2024-10",
+            "--account", "1001")  # fmt: skip
+    run("ledger", "add-account", "-c", "jcdy", "--code", "660299", "--name-zh", "命令行测试",
+        "--name-en", "CLI test", "--category", "common_upkeep", "--parent", "6602",
+        "--on", "2025-09-01")  # fmt: skip
+    run("ledger", "terms", "-c", "jcdy", "--from", "2025-09", "--fixed", "3000.00",
+        "--contract", "信托合同第五条（续约）")  # fmt: skip
+    run("ledger", "remuneration", "-c", "jcdy", "--period", "2025-09")
+    journal = tmp / "journal.csv"
+    journal.write_text(
+        "txn_id,date,account,amount,currency,narration\n"
+        "CLI-1,2025-09-15,660299,12.00,CNY,命令行测试\n"
+        "CLI-1,2025-09-15,1001,-12.00,CNY,命令行测试\n",
+        encoding="utf-8",
+    )
+    run("ledger", "import", str(journal), "-c", "jcdy")
+    run("ledger", "close", "-c", "jcdy", "--period", "2024-10", "--requested-by", "manager")
+    run("ledger", "close", "-c", "jcdy", "--period", "2024-10", "--countersigned-by", "committee")
+    entry = str(tmp / "entry-3.json")
+    run("ledger", "bundle", "-c", "jcdy", "--entry", "3", "--out", entry)
+    _verify(run, entry)
+
+
+def _notices(run: Runner, tmp: Path) -> None:
+    run("notice", "calendar", "-c", "jcdy")
+    run("notice", "show", "-c", "jcdy", "--period", "2024-10")
+    run("notice", "pdf", "-c", "jcdy", "--period", "2024-10", "--out", str(tmp / "notice.pdf"))
+    run("notice", "bundle", "-c", "jcdy", "--period", "2024-10", "--out", str(tmp / "n.json"))
+    run("notice", "export", "-c", "jcdy", "--period", "2024-10", "--out", str(tmp / "n.xlsx"))
+    run("notice", "export", "-c", "jcdy", "--period", "2024-10", "--ledger",
+        "--out", str(tmp / "ledger.csv"))  # fmt: skip
+    run("notice", "publish", "-c", "jcdy", "--period", "2025-09")
+    run("notice", "overdue", expected=1,
+        why="the demo's notices after 2025-09 are overdue: supervisors' cron watches the code")  # fmt: skip
+    run("notice", "schedule", "-c", "jcdy", "--starts", "2024-09")
+    archive = str(tmp / "books.zip")
+    run("handover", "-c", "jcdy", "--out", archive)
+    _verify(run, archive)
+
+
+def _serve(demo: Demo) -> Ran:
+    """`sunshine serve` on a free port, until it answers the home page (or 60 s pass)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    argv = ("serve", "--port", str(port))
+    server = subprocess.Popen(
+        [str(SUNSHINE), *argv], env=demo.env, cwd=demo.folder,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        status = _first_answer(f"http://127.0.0.1:{port}/", server)
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=30)
+    return Ran(argv, 0 if status == 200 else 1, f"HTTP {status}", err)
+
+
+def _first_answer(url: str, server: subprocess.Popen[str]) -> int | None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return int(response.status)
+        except OSError:
+            time.sleep(0.1)  # not listening yet: poll again
+    return None
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_runs_on_the_demo(demo: Demo, command: str) -> None:
+    runs = demo.runs.get(command)
+    assert runs, f"`sunshine {command}` has no case: run it in this module's scenario"
+    for ran in runs:
+        shown = f"sunshine {' '.join(ran.argv)} exited {ran.code}:\n{ran.out}\n{ran.err}"
+        assert ran.code == ran.expected, shown
+        assert "Traceback" not in ran.err, shown
+
+
+def test_the_scenario_runs_only_commands_that_exist(demo: Demo) -> None:
+    assert set(demo.runs) <= set(COMMANDS)
+
+
+def test_a_deliberate_non_zero_exit_says_why(demo: Demo) -> None:
+    deliberate = sorted(
+        (command, ran.why)
+        for command, runs in demo.runs.items()
+        for ran in runs
+        if ran.expected != 0
+    )
+    assert all(why for _, why in deliberate)
+    assert {command for command, _ in deliberate} == {"notice overdue", "verify"}
