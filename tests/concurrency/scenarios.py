@@ -1,9 +1,10 @@
 """Bursts of truly concurrent writes of each kind at a live server, and what must hold after.
 
 Each burst sends all its requests at once (asyncio, one connection each) and keeps every
-response. `Books.problems` then reads the database behind the server and names anything
-wrong: an entry number or log index skipped or taken twice, an accepted write missing or
-stored twice, two reversals of one entry, a notice version per publish not one-to-one.
+response. `problems` then reads the database behind the server and names anything wrong:
+an entry number or log index skipped or taken twice, an accepted write missing or stored
+twice, two reversals of one entry, notice versions not one per accepted publication, a
+voucher's public copy logged twice or not the one accepted, an opening sent but not logged.
 Shared by tests/concurrency and bench/concurrency_soak.py; `tag` keeps rounds apart.
 """
 
