@@ -8,6 +8,7 @@ busy timeout waits out. That was issue 11's "database is locked".
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -177,3 +178,17 @@ def test_postgresql_failures_are_named_by_their_sqlstate(
 
 def test_anything_but_a_database_error_is_not_transient() -> None:
     assert transient(ValueError("database is locked")) is None
+
+
+def test_the_time_to_run_again_counts_from_the_first_failure_not_from_arrival() -> None:
+    failing_now = units.Work(writes=True, attempts=4, retry_seconds=20)
+    failed_long_ago = units.Work(
+        writes=True, attempts=4, retry_seconds=20, first_failure=time.monotonic() - 21
+    )
+    committed = units.Work(writes=True, attempts=4, retry_seconds=20, commits=1)
+    last_attempt = units.Work(writes=True, attempts=4, retry_seconds=20, attempt=4)
+
+    assert failing_now.may_run_again()
+    assert not failed_long_ago.may_run_again()
+    assert not committed.may_run_again()
+    assert not last_attempt.may_run_again()

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from collections.abc import AsyncIterator
 from collections.abc import Callable
 
@@ -112,7 +111,7 @@ class ReplayTransientFailures:
             writes=scope["method"] in UNSAFE_METHODS,
             sticky=False,
             attempts=max(1, settings.request_attempts),
-            deadline=time.monotonic() + settings.request_retry_seconds,
+            retry_seconds=settings.request_retry_seconds,
         )
         body = await _read_body(receive)
         with units.unit_of_work(work):

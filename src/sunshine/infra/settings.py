@@ -20,8 +20,8 @@ class Settings(BaseSettings):
     # SQLite: how long a writer waits for the write lock before giving up (busy timeout).
     db_busy_seconds: float = 10.0
     # A request that failed on a transient database conflict (busy, deadlock, a lost race)
-    # before answering is run again, up to this many attempts in all and only while this
-    # many seconds have passed since it arrived; then it gets a 503 or a 409.
+    # before answering is run again, up to this many attempts in all and for at most this
+    # many seconds after its first failure; then it gets a 503 or a 409.
     request_attempts: int = 4
     request_retry_seconds: float = 20.0
     var_dir: Path = ROOT / "var"

@@ -41,17 +41,25 @@ class Work:
     commits: int = 0
     attempt: int = 1
     attempts: int = 1
-    deadline: float = math.inf
+    retry_seconds: float = math.inf
+    first_failure: float | None = None
 
     def locks_up_front(self) -> bool:
         """Whether the next transaction should begin holding the write lock."""
         return self.writes and (self.sticky or self.commits == 0)
 
     def may_run_again(self) -> bool:
-        """Whether running the unit again is safe and allowed: nothing committed, time left."""
-        return (
-            self.commits == 0 and self.attempt < self.attempts and time.monotonic() < self.deadline
-        )
+        """Whether running the unit again, now that it failed, is safe and still allowed.
+
+        Safe: nothing was committed. Allowed: attempts are left, and `retry_seconds` have
+        not passed since its first failure (time spent waiting to be admitted is no reason
+        to give up on it).
+        """
+        now = time.monotonic()
+        if self.first_failure is None:
+            self.first_failure = now
+        in_time = now - self.first_failure < self.retry_seconds
+        return self.commits == 0 and self.attempt < self.attempts and in_time
 
     def again(self) -> float:
         """Start the next attempt, as a writer from the start; returns the pause before it.
