@@ -1,10 +1,12 @@
 """`sunshine ledger import` alone, several runs per size and database: the import figure.
 
 For each size N and database, --runs times: a fresh database with the bench community
-(after a pause that lets the disk finish with the last run's files: --settle),
+and its log's platform key (after a pause that lets the disk finish with the last run's
+files: --settle),
 then `sunshine ledger import --open-accounts DATA_DIR/N/postings.csv` in a fresh process
 under GNU time (wall time including start-up, the file survey and opening the accounts;
-peak RSS of the importing process, which the forked preparing process does not count).
+CPU time of both processes; the load average as it ended; peak RSS of the importing
+process, which the forked preparing process does not count).
 After the last run `sunshine audit` must find the books and the log identical, and the
 same file is imported once more, which must book nothing (timed too). Medians go to
 bench/results/import-<date>.json.
@@ -49,6 +51,8 @@ def measure(kind: str, n: int, data: dict, work: Path, runs: int) -> dict:
         with _database(kind, work, n) as url:
             env = _env(url, work / f"var-{kind}-{n}")
             _community(url)
+            # The platform key, as a live community has it: the import signs a checkpoint.
+            _run(["checkpoint", "sign", "-c", CODE], env)
             imported = _run(["ledger", "import", csv_path, "-c", CODE, "--open-accounts"], env)
             imports.append(imported)
             print(f"{kind} {n} run {run + 1}: {imported}", file=sys.stderr)
@@ -59,6 +63,8 @@ def measure(kind: str, n: int, data: dict, work: Path, runs: int) -> dict:
     return {
         "runs": imports,
         "median_s": seconds,
+        "median_cpu_s": statistics.median(r["cpu_s"] for r in imports),
+        "median_load": statistics.median(r["load"] for r in imports),
         "postings_per_s": round(data["postings"] / seconds),
         "peak_mb": max(r["peak_mb"] for r in imports),
         "again_s": again["seconds"],
@@ -90,14 +96,17 @@ def main(argv: list[str] | None = None) -> int:
             results[f"{kind}-{n}"] = measure(kind, n, data, args.work, args.runs)
     out = args.out or BENCH / "results" / f"import-{results['date']}.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print("| entries | database | import (median) | postings/s | peak RSS | import again |")
-    print("|---:|---|---:|---:|---:|---:|")
+    print(
+        "| entries | database | import (median) | postings/s | CPU (median) | load | peak RSS | again |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
         for kind in args.databases:
             r = results[f"{kind}-{n}"]
             assert isinstance(r, dict)
             print(
                 f"| {n:,} | {kind} | {r['median_s']:.1f} s | {r['postings_per_s']:,} "
+                f"| {r['median_cpu_s']:.1f} s | {r['median_load']:.1f} "
                 f"| {r['peak_mb']:.0f} MB | {r['again_s']:.1f} s |"
             )
     print(f"written to {out}", file=sys.stderr)

@@ -69,6 +69,7 @@ def run_import(csv_path: Path, db: Path) -> dict[str, object]:
     from sunshine.infra import db as infra_db
     from sunshine.infra.settings import get_settings
     from sunshine.ledger.cli import importing
+    from sunshine.ledger.cli import preparing
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -90,7 +91,7 @@ def run_import(csv_path: Path, db: Path) -> dict[str, object]:
 
     Session.execute = timed_execute  # type: ignore[method-assign]
     importing._book_batch = _timed("writer busy", importing._book_batch)  # noqa: SLF001
-    importing._Preparing._next = _timed("writer waiting", importing._Preparing._next)  # noqa: SLF001
+    preparing.Preparing._next = _timed("writer waiting", preparing.Preparing._next)  # noqa: SLF001
     started = time.perf_counter()
     result = CliRunner().invoke(
         app, ["ledger", "import", str(csv_path), "-c", CODE, "--open-accounts", "--lang", "en"]

@@ -53,9 +53,12 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[LiveServer]:
     folder = Path(tempfile.mkdtemp(prefix="sunshine-browser-"))
-    saved = {k: os.environ.get(k) for k in ("SUNSHINE_DATABASE_URL", "SUNSHINE_CODE_LOG")}
-    os.environ["SUNSHINE_DATABASE_URL"] = f"sqlite:///{folder / 'sunshine.db'}"
-    os.environ["SUNSHINE_CODE_LOG"] = str(folder / "codes.log")
+    environment = {
+        "SUNSHINE_DATABASE_URL": f"sqlite:///{folder / 'sunshine.db'}",
+        "SUNSHINE_CODE_LOG": str(folder / "codes.log"),
+    }
+    saved = {k: os.environ.get(k) for k in environment}
+    os.environ.update(environment)
     settings_module.get_settings.cache_clear()
     engine = make_engine()
     migrate.upgrade(engine)
@@ -91,6 +94,18 @@ def live_server() -> Iterator[LiveServer]:
             else:
                 os.environ[key] = value
         settings_module.get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _codes_on_demand(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test logs the owner in by phone afresh: more than one code a minute, this test only.
+
+    The live server runs in this process and reads the same settings; an environment
+    variable would outlive the browser tests and loosen the limits other tests check.
+    """
+    settings = settings_module.get_settings()
+    for window in ("phone_minute", "phone_hour", "client_minute", "client_hour"):
+        monkeypatch.setattr(settings, f"code_per_{window}", 1000)
 
 
 @pytest.fixture(scope="session")

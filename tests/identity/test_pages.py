@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -117,17 +118,16 @@ def test_a_failed_login_is_committed_so_that_it_counts(
     assert commits == [True]
 
 
-def test_too_many_failures_show_the_rate_limit_message(
-    client: TestClient, session: Session
-) -> None:
+def test_too_many_failures_say_when_to_try_again(client: TestClient, session: Session) -> None:
     user = make_user(session)
     for _ in range(5):
         client.post("/login", data={**FORM, "username": user.username, "password": "nope-nope"})
 
     response = client.post("/login", data={**FORM, "username": user.username, "password": PASSWORD})
 
-    assert response.status_code == 409
-    assert "登录失败次数过多，请等待 15 分钟后再试" in response.text
+    assert response.status_code == 429
+    assert response.headers["retry-after"] == "60"
+    assert re.search(r"此处登录失败次数过多，请 1 分钟后（\d\d:\d\d 以后）再试", response.text)
     assert "set-cookie" not in response.headers
 
 

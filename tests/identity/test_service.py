@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
 
@@ -11,8 +12,8 @@ from sqlalchemy.orm import Session
 from sunshine.identity import service as identity
 from sunshine.infra import clock
 from sunshine.infra.settings import get_settings
-from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
+from sunshine.kernel.errors import Throttled
 from tests.factories import PASSWORD
 from tests.factories import make_user
 
@@ -86,10 +87,12 @@ def test_an_inactive_user_cannot_log_in_even_with_the_right_password(session: Se
 
 
 def test_logins_are_refused_after_too_many_failures_even_with_the_right_password(
-    session: Session,
+    session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user = make_user(session)
     assert user.username is not None
+    start = datetime(2024, 10, 8, 6, 0, 30, tzinfo=UTC)  # 14:00:30 in Shanghai
+    pin_clock(monkeypatch, start)
     limit = get_settings().login_max_failures
     assert limit == 5
     for _ in range(limit):
@@ -98,15 +101,18 @@ def test_logins_are_refused_after_too_many_failures_even_with_the_right_password
                 session, username=user.username, password="wrong-password", client=CLIENT
             )
 
-    with pytest.raises(Conflict) as caught:
+    with pytest.raises(Throttled) as caught:
         identity.login_with_password(
             session, username=user.username, password=PASSWORD, client=CLIENT
         )
 
-    assert caught.value.message == "too many failed logins; wait 15 minutes and try again"
+    assert caught.value.retry_after == timedelta(minutes=1)
+    assert caught.value.message == (
+        "too many failed logins from here; you may try again in 1 min, after 14:02"
+    )
 
 
-def test_the_rate_limit_lifts_when_the_window_has_passed(
+def test_the_pause_lifts_when_it_has_passed(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user = make_user(session)
@@ -118,7 +124,7 @@ def test_the_rate_limit_lifts_when_the_window_has_passed(
             identity.login_with_password(
                 session, username=user.username, password="wrong-password", client=CLIENT
             )
-    pin_clock(monkeypatch, start + timedelta(minutes=16))
+    pin_clock(monkeypatch, start + timedelta(minutes=1))
 
     found = identity.login_with_password(
         session, username=user.username, password=PASSWORD, client=CLIENT

@@ -5,12 +5,17 @@ from __future__ import annotations
 from datetime import UTC
 from datetime import date
 from datetime import datetime
+from datetime import timedelta
 
 import pytest
 from hypothesis import assume
 from hypothesis import given
+from hypothesis import strategies as st
 
+from sunshine.kernel.periods import EARLIEST_DAY
+from sunshine.kernel.periods import LATEST_DAY
 from sunshine.kernel.periods import Period
+from sunshine.kernel.periods import in_calendar
 from tests.strategies import month_shifts
 from tests.strategies import periods
 
@@ -21,13 +26,17 @@ def test_a_period_parses_from_and_prints_as_yyyy_mm() -> None:
     assert str(Period(2024, 1)) == "2024-01"
 
 
-@given(periods)
-def test_a_printed_period_parses_back_to_itself(period: Period) -> None:
+@given(
+    st.builds(
+        Period, st.integers(EARLIEST_DAY.year, LATEST_DAY.year), st.integers(min_value=1, max_value=12)
+    )
+)
+def test_a_printed_period_of_the_input_calendar_parses_back_to_itself(period: Period) -> None:
     assert Period.parse(str(period)) == period
 
 
 @pytest.mark.parametrize(
-    "text", ["", "2024-13", "2024-00", "2024-1", "24-10", "2024/10", "1899-12"]
+    "text", ["", "2024-13", "2024-00", "2024-1", "24-10", "2024/10", "1899-12", "1949-12", "0001-01", "2200-01", "9999-12"]
 )
 def test_a_string_that_is_not_a_period_is_refused(text: str) -> None:
     with pytest.raises(ValueError, match="not a period"):
@@ -117,3 +126,13 @@ def test_a_period_contains_exactly_its_own_days() -> None:
 
 def test_periods_are_hashable_and_equal_by_value() -> None:
     assert {Period(2024, 10), Period.parse("2024-10")} == {Period(2024, 10)}
+
+
+def test_the_input_calendar_is_far_inside_what_dates_and_periods_can_compute() -> None:
+    assert in_calendar(EARLIEST_DAY)
+    assert in_calendar(LATEST_DAY)
+    assert not in_calendar(EARLIEST_DAY - timedelta(days=1))
+    assert not in_calendar(LATEST_DAY + timedelta(days=1))
+    # A century of months either side stays computable.
+    assert Period.of(LATEST_DAY).shift(1200) > Period.of(LATEST_DAY)
+    assert Period.of(EARLIEST_DAY).shift(-600) < Period.of(EARLIEST_DAY)

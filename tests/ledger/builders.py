@@ -1,17 +1,30 @@
-"""Builders for ledger tests: a community with its chart opened, and entries in yuan."""
+"""Builders for ledger tests: a community with its chart opened, entries in yuan, journals,
+and what booking left behind."""
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import Table
+from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from sunshine.infra.db import Base
+from sunshine.kernel import merkle
 from sunshine.kernel.money import Fen
 from sunshine.ledger import rules
 from sunshine.ledger import service
+from sunshine.ledger.models import AccountTotal
 from sunshine.ledger.models import JournalEntry
+from sunshine.ledger.models import Posting
+from sunshine.ledger.rules import journal_csv
+from sunshine.transparency import service as log
+from sunshine.transparency.models import LogNode
+from sunshine.transparency.models import LogRecord
 from tests.factories import make_community
 from tests.factories import make_user
 
@@ -90,3 +103,56 @@ def check_deferred(session: Session) -> None:
     violations = session.execute(text("PRAGMA foreign_key_check")).all()
     if violations:
         raise AssertionError(f"foreign key violations: {violations}")
+
+
+def long_journal(count: int) -> str:
+    """A journal of `count` transactions two days apart on three accounts, awkward narrations."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(journal_csv.HEADER)
+    for n in range(count):
+        day = date.fromordinal(date(2020, 1, 1).toordinal() + 2 * n).isoformat()
+        yuan = f"{100 + n}.{n % 100:02d}"
+        if n % 2:
+            legs = [("Assets:Bank:Operating", yuan), ("Income:Parking", f"-{yuan}")]
+            narration = f'1-1-{n:04d} 停车费 "{day[:7]}"'
+        else:
+            legs = [("Expenses:Wages:Greening", yuan), ("Assets:Bank:Operating", f"-{yuan}")]
+            narration = f"绿化工资, 100% \\ {day[:7]}"
+        for name, amount in legs:
+            writer.writerow([f"T{n:07d}", day, name, amount, "CNY", narration])
+    return out.getvalue()
+
+
+def _table(model: type[Base]) -> Table:
+    return Base.metadata.tables[model.__tablename__]
+
+
+def _rows(session: Session, cid: int, model: type[Base], *skip: str) -> list[tuple[object, ...]]:
+    """Every row of the community in `model`'s table, without community_id and `skip`."""
+    table = _table(model)
+    columns = [c for c in table.c if c.name not in {"community_id", *skip}]
+    query = select(*columns).where(table.c.community_id == cid).order_by(*table.primary_key)
+    return [tuple(row) for row in session.execute(query)]
+
+
+def every_row(session: Session, cid: int) -> dict[str, list[tuple[object, ...]]]:
+    """What booking left in the community: entries, postings, log records and nodes, totals."""
+    return {
+        "entries": _rows(session, cid, JournalEntry, "posted_at"),
+        "postings": _rows(session, cid, Posting),
+        "records": _rows(session, cid, LogRecord, "appended_at"),
+        "nodes": _rows(session, cid, LogNode),
+        "totals": _rows(session, cid, AccountTotal),
+    }
+
+
+def assert_sound(session: Session, cid: int) -> None:
+    """Totals match the postings, the audit finds nothing, the log's root is its leaves'."""
+    assert service.mismatches(session, cid) == []
+    report = service.audit(session, cid)
+    assert report.findings == []
+    leaves = session.scalars(
+        select(LogRecord.leaf_hash).where(LogRecord.community_id == cid).order_by(LogRecord.seq)
+    ).all()
+    assert log.root(session, cid) == merkle.root_of(list(leaves))

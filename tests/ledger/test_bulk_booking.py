@@ -17,34 +17,30 @@ from datetime import date
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Table
 from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from sunshine.infra import clock
-from sunshine.infra.db import Base
-from sunshine.kernel import merkle
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.ledger import rules
 from sunshine.ledger import service
-from sunshine.ledger.models import AccountTotal
 from sunshine.ledger.models import JournalEntry
-from sunshine.ledger.models import Posting
 from sunshine.ledger.rules import import_batches
 from sunshine.ledger.rules import journal_csv
 from sunshine.ledger.service import bulk_booking
 from sunshine.ledger.service import importing
 from sunshine.transparency import service as log
-from sunshine.transparency.models import LogNode
 from sunshine.transparency.models import LogRecord
 from sunshine.transparency.rules.records import canonical
 from tests.factories import make_community
+from tests.ledger.builders import assert_sound
 from tests.ledger.builders import check_deferred
+from tests.ledger.builders import every_row
 
 OPENED = date(2020, 1, 1)
 NAMES = (
@@ -128,38 +124,6 @@ def _draft(txn: journal_csv.Txn, codes: dict[str, str]) -> rules.EntryDraft:
     )
 
 
-def _table(model: type[Base]) -> Table:
-    return Base.metadata.tables[model.__tablename__]
-
-
-def _rows(session: Session, cid: int, model: type[Base], *skip: str) -> list[tuple[object, ...]]:
-    """Every row of the community in `model`'s table, without community_id and `skip`."""
-    table = _table(model)
-    columns = [c for c in table.c if c.name not in {"community_id", *skip}]
-    query = select(*columns).where(table.c.community_id == cid).order_by(*table.primary_key)
-    return [tuple(row) for row in session.execute(query)]
-
-
-def _everything(session: Session, cid: int) -> dict[str, list[tuple[object, ...]]]:
-    return {
-        "entries": _rows(session, cid, JournalEntry, "posted_at"),
-        "postings": _rows(session, cid, Posting),
-        "records": _rows(session, cid, LogRecord, "appended_at"),
-        "nodes": _rows(session, cid, LogNode),
-        "totals": _rows(session, cid, AccountTotal),
-    }
-
-
-def _assert_sound(session: Session, cid: int) -> None:
-    assert service.mismatches(session, cid) == []
-    report = service.audit(session, cid)
-    assert report.findings == []
-    leaves = session.scalars(
-        select(LogRecord.leaf_hash).where(LogRecord.community_id == cid).order_by(LogRecord.seq)
-    ).all()
-    assert log.root(session, cid) == merkle.root_of(list(leaves))
-
-
 def _triggers(session: Session) -> set[str]:
     names = session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
     return set(names)
@@ -193,13 +157,13 @@ def test_a_set_wise_import_leaves_exactly_the_rows_of_an_ordinary_import(
         importing.book_batch(session, slow, chunk, codes, actor_id=None)
         check_deferred(session)
         session.commit()
-    books = _everything(session, fast)
-    assert books == _everything(session, slow)
+    books = every_row(session, fast)
+    assert books == every_row(session, slow)
     assert len(books["entries"]) == 40
     assert {(level, index) for level, index, _ in books["nodes"]} == {(4, 0), (4, 1), (5, 0)}
     assert log.root(session, fast) == log.root(session, slow)
-    _assert_sound(session, fast)
-    _assert_sound(session, slow)
+    assert_sound(session, fast)
+    assert_sound(session, slow)
 
 
 def test_a_set_wise_import_is_numbered_and_logged_after_what_the_books_hold(
@@ -223,7 +187,7 @@ def test_a_set_wise_import_is_numbered_and_logged_after_what_the_books_hold(
         canonical(rules.as_record(_draft(t, codes), number=n, source="import"))
         for n, t in enumerate(rest, start=22)
     ]
-    _assert_sound(session, cid)
+    assert_sound(session, cid)
 
 
 # --- the database stays as strict ------------------------------------------------------
@@ -327,7 +291,7 @@ def test_a_batch_prepared_before_another_entry_was_booked_takes_the_next_numbers
         assert body == canonical(
             rules.as_record(_draft(txn, codes), number=number, source="import")
         )
-    _assert_sound(session, cid)
+    assert_sound(session, cid)
 
 
 def test_a_batch_prepared_before_the_log_grew_keeps_its_numbers_and_a_right_tree(
@@ -344,7 +308,7 @@ def test_a_batch_prepared_before_the_log_grew_keeps_its_numbers_and_a_right_tree
     ).all()
     assert list(bodies) == batch.bodies
     assert log.tree_size(session, cid) == 21
-    _assert_sound(session, cid)
+    assert_sound(session, cid)
 
 
 # --- booking again ---------------------------------------------------------------------
@@ -355,12 +319,12 @@ def test_a_batch_booked_twice_is_booked_once(session: Session) -> None:
     txns = _txns(_journal(6))
     batch = _prepare(session, cid, codes, txns)
     _book(session, cid, batch)
-    books = _everything(session, cid)
+    books = every_row(session, cid)
     again = _book(session, cid, batch)
     assert (again.booked, again.already, again.postings) == (0, len(batch), 0)
     assert again.last_number == 6
-    assert _everything(session, cid) == books
-    _assert_sound(session, cid)
+    assert every_row(session, cid) == books
+    assert_sound(session, cid)
 
 
 def test_a_batch_half_booked_before_books_the_other_half(session: Session) -> None:
@@ -370,7 +334,7 @@ def test_a_batch_half_booked_before_books_the_other_half(session: Session) -> No
     session.commit()
     result = _book(session, cid, _prepare(session, cid, codes, txns))
     assert (result.booked, result.already, result.last_number) == (6, 4, 10)
-    _assert_sound(session, cid)
+    assert_sound(session, cid)
 
 
 def test_a_batch_booked_before_only_in_its_middle_books_the_rest(session: Session) -> None:
@@ -382,7 +346,7 @@ def test_a_batch_booked_before_only_in_its_middle_books_the_rest(session: Sessio
     session.commit()
     result = _book(session, cid, _prepare(session, cid, codes, txns))
     assert (result.booked, result.already, result.last_number) == (7, 3, 10)
-    _assert_sound(session, cid)
+    assert_sound(session, cid)
 
 
 @pytest.mark.parametrize("what", ["amounts", "narration", "date"])
@@ -392,7 +356,7 @@ def test_a_transaction_booked_before_with_other_content_is_a_conflict(
     cid, codes = _community(session)
     txns = _txns(_journal(6))
     _book(session, cid, _prepare(session, cid, codes, txns))
-    books = _everything(session, cid)
+    books = every_row(session, cid)
     changed = txns[3]
     (name, amount), *others, (last, balance) = changed.legs
     legs = ((name, amount + Fen(1)), *others, (last, balance - Fen(1)))
@@ -407,7 +371,7 @@ def test_a_transaction_booked_before_with_other_content_is_a_conflict(
         bulk_booking.book_prepared(session, cid, batch, actor_id=None)
     assert dict(refused.value.fields) == {"key": changed.txn_id}
     session.rollback()
-    assert _everything(session, cid) == books
+    assert every_row(session, cid) == books
 
 
 # --- batches that need the full checks ------------------------------------------------
@@ -492,7 +456,7 @@ def _break(
         ("unbalanced", "ledger_entry_balanced"),
         ("one posting", "ledger_entry_balanced"),
         ("a posting on another day", "ledger_entry_same_day"),
-        ("another period", "ledger_entry_period|ledger_entry_same_day / period"),
+        ("another period", "ledger_entry_period"),
         ("a booked entry extended", "ledger_posting_sealed"),
     ],
 )
@@ -501,7 +465,7 @@ def test_a_broken_batch_is_refused_by_the_databases_rules_and_leaves_nothing(
 ) -> None:
     cid, codes = _community(session)
     _book(session, cid, _prepare(session, cid, codes, _txns(_journal(3))))
-    before = _everything(session, cid)
+    before = every_row(session, cid)
     triggers = _triggers(session) if session.get_bind().dialect.name == "sqlite" else set()
     batch = _break(session, cid, codes, broken)
     if session.get_bind().dialect.name == "sqlite":
@@ -513,12 +477,12 @@ def test_a_broken_batch_is_refused_by_the_databases_rules_and_leaves_nothing(
         with pytest.raises((DBAPIError, driver.Error), match=rule):
             _book(session, cid, batch)  # at once, or at the COMMIT `_book` stands in for
     session.rollback()
-    assert _everything(session, cid) == before
+    assert every_row(session, cid) == before
     if triggers:
         assert _triggers(session) == triggers
     _book(session, cid, _prepare(session, cid, codes, _txns(_journal(5, start=3))))
     assert service.entry_count(session, cid) == 8  # the right batch is booked after all
-    _assert_sound(session, cid)
+    assert_sound(session, cid)
 
 
 def test_a_broken_batch_names_the_first_entry_it_breaks_on_sqlite(session: Session) -> None:

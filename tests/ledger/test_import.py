@@ -30,6 +30,7 @@ from sunshine.ledger.rules import journal_csv
 from sunshine.ledger.service import importing
 from sunshine.transparency import service as log
 from tests.factories import make_community
+from tests.ledger.builders import long_journal
 from tests.ledger.builders import open_books
 
 runner = CliRunner()
@@ -274,25 +275,6 @@ def test_statistics_can_be_refreshed_between_batches_on_either_database(session:
 # --- the command, booking set-wise -----------------------------------------------------
 
 
-def _long_journal(count: int) -> str:
-    """JOURNAL's accounts, `count` transactions two days apart (enough for the log's subtrees)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(journal_csv.HEADER)
-    for n in range(count):
-        day = date.fromordinal(date(2020, 1, 1).toordinal() + 2 * n).isoformat()
-        yuan = f"{100 + n}.{n % 100:02d}"
-        if n % 2:
-            legs = [("Assets:Bank:Operating", yuan), ("Income:Parking", f"-{yuan}")]
-            narration = f'1-1-{n:04d} 停车费 "{day[:7]}"'
-        else:
-            legs = [("Expenses:Wages:Greening", yuan), ("Assets:Bank:Operating", f"-{yuan}")]
-            narration = f"绿化工资, 100% \\ {day[:7]}"
-        for name, amount in legs:
-            writer.writerow([f"T{n:07d}", day, name, amount, "CNY", narration])
-    return out.getvalue()
-
-
 def _import(path: Path, *options: str) -> Result:
     return runner.invoke(app, ["ledger", "import", str(path), "-c", "jc", "--lang", "en", *options])
 
@@ -314,7 +296,7 @@ def test_the_command_imported_twice_books_once(cli_database: Engine, tmp_path: P
     with Session(cli_database) as session:
         make_community(session, code="jc")
         session.commit()
-    path = _journal(tmp_path, _long_journal(25))
+    path = _journal(tmp_path, long_journal(25))
     done = _import(path, "--open-accounts", "--batch", "7")
     assert done.exit_code == 0, done.output
     assert "Booked 25 entries (50 postings)" in done.output
@@ -332,7 +314,7 @@ def test_an_import_resumed_after_a_partial_one_books_the_rest_with_gapless_numbe
     with Session(cli_database) as session:
         make_community(session, code="jc")
         session.commit()
-    whole = _long_journal(25)
+    whole = long_journal(25)
     lines = whole.splitlines(keepends=True)
     part = tmp_path / "part.csv"
     part.write_text("".join(lines[: 1 + 2 * 10]), encoding="utf-8")  # the first 10
@@ -356,6 +338,7 @@ def test_the_command_stops_with_code_2_naming_an_account_that_is_not_open(
         names = sorted(journal_csv.survey(io.StringIO(JOURNAL)).accounts)
         codes = importing.open_accounts(session, community.id, names, on=date(2020, 1, 1))
         service.close_account(session, community.id, codes["Income:Parking"], on=date(2020, 1, 2))
+        log.platform_signer(session, community.id, origin="sunshine/jc")
         session.commit()
     result = _import(_journal(tmp_path), "--batch", "1")
     assert result.exit_code == 2, result.output
@@ -365,6 +348,7 @@ def test_the_command_stops_with_code_2_naming_an_account_that_is_not_open(
         in (result.output)
     )
     assert _entries(cli_database) == 1  # T0000000, the batch before
+    assert "Signed checkpoint 1 of sunshine/jc" in result.output  # what was booked is signed
 
 
 def test_the_command_books_the_good_transactions_of_a_batch_that_holds_a_bad_one(
@@ -397,3 +381,58 @@ def test_a_line_holding_only_a_transaction_id_is_listed_as_too_short(
     assert "Booked 4 entries (9 postings)" in result.output
     assert "T0000009" in result.output
     assert _entries(cli_database) == 4
+
+
+# --- the checkpoint signed at the end ------------------------------------------------
+
+
+def _flat(output: str) -> str:
+    """The output as one line: the console wraps long ones."""
+    return " ".join(output.split())
+
+
+def test_the_command_signs_a_checkpoint_that_holds_the_new_entries(
+    cli_database: Engine, tmp_path: Path
+) -> None:
+    with Session(cli_database) as session:
+        cid = make_community(session, code="jc").id
+        log.platform_signer(session, cid, origin="sunshine/jc")  # as the first signature made it
+        session.commit()
+    done = _import(_journal(tmp_path), "--open-accounts")
+    assert done.exit_code == 0, done.output
+    with Session(cli_database) as session:
+        [checkpoint] = log.list_checkpoints(session, cid)
+        assert checkpoint.tree_size == log.tree_size(session, cid) == 4
+        assert checkpoint.root_hash == log.root(session, cid)
+        [key] = log.public_keys(session, cid)
+        assert log.signed_note(session, cid, checkpoint).signed_by(key)
+    root = checkpoint.root_hash.hex()
+    assert f"Signed checkpoint 4 of sunshine/jc (root {root})." in _flat(done.output)
+    again = _import(_journal(tmp_path))
+    assert again.exit_code == 0, again.output
+    assert f"Checkpoint 4 of sunshine/jc already holds every record (root {root})." in _flat(
+        again.output
+    )
+    with Session(cli_database) as session:
+        assert len(log.list_checkpoints(session, cid)) == 1
+
+
+def test_without_a_signing_key_the_command_books_and_says_that_nothing_was_signed(
+    cli_database: Engine, tmp_path: Path
+) -> None:
+    with Session(cli_database) as session:
+        cid = make_community(session, code="jc").id
+        session.commit()
+    done = _import(_journal(tmp_path), "--open-accounts")
+    assert done.exit_code == 0, done.output
+    assert "Booked 4 entries (9 postings)" in done.output
+    said = _flat(done.output)
+    assert "No checkpoint was signed: this server holds no signing key for sunshine/jc." in said
+    assert "until `sunshine checkpoint sign -c jc` runs where the key is." in said
+    in_chinese = runner.invoke(app, ["ledger", "import", str(_journal(tmp_path)), "-c", "jc"])
+    assert in_chinese.exit_code == 0, in_chinese.output
+    assert "未签署检查点" in in_chinese.output
+    with Session(cli_database) as session:
+        assert log.list_checkpoints(session, cid) == []
+        assert log.public_keys(session, cid) == []  # and no key was made
+    assert not log.has_platform_key("sunshine/jc")

@@ -58,6 +58,7 @@ def _books(**changes: object) -> Books:
         remuneration_codes=frozenset({"6610"}),
         source=SOURCE,
         stored_from=4,
+        booking_window=rules.booking_window(date(2024, 12, 31)),
     )
     return dataclasses.replace(books, **changes)  # type: ignore[arg-type]
 
@@ -313,8 +314,11 @@ def _full_check_passes(txn: Txn, books: Books) -> bool:
         if opened <= day and (closed is None or day < closed)
     )
     closed = books.closed_through
-    return not rules.problems_with(draft, open_codes) and (
-        closed is None or draft.effective_period > closed
+    first, last = books.booking_window
+    return (
+        not rules.problems_with(draft, open_codes)
+        and (closed is None or draft.effective_period > closed)
+        and first <= day <= last
     )
 
 

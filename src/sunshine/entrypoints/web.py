@@ -7,6 +7,7 @@ from collections.abc import Awaitable
 from collections.abc import Callable
 from urllib.parse import quote
 
+from fastapi import Depends
 from fastapi import FastAPI
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -14,6 +15,7 @@ from fastapi.responses import JSONResponse
 from fastapi.responses import RedirectResponse
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -28,7 +30,11 @@ from sunshine.identity import service as identity_service
 from sunshine.infra import catalogue
 from sunshine.infra import tenancy
 from sunshine.infra import work as units
+from sunshine.infra.body_limit import BodyLimit
+from sunshine.infra.body_limit import BodyTooLarge
+from sunshine.infra.headers import SecurityHeaders
 from sunshine.infra.i18n import pick_locale
+from sunshine.infra.inputs import refuse_unstorable_input
 from sunshine.infra.replay import ReplayTransientFailures
 from sunshine.infra.settings import get_settings
 from sunshine.infra.web import CSRF_COOKIE
@@ -45,6 +51,7 @@ from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
 from sunshine.kernel.errors import SunshineError
+from sunshine.kernel.errors import Throttled
 from sunshine.kernel.errors import Unauthenticated
 from sunshine.ledger import api as ledger_api
 from sunshine.ledger import pages as ledger_pages
@@ -56,6 +63,7 @@ from sunshine.transparency import api as transparency_api
 log = logging.getLogger(__name__)
 
 _STATUS: dict[type[SunshineError], int] = {
+    Throttled: 429,
     NotFound: 404,
     Forbidden: 403,
     Conflict: 409,
@@ -81,6 +89,16 @@ def _wants_json(request: Request) -> bool:
 async def _render_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SunshineError)  # registered for SunshineError only
     status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 400)
+    response = _respond(request, exc, status)
+    if isinstance(exc, Throttled):
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+    elif isinstance(exc, Busy):
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _respond(request: Request, exc: SunshineError, status: int) -> Response:
+    """The error as JSON (`{"error": {type, message, problems}}`), an htmx fragment or a page."""
     gettext = translator(request)
     if isinstance(exc, Unauthenticated) and not _wants_json(request) and request.method == "GET":
         back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -104,8 +122,6 @@ async def _render_error(request: Request, exc: Exception) -> Response:
             else "error.html"
         )
         response = render(request, template, {"error": exc, "status": status}, status_code=status)
-    if isinstance(exc, Busy):
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
@@ -140,11 +156,39 @@ async def _render_database_error(request: Request, exc: Exception) -> Response:
 async def _render_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if _wants_json(request):
-        return JSONResponse({"detail": exc.errors()}, status_code=422)
+        # FastAPI's shape, without echoing the input: it may be bytes, infinity or a
+        # lone surrogate, which no JSON response can carry (and it may be a password).
+        detail = [
+            {"loc": [str(part) for part in err["loc"]], "msg": err["msg"], "type": err["type"]}
+            for err in exc.errors()
+        ]
+        return JSONResponse({"detail": detail}, status_code=422)
     fields = ", ".join(str(err["loc"][-1]) for err in exc.errors())
     return await _render_error(
         request, Invalid("these fields are missing or malformed: {fields}", args={"fields": fields})
     )
+
+
+async def _render_too_large(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BodyTooLarge)
+    refused = Invalid(
+        "the request is larger than the limit of {limit}", args={"limit": _size(exc.limit)}
+    )
+    return _respond(request, refused, 413)
+
+
+def _size(size: int) -> str:
+    return f"{size / 2**20:g} MB" if size >= 2**20 else f"{size:,} B"
+
+
+async def _render_out_of_range(request: Request, exc: Exception) -> Response:
+    # The input types bound what a route reads; this catches what one of them missed.
+    log.warning("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
+    if isinstance(exc, UnicodeError):
+        refused = Invalid("the request holds text that cannot be stored")
+    else:
+        refused = Invalid("a number or a date in the request is out of range")
+    return _respond(request, refused, 422)
 
 
 async def _locale_and_csrf(
@@ -165,9 +209,6 @@ async def _locale_and_csrf(
             samesite="lax",
             secure=cookie_is_secure(request),
         )
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
 
 
@@ -181,6 +222,7 @@ def create_app() -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
         redoc_url=None,
+        dependencies=[Depends(refuse_unstorable_input)],  # every route, before its own
     )
     app.state.resolve_viewer = identity_service.viewer_for_token
     app.add_exception_handler(SunshineError, _render_error)
@@ -188,8 +230,16 @@ def create_app() -> FastAPI:
     for failure in (OperationalError, IntegrityError, PoolTimeout):
         app.add_exception_handler(failure, _render_database_error)
     app.add_exception_handler(RequestValidationError, _render_validation_error)
+    app.add_exception_handler(BodyTooLarge, _render_too_large)
+    for unbounded in (OverflowError, UnicodeError, DataError):
+        app.add_exception_handler(unbounded, _render_out_of_range)
+    # Inside the locale middleware, so that the route itself calls the limited receive: an
+    # error raised in a BaseHTTPMiddleware's task group would come out wrapped in a group.
+    app.add_middleware(BodyLimit)
     app.middleware("http")(_locale_and_csrf)
-    app.add_middleware(ReplayTransientFailures)  # added last: outside the other middleware
+    # Outside the locale middleware and the body limit: it runs them again on a replay.
+    app.add_middleware(ReplayTransientFailures)
+    app.add_middleware(SecurityHeaders)  # outermost of ours: error answers get them too
     for router in (identity_api.router, registry_api.router, transparency_api.router):
         app.include_router(router, prefix="/api/v1")
     app.include_router(ledger_api.router, prefix="/api/v1")

@@ -7,20 +7,119 @@ each column's own bind processor (so `Fen`, dates and UTC instants are stored ex
 as the ORM would store them) and hands them to the driver in one call: `executemany`
 on SQLite, `COPY … FROM STDIN` on PostgreSQL. Database triggers still fire per row.
 `driver_rows` is the reading side: a query's rows as the driver's own tuples.
+
+A `Layout` says once how a batch's rows of one table arrive: some columns per row, in
+an order the producer chose, and every other column of the table with one value for
+the whole batch. The column list, its order and the SQLite `json_each` insert are
+derived from the table, and a table that gains a column gets no silent default: every
+insert through the layout then fails until it is given a value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Collection
+from collections.abc import Mapping
 from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from sqlalchemy import ClauseElement
 from sqlalchemy import Connection
 from sqlalchemy import Table
+from sqlalchemy import TextClause
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
+
+
+def columns(table: Table) -> tuple[str, ...]:
+    """The table's column names in its own order."""
+    return tuple(column.name for column in table.c)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A batch's rows of `table`: the `per_row` columns in each row, the rest shared.
+
+    `counted`, one of `per_row`, arrives counted from 0 within the batch and is stored
+    as the batch's `first` plus that count (the preparing process of an import does not
+    know the final numbers).
+    """
+
+    table: Table
+    per_row: tuple[str, ...]
+    counted: str | None = None
+    shared: tuple[str, ...] = field(init=False)
+    _json_insert: TextClause = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        known = columns(self.table)
+        unknown = [name for name in self.per_row if name not in known]
+        if unknown or len(set(self.per_row)) != len(self.per_row):
+            raise ValueError(f"{self.table.name} has no columns {unknown}, or a repeated one")
+        if self.counted is not None and self.counted not in self.per_row:
+            raise ValueError(f"{self.counted} is not sent per row")
+        object.__setattr__(self, "shared", tuple(c for c in known if c not in self.per_row))
+        values = {
+            name: f":first + (value ->> {at})" if name == self.counted else f"value ->> {at}"
+            for at, name in enumerate(self.per_row)
+        }
+        values.update({name: f":shared_{name}" for name in self.shared})
+        sql = insert_select(self.table, values, "FROM json_each(:rows)")
+        object.__setattr__(self, "_json_insert", text(sql))
+
+    def insert(
+        self,
+        session: Session,
+        rows: Sequence[Sequence[Any]],
+        *,
+        first: int = 0,
+        ready: Collection[str] = (),
+        **shared: Any,
+    ) -> None:
+        """Insert `rows` (values of `per_row`), each with the `shared` values (by column)."""
+        values = tuple(self._shared(shared).values())
+        if self.counted is not None:
+            at = self.per_row.index(self.counted)
+            rows = [(*row[:at], first + row[at], *row[at + 1 :]) for row in rows]
+        insert_rows(
+            session,
+            self.table,
+            self.per_row + self.shared,
+            [(*row, *values) for row in rows],
+            ready=ready,
+        )
+
+    def insert_json(self, session: Session, rows: str, *, first: int = 0, **shared: Any) -> None:
+        """SQLite: insert the rows of a JSON array of arrays in one statement, no Python per row."""
+        params = {
+            f"shared_{name}": stored_value(session, self.table, name, value)
+            for name, value in self._shared(shared).items()
+        }
+        session.execute(self._json_insert, {**params, "rows": rows, "first": first})
+
+    def _shared(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """The shared values in column order; every shared column must be given, and no other."""
+        if set(given) != set(self.shared):
+            missing = sorted(set(self.shared) - set(given))
+            extra = sorted(set(given) - set(self.shared))
+            raise ValueError(f"{self.table.name}: no value for {missing}; not shared: {extra}")
+        return {name: given[name] for name in self.shared}
+
+
+def insert_select(table: Table, values: Mapping[str, str], rest: str) -> str:
+    """`INSERT INTO table (every column) SELECT <its SQL in `values`> <rest>`, in table order.
+
+    Raises ValueError unless `values` gives every column of the table, and no other.
+    """
+    known = columns(table)
+    if set(values) != set(known):
+        raise ValueError(f"{table.name}: give every column once, not {sorted(values)}")
+    names = ", ".join(known)
+    selected = ", ".join(values[name] for name in known)
+    return f"INSERT INTO {table.name} ({names}) SELECT {selected} {rest}"
 
 
 def insert_rows(

@@ -28,6 +28,7 @@ KEYWORDS = {
     "Forbidden": (1,),
     "Unauthenticated": (1,),
     "Busy": (1,),
+    "Throttled": (1,),
 }
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")]
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings
 from pydantic_settings import SettingsConfigDict
 
@@ -32,12 +33,45 @@ class Settings(BaseSettings):
     cookie_secure: bool = (
         False  # force Secure cookies behind a TLS proxy; https requests get it anyway
     )
-    login_window_minutes: int = 15
-    login_max_failures: int = 5  # per account or phone within the window
-    login_max_failures_per_ip: int = 30
+    # Failed logins (the rules are in identity/service/throttle.py). Per account and client address:
+    # the `login_max_failures`-th failure in a row starts a pause of `login_backoff_seconds`,
+    # doubled by each further failure up to `login_backoff_max_minutes`; a run of failures
+    # is forgotten after `login_failures_forgotten_hours` without one.
+    login_max_failures: int = Field(default=5, ge=1)
+    login_backoff_seconds: int = Field(default=60, ge=1)
+    login_backoff_max_minutes: int = Field(default=60, ge=1)
+    login_failures_forgotten_hours: int = Field(default=24, ge=1)
+    # Per client address, over every account: failures within the window.
+    login_window_minutes: int = Field(default=15, ge=1)
+    login_max_failures_per_ip: int = Field(default=30, ge=1)
+    # Per account, from everywhere: past this many failures within the window, addresses
+    # that have not logged in to it within `login_known_days` share one try per
+    # `login_ceiling_seconds`; the addresses its owner uses are not held back.
+    login_account_ceiling: int = Field(default=50, ge=1)
+    login_ceiling_seconds: int = Field(default=30, ge=1)
+    login_known_days: int = Field(default=30, ge=1)
+    # One-time login codes sent, per phone number and per client address (sliding windows).
+    code_per_phone_minute: int = Field(default=1, ge=1)
+    code_per_phone_hour: int = Field(default=10, ge=1)
+    code_per_phone_day: int = Field(default=20, ge=1)
+    code_per_client_minute: int = Field(default=3, ge=1)
+    code_per_client_hour: int = Field(default=20, ge=1)
+    code_per_client_day: int = Field(default=50, ge=1)
+    # The key login codes are hashed with (HMAC-SHA256), at least 16 characters; when empty,
+    # a random one is made once in var/keys/server-secret (infra/secrets.py).
+    secret_key: str = ""
     static_node_modules: Path = ROOT / "node_modules"
     # The largest voucher (receipt, invoice, contract, photo) accepted, in bytes: 10 MiB.
     voucher_max_bytes: int = 10 * 2**20
+    # The largest request body, in bytes, refused with 413 while it streams in
+    # (infra/body_limit.py): 1 MiB for every route but those that take files, which allow
+    # their file's limit and a little more; a form with several files (booking with its
+    # vouchers) at most `upload_max_bytes` in all.
+    request_max_bytes: int = 2**20
+    upload_max_bytes: int = 64 * 2**20
+    # A roster file (XLSX or CSV): at most this many bytes and data rows.
+    roster_max_bytes: int = 5 * 2**20
+    roster_max_rows: int = 20_000
     default_locale: str = "zh_CN"
     # The address owners reach the app at: printed notices' QR codes lead there.
     public_url: str = "http://127.0.0.1:8000"

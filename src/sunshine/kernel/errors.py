@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import timedelta
 from types import MappingProxyType
 
 Translate = Callable[[str], str]
@@ -97,6 +98,30 @@ class Forbidden(SunshineError):
 
 class Unauthenticated(SunshineError):
     """The caller must log in first."""
+
+
+class Throttled(SunshineError):
+    """Too many tries in too short a time: the caller may try again after `retry_after`.
+
+    The web edge answers 429 with a Retry-After header; the message says when, for people.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: timedelta,
+        problems: Sequence[Problem] = (),
+        args: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(message, problems=problems, args=args)
+        self.retry_after = retry_after
+
+    @property
+    def retry_after_seconds(self) -> int:
+        """Whole seconds to wait, rounded up, never less than one."""
+        microseconds = self.retry_after // timedelta(microseconds=1)
+        return max(1, -(-microseconds // 1_000_000))
 
 
 class Busy(SunshineError):

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 _YUAN = re.compile(r"([-+])?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?")
+# The most yuan any text may say: 16 digits, so a parsed amount is under 10**18 fen and
+# fits a BIGINT column with room to add; each use then has its own, smaller limit.
+MAX_YUAN_DIGITS = 16
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -32,7 +35,10 @@ class Fen:
         if match is None:
             raise ValueError(f"not a yuan amount: {text!r}")
         sign, yuan, fen = match.groups()
-        value = int(yuan.replace(",", "")) * 100 + int((fen or "0").ljust(2, "0"))
+        digits = yuan.replace(",", "").lstrip("0")
+        if len(digits) > MAX_YUAN_DIGITS:
+            raise ValueError(f"more than {MAX_YUAN_DIGITS} digits of yuan: {text[:40]!r}")
+        value = int(digits or "0") * 100 + int((fen or "0").ljust(2, "0"))
         return cls(-value if sign == "-" else value)
 
     @classmethod

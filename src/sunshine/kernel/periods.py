@@ -8,6 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 
 _PERIOD = re.compile(r"(\d{4})-(\d{2})")
+# The calendar that input may name (a report's day, a month, a since-date). It sits far
+# inside what `date` and `Period` can compute, so a day's month, a month's neighbours or a
+# year's end never leave them; entries have a narrower rule (ledger.rules.booking_window).
+EARLIEST_DAY = date(1950, 1, 1)
+LATEST_DAY = date(2199, 12, 31)
 _MONTHS: dict[int, Period] = {}  # Period.of's instances, at most 12 per year in use
 
 
@@ -24,11 +29,14 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """Read '2024-10'."""
+        """Read '2024-10', a month of the calendar input may name (EARLIEST_DAY..LATEST_DAY)."""
         match = _PERIOD.fullmatch(text.strip())
         if match is None:
             raise ValueError(f"not a period (YYYY-MM): {text!r}")
-        return cls(int(match.group(1)), int(match.group(2)))
+        year = int(match.group(1))
+        if not EARLIEST_DAY.year <= year <= LATEST_DAY.year:
+            raise ValueError(f"not a period of {EARLIEST_DAY.year}..{LATEST_DAY.year}: {text!r}")
+        return cls(year, int(match.group(2)))
 
     @classmethod
     def of(cls, day: date) -> Period:
@@ -63,3 +71,8 @@ class Period:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+def in_calendar(day: date) -> bool:
+    """True if `day` lies in the calendar that input may name (EARLIEST_DAY..LATEST_DAY)."""
+    return EARLIEST_DAY <= day <= LATEST_DAY

@@ -28,6 +28,7 @@ from sunshine.disclosure.service import levers
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
 from sunshine.infra import clock
+from sunshine.infra.inputs import RowId
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import DbSession
@@ -80,11 +81,11 @@ def create_budget(
 
 @router.get("/{budget_id}")
 def show_budget(
-    budget_id: int,
+    budget_id: RowId,
     session: DbSession,
     viewer: OptionalViewer,
     community: CurrentCommunity,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[RowId | None, Query()] = None,
 ) -> reads.BudgetRead:
     """One budget with the lines of a version (default: the one in force) and its decisions."""
     identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
@@ -100,7 +101,7 @@ def show_budget(
 
 @router.put("/{budget_id}/lines", dependencies=[CsrfChecked])
 def set_lines(
-    budget_id: int,
+    budget_id: RowId,
     body: schemas.LinesUpdate,
     session: DbSession,
     viewer: OptionalViewer,
@@ -116,7 +117,7 @@ def set_lines(
 
 @router.post("/{budget_id}/open", dependencies=[CsrfChecked])
 def open_budget(
-    budget_id: int, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
+    budget_id: RowId, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
 ) -> reads.BudgetRead:
     """Open the draft for the owners' comments."""
     actor = identity.authorize(viewer, Action.MANAGE_BUDGET, community.id)
@@ -127,7 +128,7 @@ def open_budget(
 
 @router.post("/{budget_id}/approval", dependencies=[CsrfChecked])
 def approve(
-    budget_id: int,
+    budget_id: RowId,
     body: schemas.Approval,
     session: DbSession,
     viewer: OptionalViewer,
@@ -148,7 +149,7 @@ def approve(
 
 @router.post("/{budget_id}/revisions", dependencies=[CsrfChecked])
 def revise(
-    budget_id: int,
+    budget_id: RowId,
     body: schemas.Revision,
     session: DbSession,
     viewer: OptionalViewer,
@@ -171,7 +172,7 @@ def revise(
 
 @router.get("/{budget_id}/comments")
 def list_comments(
-    budget_id: int, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
+    budget_id: RowId, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
 ) -> list[reads.CommentRead]:
     """Every comment, oldest first, without its author (`mine` marks the caller's own)."""
     actor = identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
@@ -184,7 +185,7 @@ def list_comments(
     "/{budget_id}/comments", status_code=status.HTTP_201_CREATED, dependencies=[CsrfChecked]
 )
 def comment(
-    budget_id: int,
+    budget_id: RowId,
     body: schemas.CommentCreate,
     session: DbSession,
     viewer: OptionalViewer,
@@ -207,7 +208,7 @@ def comment(
 
 @router.get("/{budget_id}/actual")
 def actual(
-    budget_id: int,
+    budget_id: RowId,
     session: DbSession,
     viewer: OptionalViewer,
     community: CurrentCommunity,
@@ -225,7 +226,7 @@ def actual(
 
 @router.get("/{budget_id}/projection")
 def projection(
-    budget_id: int, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
+    budget_id: RowId, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
 ) -> reads.ProjectionRead:
     """The projected year-end result as of the last complete month (method: see the docs)."""
     identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
@@ -237,7 +238,7 @@ def projection(
 @router.get("/{budget_id}/gap")
 def gap(
     request: Request,
-    budget_id: int,
+    budget_id: RowId,
     session: DbSession,
     viewer: OptionalViewer,
     community: CurrentCommunity,

@@ -23,6 +23,8 @@ from sunshine.disclosure.service import schedule
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
 from sunshine.infra import clock
+from sunshine.infra.inputs import Ordinal
+from sunshine.infra.inputs import RowId
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentCommunity
@@ -35,7 +37,7 @@ from sunshine.kernel.errors import NotFound
 from sunshine.ledger.schemas import parse_period
 
 router = APIRouter(prefix="/communities/{code}/notices", tags=["notices"])
-VersionParam = Annotated[int | None, Query(ge=1, description="A version; default the latest.")]
+VersionParam = Annotated[RowId | None, Query(description="A version; default the latest.")]
 
 
 def notice_read(session: Session, ref: CommunityRef, found: NoticeVersion) -> schemas.NoticeRead:
@@ -125,7 +127,7 @@ def bundle(
     viewer: OptionalViewer,
     community: CurrentCommunity,
     version: VersionParam = None,
-    since: Annotated[int | None, Query(ge=0)] = None,
+    since: Annotated[Ordinal | None, Query()] = None,
 ) -> dict[str, Any]:
     """What `sunshine verify` checks: the notice's record, its proof and checkpoint."""
     identity.authorize(viewer, Action.VIEW_BOOKS, community.id)

@@ -34,6 +34,8 @@ from sunshine.disclosure.schemas import budgets as schemas
 from sunshine.disclosure.service import budgets as service
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
+from sunshine.infra.body_limit import allow_body
+from sunshine.infra.inputs import RowId
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentCommunity
@@ -47,7 +49,7 @@ from sunshine.ledger import service as ledger
 router = APIRouter(include_in_schema=False)
 
 
-def _see_you(code: str, budget_id: int, suffix: str = "") -> RedirectResponse:
+def _see_you(code: str, budget_id: RowId, suffix: str = "") -> RedirectResponse:
     return RedirectResponse(f"/c/{code}/budget/{budget_id}{suffix}", status_code=303)
 
 
@@ -112,11 +114,11 @@ def create_budget(
 @router.get(ONE)
 def show_budget(
     request: Request,
-    budget_id: int,
+    budget_id: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,
-    version: int | None = None,
+    version: RowId | None = None,
 ) -> Response:
     """A budget: its lines (any version), comments without names, history, the next step."""
     return _budget_page(request, session, viewer, community, budget_id, version=version)
@@ -127,9 +129,9 @@ def _budget_page(
     session: Session,
     viewer: Viewer,
     community: CommunityRef,
-    budget_id: int,
+    budget_id: RowId,
     *,
-    version: int | None = None,
+    version: RowId | None = None,
     status_code: int = 200,
     **context: Any,
 ) -> Response:
@@ -161,7 +163,7 @@ def _budget_page(
 @router.post(f"{ONE}/comments", dependencies=[CsrfChecked])
 def comment(
     request: Request,
-    budget_id: int,
+    budget_id: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,
@@ -199,7 +201,7 @@ def comment(
 
 @router.post(f"{ONE}/open", dependencies=[CsrfChecked])
 def open_budget(
-    budget_id: int, session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
+    budget_id: RowId, session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
 ) -> Response:
     """Open the draft to the owners' comments; its lines are then fixed."""
     identity.authorize(viewer, Action.MANAGE_BUDGET, community.id)
@@ -209,9 +211,10 @@ def open_budget(
 
 
 @router.post(f"{ONE}/approve", dependencies=[CsrfChecked])
+@allow_body(ledger.voucher_max_bytes)
 def approve(
     request: Request,
-    budget_id: int,
+    budget_id: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,
@@ -244,7 +247,7 @@ def approve(
 @router.get(f"{ONE}/lines")
 def edit_lines(
     request: Request,
-    budget_id: int,
+    budget_id: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,
@@ -257,7 +260,7 @@ def edit_lines(
 @router.get(f"{ONE}/revise")
 def revise_form(
     request: Request,
-    budget_id: int,
+    budget_id: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,
@@ -272,7 +275,7 @@ def _lines_page(
     session: Session,
     viewer: Viewer,
     community: CommunityRef,
-    budget_id: int,
+    budget_id: RowId,
     *,
     revise: bool,
     rows: list[schemas.LineRow] | None = None,
@@ -302,7 +305,7 @@ def _lines_page(
 @router.post(f"{ONE}/lines", dependencies=[CsrfChecked])
 def save_lines(  # noqa: PLR0913, PLR0917 - one argument per form column
     request: Request,
-    budget_id: int,
+    budget_id: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,
@@ -338,9 +341,10 @@ def save_lines(  # noqa: PLR0913, PLR0917 - one argument per form column
 
 
 @router.post(f"{ONE}/revise", dependencies=[CsrfChecked])
+@allow_body(ledger.voucher_max_bytes)
 def revise(  # noqa: PLR0913, PLR0917 - one argument per form field or column
     request: Request,
-    budget_id: int,
+    budget_id: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,

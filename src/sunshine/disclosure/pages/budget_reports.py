@@ -30,6 +30,7 @@ from sunshine.disclosure.service import budget_actuals
 from sunshine.disclosure.service import budgets as service
 from sunshine.disclosure.service import levers
 from sunshine.infra import clock
+from sunshine.infra.inputs import RowId
 from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
@@ -63,7 +64,7 @@ def default_month(budget: Budget, today: date) -> Period:
 @router.get(f"{ONE}/actual")
 def actual(
     request: Request,
-    budget_id: int,
+    budget_id: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,
@@ -90,7 +91,7 @@ def actual(
 @router.get(f"{ONE}/chart.svg")
 def chart(
     request: Request,
-    budget_id: int,
+    budget_id: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,
@@ -142,7 +143,7 @@ def draw_chart(comparison: figures.Comparison, *, locale: str, gettext: object) 
 @router.get(f"{ONE}/gap")
 def gap(
     request: Request,
-    budget_id: int,
+    budget_id: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,

@@ -28,6 +28,7 @@ from sunshine.disclosure.service import schedule
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
 from sunshine.infra import clock
+from sunshine.infra.inputs import RowId
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentCommunity
@@ -42,7 +43,7 @@ from sunshine.kernel.periods import Period
 from sunshine.ledger.schemas import parse_period
 
 router = APIRouter(include_in_schema=False)
-VersionQuery = Annotated[int | None, Query(alias="v", ge=1)]
+VersionQuery = Annotated[RowId | None, Query(alias="v")]
 
 
 @router.get("/notices/overdue")

@@ -34,6 +34,7 @@ from sunshine.disclosure.service import board as board_service
 from sunshine.disclosure.service import notices as service
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
+from sunshine.infra.inputs import RowId
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import CurrentViewer
@@ -61,8 +62,8 @@ def verify(
     viewer: CurrentViewer,
     community: CurrentCommunity,
     period: Text = "",
-    v: Annotated[int | None, Query(ge=1)] = None,
-    size: Annotated[int | None, Query(ge=1)] = None,
+    v: Annotated[RowId | None, Query()] = None,
+    size: Annotated[RowId | None, Query()] = None,
     root: Text = "",
     fp: Text = "",
     q: Text = "",

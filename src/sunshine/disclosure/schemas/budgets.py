@@ -17,6 +17,7 @@ from pydantic import Field
 
 from sunshine.disclosure.rules import budget as rules
 from sunshine.disclosure.rules import levers as lever_rules
+from sunshine.infra.inputs import RowId
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
 from sunshine.kernel.money import ZERO
@@ -99,11 +100,15 @@ def form_lines(rows: Sequence[LineRow]) -> list[rules.LineDraft]:
 
 
 def parse_int(text: str, *, where: str, problems: list[Problem], default: int = 0) -> int:
+    """A whole number of at most 12 digits (counts and percentages: far more than any needs)."""
     try:
-        return int(text.strip()) if text.strip() else default
+        value = int(text.strip()) if text.strip() else default
     except ValueError:
+        value = None
+    if value is None or abs(value) >= 10**12:
         problems.append(Problem("bad_number", "enter a whole number", where=where))
         return default
+    return value
 
 
 def lever_inputs(fields: dict[str, str]) -> lever_rules.Levers:
@@ -199,5 +204,5 @@ class Revision(BaseModel):
 class CommentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    line: Annotated[int, Field(ge=1)]
+    line: RowId  # the line's number in the budget
     body: Annotated[str, Field(max_length=rules.COMMENT_LENGTH)]

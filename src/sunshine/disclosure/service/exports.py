@@ -16,12 +16,12 @@ trustee or the committee needs to take over the books, in open formats:
     checkpoints/<size>.txt  every signed checkpoint note, co-signatures included
     notices/<period>-v<n>.json  every published notice version, as logged
 
-CSV files are UTF-8 with a byte-order mark, which Excel needs to read Chinese.
+CSV files are UTF-8 with a byte-order mark, which Excel needs to read Chinese. Every CSV
+and workbook is written by infra.spreadsheets, so no cell can run as a formula.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -29,12 +29,11 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.disclosure.models.notices import NoticeVersion
+from sunshine.infra import spreadsheets
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
@@ -148,32 +147,24 @@ def period_ledger(session: Session, community_id: int, *, first: Period, last: P
 
 def csv_bytes(tables: Mapping[str, Table]) -> bytes:
     """One CSV: each table under a line naming it, separated by a blank line."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for index, (name, (header, rows)) in enumerate(tables.items()):
+    rows: list[Sequence[object]] = []
+    for index, (name, (header, body)) in enumerate(tables.items()):
         if len(tables) > 1:
             if index:
-                writer.writerow([])
-            writer.writerow([f"# {name}"])
-        writer.writerow(header)
-        writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode()
+                rows.append([])
+            rows.append([f"# {name}"])
+        rows += [header, *body]
+    return spreadsheets.csv_bytes(rows)
 
 
 def xlsx_bytes(tables: Mapping[str, Table]) -> bytes:
     """One workbook, a sheet per table, headers in bold."""
-    book = Workbook()
-    book.remove(book.active)
+    book = spreadsheets.new_workbook()
     for name, (header, rows) in tables.items():
-        sheet = book.create_sheet(_sheet_name(name))
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        sheet = spreadsheets.add_sheet(book, _sheet_name(name), header)
         for row in rows:
-            sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+            spreadsheets.append_row(sheet, row)
+    return spreadsheets.xlsx_bytes(book)
 
 
 def _sheet_name(name: str) -> str:
@@ -182,11 +173,7 @@ def _sheet_name(name: str) -> str:
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode()
+    return spreadsheets.csv_bytes([header, *rows])
 
 
 def handover_archive(session: Session, ref: CommunityRef) -> bytes:

@@ -56,7 +56,7 @@ def log_in(
             client=client_address(request),
         )
     except (Invalid, Conflict):
-        session.commit()  # keep the failed attempt for rate limiting
+        session.commit()  # keep the failed attempt for rate limiting; Throttled: not tried
         raise
     _start_session(request, response, session, user.id)
     return LoginRead(user_id=user.id, display_name=user.display_name)
@@ -67,13 +67,9 @@ def send_code(body: CodeRequest, request: Request, session: DbSession) -> CodeRe
     """Send a one-time code; the answer is the same whether or not the phone has an account."""
     if problems := phone_problems(body.phone):
         raise Invalid("the code was not sent", problems=problems)
-    try:
-        identity.send_login_code(
-            session, phone=body.phone, client=client_address(request), sender=configured_sender()
-        )
-    except Conflict:
-        session.commit()
-        raise
+    identity.send_login_code(  # Throttled (429) when asked for too often: nothing to keep
+        session, phone=body.phone, client=client_address(request), sender=configured_sender()
+    )
     session.commit()
     return CodeRequested()
 
@@ -88,7 +84,7 @@ def verify_code(
             session, phone=body.phone, code=body.code, client=client_address(request)
         )
     except (Invalid, Conflict):
-        session.commit()  # the wrong code counts, as a wrong password does
+        session.commit()  # the wrong code counts, as a wrong password does; Throttled: not tried
         raise
     _start_session(request, response, session, user.id)
     return LoginRead(user_id=user.id, display_name=user.display_name)

@@ -1,4 +1,4 @@
-"""Tables for users, memberships, sessions, login codes, login attempts and device credentials."""
+"""Tables for users, memberships, sessions, login codes, attempts and guards, and devices."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ class WebSession(Base):
 
 
 class LoginCode(Base):
-    """A one-time code sent to a phone. Only its hash is kept."""
+    """A one-time code sent to a phone. Only its keyed hash is kept (HMAC, infra/secrets.py)."""
 
     __tablename__ = "identity_login_code"
 
@@ -86,6 +86,41 @@ class LoginAttempt(Base):
     __table_args__ = (
         Index("ix_identity_login_attempt_subject_at", "subject", "at"),
         Index("ix_identity_login_attempt_client_at", "client", "at"),
+    )
+
+
+class LoginGuard(Base):
+    """How one address has fared logging in to one account: the state behind its backoff.
+
+    `client` "*" is the account as a whole: its `locked_until` is when the next try from an
+    unknown address may come while the account is over its ceiling (identity/service/throttle.py).
+    INVARIANT: rows change only in a transaction that has locked them first (an upsert),
+    so two logins at once count two failures.
+    """
+
+    __tablename__ = "identity_login_guard"
+
+    subject: Mapped[str] = mapped_column(String(80), primary_key=True)  # username or phone
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)  # address, or "*"
+    failures: Mapped[int] = mapped_column(default=0)  # in a row, since the last success
+    last_failure_at: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+
+
+class CodeRequest(Base):
+    """One one-time code asked for (sent or not: unknown phones are counted the same)."""
+
+    __tablename__ = "identity_code_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20))
+    client: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_identity_code_request_phone_at", "phone", "requested_at"),
+        Index("ix_identity_code_request_client_at", "client", "requested_at"),
     )
 
 

@@ -33,6 +33,7 @@ from sunshine.infra.web import set_session_cookie
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import SunshineError
+from sunshine.kernel.errors import Throttled
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,8 +45,17 @@ LOGIN = "identity/login.html"
 PHONE = "identity/login_phone.html"
 
 
-def _status(exc: SunshineError) -> int:
-    return 409 if isinstance(exc, Conflict) else 422
+Refused = (Invalid, Conflict, Throttled)
+
+
+def _refusal(response: Response, exc: SunshineError) -> Response:
+    """The form again with the reason: 429 and Retry-After when tried too often, else 409/422."""
+    if isinstance(exc, Throttled):
+        response.status_code = 429
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+    else:
+        response.status_code = 409 if isinstance(exc, Conflict) else 422
+    return response
 
 
 def _logged_in(request: Request, session: Session, *, user_id: int, next_url: str) -> Response:
@@ -79,16 +89,16 @@ def log_in(
         user = identity.login_with_password(
             session, username=username.strip(), password=password, client=client_address(request)
         )
-    except (Invalid, Conflict) as exc:
+    except Refused as exc:
         session.commit()  # keep the failed attempt, or rate limiting would never trigger
         context = {"error": exc, "username": username, "next": local_path(next_url)}
-        return render(request, LOGIN, context, status_code=_status(exc))
+        return _refusal(render(request, LOGIN, context), exc)
     return _logged_in(request, session, user_id=user.id, next_url=next_url)
 
 
-def _phone_page(request: Request, *, step: str, status_code: int = 200, **context: Any) -> Response:
+def _phone_page(request: Request, *, step: str, **context: Any) -> Response:
     context = {"step": step, "code_minutes": identity.CODE_MINUTES, **context}
-    return render(request, PHONE, context, status_code=status_code)
+    return render(request, PHONE, context)
 
 
 @router.get("/login/phone")
@@ -112,11 +122,11 @@ def send_code(
     next_url = local_path(next_url)
     try:
         _send_code(session, phone=number, client=client_address(request))
-    except (Invalid, Conflict) as exc:
-        session.commit()
-        return _phone_page(
-            request, step="phone", status_code=_status(exc), error=exc, phone=phone, next=next_url
-        )
+    except Refused as exc:
+        # Asked too often: the code sent before may still be on its way, so ask for it.
+        step, shown = ("code", number) if isinstance(exc, Throttled) else ("phone", phone)
+        page = _phone_page(request, step=step, error=exc, phone=shown, next=next_url)
+        return _refusal(page, exc)
     session.commit()
     return _phone_page(request, step="code", sent=True, phone=number, next=next_url)
 
@@ -135,16 +145,10 @@ def verify_code(
         user = identity.login_with_code(
             session, phone=number, code=code, client=client_address(request)
         )
-    except (Invalid, Conflict) as exc:
+    except Refused as exc:
         session.commit()  # the wrong code counts, as a wrong password does
-        return _phone_page(
-            request,
-            step="code",
-            status_code=_status(exc),
-            error=exc,
-            phone=number,
-            next=local_path(next_url),
-        )
+        page = _phone_page(request, step="code", error=exc, phone=number, next=local_path(next_url))
+        return _refusal(page, exc)
     return _logged_in(request, session, user_id=user.id, next_url=next_url)
 
 

@@ -5,6 +5,7 @@ Callers write `from sunshine.identity import service as identity` and
 
 - accounts: users, roles per community, sessions, one-time codes, rate limits, access
 - senders: how one-time codes reach a phone (`configured_sender`; import it from there)
+- throttle: how often someone may try to log in or ask for a code (used by accounts)
 """
 
 from __future__ import annotations

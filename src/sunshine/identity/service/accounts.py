@@ -1,8 +1,9 @@
 """Use cases for people who log in: users, roles, sessions, one-time codes, rate limits, access.
 
 Functions take an open Session and never commit. Secrets are kept only as hashes:
-passwords with argon2, session tokens and login codes with SHA-256 (they are long
-random values or short-lived and rate-limited, so a fast hash is enough).
+passwords with argon2, session tokens with SHA-256 (long random values), login codes
+with HMAC-SHA256 under the server's secret (infra/secrets.py): a code has only a
+million values, so a hash anyone could compute would give it away.
 """
 
 from __future__ import annotations
@@ -17,11 +18,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError
 from argon2.exceptions import VerificationError
 from sqlalchemy import delete
-from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.identity.models import LoginAttempt
 from sunshine.identity.models import LoginCode
 from sunshine.identity.models import Membership
 from sunshine.identity.models import User
@@ -30,11 +29,12 @@ from sunshine.identity.rules import Action
 from sunshine.identity.rules import Role
 from sunshine.identity.rules import allowed
 from sunshine.identity.rules import effective_roles
+from sunshine.identity.service import throttle
 from sunshine.identity.service.senders import CodeSender
 from sunshine.infra import clock
+from sunshine.infra.secrets import server_secret
 from sunshine.infra.settings import get_settings
 from sunshine.infra.web import Viewer
-from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
@@ -46,7 +46,7 @@ _DUMMY_HASH = _hasher.hash("no such user: this hash only spends the same time")
 CODE_MINUTES = 10
 CODE_MAX_TRIES = 5
 MIN_PASSWORD = 8
-SUBJECT_LENGTH = 80  # identity_login_attempt.subject
+SUBJECT_LENGTH = throttle.SUBJECT_LENGTH  # identity_login_attempt.subject
 
 
 def _sha256(text: str) -> str:
@@ -282,53 +282,23 @@ def _viewer(session: Session, user: User, *, session_token_hash: str = "") -> Vi
 
 
 # --- logging in ------------------------------------------------------------
-
-
-def _attempt_subject(typed: str) -> str:
-    """The username or phone as a login attempt records it: cut to the column's 80 characters.
-
-    Whatever was typed must be counted, not refused by the database (a 500 on PostgreSQL).
-    """
-    return typed[:SUBJECT_LENGTH]
-
-
-def _check_rate(session: Session, *, subject: str, client: str) -> None:
-    subject = _attempt_subject(subject)
-    settings = get_settings()
-    since = clock.now() - timedelta(minutes=settings.login_window_minutes)
-    failures = (
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False))
-    )
-    by_subject = session.scalar(failures.where(LoginAttempt.subject == subject)) or 0
-    by_client = session.scalar(failures.where(LoginAttempt.client == client)) or 0
-    if by_subject >= settings.login_max_failures or by_client >= settings.login_max_failures_per_ip:
-        raise Conflict(
-            "too many failed logins; wait {minutes} minutes and try again",
-            args={"minutes": settings.login_window_minutes},
-        )
-
-
-def _record_attempt(session: Session, *, subject: str, client: str, succeeded: bool) -> None:
-    subject = _attempt_subject(subject)
-    session.add(LoginAttempt(subject=subject, client=client, at=clock.now(), succeeded=succeeded))
-    session.flush()
+# How often each may be tried (the rules, and why they cannot lock an owner out): throttle.py.
 
 
 def login_with_password(session: Session, *, username: str, password: str, client: str) -> User:
     """Check a staff login. Every failure says the same thing, so usernames cannot be probed.
 
     The caller commits even when this raises Invalid, so that the failed attempt is
-    counted (see identity/pages/login.py).
+    counted (see identity/pages/login.py); Throttled means it was not tried at all.
     """
-    _check_rate(session, subject=username, client=client)
+    now = clock.now()
+    guard = throttle.check_login(session, subject=username, client=client, now=now)
     user = find_user_by_username(session, username)
     stored = user.password_hash if user is not None else None
     # Hash against a dummy when there is no such user, so timing does not reveal usernames.
     matches = _password_matches(stored or _DUMMY_HASH, password)
     ok = user is not None and user.is_active and stored is not None and matches
-    _record_attempt(session, subject=username, client=client, succeeded=ok)
+    throttle.record_login(session, guard, succeeded=ok, now=now)
     if not ok or user is None:
         raise Invalid("wrong username or password")
     return user
@@ -341,23 +311,28 @@ def _password_matches(password_hash: str, password: str) -> bool:
         return False
 
 
+def _code_hash(phone: str, code: str) -> str:
+    """A code's keyed hash: without the server's secret, a stolen table does not give codes."""
+    return hmac.new(server_secret(), f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
 def send_login_code(session: Session, *, phone: str, client: str, sender: CodeSender) -> None:
     """Send a one-time code to a phone that belongs to an account.
 
-    Unknown phones get no code but the same answer, so the form does not reveal who
-    lives in the community.
+    Unknown phones get no code but the same answer, and count toward the same limits,
+    so the form does not reveal who lives in the community. Throttled when asked for
+    too often (the caller commits nothing then; the request was not counted).
     """
-    _check_rate(session, subject=phone, client=client)
+    now = clock.now()
+    throttle.count_code_request(session, phone=phone, client=client, now=now)
     user = find_user_by_phone(session, phone)
     if user is None or not user.is_active:
-        _record_attempt(session, subject=phone, client=client, succeeded=False)
         return
     code = f"{secrets.randbelow(10**6):06d}"
-    now = clock.now()
     session.add(
         LoginCode(
             phone=phone,
-            code_hash=_sha256(f"{phone}:{code}"),
+            code_hash=_code_hash(phone, code),
             created_at=now,
             expires_at=now + timedelta(minutes=CODE_MINUTES),
         )
@@ -368,13 +343,14 @@ def send_login_code(session: Session, *, phone: str, client: str, sender: CodeSe
 
 def login_with_code(session: Session, *, phone: str, code: str, client: str) -> User:
     """Check a phone login code: the newest unused, unexpired one, at most five tries."""
-    _check_rate(session, subject=phone, client=client)
     now = clock.now()
+    guard = throttle.check_login(session, subject=phone, client=client, now=now)
     row = session.scalar(
         select(LoginCode)
         .where(LoginCode.phone == phone, LoginCode.used_at.is_(None), LoginCode.expires_at > now)
         .order_by(LoginCode.id.desc())
         .limit(1)
+        .with_for_update()  # two tries at once are two of its five
     )
     user = find_user_by_phone(session, phone)
     ok = (
@@ -382,13 +358,13 @@ def login_with_code(session: Session, *, phone: str, code: str, client: str) -> 
         and user is not None
         and user.is_active
         and row.tries < CODE_MAX_TRIES
-        and hmac.compare_digest(row.code_hash, _sha256(f"{phone}:{code.strip()}"))
+        and hmac.compare_digest(row.code_hash, _code_hash(phone, code.strip()))
     )
     if row is not None:
         row.tries += 1
         if ok:
             row.used_at = now
-    _record_attempt(session, subject=phone, client=client, succeeded=ok)
+    throttle.record_login(session, guard, succeeded=ok, now=now)
     if not ok or user is None:
         raise Invalid("the code is wrong or has expired; ask for a new one")
     return user
@@ -398,7 +374,10 @@ def set_password(session: Session, *, user_id: int, password: str) -> None:
     """Replace a user's password."""
     if len(password) < MIN_PASSWORD:
         raise Invalid("the password needs at least {n} characters", args={"n": MIN_PASSWORD})
-    get_user(session, user_id).password_hash = _hasher.hash(password)
+    user = get_user(session, user_id)
+    user.password_hash = _hasher.hash(password)
+    if user.username:
+        throttle.forget_failures(session, user.username)  # a reset ends any lockout
     session.flush()
 
 

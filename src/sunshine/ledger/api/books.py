@@ -8,7 +8,6 @@ before answering. Money is a yuan string and the same amount in integer fen.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from typing import Any
 
@@ -19,6 +18,8 @@ from sqlalchemy.orm import Session
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
 from sunshine.infra import clock
+from sunshine.infra.inputs import Day
+from sunshine.infra.inputs import RowId
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import DbSession
@@ -90,7 +91,7 @@ def list_entries(
     viewer: OptionalViewer,
     community: CurrentCommunity,
     period: MonthParam = None,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[RowId | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> schemas.EntryPage:
     """Entries newest first; the next page is `?before=next_before`. Optionally one month."""
@@ -114,7 +115,7 @@ def list_entries(
 
 @router.get("/entries/{number}")
 def show_entry(
-    number: int, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
+    number: RowId, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
 ) -> schemas.EntryRead:
     """One entry with its postings, vouchers, reversal and public-log record."""
     identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
@@ -124,7 +125,7 @@ def show_entry(
 
 @router.get("/entries/{number}/bundle")
 def entry_bundle(
-    number: int, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
+    number: RowId, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
 ) -> dict[str, Any]:
     """The entry as the books hold it, with its proof under the latest checkpoint.
 
@@ -152,7 +153,7 @@ def book_entry(
 
 @router.post("/entries/{number}/reversal", status_code=201, dependencies=[CsrfChecked])
 def reverse_entry(
-    number: int,
+    number: RowId,
     body: schemas.ReversalCreate,
     session: DbSession,
     viewer: OptionalViewer,
@@ -207,9 +208,9 @@ def account_ledger(
     session: DbSession,
     viewer: OptionalViewer,
     community: CurrentCommunity,
-    start: date | None = None,
-    end: date | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    start: Day | None = None,
+    end: Day | None = None,
+    page: Annotated[RowId, Query()] = 1,
     size: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> schemas.AccountLedgerRead:
     """An account's postings from `start` to `end` (default this month), running balance."""
@@ -231,7 +232,7 @@ def balance(
     viewer: OptionalViewer,
     community: CurrentCommunity,
     account: str | None = None,
-    on: date | None = None,
+    on: Day | None = None,
 ) -> schemas.BalanceRead:
     """An account's balance (debit positive) at the end of `on`; no account: the trust bank."""
     identity.authorize(viewer, Action.VIEW_BOOKS, community.id)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
+from sunshine.infra.body_limit import allow_body
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import CurrentViewer
@@ -94,6 +95,7 @@ def _read(session: Session, viewer: Viewer, community_id: int, sha256: str) -> V
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, dependencies=[CsrfChecked])
+@allow_body(service.voucher_max_bytes)
 def upload_voucher(
     session: DbSession, viewer: CurrentViewer, community: CurrentCommunity, file: UploadedFile
 ) -> VoucherStored:
@@ -142,6 +144,7 @@ def original(
 
 
 @router.post("/{sha256}/public-copy", dependencies=[CsrfChecked])
+@allow_body(service.voucher_max_bytes)
 def upload_public_copy(
     sha256: str,
     session: DbSession,

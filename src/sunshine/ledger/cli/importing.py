@@ -7,29 +7,23 @@ transaction id is each entry's external id, so running the import again books no
 twice and a stopped import resumes. Bad transactions (a wrong date, an amount that is
 not yuan, rows that do not balance) are left out and listed with their line numbers at
 the end, and the command then exits with code 1; a batch the ledger refuses stops the
-import with the reasons (exit code 2), the batches before it stay booked.
+import with the reasons (exit code 2), the batches before it stay booked. At the end it
+signs a checkpoint of the log, so what it booked can be proven at once.
+
+A second process reads the file and prepares the batches meanwhile (`cli.preparing`).
 """
 
 from __future__ import annotations
 
-import gc
 import io
-import itertools
-import multiprocessing
-import pickle
-import sys
 import time
-import traceback
 from collections.abc import Callable
-from collections.abc import Iterator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
-from queue import Empty
 from typing import TYPE_CHECKING
 from typing import Annotated
-from typing import Self
 
 import typer
 from rich.console import Console
@@ -43,10 +37,13 @@ from rich.table import Table
 from sunshine.infra.i18n import gettext
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
+from sunshine.ledger.cli.preparing import Preparing
+from sunshine.ledger.cli.preparing import Start
 from sunshine.ledger.rules import import_batches
 from sunshine.ledger.rules import journal_csv
 
 if TYPE_CHECKING:
+    from sunshine.infra.tenancy import CommunityRef
     from sunshine.ledger.service.importing import BatchResult
 
 # Only the modules the preparing process needs are imported above. The database's (the
@@ -80,22 +77,15 @@ def import_journal(
     if header:
         _print_problems(console, header, _)
         raise typer.Exit(2)
-    with _Preparing(file, batch) as preparing:
-        community_id, start = _open_books(
+    with Preparing(file, batch) as preparing:
+        ref, start = _open_books(
             community, preparing.survey(), open_accounts=open_accounts, console=console, _=_
         )
-        tally = _book(preparing, community_id, start, file.stat().st_size, console=console, _=_)
-    console.print(
-        _(
-            "Booked {booked} entries ({postings} postings) in {seconds:.1f} s; "
-            "{already} were booked before."
-        ).format(
-            booked=tally.booked,
-            postings=tally.postings,
-            seconds=tally.seconds,
-            already=tally.already,
-        )
-    )
+        tally = _book(preparing, ref.id, start, file.stat().st_size, console=console, _=_)
+    _print_tally(console, tally, _)
+    _sign_checkpoint(ref, console=console, _=_)
+    if tally.refused:
+        raise typer.Exit(2)
     if tally.bad:
         _print_bad(console, tally.bad, _)
         raise typer.Exit(1)
@@ -108,7 +98,7 @@ def _open_books(
     open_accounts: bool,
     console: Console,
     _: Translate,
-) -> tuple[int, _Start]:
+) -> tuple[CommunityRef, Start]:
     """The community, its chart matched to the file's accounts, and where booking starts.
 
     Refuses (exit 2), naming them, the accounts the chart lacks, unless it may open them.
@@ -138,23 +128,46 @@ def _open_books(
             console.print(_("Opened {n} accounts.").format(n=len(match.missing)))
         books = bulk_booking.books_for_import(session, ref.id, codes)
         seq = transparency.tree_size(session, ref.id)
-        start = _Start(
+        start = Start(
             books=books,
             first=entry_count(session, ref.id) + 1,
             seq=seq,
             frontier=transparency.frontier(session, ref.id, seq),
         )
-    return ref.id, start
+    return ref, start
 
 
-@dataclass(frozen=True)
-class _Start:
-    """What the preparing process needs before its first batch."""
+def _sign_checkpoint(ref: CommunityRef, *, console: Console, _: Translate) -> None:
+    """Sign the log as the import left it, so its new entries are in a signed checkpoint.
 
-    books: import_batches.Books
-    first: int  # the next entry number
-    seq: int  # the log's size
-    frontier: list[bytes]  # and its frontier
+    Only with a key this server holds: without one the import stands, and says so.
+    """
+    from sunshine.infra.db import open_session
+    from sunshine.transparency import service as transparency
+
+    if not transparency.has_platform_key(ref.origin):
+        console.print(
+            _(
+                "No checkpoint was signed: this server holds no signing key for {origin}. "
+                "The new entries are in the log but in no signed checkpoint until "
+                "`sunshine checkpoint sign -c {code}` runs where the key is."
+            ).format(origin=ref.origin, code=ref.code)
+        )
+        return
+    with open_session() as session:  # its objects stay loaded after the commit
+        signed = transparency.sign_if_behind(session, ref.id, origin=ref.origin)
+        latest = signed or transparency.latest_checkpoint(session, ref.id)
+        session.commit()
+    if latest is None:  # the log is empty: nothing to prove
+        return
+    said = (
+        _("Signed checkpoint {size} of {origin} (root {root}).")
+        if signed
+        else _("Checkpoint {size} of {origin} already holds every record (root {root}).")
+    )
+    console.print(
+        said.format(size=latest.tree_size, origin=ref.origin, root=latest.root_hash.hex())
+    )
 
 
 @dataclass
@@ -164,71 +177,13 @@ class _Tally:
     postings: int = 0
     seconds: float = 0.0
     bad: list[journal_csv.BadTxn] = field(default_factory=list)
-
-
-class _Preparing:
-    """The second process, which reads the file and prepares its batches.
-
-    It starts before anything else: first it surveys the file's accounts, while this
-    process imports the database's modules and matches the chart; then, given a `_Start`,
-    it prepares the batches (`import_batches.prepare`) while this one writes them
-    (`bulk_booking.book_prepared`): the two cores share the work.
-    """
-
-    def __init__(self, file: Path, batch: int) -> None:
-        if (db := sys.modules.get("sunshine.infra.db")) is not None:
-            db.close_idle_connections()  # no SQLite connection may cross the fork
-        context = multiprocessing.get_context("fork")  # the child needs nothing re-imported
-        self._inbox: multiprocessing.Queue[_Start] = context.Queue()
-        self._out: multiprocessing.Queue[object] = context.Queue(maxsize=_AHEAD)
-        self._worker = context.Process(
-            target=_prepare_file, args=(file, batch, self._inbox, self._out), daemon=True
-        )
-        self._worker.start()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        if self._worker.is_alive():
-            self._worker.terminate()
-        self._worker.join()
-
-    def survey(self) -> journal_csv.Survey:
-        found = self._next()
-        assert isinstance(found, journal_csv.Survey)  # what _prepare_file sends first
-        return found
-
-    def start(self, start: _Start) -> None:
-        self._inbox.put(start)
-
-    def batches(
-        self,
-    ) -> Iterator[tuple[import_batches.Prepared, list[journal_csv.BadTxn], int]]:
-        """Each prepared batch, its bad transactions and the file position after it."""
-        while (item := self._next()) is not None:
-            yield item  # type: ignore[misc]  # what _prepare_file sends after the survey
-
-    def _next(self) -> object:
-        while True:
-            try:
-                item = self._out.get(timeout=1.0)
-            except Empty:
-                if not self._worker.is_alive():
-                    raise RuntimeError(
-                        f"the preparing process ended ({self._worker.exitcode})"
-                    ) from None
-                continue
-            if isinstance(item, _Failed):
-                raise RuntimeError(f"preparing the batches failed:\n{item.trace}")  # noqa: TRY004
-            assert isinstance(item, bytes | None)  # what _prepare_file puts
-            return None if item is None else pickle.loads(item)  # noqa: S301 - our own child's
+    refused: Sequence[Problem] = ()  # why the ledger refused the batch that stopped the import
 
 
 def _book(
-    preparing: _Preparing,
+    preparing: Preparing,
     community_id: int,
-    start: _Start,
+    start: Start,
     size: int,
     *,
     console: Console,
@@ -247,63 +202,14 @@ def _book(
             try:
                 result = _book_batch(community_id, prepared, analyse=analyse)
             except Invalid as refused:
-                bar.stop()
-                console.print(_("The ledger refused a batch; earlier batches stay booked:"))
-                _print_problems(console, refused.problems, _)
-                raise typer.Exit(2) from None
+                tally.refused = refused.problems
+                break
             tally.booked += result.booked
             tally.already += result.already
             tally.postings += result.postings
             bar.update(task, completed=position)
     tally.seconds = time.perf_counter() - started
     return tally
-
-
-_AHEAD = 4  # batches prepared ahead of the writer
-
-
-def _prepare_file(
-    file: Path,
-    batch: int,
-    inbox: multiprocessing.Queue[_Start],
-    out: multiprocessing.Queue[object],
-) -> None:
-    """The preparing process: the survey, then every batch in order, then None (or the failure)."""
-    # Millions of short-lived lists and tuples, none in a cycle: reference counting frees
-    # them, and the cycle collector's passes only cost time (bench/import_parts.py).
-    gc.disable()
-    try:
-        with file.open(encoding="utf-8-sig", newline="") as handle:
-            out.put(pickle.dumps(journal_csv.survey(handle), pickle.HIGHEST_PROTOCOL))
-        start = inbox.get()  # or, if the writer gives up first, it terminates this process
-        first, seq, frontier = start.first, start.seq, start.frontier
-        with file.open("rb") as raw:
-            # Held here: the wrapper closes `raw` when it goes, and the position is read
-            # after the rows run out too.
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            rows = journal_csv.reader(text)
-            journal_csv.read_header(rows)
-            stream = journal_csv.transactions(rows)
-            while chunk := list(itertools.islice(stream, batch)):
-                good = [t for t in chunk if isinstance(t, journal_csv.Txn)]
-                bad = [t for t in chunk if isinstance(t, journal_csv.BadTxn)]
-                prepared = import_batches.prepare(
-                    good, start.books, first=first, seq=seq, frontier=frontier
-                )
-                # Pickled here, not in the queue's feeder thread, which would only print
-                # a failure and drop the batch.
-                out.put(pickle.dumps((prepared, bad, raw.tell()), pickle.HIGHEST_PROTOCOL))
-                first += len(good)
-                seq += len(good)
-                frontier = prepared.next_frontier
-        out.put(None)
-    except BaseException:  # noqa: BLE001 - whatever it is, the writer must hear of it
-        out.put(_Failed(traceback.format_exc()))
-
-
-@dataclass(frozen=True)
-class _Failed:
-    trace: str
 
 
 def _book_batch(
@@ -340,6 +246,23 @@ def _print_problems(console: Console, problems: Sequence[Problem], _: Translate)
     for problem in problems:
         where = f"{problem.where}: " if problem.where else ""
         console.print(f"  {where}{problem.text(_)}")
+
+
+def _print_tally(console: Console, tally: _Tally, _: Translate) -> None:
+    if tally.refused:
+        console.print(_("The ledger refused a batch; earlier batches stay booked:"))
+        _print_problems(console, tally.refused, _)
+    console.print(
+        _(
+            "Booked {booked} entries ({postings} postings) in {seconds:.1f} s; "
+            "{already} were booked before."
+        ).format(
+            booked=tally.booked,
+            postings=tally.postings,
+            seconds=tally.seconds,
+            already=tally.already,
+        )
+    )
 
 
 def _print_bad(console: Console, bad: list[journal_csv.BadTxn], _: Translate) -> None:

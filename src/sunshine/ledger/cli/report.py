@@ -8,7 +8,6 @@ without thousands separators, so a spreadsheet reads the numbers as numbers.
 
 from __future__ import annotations
 
-import csv
 import sys
 from datetime import date
 from enum import StrEnum
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 from sunshine.infra import clock
 from sunshine.infra import tenancy
 from sunshine.infra.db import open_session
+from sunshine.infra.spreadsheets import CsvWriter
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.ledger import schemas
@@ -74,8 +74,7 @@ def report(
     if fmt is Format.JSON:
         typer.echo(data.model_dump_json(indent=2))
     elif fmt is Format.CSV:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerows(rows)
+        CsvWriter(sys.stdout, lineterminator="\n").writerows(rows)
     else:
         table = Table(title=f"{ref.name} · {title}")
         for heading in rows[0]:

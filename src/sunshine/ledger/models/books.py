@@ -31,6 +31,8 @@ from sunshine.infra.db import TenantKeyed
 from sunshine.infra.db import str_enum
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
+from sunshine.ledger.rules import MAX_AMOUNT
+from sunshine.ledger.rules import MAX_PERIOD_TOTAL
 from sunshine.ledger.rules import AccountKind
 from sunshine.ledger.rules import Category
 from sunshine.ledger.rules import CloseOutcome
@@ -124,6 +126,10 @@ class Posting(Base):
 
     __table_args__ = (
         CheckConstraint("amount_fen <> 0", name="nonzero"),
+        # INVARIANT: rules.MAX_AMOUNT (migration 0008).
+        CheckConstraint(
+            f"amount_fen BETWEEN -{MAX_AMOUNT.value} AND {MAX_AMOUNT.value}", name="bounded"
+        ),
         # Deferred: postings are inserted before the header that seals their entry.
         ForeignKeyConstraint(
             ["community_id", "entry_id"],
@@ -204,6 +210,11 @@ class AccountTotal(Base):
             ["community_id", "account_id"], ["ledger_account.community_id", "ledger_account.id"]
         ),
         CheckConstraint("debit_fen >= 0 AND credit_fen >= 0", name="non_negative"),
+        # INVARIANT: rules.MAX_PERIOD_TOTAL, so sums over months stay exact (migration 0008).
+        CheckConstraint(
+            f"debit_fen <= {MAX_PERIOD_TOTAL.value} AND credit_fen <= {MAX_PERIOD_TOTAL.value}",
+            name="bounded",
+        ),
     )
 
 

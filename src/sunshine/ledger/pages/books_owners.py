@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from sunshine.identity.rules import Action
 from sunshine.infra import clock
+from sunshine.infra.inputs import RowId
 from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
@@ -37,7 +38,7 @@ def books(
     viewer: CurrentViewer,
     community: CurrentCommunity,
     period: str | None = None,
-    before: int | None = None,
+    before: RowId | None = None,
 ) -> Response:
     """A month of the community's books: balance, income and spending, entries, vouchers."""
     open_books(viewer, community, Action.VIEW_BOOKS)

@@ -18,6 +18,7 @@ from fastapi.responses import Response
 
 from sunshine.identity.rules import Action
 from sunshine.infra import clock
+from sunshine.infra.inputs import RowId
 from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
@@ -80,7 +81,7 @@ def account_ledger(
     account: str = TRUST_BANK_CODE,
     start: str | None = None,
     end: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[RowId, Query()] = 1,
 ) -> Response:
     """An account's postings between two dates with the running balance, a page at a time."""
     open_books(viewer, community, Action.VIEW_BOOKS)

@@ -23,6 +23,9 @@ from starlette.datastructures import UploadFile
 
 from sunshine.identity.rules import Action
 from sunshine.infra import clock
+from sunshine.infra.body_limit import allow_body
+from sunshine.infra.body_limit import upload_max_bytes
+from sunshine.infra.inputs import RowId
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentCommunity
@@ -66,7 +69,7 @@ def entries(
     viewer: CurrentViewer,
     community: CurrentCommunity,
     period: str | None = None,
-    before: int | None = None,
+    before: RowId | None = None,
 ) -> Response:
     """Entries newest first, a page at a time by entry number, optionally of one month."""
     open_books(viewer, community, Action.VIEW_BOOKS)
@@ -128,6 +131,7 @@ def new_entry(
 
 
 @router.post(f"{LEDGER}/new", dependencies=[CsrfChecked])
+@allow_body(upload_max_bytes)
 def book_entry(  # noqa: PLR0913, PLR0917 - one argument per form field
     request: Request,
     session: DbSession,
@@ -227,7 +231,7 @@ def _book(
 @router.get(f"{LEDGER}/entries/{{number}}")
 def show_entry(
     request: Request,
-    number: int,
+    number: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,
@@ -242,7 +246,7 @@ def _entry_page(
     session: Session,
     viewer: Viewer,
     community: CommunityRef,
-    number: int,
+    number: RowId,
     **context: Any,
 ) -> Response:
     entry = service.get_entry(session, community.id, number)
@@ -271,7 +275,7 @@ def _entry_page(
 @router.post(f"{LEDGER}/entries/{{number}}/reversal", dependencies=[CsrfChecked])
 def reverse_entry(
     request: Request,
-    number: int,
+    number: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
+from sunshine.infra.body_limit import allow_body
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentCommunity
@@ -111,6 +112,7 @@ def original(
 
 
 @router.post(f"{VOUCHER}/public-copy", dependencies=[CsrfChecked])
+@allow_body(service.voucher_max_bytes)
 def upload_public_copy(
     request: Request,
     sha256: str,

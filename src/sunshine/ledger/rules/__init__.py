@@ -8,10 +8,13 @@
 
 from __future__ import annotations
 
+from sunshine.ledger.rules.books import BOOKING_LEAD_DAYS
 from sunshine.ledger.rules.books import CATEGORIES
 from sunshine.ledger.rules.books import CHART
 from sunshine.ledger.rules.books import COUNTERPARTY_LENGTH
+from sunshine.ledger.rules.books import FIRST_BOOKING_DAY
 from sunshine.ledger.rules.books import MAX_AMOUNT
+from sunshine.ledger.rules.books import MAX_PERIOD_TOTAL
 from sunshine.ledger.rules.books import MEMO_LENGTH
 from sunshine.ledger.rules.books import NARRATION_LENGTH
 from sunshine.ledger.rules.books import AccountKind
@@ -25,6 +28,8 @@ from sunshine.ledger.rules.books import RemunerationKind
 from sunshine.ledger.rules.books import TrustTerms
 from sunshine.ledger.rules.books import account_problems
 from sunshine.ledger.rules.books import as_record
+from sunshine.ledger.rules.books import booking_day_problems
+from sunshine.ledger.rules.books import booking_window
 from sunshine.ledger.rules.books import problems_with
 from sunshine.ledger.rules.books import public_counterparty
 from sunshine.ledger.rules.books import remuneration_booked
@@ -35,10 +40,13 @@ from sunshine.ledger.rules.books import terms_in_force
 from sunshine.ledger.rules.books import terms_problems
 
 __all__ = [
+    "BOOKING_LEAD_DAYS",
     "CATEGORIES",
     "CHART",
     "COUNTERPARTY_LENGTH",
+    "FIRST_BOOKING_DAY",
     "MAX_AMOUNT",
+    "MAX_PERIOD_TOTAL",
     "MEMO_LENGTH",
     "NARRATION_LENGTH",
     "AccountKind",
@@ -52,6 +60,8 @@ __all__ = [
     "TrustTerms",
     "account_problems",
     "as_record",
+    "booking_day_problems",
+    "booking_window",
     "problems_with",
     "public_counterparty",
     "remuneration_booked",

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
+from datetime import timedelta
 from enum import StrEnum
 from fractions import Fraction
 
@@ -28,7 +29,15 @@ from sunshine.kernel.money import ZERO
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 
-MAX_AMOUNT = Fen(10**14)  # a trillion yuan: keeps every sum far inside BIGINT
+# INVARIANT: the database holds the same two bounds (CHECKs `ck_ledger_posting_bounded`
+# and `ck_ledger_account_total_bounded`, migration 0008), so no sum can leave BIGINT: a
+# month's total is at most 10**15 fen, and 9,000 months of them still fit (2**63 > 9.2e18).
+MAX_AMOUNT = Fen(10**14)  # one posting: a trillion yuan
+MAX_PERIOD_TOTAL = Fen(10**15)  # an account's debits (or credits) in one month
+# Entries are dated from 2000 (no trust-model community keeps older books here) to a
+# year ahead of today in China (a prepayment's schedule, never a typo's year 9999).
+FIRST_BOOKING_DAY = date(2000, 1, 1)
+BOOKING_LEAD_DAYS = 366
 NARRATION_LENGTH = 200
 MEMO_LENGTH = 200
 COUNTERPARTY_LENGTH = 80
@@ -202,6 +211,26 @@ class EntryDraft:
     @property
     def effective_period(self) -> Period:
         return self.period or Period.of(self.booked_on)
+
+
+def booking_window(today: date) -> tuple[date, date]:
+    """The first and last day an entry may be dated when today (in China) is `today`."""
+    return FIRST_BOOKING_DAY, today + timedelta(days=BOOKING_LEAD_DAYS)
+
+
+def booking_day_problems(day: date, *, today: date) -> list[Problem]:
+    """A problem if an entry may not be dated `day` (see `booking_window`)."""
+    first, last = booking_window(today)
+    if first <= day <= last:
+        return []
+    return [
+        Problem(
+            "date_out_of_range",
+            "the date {day} is outside {first} to {last}",
+            {"day": day.isoformat(), "first": first.isoformat(), "last": last.isoformat()},
+            "booked_on",
+        )
+    ]
 
 
 def problems_with(draft: EntryDraft, open_accounts: frozenset[str]) -> list[Problem]:

@@ -48,6 +48,13 @@ class Books:
     remuneration_codes: frozenset[str]
     source: str  # the entries' `source` ("import")
     stored_from: int  # the lowest level of subtree hashes the log stores
+    booking_window: tuple[date, date]  # the days entries may be dated (rules.booking_window)
+
+
+# The fields of the rows `prepare` sends, named by the ledger's columns: `bulk_booking`
+# derives its inserts from these and the tables. Entry numbers count from 0 in a batch.
+ENTRY_FIELDS = ("id", "booked_on", "period", "narration", "external_id")
+POSTING_FIELDS = ("entry_id", "line", "account_id", "booked_on", "amount_fen")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +63,8 @@ class Prepared:
 
     first: int  # the entry number assumed for entry 0
     seq: int  # the log size assumed before entry 0
-    entries: str  # JSON: [[i, booked_on, period, narration, txn id], ...]
-    postings: str  # JSON: [[i, line, account id, booked_on, fen], ...]
+    entries: str  # JSON: a row per entry, of ENTRY_FIELDS
+    postings: str  # JSON: a row per posting, of POSTING_FIELDS
     # Each entry's canonical log record, numbered from `first`, end to end, and where each
     # ends; and their leaf hashes, 32 bytes each. Flat, because the writer unpickles
     # every batch on its critical path (bench/import_parts.py times it).
@@ -189,6 +196,7 @@ def prepare(
     days: dict[date, tuple[str, str, frozenset[str], bool]] = {}
     narrations: dict[str, tuple[str, bool]] = {}  # text -> (as JSON, passes the checks)
     closed = books.closed_through
+    first_day, last_day = books.booking_window
     entries: list[list[object]] = []
     postings: list[list[object]] = []
     bodies: list[bytes] = []
@@ -205,7 +213,10 @@ def prepare(
                 day_text,
                 day_text[:7],
                 _open_codes(books, day),
-                closed is not None and Period.of(day) <= closed,
+                # A day outside the window (whose month may not exist) or in a closed
+                # period: the ordinary path says so.
+                not first_day <= day <= last_day
+                or (closed is not None and Period.of(day) <= closed),
             )
         day_text, period, codes, in_closed = known_day
         narration = txn.narration

@@ -232,7 +232,8 @@ def _fen(text: str) -> Fen:
     return Fen.parse(text)
 
 
-_PLAIN_AMOUNT = re.compile(r"-?[0-9]+\.[0-9]{2}")  # ASCII digits: int() takes others too
+# ASCII digits (int() takes others too), no more of them than Fen.parse reads.
+_PLAIN_AMOUNT = re.compile(r"-?[0-9]{1,16}\.[0-9]{2}")
 
 
 def _day(days: set[str]) -> date | None:

@@ -18,11 +18,13 @@ from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
 
+from sunshine.infra.inputs import Day
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
 from sunshine.kernel.money import ZERO
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
+from sunshine.kernel.periods import in_calendar
 from sunshine.ledger import rules
 
 BUDGET_LINE_LENGTH = 64
@@ -43,14 +45,17 @@ def parse_period(text: str, *, where: str = "period") -> Period:
 
 
 def parse_day(text: str, *, where: str = "booked_on") -> date:
-    """'2024-10-31' as a date; Invalid if it is not one."""
+    """'2024-10-31' as a date of the calendar input may name; Invalid if it is not one."""
     try:
-        return date.fromisoformat(text.strip())
+        day: date | None = date.fromisoformat(text.strip())
     except ValueError:
+        day = None
+    if day is None or not in_calendar(day):
         problem = Problem(
             "bad_date", "{text} is not a date (YYYY-MM-DD)", {"text": text[:20]}, where
         )
-        raise Invalid("the request was refused", problems=[problem]) from None
+        raise Invalid("the request was refused", problems=[problem])
+    return day
 
 
 def _amount(text: str, where: str, problems: list[Problem]) -> Fen | None:
@@ -162,7 +167,7 @@ class EntryCreate(BaseModel):
 
     model_config = _STRICT
 
-    booked_on: date
+    booked_on: Day
     narration: Annotated[str, Field(max_length=rules.NARRATION_LENGTH)]
     counterparty: Annotated[str, Field(max_length=rules.COUNTERPARTY_LENGTH)] = ""
     counterparty_is_person: bool = False
@@ -177,7 +182,7 @@ class ReversalCreate(BaseModel):
     model_config = _STRICT
 
     reason: Annotated[str, Field(min_length=1, max_length=200)]
-    booked_on: date
+    booked_on: Day
 
 
 def entry_draft(body: EntryCreate) -> rules.EntryDraft:

@@ -1,19 +1,27 @@
 """Writing an import's prepared batches (`ledger.import_batches`) fast, the database's checks kept.
 
-A batch is one transaction: its postings, entry headers, log records and subtree hashes,
-and the per-account totals, as `posting._write` writes them for any entry, but from rows
-prepared in another process and inserted set-wise.
+A batch is one savepoint inside the caller's transaction: its postings, entry headers,
+log records and subtree hashes, and the per-account totals, as `posting._write` writes
+them for any entry, but from rows prepared in another process and inserted set-wise.
+Nothing here commits or rolls back the caller's transaction: a batch that must be undone
+(it repeats a booked transaction, or the database refuses it) is rolled back to its
+savepoint, alone.
 
 On SQLite a row trigger costs about as much as the insert it guards (its program runs
 for every row, even when its WHEN clause is false): the two insert triggers of migration
 0003, `ledger_posting_sealed` and `ledger_entry_checked`, would cap an import near
-35,000 postings/s. So, inside the batch's own transaction, this drops those two, inserts,
-runs the same checks once over the batch's rows (`_check_batch`), and creates the
-triggers again from the text the database itself holds, before COMMIT. SQLite's DDL is
+35,000 postings/s. So, inside the batch's savepoint, this drops those two, inserts, runs
+their rules once over the batch's rows (`insert_rules`, the one list both come from),
+and creates the triggers again from the text the database itself holds. SQLite's DDL is
 transactional and its one writer keeps every other writer out until COMMIT; readers see
-the schema of their snapshot. A failed check raises, and the rollback restores the
-triggers with everything else. The UPDATE and DELETE triggers are never touched.
-PostgreSQL keeps its triggers (dropping one would lock readers out); its rows go by COPY.
+the schema of their snapshot. A failed check raises, and the rollback to the savepoint
+restores the triggers with everything else. A trigger whose text is not the list's (a
+database migrated past this code) is left in place to check every row. The UPDATE and
+DELETE triggers are never touched. PostgreSQL keeps its triggers (dropping one would
+lock readers out); its rows go by COPY.
+
+The rows' layouts come from the tables (`infra.bulk.Layout`): the fields the preparing
+process sends per row, and one value per batch for every other column.
 
 A batch that is not plain (some transaction needs the full checks) or names a transaction
 booked before goes through `importing.book_drafts`, the ordinary way.
@@ -42,6 +50,8 @@ from sunshine.ledger import rules
 from sunshine.ledger.models import EntryVoucher
 from sunshine.ledger.models import JournalEntry
 from sunshine.ledger.models import Posting
+from sunshine.ledger.rules.import_batches import ENTRY_FIELDS
+from sunshine.ledger.rules.import_batches import POSTING_FIELDS
 from sunshine.ledger.rules.import_batches import Books
 from sunshine.ledger.rules.import_batches import Prepared
 from sunshine.ledger.rules.import_batches import renumbered
@@ -49,21 +59,37 @@ from sunshine.ledger.service.chart import accounts_by_code
 from sunshine.ledger.service.entries import entry_count
 from sunshine.ledger.service.importing import BatchResult
 from sunshine.ledger.service.importing import book_drafts
+from sunshine.ledger.service.insert_rules import CHECKED
+from sunshine.ledger.service.insert_rules import SEALED
+from sunshine.ledger.service.insert_rules import TRIGGERS
+from sunshine.ledger.service.insert_rules import InsertTrigger
+from sunshine.ledger.service.insert_rules import same_statement
 from sunshine.ledger.service.periods import closed_through
 from sunshine.ledger.service.periods import lock_books
-from sunshine.ledger.service.posting import ENTRY_COLUMNS
 from sunshine.ledger.service.posting import ENTRY_KIND
 from sunshine.ledger.service.posting import IDS_PER_QUERY
 from sunshine.ledger.service.posting import IMPORT
-from sunshine.ledger.service.posting import POSTING_COLUMNS
 from sunshine.ledger.service.totals import add_to_totals
 from sunshine.transparency import service as transparency
 
-# The per-row insert triggers whose checks `_check_batch` makes once per batch (SQLite).
-INSERT_TRIGGERS = ("ledger_posting_sealed", "ledger_entry_checked")
+# The per-row insert triggers whose rules a batch checks once over its rows (SQLite).
+INSERT_TRIGGERS = tuple(trigger.name for trigger in TRIGGERS)
 _CACHE_KB = 256 * 1024
 _ENTRIES = Base.metadata.tables[JournalEntry.__tablename__]
-_POSTINGS = Base.metadata.tables[Posting.__tablename__]
+_POSTING_ROWS = bulk.Layout(
+    Base.metadata.tables[Posting.__tablename__], POSTING_FIELDS, counted="entry_id"
+)
+_ENTRY_ROWS = bulk.Layout(_ENTRIES, ENTRY_FIELDS, counted="id")
+# What an imported posting and entry hold besides what the preparing process sends.
+IMPORTED_POSTING = {"memo": ""}
+IMPORTED_ENTRY = {
+    "counterparty": "",
+    "counterparty_is_person": False,
+    "budget_line": None,
+    "reverses_id": None,
+    "reason": "",
+    "source": IMPORT,
+}
 
 
 class BatchRefused(Exception):
@@ -82,16 +108,17 @@ def books_for_import(session: Session, community_id: int, codes: Mapping[str, st
         ),
         source=IMPORT,
         stored_from=transparency.STORED_FROM,
+        booking_window=rules.booking_window(clock.today()),
     )
 
 
 def book_prepared(
     session: Session, community_id: int, batch: Prepared, *, actor_id: int | None
 ) -> BatchResult:
-    """Book a prepared batch, all or none; nothing commits here.
+    """Book a prepared batch, all or none; nothing commits or rolls back the caller's work.
 
-    The session must hold nothing else uncommitted: a batch that repeats a booked
-    transaction is rolled back before it is booked the ordinary way.
+    Raises BatchRefused (after undoing the batch alone) if the database's rules refuse
+    rows of it, which is a bug in preparing.
     """
     if not len(batch):
         return BatchResult(0, 0, 0, entry_count(session, community_id))
@@ -105,14 +132,13 @@ def book_prepared(
         # COPY goes through the driver itself, so its errors come unwrapped.
         driver_error = session.get_bind().dialect.dbapi.IntegrityError  # type: ignore[union-attr]
         try:
-            return _book_set_wise(session, community_id, batch, actor_id=actor_id)
+            with session.begin_nested():
+                return _book_set_wise(session, community_id, batch, actor_id=actor_id)
         except (IntegrityError, driver_error) as error:
             if "external_id" not in str(getattr(error, "orig", error)):
                 raise
-            # A transaction inside the batch was booked before. Undo the batch, the
-            # dropped triggers with it.
-            session.rollback()
-            lock_books(session, community_id)
+            # A transaction inside the batch was booked before: the savepoint undid the
+            # batch, the dropped triggers with it.
             if (result := _booked_before(session, community_id, batch)) is not None:
                 return result
     # The ordinary way names every problem of a transaction that needs the full checks,
@@ -147,18 +173,17 @@ def _book_set_wise(
     first = entry_count(session, community_id) + 1
     last = first + len(batch) - 1
     now = clock.now()
-    if session.get_bind().dialect.name == "sqlite":
-        # Room for the whole batch's pages (the default is 2 MB): SQLite then writes them
-        # at COMMIT instead of spilling some to the WAL on the way. Per connection.
-        session.execute(text(f"PRAGMA cache_size = -{_CACHE_KB}"))
-        triggers = _drop_insert_triggers(session)
-        rowid = session.scalar(text("SELECT coalesce(max(rowid), 0) FROM ledger_posting"))
-        _insert_sqlite(session, community_id, batch, first, now, actor_id)
-        _check_batch(session, community_id, first, last, posting_rowid=rowid)
-        for statement in triggers:
-            session.execute(text(statement))
-    else:
-        _insert_copy(session, community_id, batch, first, now, actor_id)
+    # First, as it may refuse the batch (a month's total past its bound) before any row.
+    add_to_totals(
+        session,
+        community_id,
+        {
+            (account_id, Period.parse(period)): (Fen(debit), Fen(credit))
+            for (account_id, period), (debit, credit) in batch.totals.items()
+        },
+    )
+    insert = _insert_sqlite if session.get_bind().dialect.name == "sqlite" else _insert_copy
+    insert(session, community_id, batch, first, now=now, actor_id=actor_id)
     if first == batch.first:  # as the preparing process assumed: its records stand
         transparency.append_numbered(
             session,
@@ -180,14 +205,6 @@ def _book_set_wise(
             bodies,
             leaves,
         )
-    add_to_totals(
-        session,
-        community_id,
-        {
-            (account_id, Period.parse(period)): (Fen(debit), Fen(credit))
-            for (account_id, period), (debit, credit) in batch.totals.items()
-        },
-    )
     return BatchResult(len(batch), batch.postings_count, 0, last)
 
 
@@ -270,54 +287,46 @@ def _ordinary(
     )
 
 
-def _drop_insert_triggers(session: Session) -> list[str]:
-    """Drop the per-row insert triggers; returns the statements that create them again."""
-    rows = session.execute(
-        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (:a, :b)"),
-        dict(zip("ab", INSERT_TRIGGERS, strict=True)),
-    ).all()
-    if sorted(name for name, _ in rows) != sorted(INSERT_TRIGGERS):
-        raise BatchRefused(f"the ledger's insert triggers are missing: {rows}")
-    for name, _ in rows:
-        session.execute(text(f'DROP TRIGGER "{name}"'))
-    return [sql for _, sql in rows]
-
-
 def _insert_sqlite(
     session: Session,
     community_id: int,
     batch: Prepared,
     first: int,
+    *,
     now: object,
     actor_id: int | None,
 ) -> None:
-    # Postings before headers, as everywhere (migration 0003).
-    params = {
-        "c": community_id,
-        "base": first,
-        "now": bulk.stored_value(session, _ENTRIES, "posted_at", now),
-        "by": actor_id,
-        "source": IMPORT,
-    }
-    session.execute(
-        text(
-            "INSERT INTO ledger_posting "
-            "(community_id, entry_id, line, account_id, booked_on, amount_fen, memo) "
-            "SELECT :c, :base + (value ->> 0), value ->> 1, value ->> 2, value ->> 3, "
-            "value ->> 4, '' FROM json_each(:rows)"
-        ),
-        params | {"rows": batch.postings},
+    """Insert the batch with the insert triggers dropped, checking their rules as they would."""
+    # Room for the whole batch's pages (the default is 2 MB): SQLite then writes them at
+    # COMMIT instead of spilling some to the WAL on the way. Per connection.
+    session.execute(text(f"PRAGMA cache_size = -{_CACHE_KB}"))
+    dropped = _drop_insert_triggers(session)
+    rowid = session.scalar(text("SELECT coalesce(max(rowid), 0) FROM ledger_posting"))
+    # INVARIANT: postings before headers, as everywhere (migration 0003).
+    _POSTING_ROWS.insert_json(
+        session, batch.postings, first=first, community_id=community_id, **IMPORTED_POSTING
     )
-    session.execute(
-        text(
-            "INSERT INTO ledger_entry (community_id, id, booked_on, period, narration, "
-            "counterparty, counterparty_is_person, budget_line, reverses_id, reason, source, "
-            "external_id, posted_by, posted_at) "
-            "SELECT :c, :base + (value ->> 0), value ->> 1, value ->> 2, value ->> 3, '', 0, "
-            "NULL, NULL, '', :source, value ->> 4, :by, :now FROM json_each(:rows)"
-        ),
-        params | {"rows": batch.entries},
+    _ENTRY_ROWS.insert_json(
+        session,
+        batch.entries,
+        first=first,
+        community_id=community_id,
+        posted_by=actor_id,
+        posted_at=now,
+        **IMPORTED_ENTRY,
     )
+    span = {"c": community_id, "a": first, "b": first + len(batch) - 1, "rowid": rowid}
+    if SEALED in dropped:
+        # No posting of the batch's own entries breaks the seal: had their headers existed
+        # before them, the headers' insert would have failed on its key. So the others.
+        _refuse(session, SEALED, f"rowid > :rowid AND NOT ({_OWN_POSTINGS})", span)
+    if CHECKED in dropped:  # after the headers: no rule reads another header of an import
+        _refuse(session, CHECKED, _OWN_ENTRIES, span)
+    count = session.scalar(_COUNT_OWN_ENTRIES, span)
+    if count != len(batch):
+        raise BatchRefused(f"the batch should have {len(batch)} entries, not {count}")
+    for statement in dropped.values():
+        session.execute(text(statement))
 
 
 def _insert_copy(
@@ -325,66 +334,63 @@ def _insert_copy(
     community_id: int,
     batch: Prepared,
     first: int,
+    *,
     now: object,
     actor_id: int | None,
 ) -> None:
-    postings = [
-        (community_id, first + i, line, account_id, date.fromisoformat(day), value, "")
-        for i, line, account_id, day, value in json.loads(batch.postings)
-    ]
-    bulk.insert_rows(session, _POSTINGS, POSTING_COLUMNS, postings, ready={"amount_fen"})
-    entries = [
-        (
-            *(community_id, first + i, date.fromisoformat(day), period, narration, "", False),
-            *(None, None, "", IMPORT, txn_id, actor_id, now),
-        )
-        for i, day, period, narration, txn_id in json.loads(batch.entries)
-    ]
-    bulk.insert_rows(session, _ENTRIES, ENTRY_COLUMNS, entries, ready={"period"})
-
-
-def _check_batch(
-    session: Session, community_id: int, first: int, last: int, *, posting_rowid: int
-) -> None:
-    """The insert triggers' rules, once over the batch (SQLite): raises BatchRefused."""
-    span = {"c": community_id, "a": first, "b": last, "rowid": posting_rowid}
-    checks = {
-        # ledger_entry_checked: two or more postings that sum to zero, all on one date …
-        "ledger_entry_balanced": """
-            SELECT entry_id FROM ledger_posting
-             WHERE community_id = :c AND entry_id BETWEEN :a AND :b GROUP BY entry_id
-            HAVING count(*) < 2 OR sum(amount_fen) <> 0 OR min(booked_on) <> max(booked_on)""",
-        # … that date the entry's (so every entry has postings), its period that month …
-        "ledger_entry_same_day / period": """
-            SELECT e.id FROM ledger_entry AS e
-             WHERE e.community_id = :c AND e.id BETWEEN :a AND :b
-               AND (e.period <> substr(e.booked_on, 1, 7) OR NOT EXISTS (
-                    SELECT 1 FROM ledger_posting AS p WHERE p.community_id = e.community_id
-                       AND p.entry_id = e.id AND p.booked_on = e.booked_on))""",
-        # … no closed period, no reversal of a reversal.
-        "ledger_period_closed": """
-            SELECT e.id FROM ledger_entry AS e JOIN ledger_period_close AS pc
-                ON pc.community_id = e.community_id AND pc.period >= e.period
-             WHERE e.community_id = :c AND e.id BETWEEN :a AND :b""",
-        "ledger_entry_reverses_reversal": """
-            SELECT e.id FROM ledger_entry AS e JOIN ledger_entry AS r
-                ON r.community_id = e.community_id AND r.id = e.reverses_id
-             WHERE e.community_id = :c AND e.id BETWEEN :a AND :b
-               AND r.reverses_id IS NOT NULL""",
-        # ledger_posting_sealed: every posting this transaction wrote is one of the
-        # batch's new entries, so no entry posted before was extended.
-        "ledger_posting_sealed": """
-            SELECT entry_id FROM ledger_posting
-             WHERE rowid > :rowid
-               AND NOT (community_id = :c AND entry_id BETWEEN :a AND :b)""",
-    }
-    for rule, query in checks.items():
-        found = session.execute(text(query + " LIMIT 1"), span).first()
-        if found is not None:
-            raise BatchRefused(f"{rule}: entry {found[0]}")
-    count = session.scalar(
-        text("SELECT count(*) FROM ledger_entry WHERE community_id = :c AND id BETWEEN :a AND :b"),
-        span,
+    """Insert the batch by COPY (PostgreSQL), its triggers checking every row."""
+    # ISO dates, 'YYYY-MM' and whole fen are what COPY's text format takes as they are.
+    _POSTING_ROWS.insert(
+        session,
+        json.loads(batch.postings),
+        first=first,
+        ready={"booked_on", "amount_fen"},
+        community_id=community_id,
+        **IMPORTED_POSTING,
     )
-    if count != last - first + 1:
-        raise BatchRefused(f"the batch should have {last - first + 1} entries, not {count}")
+    _ENTRY_ROWS.insert(
+        session,
+        json.loads(batch.entries),
+        first=first,
+        ready={"booked_on", "period"},
+        community_id=community_id,
+        posted_by=actor_id,
+        posted_at=now,
+        **IMPORTED_ENTRY,
+    )
+
+
+_OWN_POSTINGS = "community_id = :c AND entry_id BETWEEN :a AND :b"
+_OWN_ENTRIES = "community_id = :c AND id BETWEEN :a AND :b"
+_COUNT_OWN_ENTRIES = text(
+    "SELECT count(*) FROM ledger_entry WHERE community_id = :c AND id BETWEEN :a AND :b"
+)
+
+
+def _drop_insert_triggers(session: Session) -> dict[InsertTrigger, str]:
+    """Drop the insert triggers that hold the list's rules; returns the SQL that made them.
+
+    A trigger whose text is not the list's stays, and checks every row as it always does.
+    """
+    names = {trigger.name: trigger for trigger in TRIGGERS}
+    rows = session.execute(_TRIGGER_SQL, {"names": list(names)}).all()
+    if sorted(name for name, _ in rows) != sorted(names):
+        raise BatchRefused(f"the ledger's insert triggers are missing: {rows}")
+    dropped = {}
+    for name, sql in rows:
+        if same_statement(sql, names[name].create):
+            session.execute(text(f'DROP TRIGGER "{name}"'))
+            dropped[names[name]] = sql
+    return dropped
+
+
+_TRIGGER_SQL = text(
+    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN :names"
+).bindparams(bindparam("names", expanding=True))
+
+
+def _refuse(session: Session, trigger: InsertTrigger, rows: str, params: dict[str, int]) -> None:
+    """Raise BatchRefused, naming the entry and the rule, if the trigger refuses any of `rows`."""
+    found = session.execute(text(trigger.first_refused(rows)), params).first()
+    if found is not None:
+        raise BatchRefused(f"{found.rule}: entry {found.entry}")

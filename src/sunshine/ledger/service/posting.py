@@ -27,12 +27,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.infra import clock
-from sunshine.infra.bulk import insert_rows
+from sunshine.infra.bulk import Layout
 from sunshine.infra.db import Base
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
@@ -262,6 +261,7 @@ def _check(session: Session, community_id: int, items: list[_Item]) -> dict[str,
     )
     open_on: dict[date, frozenset[str]] = {}
     problems: list[Problem] = []
+    today = clock.today()
     for index, item in enumerate(items, start=1):
         draft = item.draft
         day = draft.booked_on
@@ -272,8 +272,10 @@ def _check(session: Session, community_id: int, items: list[_Item]) -> dict[str,
                 if a.opened_on <= day and (a.closed_on is None or day < a.closed_on)
             )
         found = rules.problems_with(draft, open_on[day])
-        period = draft.effective_period
-        if closed is not None and period <= closed:
+        undated = rules.booking_day_problems(day, today=today)  # then its month may not exist
+        found.extend(undated)
+        period = draft.effective_period if not undated else None
+        if closed is not None and period is not None and period <= closed:
             found.append(
                 Problem("period_closed", "the period {period} is closed", {"period": str(period)})
             )
@@ -282,7 +284,7 @@ def _check(session: Session, community_id: int, items: list[_Item]) -> dict[str,
             for sha in sorted(set(draft.vouchers) - vouchers)
         )
         touches = {p.account_code for p in draft.postings} & remuneration_codes
-        if touches and item.reverses is None:
+        if touches and item.reverses is None and not undated:
             found.extend(_remuneration_problems(session, community_id, draft, items, accounts))
         label = item.external_id or (str(index) if len(items) > 1 else "")
         problems.extend(_located(p, label) for p in found)
@@ -346,15 +348,17 @@ def _remuneration_problems(
     ]
 
 
-POSTING_COLUMNS = (
-    "community_id", "entry_id", "line", "account_id", "booked_on", "amount_fen", "memo"
+# Each row as `_write` builds it; the other columns are one value for all (infra.bulk).
+_POSTING_ROWS = Layout(
+    Base.metadata.tables[Posting.__tablename__],
+    ("entry_id", "line", "account_id", "booked_on", "amount_fen", "memo"),
+)
+_ENTRY_FIELDS = (
+    "id", "booked_on", "period", "narration", "counterparty", "counterparty_is_person",
+    "budget_line", "reverses_id", "reason", "external_id",
 )  # fmt: skip
-ENTRY_COLUMNS = (
-    "community_id", "id", "booked_on", "period", "narration", "counterparty",
-    "counterparty_is_person", "budget_line", "reverses_id", "reason", "source",
-    "external_id", "posted_by", "posted_at",
-)  # fmt: skip
-_LINK_COLUMNS = ("community_id", "entry_id", "sha256", "attached_at", "with_entry")
+_ENTRY_ROWS = Layout(Base.metadata.tables[JournalEntry.__tablename__], _ENTRY_FIELDS)
+_LINK_ROWS = Layout(Base.metadata.tables[EntryVoucher.__tablename__], ("entry_id", "sha256"))
 
 
 def _write(
@@ -381,11 +385,10 @@ def _write(
         for line, posting in enumerate(draft.postings, start=1):
             account_id = ids[posting.account_code]
             value = posting.amount.value
-            postings.append((community_id, number, line, account_id, day, value, posting.memo))
+            postings.append((number, line, account_id, day, value, posting.memo))
             deltas[account_id, period][0 if value > 0 else 1] += abs(value)
         headers.append(
             (
-                community_id,
                 number,
                 day,
                 str(period),
@@ -395,27 +398,29 @@ def _write(
                 draft.budget_line,
                 item.reverses,
                 draft.reason,
-                source,
                 item.external_id,
-                actor_id,
-                now,
             )
         )
-        links.extend((community_id, number, sha, now, True) for sha in sorted(set(draft.vouchers)))
+        links.extend((number, sha) for sha in sorted(set(draft.vouchers)))
         record = rules.as_record(draft, number=number, source=source, reverses=item.reverses)
         records.append(transparency.Entry(ENTRY_KIND, record, ref=str(number)))
-    # INVARIANT: postings before headers (the header seals the entry; migration 0003).
-    # Driver-level inserts: imports write millions of rows (infra.bulk says why).
-    insert_rows(session, _table(Posting), POSTING_COLUMNS, postings, ready={"amount_fen"})
-    insert_rows(session, _table(JournalEntry), ENTRY_COLUMNS, headers, ready={"period"})
-    insert_rows(session, _table(EntryVoucher), _LINK_COLUMNS, links)
+    # First, as it may refuse the batch (a month's total past its bound) before any row.
     add_to_totals(
         session,
         community_id,
         {key: (Fen(debit), Fen(credit)) for key, (debit, credit) in deltas.items()},
     )
+    # INVARIANT: postings before headers (the header seals the entry; migration 0003).
+    # Driver-level inserts: imports write millions of rows (infra.bulk says why).
+    _POSTING_ROWS.insert(session, postings, ready={"amount_fen"}, community_id=community_id)
+    _ENTRY_ROWS.insert(
+        session,
+        headers,
+        ready={"period"},
+        community_id=community_id,
+        source=source,
+        posted_by=actor_id,
+        posted_at=now,
+    )
+    _LINK_ROWS.insert(session, links, community_id=community_id, attached_at=now, with_entry=True)
     transparency.append_many(session, community_id, records)
-
-
-def _table(model: type[Base]) -> Table:
-    return Base.metadata.tables[model.__tablename__]

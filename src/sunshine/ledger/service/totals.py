@@ -2,7 +2,10 @@
 
 `posting._write` hands each batch's sums here in the same transaction as the postings,
 as one upsert per (account, period) touched: debits and credits are added to the stored
-row (created at zero). That is the only code that writes postings, so the totals always
+row (created at zero). A sum that would pass `rules.MAX_PERIOD_TOTAL` is refused first
+(Invalid, naming the account and month), before anything is written; the database's
+CHECK on the table (migration 0008) stands behind that, so a total is always an exact
+integer far inside BIGINT. That is the only code that writes postings, so the totals always
 equal the sums of the postings; `mismatches` recomputes them from the postings to
 prove it (tests, and the audit).
 """
@@ -13,12 +16,17 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from sqlalchemy import select
+from sqlalchemy import tuple_
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
+from sunshine.kernel.errors import Invalid
+from sunshine.kernel.errors import Problem
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
+from sunshine.ledger import rules
+from sunshine.ledger.models import Account
 from sunshine.ledger.models import AccountTotal
 from sunshine.ledger.models import Posting
 
@@ -42,6 +50,7 @@ def add_to_totals(
     """Add (debit, credit) sums, credit as a positive amount, to each account's period total."""
     if not deltas:
         return
+    refuse_passing_the_bound(session, community_id, deltas)
     table = AccountTotal.__table__
     dialect = session.get_bind().dialect.name
     upsert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
@@ -65,6 +74,57 @@ def add_to_totals(
         )
     ]
     session.execute(statement, rows)
+
+
+def refuse_passing_the_bound(
+    session: Session, community_id: int, deltas: Mapping[Key, tuple[Fen, Fen]]
+) -> None:
+    """Invalid if adding `deltas` would take any total past `rules.MAX_PERIOD_TOTAL`."""
+    limit = rules.MAX_PERIOD_TOTAL.value
+    stored = {
+        (account_id, period): (debit.value, credit.value)
+        for account_id, period, debit, credit in session.execute(
+            select(
+                AccountTotal.account_id,
+                AccountTotal.period,
+                AccountTotal.debit,
+                AccountTotal.credit,
+            ).where(
+                AccountTotal.community_id == community_id,
+                tuple_(AccountTotal.account_id, AccountTotal.period).in_(list(deltas)),
+            )
+        )
+    }
+    over = []
+    for key, (debit, credit) in sorted(deltas.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
+        kept_debit, kept_credit = stored.get(key, (0, 0))
+        if max(kept_debit + debit.value, kept_credit + credit.value) > limit:
+            over.append(key)
+    if over:
+        raise Invalid("the entry was not posted", problems=_too_large(session, community_id, over))
+
+
+def _too_large(session: Session, community_id: int, keys: list[Key]) -> list[Problem]:
+    codes = dict(
+        session.execute(
+            select(Account.id, Account.code).where(
+                Account.community_id == community_id, Account.id.in_({a for a, _ in keys})
+            )
+        ).all()
+    )
+    return [
+        Problem(
+            "total_too_large",
+            "account {code} would pass {limit} yuan of debits or credits in {period}",
+            {
+                "code": codes.get(account_id, str(account_id)),
+                "period": str(period),
+                "limit": str(rules.MAX_PERIOD_TOTAL),
+            },
+            "postings",
+        )
+        for account_id, period in keys
+    ]
 
 
 def stored_totals(session: Session, community_id: int) -> dict[Key, tuple[Fen, Fen]]:

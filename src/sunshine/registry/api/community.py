@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
+from sunshine.infra.body_limit import allow_body
+from sunshine.infra.inputs import RowId
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
@@ -28,7 +30,6 @@ from sunshine.infra.web import Viewer
 from sunshine.infra.web import translator
 from sunshine.registry import service as registry
 from sunshine.registry.models import Community
-from sunshine.registry.schemas import MAX_ROSTER_BYTES
 from sunshine.registry.schemas import XLSX
 from sunshine.registry.schemas import BuildingCreate
 from sunshine.registry.schemas import BuildingRead
@@ -47,6 +48,7 @@ from sunshine.registry.schemas import VehicleCreate
 from sunshine.registry.schemas import VehicleRead
 from sunshine.registry.schemas import roster_data
 from sunshine.registry.schemas import roster_download
+from sunshine.registry.schemas import roster_max_bytes
 from sunshine.registry.schemas import unit_change
 from sunshine.registry.schemas import unit_draft
 from sunshine.registry.service import roster
@@ -63,7 +65,7 @@ def _open(session: Session, viewer: Viewer, code: str, action: Action) -> Commun
     return community
 
 
-def _unit_read(session: Session, community_id: int, unit_id: int) -> UnitRead:
+def _unit_read(session: Session, community_id: int, unit_id: RowId) -> UnitRead:
     unit = registry.get_unit(session, community_id, unit_id)
     owners = registry.owners_by_unit(session, community_id).get(unit.id, [])
     return UnitRead.from_model(unit, owners)
@@ -103,7 +105,7 @@ def add_building(
 
 @router.get(f"{BASE}/units")
 def list_units(
-    code: str, session: DbSession, viewer: CurrentViewer, building_id: int | None = None
+    code: str, session: DbSession, viewer: CurrentViewer, building_id: RowId | None = None
 ) -> list[UnitRead]:
     """Units with their owners, optionally of one building."""
     community = _open(session, viewer, code, Action.VIEW_REGISTRY)
@@ -129,14 +131,14 @@ def add_unit(code: str, body: UnitCreate, session: DbSession, viewer: CurrentVie
 
 
 @router.get(f"{BASE}/units/{{unit_id}}")
-def show_unit(code: str, unit_id: int, session: DbSession, viewer: CurrentViewer) -> UnitRead:
+def show_unit(code: str, unit_id: RowId, session: DbSession, viewer: CurrentViewer) -> UnitRead:
     community = _open(session, viewer, code, Action.VIEW_REGISTRY)
     return _unit_read(session, community.id, unit_id)
 
 
 @router.patch(f"{BASE}/units/{{unit_id}}", dependencies=[CsrfChecked])
 def change_unit(
-    code: str, unit_id: int, body: UnitUpdate, session: DbSession, viewer: CurrentViewer
+    code: str, unit_id: RowId, body: UnitUpdate, session: DbSession, viewer: CurrentViewer
 ) -> UnitRead:
     """Correct a unit's area (and its source), use or sale state."""
     community = _open(session, viewer, code, Action.MANAGE_REGISTRY)
@@ -150,7 +152,7 @@ def change_unit(
 
 @router.post(f"{BASE}/units/{{unit_id}}/owners", status_code=201, dependencies=[CsrfChecked])
 def set_owner(
-    code: str, unit_id: int, body: OwnerCreate, session: DbSession, viewer: CurrentViewer
+    code: str, unit_id: RowId, body: OwnerCreate, session: DbSession, viewer: CurrentViewer
 ) -> OwnershipRead:
     """Record that a party owns (a share of) the unit; one co-owner is the designated voter."""
     community = _open(session, viewer, code, Action.MANAGE_REGISTRY)
@@ -217,6 +219,7 @@ def register_vehicle(
 
 
 @router.post(f"{BASE}/roster/import", dependencies=[CsrfChecked])
+@allow_body(roster_max_bytes)
 def import_roster(
     request: Request,
     code: str,
@@ -230,7 +233,7 @@ def import_roster(
     Applying is all or nothing: with any problem the answer is 422 listing them all.
     """
     community = _open(session, viewer, code, Action.IMPORT_ROSTER)
-    data = roster_data(file.file.read(MAX_ROSTER_BYTES + 1))
+    data = roster_data(file.file.read(roster_max_bytes() + 1))
     name = file.filename or ""
     if dry_run:
         plan = roster.plan_import(session, community.id, data=data, filename=name)

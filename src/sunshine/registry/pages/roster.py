@@ -13,6 +13,7 @@ from fastapi import UploadFile
 from fastapi.responses import Response
 
 from sunshine.identity.rules import Action
+from sunshine.infra.body_limit import allow_body
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
@@ -25,11 +26,11 @@ from sunshine.registry.pages.common import open_community
 from sunshine.registry.pages.common import render_page
 from sunshine.registry.rules.roster_format import HEADERS
 from sunshine.registry.rules.roster_format import describe
-from sunshine.registry.schemas import MAX_ROSTER_BYTES
 from sunshine.registry.schemas import RosterFormat
 from sunshine.registry.schemas import pack_upload
 from sunshine.registry.schemas import roster_data
 from sunshine.registry.schemas import roster_download
+from sunshine.registry.schemas import roster_max_bytes
 from sunshine.registry.schemas import unpack_upload
 from sunshine.registry.service import roster
 
@@ -50,7 +51,7 @@ def _roster_page(
         describe=describe,
         kinds=roster.KIND_LABELS,
         headers=HEADERS,
-        max_mb=MAX_ROSTER_BYTES // 2**20,
+        max_mb=f"{roster_max_bytes() / 2**20:g}",
         **context,
     )
 
@@ -63,6 +64,7 @@ def roster_page(request: Request, code: str, session: DbSession, viewer: Current
 
 
 @router.post(f"{STAFF}/roster/preview", dependencies=[CsrfChecked])
+@allow_body(roster_max_bytes)
 def preview_roster(
     request: Request,
     code: str,
@@ -73,7 +75,7 @@ def preview_roster(
     """The dry run: every bad row by line and reason, and what would change; nothing written."""
     community = open_community(session, viewer, code, Action.IMPORT_ROSTER)
     try:
-        data = roster_data(file.file.read(MAX_ROSTER_BYTES + 1))
+        data = roster_data(file.file.read(roster_max_bytes() + 1))
     except Invalid as exc:
         return _roster_page(request, viewer, community, error=exc, status_code=422)
     name = file.filename or ""
@@ -85,6 +87,7 @@ def preview_roster(
 
 
 @router.post(f"{STAFF}/roster/apply", dependencies=[CsrfChecked])
+@allow_body(roster_max_bytes, times=2)  # sent back as base64 in a form
 def apply_roster(
     request: Request,
     code: str,

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from sunshine.identity.rules import Action
+from sunshine.infra.inputs import RowId
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
@@ -104,7 +105,7 @@ def _units_page(
     viewer: Viewer,
     community: Community,
     *,
-    building_id: int | None = None,
+    building_id: RowId | None = None,
     **context: Any,
 ) -> Response:
     blank = {"number": "", "area": "", "area_source": "registry", "use": "residential"}
@@ -129,7 +130,7 @@ def units(
     code: str,
     session: DbSession,
     viewer: CurrentViewer,
-    building: int | None = None,
+    building: RowId | None = None,
 ) -> Response:
     """Units with area, source, use, sale state and owners; optionally of one building."""
     community = open_community(session, viewer, code, Action.VIEW_REGISTRY)
@@ -175,7 +176,7 @@ def _unit_page(
     session: Session,
     viewer: Viewer,
     community: Community,
-    unit_id: int,
+    unit_id: RowId,
     **context: Any,
 ) -> Response:
     unit = registry.get_unit(session, community.id, unit_id)
@@ -204,7 +205,7 @@ def _unit_page(
 
 @router.get(f"{STAFF}/units/{{unit_id}}")
 def unit(
-    request: Request, code: str, unit_id: int, session: DbSession, viewer: CurrentViewer
+    request: Request, code: str, unit_id: RowId, session: DbSession, viewer: CurrentViewer
 ) -> Response:
     """One unit: its facts (with an edit form), owners and residents."""
     community = open_community(session, viewer, code, Action.VIEW_REGISTRY)
@@ -215,7 +216,7 @@ def unit(
 def change_unit(
     request: Request,
     code: str,
-    unit_id: int,
+    unit_id: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     area: FormText,
@@ -242,7 +243,7 @@ def change_unit(
 def set_owner(
     request: Request,
     code: str,
-    unit_id: int,
+    unit_id: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     party_id: FormInt,
@@ -273,7 +274,7 @@ def set_owner(
 @router.post(f"{STAFF}/units/{{unit_id}}/residents", dependencies=[CsrfChecked])
 def add_resident(
     code: str,
-    unit_id: int,
+    unit_id: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     party_id: FormInt,

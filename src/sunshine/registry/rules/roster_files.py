@@ -5,13 +5,15 @@ of file is told by its content (an XLSX is a zip; an old XLS is an OLE2 file, wh
 refuse with advice), not by its name. CSV text is UTF-8 (with or without BOM), UTF-16
 with BOM (Excel's "Unicode text"), else GB18030, which reads every GBK file. The header
 row is the first row, among the first ten non-empty ones, that names two known columns,
-so a title row above the header does no harm.
+so a title row above the header does no harm. A file of more than `max_rows` rows is
+refused as it is read, before the rest is (an XLSX is zipped: a few MB can hold millions).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,9 +21,9 @@ from datetime import date
 from decimal import Decimal
 
 import openpyxl
-from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
+from sunshine.infra import spreadsheets
 from sunshine.kernel.errors import Problem
 from sunshine.registry.rules.roster_format import HEADERS
 from sunshine.registry.rules.roster_format import REQUIRED
@@ -31,7 +33,7 @@ from sunshine.registry.rules.roster_format import header_key
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0"
 _HEADER_SEARCH = 10
-_RISKY = tuple("=+-@\t\r")
+MAX_ROWS = 20_000  # the default of the setting roster_max_rows: a very large community
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +44,9 @@ class Sheet:
     rows: list[tuple[int, dict[str, str]]]
 
 
-def read_sheet(data: bytes, *, filename: str = "") -> tuple[Sheet | None, list[Problem]]:
+def read_sheet(
+    data: bytes, *, filename: str = "", max_rows: int = MAX_ROWS
+) -> tuple[Sheet | None, list[Problem]]:
     """Read a roster file; on a problem with the file as a whole, no sheet."""
     if data.startswith(_OLE2):
         return None, [
@@ -54,7 +58,7 @@ def read_sheet(data: bytes, *, filename: str = "") -> tuple[Sheet | None, list[P
             )
         ]
     if data.startswith(_ZIP):
-        lines = _xlsx_lines(data)
+        lines = _xlsx_lines(data, max_rows + _HEADER_SEARCH + 1)
         if lines is None:
             return None, [
                 Problem(
@@ -75,7 +79,16 @@ def read_sheet(data: bytes, *, filename: str = "") -> tuple[Sheet | None, list[P
                     "file",
                 )
             ]
-        lines = _csv_lines(text)
+        lines = _csv_lines(text, max_rows + _HEADER_SEARCH + 1)
+    if len(lines) > max_rows + _HEADER_SEARCH:
+        return None, [
+            Problem(
+                "file_too_long",
+                "{filename} has more than {rows} rows; split it into smaller files",
+                {"filename": filename, "rows": max_rows},
+                "file",
+            )
+        ]
     return _keyed(lines, filename)
 
 
@@ -92,20 +105,21 @@ def _decode(data: bytes) -> str | None:
     return None
 
 
-def _csv_lines(text: str) -> list[tuple[int, list[str]]]:
+def _csv_lines(text: str, most: int) -> list[tuple[int, list[str]]]:
+    """The file's rows as cells, at most `most` of them."""
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(",\t;", key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     lines: list[tuple[int, list[str]]] = []
     start = 1
-    for cells in reader:
+    for cells in itertools.islice(reader, most):
         # A quoted cell may span lines: a row starts on the line after the last one ended.
         lines.append((start, [clean_cell(cell) for cell in cells]))
         start = reader.line_num + 1
     return lines
 
 
-def _xlsx_lines(data: bytes) -> list[tuple[int, list[str]]] | None:
+def _xlsx_lines(data: bytes, most: int) -> list[tuple[int, list[str]]] | None:
     # openpyxl reads lazily, so a damaged part can fail while rows are read, not only at load.
     # ParseError (bad XML inside the zip) is a SyntaxError.
     damaged = (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, SyntaxError)
@@ -118,7 +132,9 @@ def _xlsx_lines(data: bytes) -> list[tuple[int, list[str]]] | None:
         sheet.reset_dimensions()  # some programs write a wrong dimension; read every row
         return [
             (line, [clean_cell(_cell_text(value)) for value in values])
-            for line, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+            for line, values in enumerate(
+                itertools.islice(sheet.iter_rows(values_only=True), most), start=1
+            )
         ]
     except damaged:
         return None
@@ -190,37 +206,25 @@ def _known(cells: Sequence[str]) -> int:
 
 
 def write_csv(rows: Sequence[Sequence[str]]) -> bytes:
-    """UTF-8 with BOM (so Excel reads the Chinese) and CRLF, header first."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADERS.values())
-    # A quote keeps Excel from running a cell that starts like a formula; import drops it.
-    writer.writerows([f"'{c}" if c.startswith(_RISKY) else c for c in row] for row in rows)
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+    """UTF-8 with BOM (so Excel reads the Chinese) and CRLF, header first.
+
+    infra.spreadsheets quotes a cell that starts like a formula; the import drops the quote.
+    """
+    return spreadsheets.csv_bytes([list(HEADERS.values()), *rows])
 
 
 def write_xlsx(rows: Sequence[Sequence[str]]) -> bytes:
     """One sheet named 花名册: header in bold, areas as numbers with two decimals."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "花名册"
-    sheet.append(list(HEADERS.values()))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    book = spreadsheets.new_workbook()
+    sheet = spreadsheets.add_sheet(book, "花名册", list(HEADERS.values()))
     area_at = list(HEADERS).index("area")
-    for at, row in enumerate(rows, start=2):
-        for place, text in enumerate(row):
-            cell = sheet.cell(row=at, column=place + 1)
-            if place == area_at:
-                cell.value, cell.number_format = Decimal(text), "0.00"
-            elif text:
-                cell.value = text
-                if cell.data_type == "f":  # text that starts with = stays text, never a formula
-                    cell.data_type = "s"
+    for row in rows:
+        values: list[object] = [text or None for text in row]
+        values[area_at] = Decimal(row[area_at])
+        spreadsheets.append_row(sheet, values)
+        sheet.cell(row=sheet.max_row, column=area_at + 1).number_format = "0.00"
     for letter, width in zip(
         "ABCDEFGHIJKLM", (6, 10, 9, 11, 6, 11, 12, 13, 9, 9, 9, 20, 12), strict=True
     ):
         sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes(book)

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from sunshine.kernel.cells import restored
 from sunshine.kernel.errors import Problem
 from sunshine.kernel.errors import Translate
 from sunshine.registry.rules import AreaSource
@@ -134,10 +135,7 @@ def header_key(text: str) -> str | None:
 
 def clean_cell(text: str) -> str:
     """Trim a cell; drop the quote an export puts before =, +, - and @ (formula guard)."""
-    text = text.strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        return text[1:]
-    return text
+    return restored(text.strip())
 
 
 # --- the same format back ----------------------------------------------------

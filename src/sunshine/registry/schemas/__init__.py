@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from sunshine.registry.schemas.community import AREA_EXAMPLE
-from sunshine.registry.schemas.community import MAX_ROSTER_BYTES
 from sunshine.registry.schemas.community import XLSX
 from sunshine.registry.schemas.community import BuildingCreate
 from sunshine.registry.schemas.community import BuildingRead
@@ -30,13 +29,13 @@ from sunshine.registry.schemas.community import area_text
 from sunshine.registry.schemas.community import pack_upload
 from sunshine.registry.schemas.community import roster_data
 from sunshine.registry.schemas.community import roster_download
+from sunshine.registry.schemas.community import roster_max_bytes
 from sunshine.registry.schemas.community import unit_change
 from sunshine.registry.schemas.community import unit_draft
 from sunshine.registry.schemas.community import unpack_upload
 
 __all__ = [
     "AREA_EXAMPLE",
-    "MAX_ROSTER_BYTES",
     "XLSX",
     "BuildingCreate",
     "BuildingRead",
@@ -60,6 +59,7 @@ __all__ = [
     "pack_upload",
     "roster_data",
     "roster_download",
+    "roster_max_bytes",
     "unit_change",
     "unit_draft",
     "unpack_upload",

@@ -19,6 +19,9 @@ from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
 
+from sunshine.infra.inputs import Day
+from sunshine.infra.inputs import RowId
+from sunshine.infra.settings import get_settings
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
 from sunshine.kernel.errors import Translate
@@ -39,7 +42,6 @@ from sunshine.registry.service.roster import ImportPlan
 from sunshine.registry.service.roster import ImportResult
 
 AREA_EXAMPLE = "85.37"
-MAX_ROSTER_BYTES = 5 * 2**20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RosterFormat = Literal["xlsx", "csv"]
 
@@ -160,7 +162,7 @@ class BuildingCreate(_Strict):
 
     code: str = Field(min_length=1, max_length=8, examples=["3"])
     name: str = Field(default="", max_length=40, examples=["3幢"])
-    floors: int = Field(examples=[6])
+    floors: int = Field(ge=1, le=199, examples=[6])
 
 
 class BuildingRead(_Strict):
@@ -196,11 +198,11 @@ class UnitUpdate(_Strict):
 class OwnerCreate(_Strict):
     """A party owns (a share of) a unit."""
 
-    party_id: int
-    share_percent: int = Field(default=100, examples=[100])
+    party_id: RowId
+    share_percent: int = Field(default=100, ge=0, le=100, examples=[100])
     designated_voter: bool = True
     registered: bool = True
-    since_on: date | None = None
+    since_on: Day | None = None
 
 
 class OwnershipRead(_Strict):
@@ -296,8 +298,8 @@ class VehicleCreate(_Strict):
     """A vehicle by its plate as typed (苏Ｄ·ab123 is read as 苏DAB123)."""
 
     plate: str = Field(min_length=1, max_length=20, examples=["苏D12345"])
-    unit_id: int | None = None
-    party_id: int | None = None
+    unit_id: RowId | None = None
+    party_id: RowId | None = None
     note: str = Field(default="", max_length=120)
 
 
@@ -322,13 +324,18 @@ class VehicleRead(_Strict):
 # --- roster -----------------------------------------------------------------
 
 
+def roster_max_bytes() -> int:
+    """The largest roster file accepted (setting SUNSHINE_ROSTER_MAX_BYTES, 5 MiB by default)."""
+    return get_settings().roster_max_bytes
+
+
 def roster_data(data: bytes) -> bytes:
     """The uploaded roster's bytes; raises Invalid when there are none or too many."""
-    if not data or len(data) > MAX_ROSTER_BYTES:
+    if not data or len(data) > roster_max_bytes():
         problem = Problem(
             "roster_size",
             "the roster file must hold something and be at most {mb} MB",
-            {"mb": MAX_ROSTER_BYTES // 2**20},
+            {"mb": f"{roster_max_bytes() / 2**20:g}"},
             "file",
         )
         raise Invalid("the roster was not read", problems=[problem])

@@ -20,6 +20,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.infra.settings import get_settings
 from sunshine.kernel.errors import Problem
 from sunshine.registry import service
 from sunshine.registry.models import Building
@@ -156,7 +157,9 @@ class Planner:
     line_count: int = 0
 
     def read(self, data: bytes, filename: str) -> None:
-        sheet, problems = roster_files.read_sheet(data, filename=filename)
+        sheet, problems = roster_files.read_sheet(
+            data, filename=filename, max_rows=get_settings().roster_max_rows
+        )
         self.problems += problems
         if sheet is None:
             return

@@ -13,6 +13,8 @@ from fastapi import Query
 
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
+from sunshine.infra.inputs import Ordinal
+from sunshine.infra.inputs import RowId
 from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import DbSession
 from sunshine.infra.web import OptionalViewer
@@ -42,7 +44,7 @@ def log_status(
 
 @router.get("/records/{seq}")
 def log_record(
-    seq: int, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
+    seq: Ordinal, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
 ) -> schemas.RecordRead:
     """One record, exactly as it was hashed."""
     identity.authorize(viewer, Action.VIEW_COMMUNITY, community.id)
@@ -51,8 +53,8 @@ def log_record(
 
 @router.get("/proofs/inclusion")
 def inclusion(
-    seq: Annotated[int, Query(ge=0)],
-    size: Annotated[int, Query(ge=1)],
+    seq: Annotated[Ordinal, Query()],
+    size: Annotated[RowId, Query()],
     session: DbSession,
     viewer: OptionalViewer,
     community: CurrentCommunity,
@@ -69,8 +71,8 @@ def inclusion(
 
 @router.get("/proofs/consistency")
 def consistency(
-    first: Annotated[int, Query(alias="from", ge=0)],
-    second: Annotated[int, Query(alias="to", ge=0)],
+    first: Annotated[Ordinal, Query(alias="from")],
+    second: Annotated[Ordinal, Query(alias="to")],
     session: DbSession,
     viewer: OptionalViewer,
     community: CurrentCommunity,
@@ -90,8 +92,8 @@ def bundle(
     session: DbSession,
     viewer: OptionalViewer,
     community: CurrentCommunity,
-    seq: Annotated[list[int] | None, Query()] = None,
-    since: Annotated[int | None, Query(ge=0)] = None,
+    seq: Annotated[list[Ordinal] | None, Query(max_length=1000)] = None,
+    since: Annotated[Ordinal | None, Query()] = None,
 ) -> dict[str, Any]:
     """A bundle for `sunshine verify`: the latest checkpoint, records `seq`, and proofs."""
     identity.authorize(viewer, Action.VIEW_COMMUNITY, community.id)

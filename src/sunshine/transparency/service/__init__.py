@@ -27,6 +27,7 @@ from sunshine.transparency.service.log import find_record
 from sunshine.transparency.service.log import frontier
 from sunshine.transparency.service.log import get_checkpoint
 from sunshine.transparency.service.log import get_record
+from sunshine.transparency.service.log import has_platform_key
 from sunshine.transparency.service.log import inclusion_proof
 from sunshine.transparency.service.log import iter_record_rows
 from sunshine.transparency.service.log import iter_records
@@ -68,6 +69,7 @@ __all__ = [
     "frontier",
     "get_checkpoint",
     "get_record",
+    "has_platform_key",
     "inclusion_proof",
     "iter_record_rows",
     "iter_records",

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path
 
 from sqlalchemy import func
@@ -26,8 +25,9 @@ from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from sunshine.infra import bulk
 from sunshine.infra import clock
-from sunshine.infra.bulk import insert_rows
+from sunshine.infra.bulk import Layout
 from sunshine.infra.bulk import stored_value
 from sunshine.infra.db import Base
 from sunshine.infra.settings import get_settings
@@ -49,9 +49,8 @@ _LOCK_SPACE = zlib.crc32(b"transparency_record") << 20
 # database about 15 node rows in 16.
 STORED_FROM = 4
 _RECORDS = Base.metadata.tables[LogRecord.__tablename__]
-_RECORD_COLUMNS = ("community_id", "seq", "kind", "ref", "body", "leaf_hash", "appended_at")
-_NODES = Base.metadata.tables[LogNode.__tablename__]
-_NODE_COLUMNS = ("community_id", "level", "idx", "hash")
+_RECORD_ROWS = Layout(_RECORDS, ("seq", "kind", "ref", "body", "leaf_hash"))
+_NODE_ROWS = Layout(Base.metadata.tables[LogNode.__tablename__], ("level", "idx", "hash"))
 PLATFORM = "platform"
 COMMITTEE = "committee"
 
@@ -185,12 +184,16 @@ def append_hashed(
         raise ValueError("one kind, ref, body and leaf hash per record")
     size, now = _start_hashed(session, community_id, lambda: leaves, grown)
     seqs = range(size, size + len(bodies))
-    records = list(
-        zip(repeat(community_id), seqs, kinds, refs, bodies, leaves, repeat(now), strict=False)
-    )
+    records = list(zip(seqs, kinds, refs, bodies, leaves, strict=True))
     # Bytes go to either driver as they are, and the instant was converted above: no
     # per-row conversion for the million records of an import.
-    insert_rows(session, _RECORDS, _RECORD_COLUMNS, records, ready=_RECORD_COLUMNS)
+    _RECORD_ROWS.insert(
+        session,
+        records,
+        ready=bulk.columns(_RECORDS),
+        community_id=community_id,
+        appended_at=now,
+    )
     return list(seqs)
 
 
@@ -232,14 +235,7 @@ def append_numbered(
         return
     size, now = _start_hashed(session, community_id, leaves, grown)
     session.execute(
-        text(
-            "INSERT INTO transparency_record "
-            "(community_id, seq, kind, ref, body, leaf_hash, appended_at) "
-            "SELECT :c, :size + key, :kind, CAST(:first_ref + key AS TEXT), "
-            "substr(:bodies, start + 1, value - start), substr(:hashes, key * 32 + 1, 32), "
-            ":now FROM (SELECT key, value, lag(value, 1, 0) OVER (ORDER BY key) AS start "
-            "FROM json_each(:ends))"
-        ),
+        _CUT_RECORDS,
         {
             "c": community_id,
             "size": size,
@@ -253,6 +249,25 @@ def append_numbered(
     )
 
 
+# SQLite: the records cut from the bodies and hashes sent end to end, by their ends.
+_CUT_RECORDS = text(
+    bulk.insert_select(
+        _RECORDS,
+        {
+            "community_id": ":c",
+            "seq": ":size + key",
+            "kind": ":kind",
+            "ref": "CAST(:first_ref + key AS TEXT)",
+            "body": "substr(:bodies, start + 1, value - start)",
+            "leaf_hash": "substr(:hashes, key * 32 + 1, 32)",
+            "appended_at": ":now",
+        },
+        "FROM (SELECT key, value, lag(value, 1, 0) OVER (ORDER BY key) AS start "
+        "FROM json_each(:ends))",
+    )
+)
+
+
 def _start_hashed(
     session: Session,
     community_id: int,
@@ -264,11 +279,11 @@ def _start_hashed(
     size = tree_size(session, community_id)
     hashes = frontier(session, community_id, size)
     if grown is not None and grown.size == size and grown.frontier == hashes:
-        nodes = [(community_id, level, index, hash_) for level, index, hash_ in grown.nodes]
+        nodes = grown.nodes
     else:
         _, completed = merkle.append_leaves(hashes, size, leaves(), from_level=STORED_FROM)
-        nodes = [(community_id, n.level, n.index, n.hash) for n in completed]
-    insert_rows(session, _NODES, _NODE_COLUMNS, nodes, ready=_NODE_COLUMNS)
+        nodes = [(n.level, n.index, n.hash) for n in completed]
+    _NODE_ROWS.insert(session, nodes, ready=("level", "idx", "hash"), community_id=community_id)
     return size, stored_value(session, _RECORDS, "appended_at", clock.now())
 
 
@@ -389,6 +404,16 @@ def iter_records(
 
 def _key_path(origin: str) -> Path:
     return get_settings().var_dir / "keys" / (origin.replace("/", "_") + ".key")
+
+
+def has_platform_key(origin: str) -> bool:
+    """Whether this server holds the platform's signing key for the log `origin`.
+
+    `platform_signer` makes the key on first use. A job that signs on the side (an
+    import's checkpoint) asks first, and makes none: made wherever the job ran, it would
+    be a second signing identity for the log.
+    """
+    return _key_path(origin).exists()
 
 
 def platform_signer(session: Session, community_id: int, *, origin: str) -> rules.Signer:
