@@ -9,6 +9,7 @@ a kind at once (tests/concurrency/scenarios.py), sizes times --scale:
   notice, same month 20                notice, other months (2025-10…2026-11, one each)
   public copy (of one voucher) 20      voucher opening (GET that writes) 60
   budget comment 80                    wrong password 60
+  entry list (GET) 40, sent with 100 more bookings: how long readers wait behind writers
 
 then the same kinds all at once, at half those sizes. After the last round the database
 is checked: entry numbers and log indexes gapless, every accepted write stored once, one
@@ -31,6 +32,7 @@ import datetime as dt
 import json
 import os
 import platform
+import statistics
 import sys
 import time
 from collections import Counter
@@ -66,6 +68,7 @@ SIZES = {
     "opening": 60,
     "comment": 80,
     "login": 60,
+    "reads": 40,
 }
 
 
@@ -84,6 +87,9 @@ async def _one_kind_at_a_time(runner: Runner, budget_id: int, n: dict[str, int])
     await runner.openings(n["opening"], hashes[1])
     await runner.comments(n["comment"], budget_id)
     await runner.wrong_logins(n["login"])
+    await Runner(runner.site, f"{runner.tag}r", runner.bursts).reads_while_booking(
+        n["booking"], n["reads"]
+    )
 
 
 async def _all_at_once(runner: Runner, budget_id: int, n: dict[str, int]) -> None:
@@ -145,6 +151,9 @@ def run(database: str, rounds: int, scale: float) -> dict[str, Any]:
         replayed = dict(replays(site))
         logged = _server_log(site)
     print(table(bursts))
+    waits = _read_seconds(bursts)
+    print(f"{database}: reads sent with bookings took {waits['median']} s (median), "
+          f"{waits['max']} s at most")  # fmt: skip
     fired = sum(len(b.responses) for b in bursts)
     errors = sum(len(b.server_errors()) for b in bursts)
     print(
@@ -159,10 +168,22 @@ def run(database: str, rounds: int, scale: float) -> dict[str, Any]:
         "requests": fired,
         "server_errors": errors,
         "replayed": replayed,
+        "read_seconds": waits,
         "server_log": logged,
         "problems": found,
         "kinds": _kinds(bursts),
     }
+
+
+def _read_seconds(bursts: list[Burst]) -> dict[str, float]:
+    """How long the entry list took when sent with a burst of bookings."""
+    reads = sorted(
+        r.elapsed.total_seconds()
+        for b in bursts
+        if b.kind == "entry list (GET)"
+        for r in b.responses
+    )
+    return {"median": round(statistics.median(reads), 3), "max": round(reads[-1], 3)}
 
 
 def _kinds(bursts: list[Burst]) -> dict[str, dict[str, Any]]:

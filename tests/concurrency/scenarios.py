@@ -113,6 +113,17 @@ class Runner:
 
         return await self.fire("booking", "staff", count, book)
 
+    async def reads_while_booking(self, bookings: int, reads: int) -> Burst:
+        """Reads of the entry list sent with a burst of bookings: they must not queue behind."""
+
+        def read(client: httpx.AsyncClient, _i: int) -> Awaitable[httpx.Response]:
+            return client.get(f"{LEDGER}/entries", params={"limit": 5})
+
+        _, burst = await asyncio.gather(
+            self.bookings(bookings), self.fire("entry list (GET)", "staff", reads, read)
+        )
+        return burst
+
     async def reversals(self, count: int) -> Burst:
         async with self.client("staff") as client:
             made = await client.post(f"{LEDGER}/entries", json=entry(f"{self.tag} to reverse"))
