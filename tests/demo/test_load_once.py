@@ -30,7 +30,7 @@ def cli_session(session: Session, monkeypatch: pytest.MonkeyPatch) -> Session:
     """Make `sunshine demo …` use the test's session."""
 
     @contextmanager
-    def same_session() -> Iterator[Session]:
+    def same_session(**_options: bool) -> Iterator[Session]:  # open_session(writes=True) too
         yield session
 
     monkeypatch.setattr(demo_cli, "open_session", same_session)

@@ -30,7 +30,7 @@ def cli_session(session: Session, monkeypatch: pytest.MonkeyPatch) -> Session:
     """Make the commands use the test's session, and look communities up in the registry."""
 
     @contextmanager
-    def same_session() -> Iterator[Session]:
+    def same_session(**_options: bool) -> Iterator[Session]:  # open_session(writes=True) too
         yield session
 
     monkeypatch.setattr(identity_cli, "open_session", same_session)

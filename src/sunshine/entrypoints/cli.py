@@ -5,6 +5,7 @@ Domain errors become one line each and exit code 2.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 from typing import Annotated
 
@@ -109,6 +110,29 @@ def main() -> None:
     except SunshineError as exc:
         report_error(exc)
         raise SystemExit(2) from None
+    except Exception as exc:
+        busy = _busy(exc)
+        if busy is None:
+            raise
+        report_error(busy)
+        raise SystemExit(2) from None
+
+
+def _busy(exc: Exception) -> SunshineError | None:
+    """A transient database failure (locked past its timeout by a server writing, a lost race)."""
+    if "sqlalchemy" not in sys.modules:  # no database was opened; keep start-up light
+        return None
+    from sunshine.infra.work import Transient
+    from sunshine.infra.work import transient
+    from sunshine.kernel.errors import Busy
+    from sunshine.kernel.errors import Conflict
+
+    failure = transient(exc)
+    if failure is Transient.BUSY:
+        return Busy("the system is busy; please try again in a moment")
+    if failure is Transient.CONFLICT:
+        return Conflict("someone else changed the same data at the same time; please try again")
+    return None
 
 
 def report_error(exc: SunshineError) -> None:

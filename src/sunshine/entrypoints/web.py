@@ -17,6 +17,8 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from sunshine.disclosure import api as disclosure_api
 from sunshine.disclosure import pages as disclosure_pages
@@ -27,11 +29,13 @@ from sunshine.identity import pages as identity_pages
 from sunshine.identity import service as identity_service
 from sunshine.infra import catalogue
 from sunshine.infra import tenancy
+from sunshine.infra import work as units
 from sunshine.infra.body_limit import BodyLimit
 from sunshine.infra.body_limit import BodyTooLarge
 from sunshine.infra.headers import SecurityHeaders
 from sunshine.infra.i18n import pick_locale
 from sunshine.infra.inputs import refuse_unstorable_input
+from sunshine.infra.replay import ReplayTransientFailures
 from sunshine.infra.settings import get_settings
 from sunshine.infra.web import CSRF_COOKIE
 from sunshine.infra.web import LOCALE_COOKIE
@@ -40,6 +44,8 @@ from sunshine.infra.web import cookie_is_secure
 from sunshine.infra.web import new_csrf_token
 from sunshine.infra.web import render
 from sunshine.infra.web import translator
+from sunshine.infra.work import Transient
+from sunshine.kernel.errors import Busy
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Invalid
@@ -63,7 +69,9 @@ _STATUS: dict[type[SunshineError], int] = {
     Conflict: 409,
     Invalid: 422,
     Unauthenticated: 401,
+    Busy: 503,
 }
+RETRY_AFTER_SECONDS = 2
 STATIC_DIR = TEMPLATE_DIR.parent / "static"
 # Front-end libraries from the npm registry (package.json), served as /static/vendor/…
 VENDOR_FILES = {
@@ -84,6 +92,8 @@ async def _render_error(request: Request, exc: Exception) -> Response:
     response = _respond(request, exc, status)
     if isinstance(exc, Throttled):
         response.headers["Retry-After"] = str(exc.retry_after_seconds)
+    elif isinstance(exc, Busy):
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
@@ -104,16 +114,41 @@ def _respond(request: Request, exc: SunshineError, status: int) -> Response:
                 "problems": problems,
             }
         }
-        return JSONResponse(body, status_code=status)
-    template = (
-        "partials/problems.html" if request.headers.get("HX-Request") == "true" else "error.html"
-    )
-    return render(request, template, {"error": exc, "status": status}, status_code=status)
+        response: Response = JSONResponse(body, status_code=status)
+    else:
+        template = (
+            "partials/problems.html"
+            if request.headers.get("HX-Request") == "true"
+            else "error.html"
+        )
+        response = render(request, template, {"error": exc, "status": status}, status_code=status)
+    return response
 
 
-async def _render_integrity_error(request: Request, exc: Exception) -> Response:
-    # A database invariant fired: a rule in Python missed something, or two requests raced.
-    log.error("integrity error on %s %s: %s", request.method, request.url.path, exc)
+async def _render_database_error(request: Request, exc: Exception) -> Response:
+    """Re-raise a transient failure while infra.replay may run the request again; else answer.
+
+    What is left after the attempts: busy, 503 with Retry-After; a lost race, 409. A
+    database invariant that fired for no race (a rule in Python missed something) is a
+    409 logged at ERROR; any other database fault stays a 500 with its traceback.
+    """
+    failure = units.transient(exc)
+    work = units.current()
+    if failure is not None and work is not None and work.may_run_again():
+        raise exc
+    where = f"{request.method} {request.url.path}"
+    attempts = work.attempt if work is not None else 1
+    if failure is Transient.BUSY:
+        log.warning("busy after %d attempts on %s: %s", attempts, where, exc)
+        return await _render_error(
+            request, Busy("the system is busy; please try again in a moment")
+        )
+    if failure is Transient.CONFLICT:
+        log.warning("conflict after %d attempts on %s: %s", attempts, where, exc)
+    elif isinstance(exc, IntegrityError):
+        log.error("integrity error on %s: %s", where, exc)
+    else:
+        raise exc
     conflict = Conflict("someone else changed the same data at the same time; please try again")
     return await _render_error(request, conflict)
 
@@ -191,7 +226,9 @@ def create_app() -> FastAPI:
     )
     app.state.resolve_viewer = identity_service.viewer_for_token
     app.add_exception_handler(SunshineError, _render_error)
-    app.add_exception_handler(IntegrityError, _render_integrity_error)
+    # The kinds a transient failure comes as (infra.work.transient names them).
+    for failure in (OperationalError, IntegrityError, PoolTimeout):
+        app.add_exception_handler(failure, _render_database_error)
     app.add_exception_handler(RequestValidationError, _render_validation_error)
     app.add_exception_handler(BodyTooLarge, _render_too_large)
     for unbounded in (OverflowError, UnicodeError, DataError):
@@ -200,6 +237,8 @@ def create_app() -> FastAPI:
     # error raised in a BaseHTTPMiddleware's task group would come out wrapped in a group.
     app.add_middleware(BodyLimit)
     app.middleware("http")(_locale_and_csrf)
+    # Outside the locale middleware and the body limit: it runs them again on a replay.
+    app.add_middleware(ReplayTransientFailures)
     app.add_middleware(SecurityHeaders)  # outermost of ours: error answers get them too
     for router in (identity_api.router, registry_api.router, transparency_api.router):
         app.include_router(router, prefix="/api/v1")

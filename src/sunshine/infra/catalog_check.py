@@ -27,6 +27,7 @@ KEYWORDS = {
     "Conflict": (1,),
     "Forbidden": (1,),
     "Unauthenticated": (1,),
+    "Busy": (1,),
     "Throttled": (1,),
 }
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")]

@@ -32,6 +32,7 @@ from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import Session
@@ -40,6 +41,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from sunshine.infra import catalogue
+from sunshine.infra import work as units
 from sunshine.infra.settings import get_settings
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
@@ -217,17 +219,44 @@ def _forget_tenant_ids(session: Session, transaction: Any) -> None:
 
 
 SQLITE_PAGE_SIZE = 16384
+# Connections per engine: kept plus opened when busy. No more requests use a session at
+# once than this (infra.web.DbSession), so no worker thread ever waits for a connection.
+POOL_SIZE = 5
+POOL_OVERFLOW = 10
 
 
 def make_engine(url: str | None = None) -> Engine:
-    """An engine for `url` (default: settings), with SQLite set up for integrity and concurrency."""
-    url = url or get_settings().database_url
+    """An engine for `url` (default: settings), with SQLite set up for integrity and concurrency.
+
+    SQLite: a writer waits up to `db_busy_seconds` for the write lock, which it takes when
+    its transaction begins (`_sqlite_begin`).
+    """
+    settings = get_settings()
+    url = url or settings.database_url
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        connect_args = {"check_same_thread": False, "timeout": settings.db_busy_seconds}
+        engine = create_engine(url, connect_args=connect_args, **_pool(url))
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **_pool(url))
+
+
+def _pool(url: str) -> dict[str, int]:
+    parsed = make_url(url)
+    in_memory = parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
+    return {} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
+
+
+def connection_capacity() -> int:
+    """How many connections the process-wide engine hands out at once."""
+    return POOL_SIZE + POOL_OVERFLOW
+
+
+def single_writer() -> bool:
+    """Whether the process-wide database takes one writer at a time (SQLite)."""
+    bind = session_factory().kw.get("bind")
+    return isinstance(bind, Engine) and bind.dialect.name == "sqlite"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
@@ -246,7 +275,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A unit of work that writes takes the write lock now, waiting its turn under the busy
+    # timeout. Deferred, it would read first and then fail at its first write whenever
+    # another writer committed meanwhile (SQLITE_BUSY_SNAPSHOT, which no timeout waits out).
+    # Readers stay deferred, so under WAL they never queue behind writers.
+    work = units.current()
+    immediate = work is not None and work.locks_up_front()
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@event.listens_for(Session, "after_commit")
+def _count_commit(_session: Session) -> None:
+    # A request that committed must never be run again (infra.replay would book twice).
+    work = units.current()
+    if work is not None:
+        work.commits += 1
 
 
 _factory: sessionmaker[Session] | None = None
@@ -275,7 +318,11 @@ def close_idle_connections() -> None:
 
 
 @contextmanager
-def open_session() -> Iterator[Session]:
-    """A session that is closed (rolling back anything uncommitted) when the block ends."""
-    with session_factory()() as session:
+def open_session(*, writes: bool = False) -> Iterator[Session]:
+    """A session that is closed (rolling back anything uncommitted) when the block ends.
+
+    A command that writes says so: each of its transactions then takes the write lock
+    when it begins (SQLite), so that a web server writing beside it cannot make it fail.
+    """
+    with units.unit_of_work(units.Work(writes=writes)), session_factory()() as session:
         yield session

@@ -18,6 +18,13 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SUNSHINE_", extra="ignore")
 
     database_url: str = f"sqlite:///{ROOT / 'var' / 'sunshine.db'}"
+    # SQLite: how long a writer waits for the write lock before giving up (busy timeout).
+    db_busy_seconds: float = 10.0
+    # A request that failed on a transient database conflict (busy, deadlock, a lost race)
+    # before answering is run again, up to this many attempts in all and for at most this
+    # many seconds after its first failure; then it gets a 503 or a 409.
+    request_attempts: int = 4
+    request_retry_seconds: float = 20.0
     var_dir: Path = ROOT / "var"
     # Where the development code sender writes one-time login codes (`sunshine codes` reads it).
     code_log: Path = ROOT / "var" / "login-codes.log"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Annotated
 from typing import Any
 
+import anyio
+from anyio.lowlevel import RunVar
 from fastapi import Depends
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -31,11 +34,16 @@ from sqlalchemy.orm import Session
 
 from sunshine.infra import clock
 from sunshine.infra import tenancy
+from sunshine.infra.db import connection_capacity
 from sunshine.infra.db import session_factory
+from sunshine.infra.db import single_writer
 from sunshine.infra.i18n import LOCALE_NAMES
 from sunshine.infra.i18n import translations
+from sunshine.infra.replay import UNSAFE_METHODS
 from sunshine.infra.settings import get_settings
 from sunshine.infra.tenancy import CommunityRef
+from sunshine.infra.work import current as current_work
+from sunshine.infra.work import mark_writing
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Unauthenticated
 
@@ -45,7 +53,6 @@ CSRF_COOKIE = "sunshine_csrf"
 LOCALE_COOKIE = "sunshine_lang"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
-_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +66,62 @@ class Viewer:
     session_token_hash: str = ""
 
 
-def open_request_session() -> Iterator[Session]:
+# SQLite takes one writer at a time: its writing requests are let in one by one per
+# process, in order (`_write_turn`), waiting without a thread or a connection. Queued
+# inside SQLite instead, each would hold a connection (and a worker thread) while it
+# waited, and the readers, which pass writers under WAL, would wait for a connection.
+# A semaphore belongs to an event loop (a test client may run each request in a new one).
+_WRITE_TURNS: RunVar[anyio.Semaphore] = RunVar("sunshine_write_turns")
+
+
+async def _write_turn() -> AsyncIterator[None]:
+    """On SQLite, a writing request's turn: waited for without a thread, kept until it returns.
+
+    Its body has been read by then (FastAPI reads it before solving dependencies), so a
+    slow upload holds up no other writer.
+    """
+    work = current_work()
+    if work is None or not work.writes or not single_writer():
+        yield
+        return
+    try:
+        turns = _WRITE_TURNS.get()
+    except LookupError:
+        turns = anyio.Semaphore(1)  # first come, first served
+        _WRITE_TURNS.set(turns)
+    async with turns:
+        yield
+
+
+def open_request_session(
+    _turn: Annotated[None, Depends(_write_turn, scope="function")],
+) -> Iterator[Session]:
     """One session per request; closing it rolls back whatever the route did not commit."""
     with session_factory()() as session:
         yield session
 
 
-DbSession = Annotated[Session, Depends(open_request_session)]
+# The session closes when the route returns, before the response goes out, so a slow
+# client holds no connection (nor, writing, SQLite's turn); and no more requests use one
+# at once than the pool has, so the rest wait without a thread (else they could block
+# every worker thread while those holding connections wait for a thread to go on).
+DbSession = Annotated[
+    Session,
+    Depends(open_request_session, scope="function", max_concurrency=connection_capacity()),
+]
+
+
+def writes_on_read() -> None:
+    """Make a GET that records something (who opened an original) take the write lock first.
+
+    List it in the route's `dependencies`, which FastAPI solves before the route's own
+    parameters, so it runs before the request's first query. Unsafe methods need nothing:
+    they write anyway (infra.replay).
+    """
+    mark_writing()
+
+
+WritesOnRead = Depends(writes_on_read)
 
 
 ViewerResolver = Callable[[Session, str], Viewer | None]
@@ -155,7 +211,7 @@ async def verify_csrf(request: Request) -> None:
     Every route that changes something depends on this, logged in or not (login forms
     too, against login CSRF). Device endpoints, which sign their bodies, will not.
     """
-    if request.method not in _UNSAFE:
+    if request.method not in UNSAFE_METHODS:
         return
     cookie = request.cookies.get(CSRF_COOKIE, "")
     sent = request.headers.get(CSRF_HEADER, "")

@@ -122,3 +122,7 @@ class Throttled(SunshineError):
         """Whole seconds to wait, rounded up, never less than one."""
         microseconds = self.retry_after // timedelta(microseconds=1)
         return max(1, -(-microseconds // 1_000_000))
+
+
+class Busy(SunshineError):
+    """The system could not take the request just now; the same request may succeed shortly."""

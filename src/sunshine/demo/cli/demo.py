@@ -29,7 +29,7 @@ app = typer.Typer(
 def load() -> None:
     """Load the reference community if it is not there yet; otherwise change nothing."""
     console = Console()
-    with open_session() as session:
+    with open_session(writes=True) as session:
         if registry.find_community(session, demo.CODE) is not None:
             console.print("荆川东园 (jcdy) 已载入，未作改动 / already loaded, nothing changed")
             return

@@ -31,6 +31,7 @@ from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
 from sunshine.infra.web import OptionalViewer
+from sunshine.infra.web import WritesOnRead
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import NotFound
 from sunshine.ledger.schemas import parse_period
@@ -207,7 +208,7 @@ def export(
 handover_router = APIRouter(prefix="/communities/{code}", tags=["notices"])
 
 
-@handover_router.get("/handover.zip", response_class=Response)
+@handover_router.get("/handover.zip", response_class=Response, dependencies=[WritesOnRead])
 def handover(session: DbSession, viewer: OptionalViewer, community: CurrentCommunity) -> Response:
     """The full books for a trustee handover, in one archive that `sunshine verify` checks."""
     identity.authorize(viewer, Action.MANAGE_LEDGER, community.id)

@@ -43,7 +43,7 @@ def publish(
     reason: Annotated[str, typer.Option(help="Why a new version corrects the published one.")] = "",
 ) -> None:
     """Freeze the notice: append it to the public log and sign a checkpoint."""
-    with open_session() as session:
+    with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
         version = notices.publish_notice(
             session, ref, period=_period(period), actor_id=None, today=clock.today(), reason=reason
@@ -189,7 +189,7 @@ def handover(
 
     `sunshine verify ARCHIVE --key KEY` checks it.
     """
-    with open_session() as session:
+    with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
         data = exports.handover_archive(session, ref)
         session.commit()  # the archive's checkpoint of the whole log
@@ -230,7 +230,7 @@ def set_calendar(
     ] = 10,
 ) -> None:
     """Set the community's publishing calendar (LAW.md 2: monthly unless the owners chose less)."""
-    with open_session() as session:
+    with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
         schedule.set_schedule(
             session,

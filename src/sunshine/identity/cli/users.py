@@ -73,7 +73,7 @@ def add(
         raise Invalid("the global role must be city_supervisor or platform_admin")
     if username and password is None:
         password = typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
-    with open_session() as session:
+    with open_session(writes=True) as session:
         user = identity.add_user(
             session,
             display_name=name,

@@ -32,6 +32,7 @@ from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
 from sunshine.infra.web import OptionalViewer
 from sunshine.infra.web import Viewer
+from sunshine.infra.web import WritesOnRead
 from sunshine.kernel.errors import Forbidden
 from sunshine.ledger import service
 from sunshine.ledger.models import Voucher
@@ -130,7 +131,7 @@ def public_copy(
     return Response(data, media_type=media_type, headers=headers)
 
 
-@router.get("/{sha256}/original", response_class=Response)
+@router.get("/{sha256}/original", response_class=Response, dependencies=[WritesOnRead])
 def original(
     sha256: str, session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
 ) -> Response:

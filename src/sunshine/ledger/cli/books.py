@@ -77,7 +77,7 @@ def add_account(
 ) -> None:
     """Extend the chart: a new account under a known category (and parent)."""
     opened = schemas.parse_day(on, where="on") if on else clock.today()
-    with open_session() as session:
+    with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
         template = rules.AccountTemplate(code, name_zh, name_en, category, parent)
         account = service.add_account(session, ref.id, template, on=opened)
@@ -111,7 +111,7 @@ def terms(
         base_categories=tuple(base or ()),
         contract_ref=contract,
     )
-    with open_session() as session:
+    with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
         service.set_trust_terms(session, ref.id, clause, actor_id=None)
         session.commit()
@@ -121,7 +121,7 @@ def terms(
 def remuneration(community: Community, period: Month) -> None:
     """Book a month's remuneration of the trustee, as the terms in force make it due."""
     month = schemas.parse_period(period)
-    with open_session() as session:
+    with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
         entry = service.book_remuneration(session, ref.id, period=month, actor_id=None)
         session.commit()
@@ -153,7 +153,7 @@ def close(
         typer.secho(_("name who acts: --requested-by, --countersigned-by or both"), err=True)
         raise typer.Exit(2)
     month = schemas.parse_period(period)
-    with open_session() as session:
+    with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
         if requested_by is not None:
             manager = _acting(session, ref.id, requested_by, Action.MANAGE_LEDGER)
@@ -189,7 +189,7 @@ def bundle(
     out: Annotated[Path, typer.Option(help="Where to write the bundle (JSON).")],
 ) -> None:
     """Export entry N as the books hold it, with its proof: `sunshine verify` checks it."""
-    with open_session() as session:
+    with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
         data = service.entry_bundle(session, ref.id, entry, origin=ref.origin, sign=True)
         session.commit()  # keeps a checkpoint signed for this bundle

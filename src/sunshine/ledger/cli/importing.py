@@ -111,7 +111,7 @@ def _open_books(
     from sunshine.ledger.service.entries import entry_count
     from sunshine.transparency import service as transparency
 
-    with open_session() as session:
+    with open_session(writes=True) as session:
         ref = tenancy.resolve(session, code)
         match = importing.match_accounts(session, ref.id, found.accounts)
         if match.missing and not open_accounts:
@@ -219,7 +219,7 @@ def _book_batch(
     from sunshine.ledger.service import bulk_booking
     from sunshine.ledger.service import importing
 
-    with open_session() as session:
+    with open_session(writes=True) as session:
         result = bulk_booking.book_prepared(session, community_id, prepared, actor_id=None)
         session.commit()
         if analyse:

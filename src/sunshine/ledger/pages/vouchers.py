@@ -36,6 +36,7 @@ from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
 from sunshine.infra.web import OptionalViewer
 from sunshine.infra.web import Viewer
+from sunshine.infra.web import WritesOnRead
 from sunshine.infra.web import render
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Invalid
@@ -98,7 +99,7 @@ def public_copy(
     return Response(data, media_type=media_type, headers=headers)
 
 
-@router.get(f"{VOUCHER}/original")
+@router.get(f"{VOUCHER}/original", dependencies=[WritesOnRead])
 def original(
     sha256: str, session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
 ) -> Response:

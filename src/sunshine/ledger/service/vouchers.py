@@ -83,7 +83,16 @@ def set_public_copy(
 ) -> Voucher:
     """Name the redacted copy owners see. Set once: the database refuses a second change."""
     _check_hash(public_sha256)
-    voucher = get_voucher(session, community_id, sha256)
+    # Locked and read afresh: of two copies sent at once, the second waits for the first
+    # and is refused here, not by the database's guard (PostgreSQL; SQLite has one writer).
+    voucher = session.scalars(
+        select(Voucher)
+        .where(Voucher.community_id == community_id, Voucher.sha256 == sha256)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if voucher is None:
+        raise NotFound("voucher {sha256} was not uploaded", args={"sha256": sha256})
     if voucher.public_sha256 is not None:
         raise Conflict("voucher {sha256} already has a public copy", args={"sha256": sha256})
     voucher.public_sha256 = public_sha256

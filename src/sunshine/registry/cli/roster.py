@@ -71,7 +71,7 @@ def import_roster(
     _ = _translator(lang)
     console = Console()
     data = file.read_bytes()
-    with open_session() as session:
+    with open_session(writes=True) as session:
         found = service.find_community(session, community)
         if found is None:
             console.print(_("There is no community {code}.").format(code=community))

@@ -68,7 +68,7 @@ def verify(
 @checkpoint_app.command("sign")
 def sign(community: Community) -> None:
     """Sign the log's current size and root with the platform key."""
-    with open_session() as session:
+    with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
         row = service.sign_checkpoint(session, ref.id, origin=ref.origin)
         text = service.signed_note(session, ref.id, row).text()
@@ -87,7 +87,7 @@ def sign_due() -> None:
     """
     _ = translations(get_settings().default_locale).gettext
     signed = 0
-    with open_session() as session:
+    with open_session(writes=True) as session:
         for ref in tenancy.every_community(session):
             before = service.latest_checkpoint(session, ref.id)
             row = service.sign_if_behind(session, ref.id, origin=ref.origin)
@@ -135,7 +135,7 @@ def add_key(
     public: Annotated[str, typer.Option(help="The public key printed by `checkpoint keygen`.")],
 ) -> None:
     """Register a committee member's public key for co-signing."""
-    with open_session() as session:
+    with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
         row = service.register_committee_key(session, ref.id, public_key=public)
         session.commit()
@@ -164,7 +164,7 @@ def cosign(
     if community is None:
         typer.secho("give --note FILE (offline) or --community CODE", err=True)
         raise typer.Exit(code=2)
-    with open_session() as session:
+    with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
         row = _checkpoint(session, ref.id, size)
         service.cosign_checkpoint(session, ref.id, tree_size_=row.tree_size, signer=signer)
@@ -216,7 +216,7 @@ def bundle(
         typer.secho("give --records (e.g. 0,5 or all) or --since: an empty bundle proves nothing",
                     err=True)  # fmt: skip
         raise typer.Exit(code=2)
-    with open_session() as session:
+    with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
         total = service.tree_size(session, ref.id) if size is None else size
         seqs = list(range(total)) if records == "all" else _numbers(records)

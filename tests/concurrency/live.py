@@ -1,0 +1,188 @@
+"""A real Sunshine server in its own process, on a demo database of its own.
+
+`demo_site` migrates the database, loads 荆川东园, opens login sessions for the roles the
+concurrency runs need, and serves it with `sunshine serve` (uvicorn) on a free port.
+The server and the database it was given are removed in `finally`, whatever happens.
+Shared by tests/concurrency and bench/concurrency_soak.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from sqlalchemy import Engine
+from sqlalchemy import create_engine
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from sunshine.demo import service as demo
+from sunshine.identity import service as identity
+from sunshine.infra import migrate
+from sunshine.infra.db import make_engine
+from sunshine.infra.settings import get_settings
+
+REPO = Path(__file__).resolve().parents[2]
+ROLES = {"staff": "staff", "manager": "manager"}  # role in the runs -> demo username
+START_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Site:
+    """A served demo: where it answers, the session cookies per role, and the server's log."""
+
+    url: str
+    database_url: str
+    tokens: dict[str, str]
+    log: Path
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def demo_site(database: str, *, postgres_url: str | None = None) -> Iterator[Site]:
+    """Serve a fresh demo on `database` ("sqlite", or "postgresql" on `postgres_url`'s server)."""
+    folder = Path(tempfile.mkdtemp(prefix="sunshine-concurrency-"))
+    try:
+        with (
+            _fresh_database(database, folder, postgres_url) as url,
+            _migrated(url, folder / "var") as engine,
+            _serving(url, folder) as started,  # its imports take seconds: start it first
+        ):
+            tokens = _load(engine)
+            yield Site(started(), url, tokens, folder / "server.log")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _fresh_database(database: str, folder: Path, postgres_url: str | None) -> Iterator[str]:
+    if database == "sqlite":
+        yield f"sqlite:///{folder / 'sunshine.db'}"
+        return
+    if postgres_url is None:
+        raise ValueError("a PostgreSQL server is needed")
+    name = f"sunshine_concurrency_{secrets.token_hex(4)}"
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def _migrated(url: str, var_dir: Path) -> Iterator[Engine]:
+    """The migrated database, with this process's settings on it (the demo's key goes there)."""
+    with _settings(SUNSHINE_DATABASE_URL=url, SUNSHINE_VAR_DIR=str(var_dir)):
+        engine = make_engine(url)
+        try:
+            migrate.upgrade(engine)
+            yield engine
+        finally:
+            engine.dispose()
+
+
+def _load(engine: Engine) -> dict[str, str]:
+    """Load the demo and open a login session per role; their cookies' values."""
+    with Session(engine, expire_on_commit=False) as session:
+        demo.load_reference_community(session)
+        tokens = {}
+        for role, username in ROLES.items():
+            user = identity.find_user_by_username(session, username)
+            assert user is not None, username
+            tokens[role] = identity.start_session(session, user_id=user.id)
+        owner = identity.find_user_by_phone(session, demo.OWNER_PHONE)
+        assert owner is not None
+        tokens["owner"] = identity.start_session(session, user_id=owner.id)
+        session.commit()
+    return tokens
+
+
+@contextlib.contextmanager
+def _settings(**environment: str) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in environment}
+    os.environ.update(environment)
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        get_settings.cache_clear()
+
+
+@contextlib.contextmanager
+def _serving(url: str, folder: Path) -> Iterator[Callable[[], str]]:
+    """Start `sunshine serve` on a free port; stop it (kill it if it lingers) in `finally`.
+
+    Yields a function that waits until the server answers and returns its address.
+    """
+    port = free_port()
+    environment = {
+        **os.environ,
+        "SUNSHINE_DATABASE_URL": url,
+        "SUNSHINE_VAR_DIR": str(folder / "var"),
+        "SUNSHINE_CODE_LOG": str(folder / "codes.log"),
+    }
+    log = folder / "server.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "sunshine", "serve", "--port", str(port)],
+            cwd=REPO,
+            env=environment,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            yield lambda: _wait_until_up(base, server, log)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def _wait_until_up(base: str, server: subprocess.Popen[bytes], log: Path) -> str:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited:\n{log.read_text(errors='replace')}")
+        try:
+            if httpx.get(f"{base}/login", timeout=2).status_code == 200:
+                return base
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"the server did not start in {START_SECONDS} s")
