@@ -137,9 +137,12 @@ def _rows(session: Session, cid: int, model: type[Base], *skip: str) -> list[tup
     return [tuple(row) for row in session.execute(query)]
 
 
-def close_month(session: Session, community_id: int, period: Period) -> None:
-    """Close `period` as people do, so that the log holds it: a request, a countersignature."""
-    asker, member = make_user(session).id, make_user(session).id
+def close_month(
+    session: Session, community_id: int, period: Period, people: tuple[int, int] | None = None
+) -> None:
+    """Close `period` as people do, so that the log holds it: a request by one of `people`
+    (two new users if none are given), the other's countersignature."""
+    asker, member = people or (make_user(session).id, make_user(session).id)
     request = service.request_close(session, community_id, period=period, actor_id=asker)
     service.countersign_close(session, community_id, request.id, actor_id=member)
 
