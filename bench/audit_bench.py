@@ -1,4 +1,4 @@
-"""Time `ledger.service.audit` on one community of N journal entries (SQLite or PostgreSQL).
+"""Time `transparency.service.audit` of one community of N journal entries (SQLite, PostgreSQL).
 
 Builds the books once per database file through `ledger.service.post_entries` (the
 import path: entries, postings, totals and log records in batches), signs a checkpoint,
@@ -124,13 +124,13 @@ def main() -> None:
     for parallel in (False, True):
         with Session(engine) as session:
             began, cpu = time.perf_counter(), time.process_time()
-            report = service.audit(session, community_id, parallel=parallel)
+            report = transparency.audit(session, community_id, parallel=parallel)
             seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
         result = {
             "database": engine.dialect.name,
             "parallel": parallel,
-            "entries": report.entries,
-            "postings": report.postings,
+            "entries": report.counts["entries"],
+            "postings": report.counts["postings"],
             "records": report.records,
             "findings": report.finding_count,
             "seconds": round(seconds, 2),

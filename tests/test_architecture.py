@@ -80,7 +80,9 @@ def test_every_part_is_layered_and_its_rules_are_pure() -> None:
 
 
 def test_no_part_may_import_another_parts_tables() -> None:
-    tables = [f"sunshine.{part}.models" for part in _parts() if (PACKAGE / part / "models").is_dir()]
+    tables = [
+        f"sunshine.{part}.models" for part in _parts() if (PACKAGE / part / "models").is_dir()
+    ]
     for part in _parts():
         contract = _contract(f"{part} reads no other part's tables", TABLES)
         assert contract["source_modules"] == [f"sunshine.{part}"]

@@ -28,7 +28,9 @@ def test_a_period_parses_from_and_prints_as_yyyy_mm() -> None:
 
 @given(
     st.builds(
-        Period, st.integers(EARLIEST_DAY.year, LATEST_DAY.year), st.integers(min_value=1, max_value=12)
+        Period,
+        st.integers(EARLIEST_DAY.year, LATEST_DAY.year),
+        st.integers(min_value=1, max_value=12),
     )
 )
 def test_a_printed_period_of_the_input_calendar_parses_back_to_itself(period: Period) -> None:
@@ -36,7 +38,20 @@ def test_a_printed_period_of_the_input_calendar_parses_back_to_itself(period: Pe
 
 
 @pytest.mark.parametrize(
-    "text", ["", "2024-13", "2024-00", "2024-1", "24-10", "2024/10", "1899-12", "1949-12", "0001-01", "2200-01", "9999-12"]
+    "text",
+    [
+        "",
+        "2024-13",
+        "2024-00",
+        "2024-1",
+        "24-10",
+        "2024/10",
+        "1899-12",
+        "1949-12",
+        "0001-01",
+        "2200-01",
+        "9999-12",
+    ],
 )
 def test_a_string_that_is_not_a_period_is_refused(text: str) -> None:
     with pytest.raises(ValueError, match="not a period"):

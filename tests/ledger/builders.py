@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sunshine.infra.db import Base
 from sunshine.kernel import merkle
 from sunshine.kernel.money import Fen
+from sunshine.kernel.periods import Period
 from sunshine.ledger import rules
 from sunshine.ledger import service
 from sunshine.ledger.models import AccountTotal
@@ -136,6 +137,16 @@ def _rows(session: Session, cid: int, model: type[Base], *skip: str) -> list[tup
     return [tuple(row) for row in session.execute(query)]
 
 
+def close_month(
+    session: Session, community_id: int, period: Period, people: tuple[int, int] | None = None
+) -> None:
+    """Close `period` as people do, so that the log holds it: a request by one of `people`
+    (two new users if none are given), the other's countersignature."""
+    asker, member = people or (make_user(session).id, make_user(session).id)
+    request = service.request_close(session, community_id, period=period, actor_id=asker)
+    service.countersign_close(session, community_id, request.id, actor_id=member)
+
+
 def every_row(session: Session, cid: int) -> dict[str, list[tuple[object, ...]]]:
     """What booking left in the community: entries, postings, log records and nodes, totals."""
     return {
@@ -150,7 +161,7 @@ def every_row(session: Session, cid: int) -> dict[str, list[tuple[object, ...]]]
 def assert_sound(session: Session, cid: int) -> None:
     """Totals match the postings, the audit finds nothing, the log's root is its leaves'."""
     assert service.mismatches(session, cid) == []
-    report = service.audit(session, cid)
+    report = log.audit(session, cid)
     assert report.findings == []
     leaves = session.scalars(
         select(LogRecord.leaf_hash).where(LogRecord.community_id == cid).order_by(LogRecord.seq)

@@ -1,4 +1,5 @@
-"""`ledger.service.audit` and `sunshine audit`: the books against their public log.
+"""The audit of the journal (`ledger.service.audit`, run by `transparency.service.audit`
+and `sunshine audit`): the books against their public log.
 
 Clean books pass. Then an attacker with the database file (append-only triggers dropped
 first, as anyone with file access can) changes, removes or adds rows behind the app's
@@ -25,10 +26,14 @@ from sunshine.kernel.periods import Period
 from sunshine.ledger import rules
 from sunshine.ledger import service
 from sunshine.ledger.service import audit_scan
-from sunshine.ledger.service.audit_report import FindingKind
+from sunshine.ledger.service.audit import _stored_record
+from sunshine.ledger.service.entries import posted_with
 from sunshine.transparency import service as log
-from sunshine.transparency.models import LogRecord
 from sunshine.transparency.rules import records as log_rules
+from sunshine.transparency.rules.records import LogKind
+from sunshine.transparency.service import audit_scan as log_scan
+from sunshine.transparency.service.audit_report import AuditReport
+from sunshine.transparency.service.audit_report import FindingKind
 from tests.factories import make_community
 from tests.factories import make_user
 from tests.ledger.builders import Books
@@ -45,6 +50,7 @@ SHA_A, SHA_B, SHA_C = "aa" * 32, "bb" * 32, "cc" * 32
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Batches of 2, so a handful of entries and records crosses many batch boundaries."""
     monkeypatch.setattr(audit_scan, "BATCH", 2)
+    monkeypatch.setattr(log_scan, "BATCH", 3)  # out of step with the entries' batches
 
 
 def _voucher(session: Session, books: Books, sha: str) -> None:
@@ -129,7 +135,7 @@ def _unguard(session: Session, *tables: str) -> None:
             session.execute(text(statement))
 
 
-def _kinds(report: service.AuditReport) -> set[tuple[FindingKind, int | None]]:
+def _kinds(report: AuditReport) -> set[tuple[FindingKind, int | None]]:
     return {(f.kind, f.entry) for f in report.findings}
 
 
@@ -141,20 +147,21 @@ def _record_seq(session: Session, books: Books, entry: int) -> int:
 
 def test_clean_books_pass_and_the_report_says_what_was_read(session: Session) -> None:
     books = _october(session)
-    report = service.audit(session, books.community_id)
+    report = log.audit(session, books.community_id)
     assert report.findings == []
     assert report.clean
-    assert (report.entries, report.postings) == (6, 12)
+    assert (report.counts["entries"], report.counts["postings"]) == (6, 12)
     size = log.tree_size(session, books.community_id)
-    assert report.records == size == 6 + 1 + 1 + 1  # entries, a voucher, a copy, the terms
+    chart = len(rules.CHART)
+    assert report.records == size == chart + 6 + 1 + 1 + 1  # + a voucher, a copy, the terms
+    assert report.counts["ledger.account"] == chart
     assert report.root == log.root(session, books.community_id)
     assert report.checkpoint_size == size
-    assert report.other_records == 0
 
 
 def test_the_fast_rebuild_is_byte_for_byte_record_of(session: Session) -> None:
     books = _october(session)
-    report = service.AuditReport(books.community_id)
+    report = AuditReport(books.community_id)
     scan = audit_scan.BookScan(session, books.community_id, report)
     rebuilt = {n: body for batch in scan.batches() for n, body in batch.items()}
     assert rebuilt == {
@@ -174,7 +181,7 @@ def test_a_fast_rebuild_that_differs_is_checked_again_before_it_is_reported(
             yield dict.fromkeys(batch, b"{}")
 
     monkeypatch.setattr(audit_scan.BookScan, "batches", garbled)
-    assert service.audit(session, books.community_id).clean
+    assert log.audit(session, books.community_id).clean
 
 
 def test_an_amount_changed_behind_the_apps_back_is_named_by_entry_number(
@@ -189,11 +196,16 @@ def test_an_amount_changed_behind_the_apps_back_is_named_by_entry_number(
         ),
         {"c": books.community_id},
     )
-    report = service.audit(session, books.community_id)
+    report = log.audit(session, books.community_id)
     changed = [f for f in report.findings if f.kind is FindingKind.CHANGED]
-    assert [(f.entry, f.seq) for f in changed] == [(4, _record_seq(session, books, 4))]
-    assert "entry 4 no longer matches" in changed[0].text()
-    assert "postings" in changed[0].text()
+    seq = _record_seq(session, books, 4)
+    assert [(f.entry, f.seq, f.field) for f in changed] == [
+        (4, seq, "postings[0][1]"),  # the wages: 5,300.00 yuan, now 53,000.00
+        (4, seq, "postings[1][1]"),  # and the bank's side
+    ]
+    assert changed[0].text() == (
+        f"entry 4: postings[0][1] is 5300000 in the database; log record {seq} says 530000"
+    )
     totals = [f.text() for f in report.findings if f.kind is FindingKind.TOTALS]
     assert len(totals) == 2  # 6601 and 1001 in 2024-10
     assert any("account 6601, 2024-10" in t and "53,000.00" in t for t in totals)
@@ -210,9 +222,10 @@ def test_a_changed_narration_is_named(session: Session) -> None:
         ),
         {"c": books.community_id},
     )
-    report = service.audit(session, books.community_id)
+    report = log.audit(session, books.community_id)
     assert _kinds(report) == {(FindingKind.CHANGED, 2)}
-    assert report.findings[0].text().endswith("it differs in narration")
+    assert report.findings[0].field == "narration"
+    assert report.findings[0].text().startswith('entry 2: narration is "10月公共用水"')
 
 
 def test_a_deleted_entry_is_named_and_its_number_is_missing(session: Session) -> None:
@@ -223,7 +236,7 @@ def test_a_deleted_entry_is_named_and_its_number_is_missing(session: Session) ->
             text(f"DELETE FROM {table} WHERE community_id = :c AND {key} = 4"),
             {"c": books.community_id},
         )
-    report = service.audit(session, books.community_id)
+    report = log.audit(session, books.community_id)
     kinds = _kinds(report)
     assert (FindingKind.NOT_IN_LEDGER, 4) in kinds  # its record has no row
     assert (FindingKind.GAP, 4) in kinds
@@ -255,7 +268,7 @@ def test_an_entry_added_behind_the_apps_back_has_no_record(session: Session) -> 
         ),
         {"c": cid, "d": date(2024, 10, 30), "t": clock.now()},
     )
-    report = service.audit(session, cid)
+    report = log.audit(session, cid)
     assert (FindingKind.MISSING_FROM_LOG, 7) in _kinds(report)
     assert {f.kind for f in report.findings} == {FindingKind.MISSING_FROM_LOG, FindingKind.TOTALS}
 
@@ -273,11 +286,11 @@ def test_a_changed_log_record_is_caught_by_its_leaf_hash_its_entry_and_the_root(
         text("UPDATE transparency_record SET body = :b WHERE community_id = :c AND seq = :s"),
         {"b": forged, "c": cid, "s": seq},
     )
-    report = service.audit(session, cid)
+    report = log.audit(session, cid)
     kinds = {(f.kind, f.seq) for f in report.findings}
     assert (FindingKind.LEAF_HASH, seq) in kinds
     assert (FindingKind.CHANGED, seq) in kinds
-    assert [f.entry for f in report.findings if f.kind is FindingKind.CHANGED] == [4]
+    assert {f.entry for f in report.findings if f.kind is FindingKind.CHANGED} == {4}
     roots = [f.text() for f in report.findings if f.kind is FindingKind.ROOT]
     assert len(roots) == 2  # the stored subtree hashes, and the signed checkpoint
     assert any("signed checkpoint" in t for t in roots)
@@ -291,7 +304,7 @@ def test_a_tampered_leaf_hash_is_named_by_its_record(session: Session) -> None:
         text("UPDATE transparency_record SET leaf_hash = :h WHERE community_id = :c AND seq = 3"),
         {"h": bytes(32), "c": cid},
     )
-    report = service.audit(session, cid)
+    report = log.audit(session, cid)
     leaf = [f for f in report.findings if f.kind is FindingKind.LEAF_HASH]
     assert [f.seq for f in leaf] == [3]
     assert leaf[0].text() == "log record 3 has a leaf hash that is not the hash of its body"
@@ -331,7 +344,7 @@ def test_a_rewritten_log_with_its_hashes_redone_still_fails_the_signed_checkpoin
             ),
             {"h": tree.node(level, index), "c": cid, "l": level, "i": index},
         )
-    report = service.audit(session, cid)
+    report = log.audit(session, cid)
     assert {(f.kind, f.entry) for f in report.findings} == {
         (FindingKind.CHANGED, 2),
         (FindingKind.ROOT, None),
@@ -359,17 +372,15 @@ def test_a_voucher_link_removed_and_a_public_copy_changed_are_named(session: Ses
         ),
         {"p": "dd" * 32, "c": cid, "s": SHA_A},
     )
-    report = service.audit(session, cid)
-    texts = sorted(f.text() for f in report.findings)
-    assert {f.kind for f in report.findings} == {
-        FindingKind.NOT_IN_LEDGER,
-        FindingKind.MISSING_FROM_LOG,
-    }
-    assert len(texts) == 3
-    assert any(t.startswith("log record") and "(ledger.voucher 5)" in t for t in texts)
-    assert any(f"ledger.voucher_public_copy {SHA_A}" in t and "log record" in t for t in texts)
-    assert f"the ledger's ledger.voucher_public_copy {SHA_A} has no record in the log" in texts
-    assert (FindingKind.NOT_IN_LEDGER, 5) in _kinds(report)
+    report = log.audit(session, cid)
+    assert [(f.kind, f.record_kind, f.key, f.field) for f in report.findings] == [
+        (FindingKind.NOT_IN_LEDGER, service.VOUCHER_KIND, f"5 {SHA_B}", None),
+        (FindingKind.CHANGED, service.PUBLIC_COPY_KIND, SHA_A, "public_sha256"),
+    ]
+    assert report.findings[1].text() == (
+        f'ledger.voucher_public_copy {SHA_A}: public_sha256 is "{"dd" * 32}" in the database;'
+        f' log record {report.findings[1].seq} says "{SHA_C}"'
+    )
 
 
 def test_a_deleted_log_record_is_missing_and_its_entry_has_no_record(session: Session) -> None:
@@ -381,7 +392,7 @@ def test_a_deleted_log_record_is_missing_and_its_entry_has_no_record(session: Se
         text("DELETE FROM transparency_record WHERE community_id = :c AND seq = :s"),
         {"c": cid, "s": seq},
     )
-    report = service.audit(session, cid)
+    report = log.audit(session, cid)
     kinds = {(f.kind, f.entry, f.seq) for f in report.findings}
     assert (FindingKind.MISSING_FROM_LOG, None, seq) in kinds  # the log position
     assert (FindingKind.MISSING_FROM_LOG, 3, None) in kinds  # the entry
@@ -391,18 +402,18 @@ def test_a_deleted_log_record_is_missing_and_its_entry_has_no_record(session: Se
 def test_progress_is_reported_up_to_the_total(session: Session) -> None:
     books = _october(session)
     seen: list[tuple[int, int]] = []
-    service.audit(
-        session, books.community_id, progress=lambda done, total: seen.append((done, total))
-    )
-    assert seen[-1] == (6 + 9, 6 + 9)
+    log.audit(session, books.community_id, progress=lambda done, total: seen.append((done, total)))
+    size = log.tree_size(session, books.community_id)
+    assert seen[-1] == (size, size)
+    assert len(seen) > 2  # a batch at a time
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
 
 
 def test_audited_communities_are_those_with_books_or_a_log(session: Session) -> None:
     books = _october(session)
     other = make_community(session)
-    assert books.community_id in service.audited_communities(session)
-    assert other.id not in service.audited_communities(session)
+    assert books.community_id in log.audited_communities(session)
+    assert other.id not in log.audited_communities(session)
 
 
 # --- the command -------------------------------------------------------------------------
@@ -463,10 +474,33 @@ def test_the_command_refuses_an_unknown_community(cli_database: Engine) -> None:
     assert result.exit_code != 0
 
 
-def test_records_of_other_parts_are_checked_by_hash_only(session: Session) -> None:
+def test_a_record_of_a_kind_no_part_checks_is_named(session: Session) -> None:
     books = _october(session)
-    log.append(session, books.community_id, kind="notice", record={"period": "2024-10"})
-    report = service.audit(session, books.community_id)
-    assert report.clean
-    assert report.other_records == 1
-    assert session.query(LogRecord).filter_by(community_id=books.community_id).count() == 10
+    stray = log.append(
+        session, books.community_id, kind=LogKind("elsewhere.notice"), record={"n": 1}
+    )
+    report = log.audit(session, books.community_id)
+    assert [(f.kind, f.seq) for f in report.findings] == [(FindingKind.UNKNOWN_KIND, stray.seq)]
+    assert report.findings[0].text() == (
+        f"log record {stray.seq} is of kind elsewhere.notice, which no part of Sunshine checks"
+    )
+
+
+def test_the_exact_rebuild_lays_an_entry_out_as_as_record(session: Session) -> None:
+    """The record the audit names fields against is the one posting logs (sane values)."""
+    books = _october(session)
+    cid = books.community_id
+    for number in range(1, 7):
+        entry = service.get_entry(session, cid, number)
+        header = (
+            entry.id, entry.booked_on, str(entry.period), entry.narration, entry.counterparty,
+            entry.counterparty_is_person, entry.budget_line, entry.reverses_id, entry.reason,
+            entry.source,
+        )  # fmt: skip
+        codes = {a.id: a.code for a in service.list_accounts(session, cid)}
+        legs: list[list[object]] = [
+            [codes[p.account_id], p.amount.value, p.memo] for p in entry.postings
+        ]
+        vouchers: list[object] = list(posted_with(session, cid, [number]).get(number, []))
+        record = _stored_record(header, legs, vouchers)
+        assert record == service.record_of(session, cid, number)

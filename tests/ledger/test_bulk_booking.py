@@ -59,6 +59,8 @@ NARRATIONS = (
     "payroll gardener wages",
 )
 
+CHART = len(NAMES)  # accounts opened, each logged before any entry
+
 
 def _journal(count: int, *, start: int = 0) -> str:
     """A CSV journal of `count` transactions, a few days apart, with awkward narrations."""
@@ -143,7 +145,7 @@ def test_a_set_wise_import_leaves_exactly_the_rows_of_an_ordinary_import(
     fast, codes = _community(session)
     slow, slow_codes = _community(session)
     assert slow_codes == codes
-    assert log.tree_size(session, fast) == log.tree_size(session, slow) == 0
+    assert log.tree_size(session, fast) == log.tree_size(session, slow) == CHART
     session.commit()
     txns = _txns(_journal(40))
     for start in range(0, len(txns), 17):  # 17 + 17 + 6: across the log's 16 and 32 leaves
@@ -174,14 +176,14 @@ def test_a_set_wise_import_is_numbered_and_logged_after_what_the_books_hold(
     importing.book_batch(session, cid, first_part, codes, actor_id=None)
     session.commit()
     batch = _prepare(session, cid, codes, rest)
-    assert (batch.first, batch.seq) == (22, 21)
+    assert (batch.first, batch.seq) == (22, CHART + 21)
     _book(session, cid, batch)
     numbers = session.scalars(
         select(JournalEntry.id).where(JournalEntry.community_id == cid).order_by(JournalEntry.id)
     ).all()
     assert list(numbers) == list(range(1, 41))
     records = session.scalars(
-        select(LogRecord.body).where(LogRecord.community_id == cid, LogRecord.seq >= 21)
+        select(LogRecord.body).where(LogRecord.community_id == cid, LogRecord.seq >= CHART + 21)
     ).all()
     assert list(records) == [
         canonical(rules.as_record(_draft(t, codes), number=n, source="import"))
@@ -282,7 +284,7 @@ def test_a_batch_prepared_before_another_entry_was_booked_takes_the_next_numbers
         (n, t.txn_id) for n, t in enumerate(txns, start=2)
     ]
     bodies = session.scalars(
-        select(LogRecord.body).where(LogRecord.community_id == cid, LogRecord.seq >= 1)
+        select(LogRecord.body).where(LogRecord.community_id == cid, LogRecord.seq > CHART)
     ).all()
     shape = import_batches.record_shape("import")
     for number, (txn, body) in enumerate(zip(txns, bodies, strict=True), start=2):
@@ -300,14 +302,14 @@ def test_a_batch_prepared_before_the_log_grew_keeps_its_numbers_and_a_right_tree
     cid, codes = _community(session)
     txns = _txns(_journal(20))
     batch = _prepare(session, cid, codes, txns)
-    log.append(session, cid, kind="notice", record={"notice": "2020 年度公告"})
+    importing.open_accounts(session, cid, ["Expenses:Stationery"], on=OPENED)  # logged
     session.commit()
     _book(session, cid, batch)
     bodies = session.scalars(
-        select(LogRecord.body).where(LogRecord.community_id == cid, LogRecord.seq >= 1)
+        select(LogRecord.body).where(LogRecord.community_id == cid, LogRecord.seq > CHART)
     ).all()
     assert list(bodies) == batch.bodies
-    assert log.tree_size(session, cid) == 21
+    assert log.tree_size(session, cid) == CHART + 1 + 20
     assert_sound(session, cid)
 
 
@@ -405,7 +407,7 @@ def test_a_batch_touching_a_closed_account_is_refused_as_post_entries_refuses_it
         ("account_not_open", f"T0000009: {parking}"),
     ]
     assert service.entry_count(session, cid) == 0
-    assert log.tree_size(session, cid) == 0
+    assert log.tree_size(session, cid) == CHART + 1  # the chart, and the account closed
 
 
 def test_a_batch_in_a_closed_period_is_refused_and_books_nothing(session: Session) -> None:
@@ -420,7 +422,7 @@ def test_a_batch_in_a_closed_period_is_refused_and_books_nothing(session: Sessio
     session.rollback()
     assert refused == [("period_closed", early.txn_id)]
     assert service.entry_count(session, cid) == 0
-    assert log.tree_size(session, cid) == 0
+    assert log.tree_size(session, cid) == CHART
 
 
 # --- a broken batch is refused whole ---------------------------------------------------

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from sunshine.entrypoints.cli import app
 from sunshine.identity.rules import Role
 from sunshine.kernel.errors import NotFound
+from sunshine.ledger import rules
 from sunshine.ledger import service
 from sunshine.transparency import service as log
 from tests.factories import log_in
@@ -81,8 +82,8 @@ def test_an_entry_bundle_verifies_until_its_amount_is_changed_in_the_database(
     audit = runner.invoke(app, ["audit", "--community", "jc"])
     assert audit.exit_code == 1, audit.output
     changed = [line for line in audit.output.splitlines() if "[changed]" in line]
-    assert len(changed) == 1
-    assert "凭证 2" in changed[0]
+    assert len(changed) == 2  # both legs of the entry
+    assert all(line.startswith("  - 凭证 2：数据库中 postings[") for line in changed)
 
     fresh = tmp_path / "entry-2-again.json"
     again = runner.invoke(
@@ -118,7 +119,10 @@ def test_the_api_serves_an_entry_bundle_once_a_checkpoint_covers_it(
 
     assert response.status_code == 200, response.text
     [record] = response.json()["records"]
-    assert record["index"] == 0
-    assert len(record["proof"]) == 1  # the other entry's leaf
+    chart = len(rules.CHART)  # the accounts are logged first
+    assert record["index"] == chart
+    assert len(record["proof"]) == len(
+        log.inclusion_proof(session, community.id, seq=chart, size=chart + 2)
+    )
     with pytest.raises(NotFound):
         service.entry_bundle(session, community.id, 9, origin="sunshine/jcapi")

@@ -25,6 +25,7 @@ from sunshine.ledger import service
 from sunshine.ledger.rules import journal_csv
 from sunshine.ledger.service import bulk_booking
 from sunshine.ledger.service import importing
+from sunshine.transparency import service as transparency
 from tests.factories import make_community
 from tests.infra.test_lifeline import gone
 from tests.infra.test_lifeline import wait_until_gone
@@ -108,4 +109,4 @@ def test_a_killed_import_takes_its_preparing_process_along_and_leaves_whole_batc
         )
         assert set(bulk_booking.INSERT_TRIGGERS) <= set(triggers.scalars())
         assert service.mismatches(session, cid) == []
-        assert service.audit(session, cid).findings == []
+        assert transparency.audit(session, cid).findings == []

@@ -34,8 +34,10 @@ from sunshine.ledger.service import bulk_booking
 from sunshine.ledger.service import importing
 from sunshine.transparency import service as log
 from tests.factories import make_community
+from tests.factories import make_user
 from tests.ledger.builders import assert_sound
 from tests.ledger.builders import check_deferred
+from tests.ledger.builders import close_month
 from tests.ledger.builders import every_row
 
 OPENED = date(2020, 1, 1)
@@ -109,12 +111,14 @@ def _read(text: str) -> tuple[list[journal_csv.Txn], list[str]]:
     return good, [t.txn_id for t in found if isinstance(t, journal_csv.BadTxn)]
 
 
-def _books(session: Session, closed: Period | None) -> tuple[int, dict[str, str]]:
+def _books(
+    session: Session, closed: Period | None, closers: tuple[int, int]
+) -> tuple[int, dict[str, str]]:
     cid = make_community(session).id
     codes = importing.open_accounts(session, cid, list(NAMES), on=OPENED)
     codes |= importing.open_accounts(session, cid, [LATE[0]], on=LATE[1])
     if closed is not None:
-        service.close_period(session, cid, period=closed, actor_id=None)
+        close_month(session, cid, closed, closers)  # logged, by the same people on both paths
     return cid, codes
 
 
@@ -136,11 +140,16 @@ Book = Callable[[Session, int, dict[str, str], list[journal_csv.Txn]], None]
 
 
 def _import(
-    session: Session, book: Book, closed: Period | None, txns: list[journal_csv.Txn], size: int
+    session: Session,
+    book: Book,
+    closed: Period | None,
+    txns: list[journal_csv.Txn],
+    size: int,
+    closers: tuple[int, int],
 ) -> tuple[int, list[tuple[str, str]]]:
     """Book `txns` in batches of `size` as the command does: each batch whole or not at all,
     and the first refused batch ends the import. Returns the community and the refusal."""
-    cid, codes = _books(session, closed)
+    cid, codes = _books(session, closed, closers)
     for start in range(0, len(txns), size):
         try:
             with session.begin_nested():  # the command's COMMIT, or its rollback
@@ -167,8 +176,9 @@ def test_a_journal_leaves_the_same_rows_through_the_fast_path_and_the_ordinary_p
     txns, bad = _read(_journal(journal))
     assert bad == [f"T{n:05d}" for n, t in enumerate(journal) if sum(f for _, f in t.legs)]
     outer = session.begin_nested()  # each example leaves nothing behind
-    fast, fast_refused = _import(session, _fast, closed, txns, size)
-    slow, slow_refused = _import(session, _slow, closed, txns, size)
+    closers = (make_user(session).id, make_user(session).id)
+    fast, fast_refused = _import(session, _fast, closed, txns, size, closers)
+    slow, slow_refused = _import(session, _slow, closed, txns, size, closers)
     assert fast_refused == slow_refused
     event("a batch was refused" if fast_refused else "every batch was booked")
     assert every_row(session, fast) == every_row(session, slow)

@@ -122,8 +122,8 @@ def test_a_batch_that_repeats_a_booked_transaction_is_undone_alone(session: Sess
 def test_a_batch_the_database_refuses_is_undone_alone(session: Session) -> None:
     cid, codes = _community(session)
     _book(session, cid, _prepare(session, cid, codes, _txns(_journal(3))))
+    _open_an_account(session, cid)  # logged: the batch must leave its record too
     before = every_row(session, cid)
-    _open_an_account(session, cid)
     broken = _break(session, cid, codes, "a booked entry extended")
     driver = session.get_bind().dialect.dbapi
     assert driver is not None

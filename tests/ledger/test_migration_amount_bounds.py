@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.infra import migrate
 from sunshine.infra.db import make_engine
-from sunshine.ledger.service.audit import audit
+from sunshine.transparency.service import audit
 from tests.conftest import DATABASES
 from tests.ledger.builders import open_books
 from tests.ledger.builders import pay

@@ -24,7 +24,7 @@ from sunshine.infra import migrate
 from sunshine.infra.db import make_engine
 from sunshine.kernel.errors import Conflict
 from sunshine.ledger import service
-from sunshine.ledger.service.audit import audit
+from sunshine.transparency.service import audit
 from tests.conftest import DATABASES
 from tests.ledger.builders import open_books
 from tests.ledger.builders import pay

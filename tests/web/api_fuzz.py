@@ -81,7 +81,9 @@ class Tally:
         self.statuses[status] += 1
         if status >= 500:
             curl = case.as_curl_command()
-            self.server_errors.append(f"{role} {case.method} {case.formatted_path} {status}\n{curl}")
+            self.server_errors.append(
+                f"{role} {case.method} {case.formatted_path} {status}\n{curl}"
+            )
 
     def write(self, path: str) -> None:
         body = {

@@ -11,11 +11,13 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+from typing import ClassVar
 
 from sqlalchemy import BigInteger
 from sqlalchemy import DateTime
@@ -130,11 +132,45 @@ def str_enum(kind: type[StrEnum]) -> Enum:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Audit:
+    """Whether `sunshine audit` re-derives a table's rows: each model says so as `__audit__`.
+
+    `checks` names the audit checks (registered with `transparency.service.audit`) that
+    re-derive the rows from the log records standing for them; none, with the `reason`,
+    when no log record stands for the rows. A test holds every table to its declaration
+    and every check to its tables, and edits each column of an audited table (except
+    those marked `unlogged`) to see the audit name it; it also removes a row and adds
+    one, unless `rows_unlogged` says why the audit cannot tell (what a row holds is
+    checked, but no record says which rows there are).
+    """
+
+    checks: tuple[str, ...]
+    reason: str = ""
+    rows_unlogged: str = ""
+
+
+def audited_by(*checks: str, rows_unlogged: str = "") -> Audit:
+    """Declare rows that these audit checks re-derive from the log records standing for them."""
+    return Audit(checks, rows_unlogged=rows_unlogged)
+
+
+def not_audited(reason: str) -> Audit:
+    """Declare rows that no log record stands for, and say why."""
+    return Audit((), reason)
+
+
+def unlogged(reason: str) -> dict[str, str]:
+    """`info` of a column of an audited table that no log record holds (who, when): why not."""
+    return {"unlogged": reason}
+
+
 class Base(DeclarativeBase):
     """Declarative base with the naming convention and our column types."""
 
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: dict[Any, Any] = {Fen: FenType, datetime: UTCDateTime, Decimal: AreaType}
+    __audit__: ClassVar[Audit | None] = None  # every model says (see Audit)
 
 
 class TenantKeyed:

@@ -26,7 +26,10 @@ from sunshine.disclosure.rules.budget import LineKind
 from sunshine.infra.db import Base
 from sunshine.infra.db import PeriodType
 from sunshine.infra.db import TenantKeyed
+from sunshine.infra.db import audited_by
+from sunshine.infra.db import not_audited
 from sunshine.infra.db import str_enum
+from sunshine.infra.db import unlogged
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 
@@ -35,15 +38,20 @@ class Budget(TenantKeyed, Base):
     """A year's budget: 12 months from `first`; `version` is the lines' version in force."""
 
     __tablename__ = "disclosure_budget"
+    __audit__ = audited_by("disclosure.budget")
 
     first: Mapped[Period] = mapped_column(PeriodType)
     title: Mapped[str] = mapped_column(String(80))
     state: Mapped[BudgetState] = mapped_column(str_enum(BudgetState))
     version: Mapped[int]
-    created_at: Mapped[datetime]
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("identity_user.id"))
-    opened_at: Mapped[datetime | None]
-    opened_by: Mapped[int | None] = mapped_column(ForeignKey("identity_user.id"))
+    created_at: Mapped[datetime] = mapped_column(info=unlogged("a draft is not logged"))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("identity_user.id"), info=unlogged("who: staff-only")
+    )
+    opened_at: Mapped[datetime | None] = mapped_column(info=unlogged("opening is not logged"))
+    opened_by: Mapped[int | None] = mapped_column(
+        ForeignKey("identity_user.id"), info=unlogged("who: staff-only")
+    )
 
     __table_args__ = (UniqueConstraint("community_id", "first"),)
 
@@ -52,6 +60,7 @@ class BudgetLine(Base):
     """One line of one version: a yearly amount and the account codes it covers."""
 
     __tablename__ = "disclosure_budget_line"
+    __audit__ = audited_by("disclosure.budget")  # of the versions put in force
 
     community_id: Mapped[int] = mapped_column(primary_key=True)
     budget_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -85,14 +94,17 @@ class BudgetDecision(Base):
     """
 
     __tablename__ = "disclosure_budget_decision"
+    __audit__ = audited_by("disclosure.budget")
 
     community_id: Mapped[int] = mapped_column(primary_key=True)
     budget_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     reason: Mapped[str] = mapped_column(Text, default="")
     decision_sha256: Mapped[str | None] = mapped_column(String(64))
-    decided_at: Mapped[datetime]
-    decided_by: Mapped[int | None] = mapped_column(ForeignKey("identity_user.id"))
+    decided_at: Mapped[datetime] = mapped_column(info=unlogged("the record's own time stands"))
+    decided_by: Mapped[int | None] = mapped_column(
+        ForeignKey("identity_user.id"), info=unlogged("who: staff-only")
+    )
 
     __table_args__ = (
         ForeignKeyConstraint(
@@ -116,6 +128,7 @@ class BudgetComment(TenantKeyed, Base):
     """
 
     __tablename__ = "disclosure_budget_comment"
+    __audit__ = not_audited("owners' comments are kept append-only, not logged")
 
     budget_id: Mapped[int]
     version: Mapped[int]

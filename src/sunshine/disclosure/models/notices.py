@@ -18,6 +18,9 @@ from sqlalchemy.orm import mapped_column
 
 from sunshine.infra.db import Base
 from sunshine.infra.db import PeriodType
+from sunshine.infra.db import audited_by
+from sunshine.infra.db import not_audited
+from sunshine.infra.db import unlogged
 from sunshine.kernel.periods import Period
 
 
@@ -25,6 +28,7 @@ class NoticeVersion(Base):
     """One published version of the notice for periods first..period."""
 
     __tablename__ = "disclosure_notice"
+    __audit__ = audited_by("disclosure.notice")
 
     community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
     period: Mapped[Period] = mapped_column(PeriodType, primary_key=True)  # the span's last month
@@ -34,8 +38,10 @@ class NoticeVersion(Base):
     log_seq: Mapped[int]
     checkpoint_size: Mapped[int]
     published_on: Mapped[date]
-    published_at: Mapped[datetime]
-    published_by: Mapped[int | None] = mapped_column(ForeignKey("identity_user.id"))
+    published_at: Mapped[datetime] = mapped_column(info=unlogged("the record's own time stands"))
+    published_by: Mapped[int | None] = mapped_column(
+        ForeignKey("identity_user.id"), info=unlogged("who published: staff-only")
+    )
     reason: Mapped[str | None] = mapped_column(Text)  # why this version replaces the last
 
 
@@ -43,6 +49,7 @@ class NoticeSchedule(Base):
     """A community's publishing calendar (rules.schedule); without a row, the defaults apply."""
 
     __tablename__ = "disclosure_schedule"
+    __audit__ = not_audited("the calendar says when notices fall due; each notice is logged")
 
     community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
     starts: Mapped[Period] = mapped_column(PeriodType)

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from sunshine.disclosure.models.budgets import Budget
 from sunshine.disclosure.rules import budget as rules
 from sunshine.transparency import service as transparency
+from sunshine.transparency.rules.records import LogKind
 
-LOG_KIND = "disclosure.budget"
+LOG_KIND = LogKind("disclosure.budget")
 
 
 def decision_record(

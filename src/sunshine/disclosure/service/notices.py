@@ -42,7 +42,9 @@ from sunshine.kernel.periods import Period
 from sunshine.ledger import rules as ledger_rules
 from sunshine.ledger import service as ledger
 from sunshine.transparency import service as transparency
+from sunshine.transparency.rules.records import LogKind
 
+NOTICE_KIND = LogKind(rules.LOG_KIND)
 REASON_LENGTH = 500
 
 # Disclosure's own section; other parts' sections are registered by the app (entrypoints).
@@ -149,7 +151,7 @@ def publish_notice(
     else:
         record = _correction(latest, figures, today=today, reason=reason)
     logged = transparency.append(
-        session, ref.id, kind=rules.LOG_KIND, record=record, ref=f"{period}/v{record['version']}"
+        session, ref.id, kind=NOTICE_KIND, record=record, ref=f"{period}/v{record['version']}"
     )
     checkpoint = transparency.sign_checkpoint(session, ref.id, origin=ref.origin)
     row = NoticeVersion(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import mapped_column
 from sunshine.identity.rules import Role
 from sunshine.infra.db import Base
 from sunshine.infra.db import TenantKeyed
+from sunshine.infra.db import not_audited
 from sunshine.infra.db import str_enum
 
 
@@ -21,6 +22,7 @@ class User(Base):
     """Someone who logs in. Staff log in by username and password, owners and residents by phone."""
 
     __tablename__ = "identity_user"
+    __audit__ = not_audited("personal data, which the log may never hold (LAW.md 3)")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     display_name: Mapped[str] = mapped_column(String(80))
@@ -37,6 +39,7 @@ class Membership(Base):
     """A role a user holds in one community."""
 
     __tablename__ = "identity_membership"
+    __audit__ = not_audited("who holds which role is not published")
 
     community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("identity_user.id"), primary_key=True)
@@ -50,6 +53,7 @@ class WebSession(Base):
     """A server-side login session; the cookie carries the token, the table keeps its hash."""
 
     __tablename__ = "identity_session"
+    __audit__ = not_audited("sign-in state")
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("identity_user.id"), index=True)
@@ -62,6 +66,7 @@ class LoginCode(Base):
     """A one-time code sent to a phone. Only its keyed hash is kept (HMAC, infra/secrets.py)."""
 
     __tablename__ = "identity_login_code"
+    __audit__ = not_audited("sign-in state")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(20), index=True)
@@ -76,6 +81,7 @@ class LoginAttempt(Base):
     """One login try, kept for rate limiting by account/phone and by client address."""
 
     __tablename__ = "identity_login_attempt"
+    __audit__ = not_audited("sign-in state")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subject: Mapped[str] = mapped_column(String(80))  # username or phone
@@ -99,6 +105,7 @@ class LoginGuard(Base):
     """
 
     __tablename__ = "identity_login_guard"
+    __audit__ = not_audited("sign-in state")
 
     subject: Mapped[str] = mapped_column(String(80), primary_key=True)  # username or phone
     client: Mapped[str] = mapped_column(String(64), primary_key=True)  # address, or "*"
@@ -112,6 +119,7 @@ class CodeRequest(Base):
     """One one-time code asked for (sent or not: unknown phones are counted the same)."""
 
     __tablename__ = "identity_code_request"
+    __audit__ = not_audited("sign-in state")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(20))
@@ -128,6 +136,7 @@ class DeviceCredential(TenantKeyed, Base):
     """A device of one community (gate camera, payment channel) that signs what it posts."""
 
     __tablename__ = "identity_device"
+    __audit__ = not_audited("device credentials")
 
     key_id: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(32))

@@ -1,9 +1,12 @@
-"""`sunshine audit [--community CODE]`: recompute the log's ledger records and compare.
+"""`sunshine audit [--community CODE]`: check the log and re-derive every row it stands for.
 
-Checks one community, or every community with books or a log, and prints what it read
-(records, entries, postings, the recomputed root and the checkpoint it was compared
-with) and each difference in plain words; exits 1 if there is any. A progress bar goes
-to stderr, so the report itself can be piped or saved.
+Runs `transparency.service.audit`, which every part's checks register with (entries,
+accounts, vouchers, terms, notices, budgets …), for one community or for every community
+with a log or audited rows, and prints what it read (records by kind, entries, postings,
+the recomputed root and the checkpoint it was compared with) and each difference in
+plain words; exits 1 if there is any. A progress bar goes to stderr, so the report
+itself can be piped or saved. On PostgreSQL the audit reads one snapshot (REPEATABLE
+READ), so rows written while it runs are not mistaken for rows with no record.
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ from sunshine.infra.i18n import translations
 from sunshine.infra.settings import get_settings
 from sunshine.kernel.errors import NotFound
 from sunshine.kernel.errors import Translate
-from sunshine.ledger import service
 from sunshine.transparency import service as transparency
 
 _ORIGIN_PREFIX = "sunshine/"
@@ -44,13 +46,15 @@ def audit(
     errors = Console(stderr=True)
     differing = 0
     with open_session() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         targets = _targets(session, community)
         if not targets:
             typer.echo(_("No community has books or a log yet."))
             return
         for community_id, label in targets:
             with _progress(errors, _("Auditing {community}").format(community=label)) as step:
-                report = service.audit(session, community_id, progress=step, parallel=True)
+                report = transparency.audit(session, community_id, progress=step, parallel=True)
             _print(report, label, _)
             differing += not report.clean
     if differing:
@@ -68,7 +72,7 @@ def _targets(session: Session, code: str | None) -> list[tuple[int, str]]:
     if code is not None:
         ref = tenancy.resolve(session, code)
         return [(ref.id, f"{ref.name} ({ref.code})")]
-    return [(cid, _label(session, cid)) for cid in service.audited_communities(session)]
+    return [(cid, _label(session, cid)) for cid in transparency.audited_communities(session)]
 
 
 def _label(session: Session, community_id: int) -> str:
@@ -89,21 +93,19 @@ def _label(session: Session, community_id: int) -> str:
     return f"#{community_id}"
 
 
-def _print(report: service.AuditReport, label: str, _: Translate) -> None:
+def _print(report: transparency.AuditReport, label: str, _: Translate) -> None:
     typer.echo(label)
+    counts = report.counts
     typer.echo(
         "  "
         + _("{records} log records, {entries} entries, {postings} postings").format(
-            records=report.records, entries=report.entries, postings=report.postings
+            records=report.records, entries=counts["entries"], postings=counts["postings"]
         )
     )
-    if report.other_records:
-        typer.echo(
-            "  "
-            + _("{count} records of other kinds, checked by hash and root only").format(
-                count=report.other_records
-            )
-        )
+    kinds = sorted(kind for kind in counts if "." in kind)
+    if kinds:
+        by_kind = ", ".join(f"{kind} {counts[kind]}" for kind in kinds)
+        typer.echo("  " + _("records by kind: {kinds}").format(kinds=by_kind))
     typer.echo("  " + _("root {root}").format(root=report.root.hex()))
     if report.checkpoint_size is None:
         typer.echo("  " + _("no signed checkpoint yet"))

@@ -28,7 +28,10 @@ from sqlalchemy.orm import relationship
 from sunshine.infra.db import Base
 from sunshine.infra.db import PeriodType
 from sunshine.infra.db import TenantKeyed
+from sunshine.infra.db import audited_by
+from sunshine.infra.db import not_audited
 from sunshine.infra.db import str_enum
+from sunshine.infra.db import unlogged
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.ledger.rules import MAX_AMOUNT
@@ -44,6 +47,7 @@ class Account(TenantKeyed, Base):
     """An account of a community's chart: code, names in Chinese and English, kind, category."""
 
     __tablename__ = "ledger_account"
+    __audit__ = audited_by("ledger.account")
 
     code: Mapped[str] = mapped_column(String(32))
     name_zh: Mapped[str] = mapped_column(String(120))
@@ -64,6 +68,7 @@ class JournalEntry(Base):
     """A journal entry's header. `id` is its number: gapless per community, from 1."""
 
     __tablename__ = "ledger_entry"
+    __audit__ = audited_by("ledger.entry")
 
     community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -76,9 +81,13 @@ class JournalEntry(Base):
     reverses_id: Mapped[int | None]
     reason: Mapped[str] = mapped_column(String(200), default="")
     source: Mapped[str] = mapped_column(String(20))  # manual, import, remuneration, reversal
-    external_id: Mapped[str | None] = mapped_column(String(64))
-    posted_by: Mapped[int | None] = mapped_column(ForeignKey("identity_user.id"))
-    posted_at: Mapped[datetime]
+    external_id: Mapped[str | None] = mapped_column(
+        String(64), info=unlogged("an import's own transaction id, for importing again")
+    )
+    posted_by: Mapped[int | None] = mapped_column(
+        ForeignKey("identity_user.id"), info=unlogged("who posted: staff-only")
+    )
+    posted_at: Mapped[datetime] = mapped_column(info=unlogged("the record's own time stands"))
 
     postings: Mapped[list[Posting]] = relationship(
         viewonly=True, order_by="Posting.line", lazy="selectin"
@@ -115,6 +124,7 @@ class Posting(Base):
     """
 
     __tablename__ = "ledger_posting"
+    __audit__ = audited_by("ledger.entry")
 
     community_id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -150,10 +160,11 @@ class PeriodClose(Base):
     """A closed period: nothing may be booked in it or before it. Closing is final."""
 
     __tablename__ = "ledger_period_close"
+    __audit__ = audited_by("ledger.close")
 
     community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
     period: Mapped[Period] = mapped_column(PeriodType, primary_key=True)
-    closed_at: Mapped[datetime]
+    closed_at: Mapped[datetime] = mapped_column(info=unlogged("the record's own time stands"))
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("identity_user.id"))
 
 
@@ -165,23 +176,25 @@ class CloseRequest(TenantKeyed, Base):
     """
 
     __tablename__ = "ledger_close_request"
+    __audit__ = audited_by("ledger.close")
 
     period: Mapped[Period] = mapped_column(PeriodType)
     entries_through: Mapped[int]
     requested_by: Mapped[int] = mapped_column(ForeignKey("identity_user.id"))
-    requested_at: Mapped[datetime]
+    requested_at: Mapped[datetime] = mapped_column(info=unlogged("the record's own time stands"))
 
 
 class CloseDecision(Base):
     """How a close request ended, once: countersigned by the committee, or withdrawn."""
 
     __tablename__ = "ledger_close_decision"
+    __audit__ = audited_by("ledger.close")
 
     community_id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     outcome: Mapped[CloseOutcome] = mapped_column(str_enum(CloseOutcome))
     decided_by: Mapped[int] = mapped_column(ForeignKey("identity_user.id"))
-    decided_at: Mapped[datetime]
+    decided_at: Mapped[datetime] = mapped_column(info=unlogged("the record's own time stands"))
 
     __table_args__ = (
         ForeignKeyConstraint(
@@ -198,6 +211,7 @@ class AccountTotal(Base):
     """
 
     __tablename__ = "ledger_account_total"
+    __audit__ = audited_by("ledger.entry")  # summed again from the postings
 
     community_id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -222,6 +236,7 @@ class TrustTerms(Base):
     """The trust contract's remuneration clause from a period on (rules.TrustTerms)."""
 
     __tablename__ = "ledger_trust_terms"
+    __audit__ = audited_by("ledger.trust_terms")
 
     community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
     effective_from: Mapped[Period] = mapped_column(PeriodType, primary_key=True)
@@ -232,8 +247,10 @@ class TrustTerms(Base):
     account_code: Mapped[str] = mapped_column(String(32))
     settlement_code: Mapped[str] = mapped_column(String(32))
     contract_ref: Mapped[str] = mapped_column(String(200))
-    recorded_at: Mapped[datetime]
-    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("identity_user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(info=unlogged("the record's own time stands"))
+    recorded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("identity_user.id"), info=unlogged("who recorded: staff-only")
+    )
 
 
 class Voucher(Base):
@@ -244,26 +261,36 @@ class Voucher(Base):
     """
 
     __tablename__ = "ledger_voucher"
+    __audit__ = audited_by(
+        "ledger.voucher", rows_unlogged="an upload is logged once a record names its hash"
+    )
 
     community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    media_type: Mapped[str] = mapped_column(String(80))
-    size_bytes: Mapped[int] = mapped_column(BigInteger)
-    original_name: Mapped[str] = mapped_column(String(255), default="")
+    media_type: Mapped[str] = mapped_column(
+        String(80), info=unlogged("logged only with a voucher attached after posting")
+    )
+    size_bytes: Mapped[int] = mapped_column(BigInteger, info=unlogged("the hash names the bytes"))
+    original_name: Mapped[str] = mapped_column(
+        String(255), default="", info=unlogged("may name a person: never published")
+    )
     public_sha256: Mapped[str | None] = mapped_column(String(64))
-    uploaded_at: Mapped[datetime]
-    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("identity_user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(info=unlogged("not published"))
+    uploaded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("identity_user.id"), info=unlogged("who uploaded: staff-only")
+    )
 
 
 class EntryVoucher(Base):
     """A voucher backs an entry."""
 
     __tablename__ = "ledger_entry_voucher"
+    __audit__ = audited_by("ledger.entry", "ledger.voucher")
 
     community_id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    attached_at: Mapped[datetime]
+    attached_at: Mapped[datetime] = mapped_column(info=unlogged("the record's own time stands"))
     with_entry: Mapped[bool]  # named in the entry's own log record, not attached later
 
     __table_args__ = (
@@ -281,6 +308,7 @@ class VoucherAccess(TenantKeyed, Base):
     """Someone opened a voucher's original (LAW.md 3: such views are logged)."""
 
     __tablename__ = "ledger_voucher_access"
+    __audit__ = not_audited("who opened an original is kept for LAW.md 3, never published")
 
     sha256: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[int] = mapped_column(ForeignKey("identity_user.id"))

@@ -5,8 +5,8 @@ keyword-only; they never commit (the edge that called them owns the transaction)
 raise `sunshine.kernel.errors` types. Callers write `from sunshine.ledger import service`
 and `service.post_entry(session, community_id, draft, actor_id=...)`.
 
-- chart: open_chart, add_account, close_account, accounts_by_code, list_accounts,
-  find_account, get_account
+- chart: open_chart, add_account, close_account (each logged), accounts_by_code,
+  list_accounts, find_account, get_account
 - posting: post_entry, post_entries (bulk import), reverse_entry
 - entries: get_entry, find_entry, find_entry_by_external_id, find_reversal, first_period,
   list_entries, entry_count, draft_of, record_of, voucher_hashes, vouchers_by_entry,
@@ -25,16 +25,15 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
 - lines: lines_in (postings of one kind of account over periods, for the notice)
 - reports: trial_balance, account_balance, account_ledger, income_and_spending,
   trust_bank_balance; totals: mismatches (totals vs postings, for the audit)
+- audit_checks: the ledger's checks for `sunshine audit`, registered with
+  `transparency.service.audit` (audit: entries, audit_side: accounts, vouchers, terms,
+  audit_totals: the totals against the postings)
 """
 
 from __future__ import annotations
 
-from sunshine.ledger.service.audit import audit
-from sunshine.ledger.service.audit import audited_communities
-from sunshine.ledger.service.audit_report import AuditReport
-from sunshine.ledger.service.audit_report import Finding
-from sunshine.ledger.service.audit_report import FindingKind
 from sunshine.ledger.service.bundles import entry_bundle
+from sunshine.ledger.service.chart import ACCOUNT_KIND
 from sunshine.ledger.service.chart import accounts_by_code
 from sunshine.ledger.service.chart import add_account
 from sunshine.ledger.service.chart import close_account
@@ -118,6 +117,7 @@ from sunshine.ledger.service.vouchers import set_public_copy
 from sunshine.ledger.service.vouchers import voucher_accesses
 
 __all__ = [
+    "ACCOUNT_KIND",
     "CLOSED_KIND",
     "ENTRY_KIND",
     "IMPORT",
@@ -131,10 +131,7 @@ __all__ = [
     "WITHDRAWN_KIND",
     "AccountLedger",
     "AccountRow",
-    "AuditReport",
     "CloseStep",
-    "Finding",
-    "FindingKind",
     "IncomeAndSpending",
     "LedgerLine",
     "MonthSummary",
@@ -145,8 +142,6 @@ __all__ = [
     "accounts_by_code",
     "add_account",
     "attach_voucher",
-    "audit",
-    "audited_communities",
     "book_remuneration",
     "check_closable",
     "check_voucher_file",

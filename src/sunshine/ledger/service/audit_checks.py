@@ -1,71 +1,94 @@
-"""The audit's check of the stored per-account, per-period totals against the postings.
+"""The ledger's audit checks, one per kind of record it logs (`transparency.service.audit`).
 
-The totals (`ledger_account_total`) are not logged, so they are checked against the
-postings themselves: one GROUP BY account and day over the index the reports use
-(community_id, account_id, booked_on, amount_fen), which SQLite and PostgreSQL stream
-in index order, so no posting row reaches Python; the days are summed into months here.
+Imported by the audit's registry whenever an audit runs, so every record the ledger
+appends is re-derived: entries (with their postings, the vouchers posted with them and
+the per-period totals they sum to), accounts, vouchers attached later and public copies,
+trust terms, and months closed (each request, withdrawal and countersignature).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger
-from sqlalchemy import func
-from sqlalchemy import select
-from sqlalchemy import type_coerce
 from sqlalchemy.orm import Session
 
-from sunshine.kernel.errors import Problem
-from sunshine.kernel.money import Fen
-from sunshine.kernel.periods import Period
+from sunshine.infra.bulk import community_ids
+from sunshine.infra.db import Base
 from sunshine.ledger.models import Account
+from sunshine.ledger.models import AccountTotal
+from sunshine.ledger.models import CloseDecision
+from sunshine.ledger.models import CloseRequest
+from sunshine.ledger.models import EntryVoucher
+from sunshine.ledger.models import JournalEntry
+from sunshine.ledger.models import PeriodClose
 from sunshine.ledger.models import Posting
-from sunshine.ledger.service.audit_report import AuditReport
-from sunshine.ledger.service.audit_report import FindingKind
-from sunshine.ledger.service.totals import stored_totals
+from sunshine.ledger.models import TrustTerms
+from sunshine.ledger.models import Voucher
+from sunshine.ledger.service.audit import EntryAudit
+from sunshine.ledger.service.audit_closing import CloseAudit
+from sunshine.ledger.service.audit_scan import EntryRecords
+from sunshine.ledger.service.audit_side import VoucherAudit
+from sunshine.ledger.service.audit_side import accounts
+from sunshine.ledger.service.audit_side import trust_terms
+from sunshine.ledger.service.audit_totals import check_totals
+from sunshine.ledger.service.chart import ACCOUNT_KIND
+from sunshine.ledger.service.closing import CLOSED_KIND
+from sunshine.ledger.service.closing import REQUESTED_KIND
+from sunshine.ledger.service.closing import WITHDRAWN_KIND
+from sunshine.ledger.service.posting import ENTRY_KIND
+from sunshine.ledger.service.terms import TERMS_KIND
+from sunshine.ledger.service.vouchers import PUBLIC_COPY_KIND
+from sunshine.ledger.service.vouchers import VOUCHER_KIND
+from sunshine.transparency.service.audit import AuditCheck
+from sunshine.transparency.service.audit import register
 
-_POSTING = Posting.__table__.c
+
+def _with_books(session: Session) -> set[int]:
+    """Communities with a chart, entries, postings or totals: their log must stand for them."""
+    models: list[type[Base]] = [Account, JournalEntry, Posting, EntryVoucher, AccountTotal]
+    models += [TrustTerms, Voucher, CloseRequest, CloseDecision, PeriodClose]
+    return community_ids(session, [model.__table__ for model in models])
 
 
-def _codes(session: Session, community_id: int) -> dict[int, str]:
-    rows = session.execute(
-        select(Account.id, Account.code).where(Account.community_id == community_id)
-    ).all()
-    return dict(rows)
-
-
-def check_totals(session: Session, community_id: int, report: AuditReport) -> None:
-    """Compare the stored per-period totals with the sums of the postings."""
-    amount = type_coerce(_POSTING.amount_fen, BigInteger)
-    rows = session.execute(
-        select(_POSTING.account_id, Posting.booked_on, func.sum(amount), func.sum(func.abs(amount)))
-        .where(_POSTING.community_id == community_id)
-        .group_by(_POSTING.account_id, _POSTING.booked_on)
-    ).all()
-    sums: dict[tuple[int, Period], list[int]] = {}
-    for account, day, net, gross in rows:  # debit = (gross + net) / 2, credit = (gross - net) / 2
-        total = sums.setdefault((account, Period.of(day)), [0, 0])
-        total[0] += (int(gross) + int(net)) // 2
-        total[1] += (int(gross) - int(net)) // 2
-    summed = {key: (Fen(debit), Fen(credit)) for key, (debit, credit) in sums.items()}
-    stored = stored_totals(session, community_id)
-    codes = _codes(session, community_id)
-    zero = (Fen(0), Fen(0))
-    for key in sorted(stored.keys() | summed.keys(), key=lambda k: (k[0], str(k[1]))):
-        kept, posted = stored.get(key, zero), summed.get(key, zero)
-        if kept == posted:
-            continue
-        report.add(
-            Problem(
-                FindingKind.TOTALS,
-                "account {code}, {period}: the stored totals are {debit} debit and"
-                " {credit} credit; its postings sum to {posted_debit} and {posted_credit}",
-                {
-                    "code": codes.get(key[0], str(key[0])),
-                    "period": str(key[1]),
-                    "debit": str(kept[0]),
-                    "credit": str(kept[1]),
-                    "posted_debit": str(posted[0]),
-                    "posted_credit": str(posted[1]),
-                },
-            )
-        )
+register(
+    AuditCheck(
+        name=ENTRY_KIND,
+        kinds=(ENTRY_KIND,),
+        tables=tuple(m.__tablename__ for m in (JournalEntry, Posting, EntryVoucher, AccountTotal)),
+        rows=EntryAudit,
+        records=EntryRecords,
+        alongside=check_totals,
+        bodies=False,  # a million bodies need not cross to the caller: their leaf hashes do
+        communities=_with_books,
+    )
+)
+register(
+    AuditCheck(
+        name=ACCOUNT_KIND,
+        kinds=(ACCOUNT_KIND,),
+        tables=(Account.__tablename__,),
+        rows=accounts,
+    )
+)
+register(
+    AuditCheck(
+        name=VOUCHER_KIND,
+        kinds=(VOUCHER_KIND, PUBLIC_COPY_KIND),
+        tables=(Voucher.__tablename__, EntryVoucher.__tablename__),
+        rows=VoucherAudit,
+    )
+)
+register(
+    AuditCheck(
+        name=TERMS_KIND,
+        kinds=(TERMS_KIND,),
+        tables=(TrustTerms.__tablename__,),
+        rows=trust_terms,
+    )
+)
+register(
+    AuditCheck(
+        name="ledger.close",
+        kinds=(REQUESTED_KIND, WITHDRAWN_KIND, CLOSED_KIND),
+        tables=tuple(m.__tablename__ for m in (CloseRequest, CloseDecision, PeriodClose)),
+        rows=CloseAudit,
+    )
+)

@@ -1,4 +1,9 @@
-"""The chart of accounts: open the template for a community, extend it, close accounts."""
+"""The chart of accounts: open the template for a community, extend it, close accounts.
+
+Every account opened or closed goes to the community's log (`ledger.account`, ref = its
+code), so that an account's category, kind or name changed behind the app's back (and
+with it every report that groups by them) is named by the audit.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,10 @@ from sunshine.kernel.errors import NotFound
 from sunshine.kernel.errors import Problem
 from sunshine.ledger import rules
 from sunshine.ledger.models import Account
+from sunshine.transparency import service as transparency
+from sunshine.transparency.rules.records import LogKind
+
+ACCOUNT_KIND = LogKind("ledger.account")
 
 
 def accounts_by_code(session: Session, community_id: int) -> dict[str, Account]:
@@ -63,6 +72,7 @@ def open_chart(session: Session, community_id: int, *, on: date) -> list[Account
     ]
     session.add_all(added)
     session.flush()
+    _log(session, community_id, added)
     return list_accounts(session, community_id)
 
 
@@ -100,6 +110,7 @@ def add_account(
     )
     session.add(account)
     session.flush()
+    _log(session, community_id, [account])
     return account
 
 
@@ -112,4 +123,28 @@ def close_account(session: Session, community_id: int, code: str, *, on: date) -
         raise Invalid("an account cannot close before it opened")
     account.closed_on = on
     session.flush()
+    _log(session, community_id, [account])
     return account
+
+
+def account_record(account: Account) -> dict[str, object]:
+    """The logged form of an account as it stands: everything that reports group it by."""
+    return {
+        "account": account.id,
+        "code": account.code,
+        "name_zh": account.name_zh,
+        "name_en": account.name_en,
+        "kind": account.kind.value,
+        "category": account.category.value,
+        "parent_code": account.parent_code,
+        "opened_on": account.opened_on.isoformat(),
+        "closed_on": None if account.closed_on is None else account.closed_on.isoformat(),
+    }
+
+
+def _log(session: Session, community_id: int, accounts: list[Account]) -> None:
+    records = [
+        transparency.Entry(ACCOUNT_KIND, account_record(account), ref=account.code)
+        for account in sorted(accounts, key=lambda a: a.code)
+    ]
+    transparency.append_many(session, community_id, records)

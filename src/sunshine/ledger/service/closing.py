@@ -45,10 +45,11 @@ from sunshine.ledger.service.periods import lock_books
 from sunshine.ledger.service.reports import income_and_spending
 from sunshine.ledger.service.reports import trust_bank_balance
 from sunshine.transparency import service as transparency
+from sunshine.transparency.rules.records import LogKind
 
-REQUESTED_KIND = "ledger.close_requested"
-WITHDRAWN_KIND = "ledger.close_withdrawn"
-CLOSED_KIND = "ledger.period_closed"
+REQUESTED_KIND = LogKind("ledger.close_requested")
+WITHDRAWN_KIND = LogKind("ledger.close_withdrawn")
+CLOSED_KIND = LogKind("ledger.period_closed")
 
 
 @dataclass(frozen=True, slots=True)

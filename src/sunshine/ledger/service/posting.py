@@ -57,12 +57,13 @@ from sunshine.ledger.service.periods import closed_through
 from sunshine.ledger.service.periods import lock_books
 from sunshine.ledger.service.totals import add_to_totals
 from sunshine.transparency import service as transparency
+from sunshine.transparency.rules.records import LogKind
 
 MANUAL = "manual"
 IMPORT = "import"
 REMUNERATION = "remuneration"
 REVERSAL = "reversal"
-ENTRY_KIND = "ledger.entry"
+ENTRY_KIND = LogKind("ledger.entry")
 IDS_PER_QUERY = 5000  # ids per IN (...) list, well inside SQLite's limit on bound parameters
 
 

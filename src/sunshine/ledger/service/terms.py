@@ -27,8 +27,9 @@ from sunshine.ledger.models import TrustTerms
 from sunshine.ledger.service.chart import accounts_by_code
 from sunshine.ledger.service.totals import as_fen
 from sunshine.transparency import service as transparency
+from sunshine.transparency.rules.records import LogKind
 
-TERMS_KIND = "ledger.trust_terms"
+TERMS_KIND = LogKind("ledger.trust_terms")
 
 
 def _as_rule(row: TrustTerms) -> rules.TrustTerms:

@@ -19,9 +19,10 @@ from sunshine.ledger.models import Voucher
 from sunshine.ledger.models import VoucherAccess
 from sunshine.ledger.service.entries import get_entry
 from sunshine.transparency import service as transparency
+from sunshine.transparency.rules.records import LogKind
 
-VOUCHER_KIND = "ledger.voucher"
-PUBLIC_COPY_KIND = "ledger.voucher_public_copy"
+VOUCHER_KIND = LogKind("ledger.voucher")
+PUBLIC_COPY_KIND = LogKind("ledger.voucher_public_copy")
 _HEX = frozenset("0123456789abcdef")
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import mapped_column
 
 from sunshine.infra.db import Base
 from sunshine.infra.db import TenantKeyed
+from sunshine.infra.db import not_audited
 from sunshine.infra.db import str_enum
 from sunshine.registry.rules import AreaSource
 from sunshine.registry.rules import CommitteeKind
@@ -31,6 +32,7 @@ class Community(Base):
     """A residential community (小区): the tenant. Its money and data are never pooled."""
 
     __tablename__ = "registry_community"
+    __audit__ = not_audited("the community's name and address, shown on every notice")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -52,6 +54,7 @@ class Building(TenantKeyed, Base):
     """A building (幢/栋)."""
 
     __tablename__ = "registry_building"
+    __audit__ = not_audited("the register of buildings and units is not logged yet")
 
     code: Mapped[str] = mapped_column(String(8))  # "3", as in unit number 3-2-301
     name: Mapped[str] = mapped_column(String(40))  # "3幢"
@@ -67,6 +70,7 @@ class Unit(TenantKeyed, Base):
     """A unit (房屋, 专有部分) with its exact area and where that area came from."""
 
     __tablename__ = "registry_unit"
+    __audit__ = not_audited("the register of buildings and units is not logged yet")
 
     building_id: Mapped[int]
     number: Mapped[str] = mapped_column(String(16))  # 3-2-301
@@ -91,6 +95,7 @@ class Party(TenantKeyed, Base):
     """A person or organisation known to the community: an owner, a resident, the developer."""
 
     __tablename__ = "registry_party"
+    __audit__ = not_audited("personal data, which the log may never hold (LAW.md 3)")
 
     kind: Mapped[PartyKind] = mapped_column(str_enum(PartyKind))
     name: Mapped[str] = mapped_column(String(80))
@@ -106,6 +111,7 @@ class Ownership(Base):
     """A party owns (a share of) a unit. Co-owners of one unit name one designated voter."""
 
     __tablename__ = "registry_ownership"
+    __audit__ = not_audited("personal data, which the log may never hold (LAW.md 3)")
 
     community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(primary_key=True)
@@ -133,6 +139,7 @@ class Residency(Base):
     """A party lives in a unit: the owner, a family member or a tenant."""
 
     __tablename__ = "registry_residency"
+    __audit__ = not_audited("personal data, which the log may never hold (LAW.md 3)")
 
     community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(primary_key=True)
@@ -155,6 +162,7 @@ class Vehicle(TenantKeyed, Base):
     """A resident's vehicle, by its normalised plate."""
 
     __tablename__ = "registry_vehicle"
+    __audit__ = not_audited("personal data, which the log may never hold (LAW.md 3)")
 
     plate: Mapped[str] = mapped_column(String(10))
     unit_id: Mapped[int | None]
@@ -176,6 +184,7 @@ class ParkingSpace(TenantKeyed, Base):
     """A marked parking space on common land; the parking part leases and allocates them."""
 
     __tablename__ = "registry_parking_space"
+    __audit__ = not_audited("the register of parking spaces is not logged yet")
 
     code: Mapped[str] = mapped_column(String(16))  # "P01", "V1"
     kind: Mapped[SpaceKind] = mapped_column(str_enum(SpaceKind))

@@ -18,12 +18,15 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
 from sunshine.infra.db import Base
+from sunshine.infra.db import audited_by
+from sunshine.infra.db import unlogged
 
 
 class LogRecord(Base):
     """Leaf `seq` (0-based) of a community's tree: a canonical JSON record and its leaf hash."""
 
     __tablename__ = "transparency_record"
+    __audit__ = audited_by("transparency.log")
 
     community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -31,7 +34,7 @@ class LogRecord(Base):
     ref: Mapped[str] = mapped_column(String(64), default="")  # what it records, e.g. entry number
     body: Mapped[bytes] = mapped_column(LargeBinary)  # canonical JSON, UTF-8
     leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
-    appended_at: Mapped[datetime]
+    appended_at: Mapped[datetime] = mapped_column(info=unlogged("outside the hashed body"))
 
 
 class LogNode(Base):
@@ -44,6 +47,7 @@ class LogNode(Base):
     """
 
     __tablename__ = "transparency_node"
+    __audit__ = audited_by("transparency.log")
 
     community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
     level: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -55,6 +59,10 @@ class Checkpoint(Base):
     """A signed statement of the tree's size and root at a moment (a signed note)."""
 
     __tablename__ = "transparency_checkpoint"
+    __audit__ = audited_by(
+        "transparency.log",
+        rows_unlogged="which checkpoints exist is not logged: owners keep those they saw",
+    )
 
     community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
     tree_size: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -71,25 +79,32 @@ class SigningKey(Base):
     """
 
     __tablename__ = "transparency_key"
+    __audit__ = audited_by(
+        "transparency.log", rows_unlogged="a key that signs nothing stands for nothing"
+    )
 
     community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
     name: Mapped[str] = mapped_column(String(80), primary_key=True)
     role: Mapped[str] = mapped_column(String(20))  # "platform" or "committee"
     public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
-    added_at: Mapped[datetime]
-    retired_at: Mapped[datetime | None]
+    added_at: Mapped[datetime] = mapped_column(info=unlogged("not signed"))
+    retired_at: Mapped[datetime | None] = mapped_column(info=unlogged("not signed"))
 
 
 class Cosignature(Base):
     """A committee member's signature over a checkpoint's note, made offline with their own key."""
 
     __tablename__ = "transparency_cosignature"
+    __audit__ = audited_by(
+        "transparency.log",
+        rows_unlogged="a co-signature is verified, but which exist is not logged",
+    )
 
     community_id: Mapped[int] = mapped_column(primary_key=True)
     tree_size: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     key_name: Mapped[str] = mapped_column(String(80), primary_key=True)
     signature_line: Mapped[str] = mapped_column(Text)  # "— name base64(keyid || signature)"
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(info=unlogged("not signed"))
 
     __table_args__ = (
         ForeignKeyConstraint(

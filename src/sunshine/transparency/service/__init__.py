@@ -5,10 +5,21 @@ Callers write `from sunshine.transparency import service as transparency`.
 - log: append records, keep subtree hashes, sign and co-sign checkpoints, prove, bundle
 - records: the records read in bulk for other parts (record_rows, record_bodies,
   logged_communities, refresh_statistics), so that they never query the log's tables
+- audit: the audit of the log and of every row its records stand for, with the registry
+  of the parts' checks (register, registered_checks); audit_report: what it hands back
 """
 
 from __future__ import annotations
 
+from sunshine.transparency.service.audit import AuditCheck
+from sunshine.transparency.service.audit import RowSide
+from sunshine.transparency.service.audit import audit
+from sunshine.transparency.service.audit import audited_communities
+from sunshine.transparency.service.audit import register
+from sunshine.transparency.service.audit import registered_checks
+from sunshine.transparency.service.audit_report import AuditReport
+from sunshine.transparency.service.audit_report import Finding
+from sunshine.transparency.service.audit_report import FindingKind
 from sunshine.transparency.service.log import COMMITTEE
 from sunshine.transparency.service.log import PLATFORM
 from sunshine.transparency.service.log import STORED_FROM
@@ -53,14 +64,21 @@ __all__ = [
     "COMMITTEE",
     "PLATFORM",
     "STORED_FROM",
+    "AuditCheck",
+    "AuditReport",
     "Entry",
+    "Finding",
+    "FindingKind",
     "Grown",
     "RecordRow",
+    "RowSide",
     "add_cosignature",
     "append",
     "append_hashed",
     "append_many",
     "append_numbered",
+    "audit",
+    "audited_communities",
     "build_bundle",
     "consistency_proof",
     "cosign_checkpoint",
@@ -83,7 +101,9 @@ __all__ = [
     "record_rows",
     "record_seqs",
     "refresh_statistics",
+    "register",
     "register_committee_key",
+    "registered_checks",
     "root",
     "sign_checkpoint",
     "sign_if_behind",

@@ -59,7 +59,7 @@ COMMITTEE = "committee"
 class Entry:
     """One record to append: what kind, what it refers to, and the record itself."""
 
-    kind: str
+    kind: rules.LogKind
     record: Mapping[str, object]
     ref: str = ""
 
@@ -128,7 +128,12 @@ def _lookup(nodes: Mapping[tuple[int, int], bytes]) -> merkle.NodeLookup:
 
 
 def append(
-    session: Session, community_id: int, *, kind: str, record: Mapping[str, object], ref: str = ""
+    session: Session,
+    community_id: int,
+    *,
+    kind: rules.LogKind,
+    record: Mapping[str, object],
+    ref: str = "",
 ) -> LogRecord:
     """Append one canonical record as the next leaf of the community's tree."""
     [seq] = append_many(session, community_id, [Entry(kind, record, ref)])
@@ -166,7 +171,7 @@ class Grown:
 def append_hashed(
     session: Session,
     community_id: int,
-    kinds: Sequence[str],
+    kinds: Sequence[rules.LogKind],
     refs: Sequence[str],
     bodies: Sequence[bytes],
     leaves: Sequence[bytes],
@@ -200,7 +205,7 @@ def append_hashed(
 def append_numbered(
     session: Session,
     community_id: int,
-    kind: str,
+    kind: rules.LogKind,
     first_ref: int,
     bodies: bytes,
     ends: Sequence[int],
