@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.identity import service as identity
+from sunshine.identity.models import LoginAttempt
 from sunshine.identity.models import LoginCode
 from sunshine.identity.models import User
 from sunshine.identity.service import accounts
@@ -145,6 +146,20 @@ def test_a_run_of_failures_is_forgotten_after_a_quiet_day(session: Session, time
         _fail(session, user, OWNER_HOME)
 
     assert _log_in(session, user, OWNER_HOME).id == user.id
+
+
+def test_attempts_older_than_a_day_are_forgotten_as_new_ones_come(
+    session: Session, time: Clock
+) -> None:
+    user, other = make_user(session), make_user(session)
+    for _ in range(3):
+        _fail(session, user, ATTACKER)
+    _log_in(session, other, OWNER_HOME)
+    time.wait(hours=24, seconds=1)
+    _fail(session, user, ELSEWHERE)  # same account: its old attempts go, the other's stay
+
+    kept = session.execute(select(LoginAttempt.subject, LoginAttempt.client)).all()
+    assert sorted(kept) == sorted([(_username(other), OWNER_HOME), (_username(user), ELSEWHERE)])
 
 
 def test_one_address_trying_many_accounts_is_paused(
