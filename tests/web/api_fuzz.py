@@ -14,6 +14,7 @@ would answer 500). The tally keeps a curl line per 5xx, to replay it.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from collections import Counter
@@ -46,6 +47,7 @@ EVERY_ROLE = os.environ.get("SUNSHINE_FUZZ_EVERY_ROLE") == "1"  # else see Targe
 KEEP_GOING = os.environ.get("SUNSHINE_FUZZ_KEEP_GOING") == "1"  # count 5xx, do not fail
 TALLY_FILE = os.environ.get("SUNSHINE_FUZZ_TALLY", "")  # where to write the tally (JSON)
 _CSRF = "fuzz-csrf-token"
+NET = "sunshine.entrypoints.web"  # the logger of the app's last-resort 422
 
 
 def config() -> Any:
@@ -153,6 +155,27 @@ def demo_target(folder: Path | None = None) -> Iterator[Target]:
     finally:
         db._factory = before
         engine.dispose()
+
+
+class _Caught(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def caught_by_the_net() -> Iterator[list[str]]:
+    """What the app's last resort answered 422 for in the block (an overflow, text it cannot
+    store): an input type (`infra.inputs`) should have refused it first."""
+    handler, logger = _Caught(), logging.getLogger(NET)
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
 
 
 def send(target: Target, case: Any, role: str) -> int:

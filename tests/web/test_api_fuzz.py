@@ -33,7 +33,9 @@ def target() -> Iterator[api_fuzz.Target]:
 @SCHEMA.parametrize()
 def test_no_generated_request_gets_a_server_error(case: Any, target: api_fuzz.Target) -> None:
     for role in target.roles_for(case):
-        status = api_fuzz.send(target, case, role)
+        with api_fuzz.caught_by_the_net() as caught:
+            status = api_fuzz.send(target, case, role)
         TALLY.add(role, case, status)
         if not api_fuzz.KEEP_GOING:
             assert status < 500, f"{role}: {status}\n{case.as_curl_command()}"
+            assert caught == [], f"{role}: {caught}\n{case.as_curl_command()}"

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
 from sunshine.infra import clock
+from sunshine.infra.inputs import RowId
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentCommunity
@@ -110,7 +111,7 @@ def ask(
 @router.post(f"{CLOSE}/requests/{{number}}/countersign", dependencies=[CsrfChecked])
 def countersign(
     request: Request,
-    number: int,
+    number: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,
@@ -131,7 +132,7 @@ def countersign(
 @router.post(f"{CLOSE}/requests/{{number}}/withdraw", dependencies=[CsrfChecked])
 def withdraw(
     request: Request,
-    number: int,
+    number: RowId,
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,

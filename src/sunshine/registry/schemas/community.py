@@ -351,9 +351,10 @@ def unpack_upload(content: str, sha256: str) -> bytes:
     """The file a preview form sent back; raises Invalid unless it is exactly the checked one."""
     try:
         data = base64.b64decode(content, validate=True)
-    except binascii.Error:
+    except (binascii.Error, ValueError):  # ValueError: not ASCII at all
         data = b""
-    if not data or not hmac.compare_digest(hashlib.sha256(data).hexdigest(), sha256):
+    sent = sha256.encode("utf-8", "replace")  # compare_digest refuses non-ASCII text
+    if not data or not hmac.compare_digest(hashlib.sha256(data).hexdigest().encode(), sent):
         problem = Problem(
             "roster_changed",
             "the file sent back is not the one that was checked; upload it again",
