@@ -116,8 +116,7 @@ def record_login(session: Session, guard: LoginGuard, *, succeeded: bool, now: d
     """Count a login that was tried: the attempt, and the pair's run of failures."""
     settings = get_settings()
     # Only the last window's attempts are ever counted: this account's and this address's
-    # older ones go, so the
-    # table stays as small as one window's traffic.
+    # older ones go, so the table stays as small as one window's traffic.
     counted = timedelta(minutes=max(settings.login_window_minutes, 24 * 60))
     for mine in (LoginAttempt.subject == guard.subject, LoginAttempt.client == guard.client):
         session.execute(delete(LoginAttempt).where(mine, LoginAttempt.at <= now - counted))
