@@ -51,7 +51,11 @@ class Community(Base):
     created_at: Mapped[datetime]
     # 公开披露: when on, anyone may read the notices, board, budgets and public voucher
     # copies without logging in (identity's policy: Action.READ_PUBLIC); when off, members only.
-    public_disclosure: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Deferred and set by the database: what reads a community's other columns (code run
+    # against older revisions included) never asks for it; `community_ref` selects it.
+    public_disclosure: Mapped[bool] = mapped_column(server_default=true(), deferred=True)
+
+    __mapper_args__ = {"eager_defaults": False}  # nor fetched back on insert
 
 
 class Building(TenantKeyed, Base):

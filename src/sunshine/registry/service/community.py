@@ -112,8 +112,12 @@ def find_community(session: Session, code: str) -> Community | None:
 
 def community_ref(session: Session, code: str) -> CommunityRef | None:
     """The lookup other parts use through infra.tenancy (they may not import registry)."""
-    community = find_community(session, code)
-    return None if community is None else ref_of(community)
+    row = session.execute(
+        select(Community.id, Community.code, Community.name, Community.public_disclosure).where(
+            Community.code == code.strip().lower()
+        )
+    ).first()
+    return None if row is None else CommunityRef(*row)
 
 
 def ref_of(community: Community) -> CommunityRef:
