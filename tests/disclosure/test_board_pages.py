@@ -20,6 +20,7 @@ from sunshine.disclosure.service import notices
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service as ledger
+from sunshine.registry.service import publicity
 from tests.factories import log_in
 from tests.ledger.books_support import FORM
 from tests.ledger.books_support import PNG
@@ -269,11 +270,13 @@ def test_the_community_home_links_to_the_board(client: TestClient, session: Sess
     assert f'href="/c/{setting.code}/board"' in home.text
 
 
-def test_a_qr_code_scanned_before_logging_in_comes_back_to_the_check(
+def test_a_qr_code_scanned_logged_out_opens_or_with_disclosure_off_comes_back_after_login(
     client: TestClient, session: Session
 ) -> None:
     setting, _ref, _found = _published(session)
     qr = f"/c/{setting.code}/verify?period=2024-10&v=1&size=9&root=ab"
+    assert client.get(qr, follow_redirects=False).status_code != 303  # public: no login
+    publicity.set_public_disclosure(session, setting.code, public=False)
 
     response = client.get(qr, follow_redirects=False)
 

@@ -135,6 +135,7 @@ def _registry_and_people(run: Runner, tmp: Path) -> None:
     run("user", "add", "--name", "命令行测试", "--username", "cli-owner",
         "--password", "correct horse battery", "--community", "jcdy", "--role", "owner")  # fmt: skip
     run("codes")
+    run("disclosure", "jcdy")
 
 
 def _log_and_checkpoints(run: Runner, tmp: Path) -> None:

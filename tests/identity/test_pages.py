@@ -15,6 +15,7 @@ from sunshine.infra.web import CSRF_HEADER
 from sunshine.infra.web import SESSION_COOKIE
 from tests.factories import PASSWORD
 from tests.factories import log_in
+from tests.factories import make_community
 from tests.factories import make_user
 
 PHONE = "13800000002"
@@ -257,11 +258,14 @@ def test_logging_out_ends_the_session(client: TestClient, session: Session) -> N
     assert client.get("/api/v1/me").status_code == 401
 
 
-def test_a_page_that_needs_login_sends_the_visitor_to_the_login_page(client: TestClient) -> None:
-    response = client.get("/", follow_redirects=False)
+def test_a_page_that_needs_login_sends_the_visitor_to_the_login_page(
+    client: TestClient, session: Session
+) -> None:
+    make_community(session, code="here")
+    response = client.get("/c/here/ledger", follow_redirects=False)
 
     assert response.status_code == 303
-    assert response.headers["location"] == "/login"
+    assert response.headers["location"] == "/login?next=/c/here/ledger"
 
 
 def test_an_overlong_username_is_a_wrong_login_not_a_server_error(client: TestClient) -> None:

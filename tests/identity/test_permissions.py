@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
 from sunshine.identity.rules import Role
+from sunshine.identity.rules.policy import PUBLIC_READING
+from sunshine.infra.tenancy import CommunityRef
 from sunshine.infra.web import Viewer
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import NotFound
@@ -43,19 +45,20 @@ COLUMNS = (
     Action.COMMENT_BUDGET,
     Action.COUNTERSIGN_CLOSE,
     Action.VIEW_CLOSING,
+    Action.READ_PUBLIC,
 )
 # Y: allowed in the viewer's own community; -: Forbidden there.
-#                                 view  own   view  mng   imp   exp   mng   mng   over- view  vchr  book  mng   pub   mng   appr  cmnt  csgn  view
-#                                 comm  hhld  reg   reg   rost  rost  memb  comm  sight books orig  entry ledg  notc  budg  budg  budg  close close
+#                                 view  own   view  mng   imp   exp   mng   mng   over- view  vchr  book  mng   pub   mng   appr  cmnt  csgn  view  read
+#                                 comm  hhld  reg   reg   rost  rost  memb  comm  sight books orig  entry ledg  notc  budg  budg  budg  close close publ
 EXPECTED_IN_OWN_COMMUNITY: dict[Role, str] = {
-    Role.OWNER:                  " Y     Y     -     -     -     -     -     -     -     Y     Y     -     -     -     -     -     Y     -     -   ",
-    Role.RESIDENT:               " Y     Y     -     -     -     -     -     -     -     Y     -     -     -     -     -     -     -     -     -   ",
-    Role.TRUSTEE_STAFF:          " Y     -     Y     Y     -     Y     -     -     -     Y     Y     Y     -     Y     -     -     -     -     Y   ",
-    Role.TRUSTEE_MANAGER:        " Y     -     Y     Y     Y     Y     Y     -     -     Y     Y     Y     Y     Y     Y     -     -     -     Y   ",
-    Role.COMMITTEE:              " Y     -     Y     -     -     Y     -     -     -     Y     Y     -     -     -     Y     Y     Y     Y     Y   ",
-    Role.SUPERVISOR:             " Y     -     -     -     -     -     -     -     Y     Y     Y     -     -     -     -     -     -     -     -   ",
-    Role.CITY_SUPERVISOR:        " Y     -     -     -     -     -     -     -     Y     Y     Y     -     -     -     -     -     -     -     -   ",
-    Role.PLATFORM_ADMIN:         " Y     -     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     -     -     Y   ",
+    Role.OWNER:                  " Y     Y     -     -     -     -     -     -     -     Y     Y     -     -     -     -     -     Y     -     -     Y   ",
+    Role.RESIDENT:               " Y     Y     -     -     -     -     -     -     -     Y     -     -     -     -     -     -     -     -     -     Y   ",
+    Role.TRUSTEE_STAFF:          " Y     -     Y     Y     -     Y     -     -     -     Y     Y     Y     -     Y     -     -     -     -     Y     Y   ",
+    Role.TRUSTEE_MANAGER:        " Y     -     Y     Y     Y     Y     Y     -     -     Y     Y     Y     Y     Y     Y     -     -     -     Y     Y   ",
+    Role.COMMITTEE:              " Y     -     Y     -     -     Y     -     -     -     Y     Y     -     -     -     Y     Y     Y     Y     Y     Y   ",
+    Role.SUPERVISOR:             " Y     -     -     -     -     -     -     -     Y     Y     Y     -     -     -     -     -     -     -     -     Y   ",
+    Role.CITY_SUPERVISOR:        " Y     -     -     -     -     -     -     -     Y     Y     Y     -     -     -     -     -     -     -     -     Y   ",
+    Role.PLATFORM_ADMIN:         " Y     -     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     -     -     Y     Y   ",
 }  # fmt: skip
 CITY_WIDE = {Role.CITY_SUPERVISOR, Role.PLATFORM_ADMIN}
 
@@ -171,3 +174,41 @@ def test_a_city_supervisor_reads_every_community_but_changes_none(session: Sessi
     assert identity.authorize(viewer, Action.VIEW_OVERSIGHT, community.id) is viewer
     with pytest.raises(Forbidden):
         identity.authorize(viewer, Action.MANAGE_REGISTRY, community.id)
+
+
+PUBLIC = CommunityRef(OTHER, "other", "别处", disclosure_public=True)
+PRIVATE = CommunityRef(OTHER, "other", "别处", disclosure_public=False)
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_public_disclosure_opens_the_public_reading_right_to_anyone_and_nothing_else(
+    action: Action,
+) -> None:
+    outsider = viewer_for(Role.OWNER)  # an owner of OWN, a stranger to OTHER
+    public = action in PUBLIC_READING
+
+    assert identity.can(None, action, PUBLIC) is public
+    assert identity.can(outsider, action, PUBLIC) is public
+    assert identity.can(None, action, PRIVATE) is False
+    if public:
+        assert identity.authorize(None, action, PUBLIC) is None
+        assert identity.authorize(outsider, action, PUBLIC) is outsider
+    else:
+        with pytest.raises(Unauthenticated):
+            identity.authorize(None, action, PUBLIC)
+        with pytest.raises(NotFound):
+            identity.authorize(outsider, action, PUBLIC)
+
+
+def test_with_disclosure_off_the_public_notices_are_for_members_only() -> None:
+    member = Viewer(user_id=7, display_name="测试", roles={OTHER: frozenset({"resident"})})
+
+    assert {Action.READ_PUBLIC} == PUBLIC_READING
+    assert identity.authorize(member, Action.READ_PUBLIC, PRIVATE) is member
+    with pytest.raises(Unauthenticated):
+        identity.authorize(None, Action.READ_PUBLIC, PRIVATE)
+    with pytest.raises(NotFound):
+        identity.authorize(viewer_for(Role.OWNER), Action.READ_PUBLIC, PRIVATE)
+    # An id alone carries no disclosure: the public right needs the community's ref.
+    with pytest.raises(Unauthenticated):
+        identity.authorize(None, Action.READ_PUBLIC, OTHER)

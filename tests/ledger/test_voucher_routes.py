@@ -19,6 +19,7 @@ from sunshine.infra.web import CSRF_HEADER
 from sunshine.ledger import service
 from sunshine.ledger.models import Voucher
 from sunshine.registry.models import Community
+from sunshine.registry.service import publicity
 from sunshine.transparency import service as log
 from tests.factories import log_in
 from tests.factories import make_community
@@ -239,12 +240,15 @@ def test_a_resident_may_not_open_the_original(
 def test_the_original_needs_a_login(client: TestClient, session: Session, people: People) -> None:
     page = client.get(f"{people.base}/original", follow_redirects=False)
     api = client.get(f"{people.api}/{people.voucher.sha256}/original")
-    copy = client.get(people.base, follow_redirects=False)
+    public = client.get(people.base, follow_redirects=False)
+    publicity.set_public_disclosure(session, people.community.code, public=False)
+    private = client.get(people.base, follow_redirects=False)
 
     assert page.status_code == 303
     assert page.headers["location"].startswith("/login?next=")
     assert api.status_code == 401
-    assert copy.status_code == 303  # members only, public copy included
+    assert public.status_code == 200  # the public copy's page, while disclosure is public
+    assert private.status_code == 303  # else members only, public copy included
     assert openings(session, people) == []
 
 
@@ -253,6 +257,7 @@ def test_a_member_of_another_community_finds_nothing(
 ) -> None:
     elsewhere = make_community(session, name="别的小区")
     log_in(client, session, make_user(session, community=elsewhere, role=Role.OWNER))
+    publicity.set_public_disclosure(session, people.community.code, public=False)
 
     assert client.get(f"{people.base}/original").status_code == 404
     assert client.get(people.base).status_code == 404

@@ -34,15 +34,17 @@ COMMUNITY_ROLES = [
     Role.COMMITTEE,
     Role.SUPERVISOR,
 ]
-B_SECRETS = ("5-2-502", "欧阳秘密", "13900000099", "苏E54321", "乙小区")
+B_SECRETS = ("5-2-502", "欧阳秘密", "13900000099", "苏E54321", "乙小区", "320402199001011234")
+# What anyone may read of B while its public disclosure is on: its name and its notices.
+B_PUBLIC_SECRETS = tuple(s for s in B_SECRETS if s != "乙小区")
 A_ROWS = ("1-1-101", "张甲", "苏D11111")
 _PARAM = re.compile(r"\{(\w+)\}")
 
 
 def _populate(session: Session, community: Community, number: str, name: str, plate: str) -> None:
     unit = make_unit(session, community, number=number)
-    phone = "13900000099" if community.code == "b" else ""
-    party = registry.add_party(session, community.id, name=name, phone=phone)
+    phone, id_number = ("13900000099", "320402199001011234") if community.code == "b" else ("", "")
+    party = registry.add_party(session, community.id, name=name, phone=phone, id_number=id_number)
     registry.set_owner(session, community.id, unit_id=unit.id, party_id=party.id)
     registry.add_resident(
         session,
@@ -60,6 +62,8 @@ def two_communities(session: Session) -> tuple[Community, Community]:
     b = make_community(session, code="b", name="乙小区")
     _populate(session, a, *A_ROWS)
     _populate(session, b, B_SECRETS[0], B_SECRETS[1], B_SECRETS[3])
+    b.public_disclosure = False  # B for its members only: no public right lets A's people in
+    session.flush()
     return a, b
 
 
@@ -174,3 +178,43 @@ def test_the_staff_pages_of_a_never_show_bs_rows(
     vehicles = client.get("/c/a/registry/vehicles").text
     assert A_ROWS[2] in vehicles
     assert B_SECRETS[3] not in vehicles
+
+
+PUBLIC_READS = {
+    "/c/{code}",
+    "/c/{code}/board",
+    "/c/{code}/notices",
+    "/c/{code}/budget",
+    "/api/v1/communities/{code}",
+    "/api/v1/communities/{code}/notices",
+    "/api/v1/communities/{code}/notices/calendar",
+    "/api/v1/communities/{code}/budgets",
+    "/api/v1/communities/{code}/log",
+}
+
+
+@pytest.mark.parametrize("role", [None, Role.OWNER, Role.TRUSTEE_MANAGER])
+def test_with_bs_disclosure_public_outsiders_read_its_notices_and_nothing_of_its_people(
+    client: TestClient,
+    session: Session,
+    two_communities: tuple[Community, Community],
+    role: Role | None,
+) -> None:
+    a, b = two_communities
+    b.public_disclosure = True
+    session.flush()
+    if role is not None:
+        log_in(client, session, make_user(session, community=a, role=role))
+
+    opened, leaks = set(), []
+    for path in _routes_naming_a_community("GET"):
+        url = _with_b(path)
+        response = client.get(url, params=WELL_FORMED_QUERY, follow_redirects=False)
+        assert (url, response.status_code < 500) == (url, True)
+        if response.status_code == 200:
+            opened.add(path)
+        leaks += [(url, s) for s in B_PUBLIC_SECRETS if s in response.text]
+
+    assert opened >= PUBLIC_READS
+    assert not {p for p in opened if "/registry" in p or "/ledger" in p or "/parties" in p}
+    assert leaks == []

@@ -59,6 +59,7 @@ def test_a_member_of_another_community_cannot_read_the_log(
     client: TestClient, session: Session
 ) -> None:
     mine, theirs = make_community(session), make_community(session)
+    theirs.public_disclosure = False  # else its keys and proofs are public
     log.append(session, theirs.id, kind="test", record={"n": 0})
     log_in(client, session, make_user(session, community=mine, role=Role.OWNER))
     for path in ("", "/records/0", "/proofs/inclusion?seq=0&size=1"):

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 _PARTS = {
     "demo": "sunshine.demo.cli.demo:app",
     "roster": "sunshine.registry.cli.roster:app",
+    "disclosure": "sunshine.registry.cli.disclosure:disclosure",
     "user": "sunshine.identity.cli.users:user_app",
     "codes": "sunshine.identity.cli.users:codes",
     "verify": "sunshine.transparency.cli.log:verify",
@@ -92,7 +93,13 @@ def serve(
     """Serve the web app and the JSON API."""
     import uvicorn
 
+    from sunshine.infra.settings import get_settings
+    from sunshine.infra.settings import public_url_problem
+
     typer.echo(f"Sunshine is at http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)")
+    problem = public_url_problem(get_settings(), serving_host=host)
+    if problem:
+        typer.echo(f"WARNING: {problem}", err=True)
     uvicorn.run(
         "sunshine.entrypoints.asgi:app",
         host=host,

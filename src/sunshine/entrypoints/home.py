@@ -1,4 +1,4 @@
-"""The front door: `/` sends people to their community, `/lang/…` switches the language."""
+"""The front door: `/` lists the communities and their latest notices; `/lang/…` the language."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from fastapi.responses import Response
 
+from sunshine.disclosure.service import notices
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
 from sunshine.infra.i18n import LOCALES
@@ -20,20 +21,38 @@ from sunshine.infra.web import OptionalViewer
 from sunshine.infra.web import local_path
 from sunshine.infra.web import render
 from sunshine.registry import service as registry
+from sunshine.registry.service import publicity
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
-def front_door(request: Request, session: DbSession, viewer: OptionalViewer) -> Response:
-    """Anonymous visitors see the login page; a member of one community goes straight to it."""
-    if viewer is None:
-        return RedirectResponse("/login", status_code=303)
-    communities = registry.list_communities(session, identity.communities_of(viewer))
-    if len(communities) == 1:
-        return RedirectResponse(f"/c/{communities[0].code}", status_code=303)
-    oversees = any(identity.can(viewer, Action.VIEW_OVERSIGHT, c.id) for c in communities)
-    return render(request, "home.html", {"communities": communities, "oversees": oversees})
+def front_door(
+    request: Request,
+    session: DbSession,
+    viewer: OptionalViewer,
+    q: Annotated[str, Query(max_length=80)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    """A public page: the communities on this server with their latest notice, and a login.
+
+    Someone logged out sees those whose disclosure is public; a member also sees their
+    own. A member of exactly one community, asking for nothing, goes straight to it.
+    """
+    mine = identity.communities_of(viewer) if viewer is not None else frozenset()
+    if viewer is not None and not q and page == 1 and mine is not None and len(mine) == 1:
+        (only,) = registry.list_communities(session, mine)
+        return RedirectResponse(f"/c/{only.code}", status_code=303)
+    found = publicity.directory(session, also=mine, search=q, page=page)
+    rows = [
+        {"community": c, "latest": next(iter(notices.list_notices(session, c.id, limit=1)), None)}
+        for c in found.communities
+    ]
+    oversees = viewer is not None and any(
+        identity.can(viewer, Action.VIEW_OVERSIGHT, c.id) for c in found.communities
+    )
+    context = {"rows": rows, "directory": found, "q": q, "oversees": oversees}
+    return render(request, "home.html", context)
 
 
 @router.get("/lang/{locale}")

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import Depends
 from fastapi import FastAPI
 from fastapi import Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.responses import RedirectResponse
@@ -19,6 +20,7 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sunshine.disclosure import api as disclosure_api
 from sunshine.disclosure import pages as disclosure_pages
@@ -37,6 +39,7 @@ from sunshine.infra.i18n import pick_locale
 from sunshine.infra.inputs import refuse_unstorable_input
 from sunshine.infra.replay import ReplayTransientFailures
 from sunshine.infra.settings import get_settings
+from sunshine.infra.settings import public_url_problem
 from sunshine.infra.web import CSRF_COOKIE
 from sunshine.infra.web import LOCALE_COOKIE
 from sunshine.infra.web import TEMPLATE_DIR
@@ -169,6 +172,21 @@ async def _render_validation_error(request: Request, exc: Exception) -> Response
     )
 
 
+async def _render_http_error(request: Request, exc: Exception) -> Response:
+    """An unknown address (404) or method (405) as a page in the site's style; JSON under /api."""
+    assert isinstance(exc, StarletteHTTPException)
+    if _wants_json(request) or exc.status_code not in (404, 405):
+        return await http_exception_handler(request, exc)
+    error: SunshineError = (
+        NotFound("there is no page at this address")
+        if exc.status_code == 404
+        else Invalid("this page cannot be asked for with {method}", args={"method": request.method})
+    )
+    response = _respond(request, error, exc.status_code)
+    response.headers.update(exc.headers or {})  # 405's Allow
+    return response
+
+
 async def _render_too_large(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, BodyTooLarge)
     refused = Invalid(
@@ -225,11 +243,15 @@ def create_app() -> FastAPI:
         dependencies=[Depends(refuse_unstorable_input)],  # every route, before its own
     )
     app.state.resolve_viewer = identity_service.viewer_for_token
+    problem = public_url_problem(get_settings())
+    if problem:
+        log.warning(problem)
     app.add_exception_handler(SunshineError, _render_error)
     # The kinds a transient failure comes as (infra.work.transient names them).
     for failure in (OperationalError, IntegrityError, PoolTimeout):
         app.add_exception_handler(failure, _render_database_error)
     app.add_exception_handler(RequestValidationError, _render_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _render_http_error)
     app.add_exception_handler(BodyTooLarge, _render_too_large)
     for unbounded in (OverflowError, UnicodeError, DataError):
         app.add_exception_handler(unbounded, _render_out_of_range)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings
@@ -73,8 +74,35 @@ class Settings(BaseSettings):
     roster_max_bytes: int = 5 * 2**20
     roster_max_rows: int = 20_000
     default_locale: str = "zh_CN"
-    # The address owners reach the app at: printed notices' QR codes lead there.
+    # The address owners reach the app at (SUNSHINE_PUBLIC_URL): printed notices' QR codes
+    # lead there, so it must be one a phone can open; `run.sh` sets it to what it serves.
     public_url: str = "http://127.0.0.1:8000"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` names this machine only (a phone on the network cannot reach it)."""
+    host = host.strip("[]").lower()
+    return host in {"localhost", "::1"} or host.startswith("127.") or host.endswith(".localhost")
+
+
+def public_url_problem(settings: Settings, *, serving_host: str | None = None) -> str | None:
+    """Why printed QR codes would lead nowhere, or None.
+
+    The public URL naming this machine only (or no machine) is fine in development: the
+    log code sender, serving on a loopback address. Anywhere else a phone that scans the
+    notice cannot open it.
+    """
+    host = (urlsplit(settings.public_url).hostname or "").strip("[]")
+    if not (is_loopback(host) or host in {"", "0.0.0.0", "::"}):  # noqa: S104 - compared
+        return None
+    to_network = serving_host is not None and not is_loopback(serving_host)
+    if settings.code_sender == "log" and not to_network:
+        return None
+    return (
+        f"SUNSHINE_PUBLIC_URL is {settings.public_url}, which no phone can open: the QR "
+        "codes on printed notices lead nowhere; set it to the address owners reach this "
+        "server at"
+    )
 
 
 @lru_cache(maxsize=1)

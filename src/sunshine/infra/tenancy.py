@@ -25,6 +25,9 @@ class CommunityRef:
     id: int
     code: str
     name: str
+    # Its public disclosure (公开披露) is on: anyone may read its public notices
+    # (identity.authorize gives the public reading right). Off unless registry says so.
+    disclosure_public: bool = False
 
     @property
     def origin(self) -> str:

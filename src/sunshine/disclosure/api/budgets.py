@@ -54,7 +54,7 @@ def list_budgets(
     session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
 ) -> list[reads.BudgetRead]:
     """The community's budgets, the latest year first, with the lines in force."""
-    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     return [_read(session, b) for b in service.list_budgets(session, community.id)]
 
 
@@ -88,7 +88,7 @@ def show_budget(
     version: Annotated[RowId | None, Query()] = None,
 ) -> reads.BudgetRead:
     """One budget with the lines of a version (default: the one in force) and its decisions."""
-    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     budget = service.get_budget(session, community.id, budget_id)
     read = _read(session, budget)
     if version is not None and version != budget.version:
@@ -216,7 +216,7 @@ def actual(
     to: MonthParam = None,
 ) -> reads.ComparisonRead:
     """Budget vs actual by line for a month (or `period`..`to`) and the year to date."""
-    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     budget = service.get_budget(session, community.id, budget_id)
     first = ledger_schemas.parse_period(period) if period else Period.of(clock.today())
     last = ledger_schemas.parse_period(to, where="to") if to else first
@@ -229,7 +229,7 @@ def projection(
     budget_id: RowId, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
 ) -> reads.ProjectionRead:
     """The projected year-end result as of the last complete month (method: see the docs)."""
-    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     budget = service.get_budget(session, community.id, budget_id)
     result = budget_actuals.project_budget(session, budget, today=clock.today())
     return reads.ProjectionRead.from_projection(result)
@@ -244,7 +244,7 @@ def gap(
     community: CurrentCommunity,
 ) -> reads.GapRead:
     """The projected result with levers applied (query fields as on the page, in yuan)."""
-    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     budget = service.get_budget(session, community.id, budget_id)
     inputs = schemas.lever_inputs(dict(request.query_params))
     _projection, result = levers.close_the_gap(session, budget, inputs, today=clock.today())

@@ -60,7 +60,7 @@ def list_notices(
     session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
 ) -> list[schemas.VersionRead]:
     """The latest version of every published notice, newest first."""
-    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     return [schemas.VersionRead.from_model(v) for v in service.list_notices(session, community.id)]
 
 
@@ -69,7 +69,7 @@ def calendar(
     session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
 ) -> list[schemas.SlotRead]:
     """Every notice whose period has ended: published, due, or overdue."""
-    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     slots = schedule.calendar(session, community.id, today=clock.today())
     return [schemas.SlotRead.from_slot(slot) for slot in slots]
 
@@ -83,7 +83,7 @@ def read_notice(
     version: VersionParam = None,
 ) -> schemas.NoticeRead:
     """A published version (the latest by default) with its record and checkpoint."""
-    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     found = service.get_notice(session, community.id, parse_period(period), version)
     return notice_read(session, community, found)
 
@@ -130,7 +130,7 @@ def bundle(
     since: Annotated[Ordinal | None, Query()] = None,
 ) -> dict[str, Any]:
     """What `sunshine verify` checks: the notice's record, its proof and checkpoint."""
-    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     return service.notice_bundle(
         session, community, period=parse_period(period), version=version, since=since
     )
@@ -147,7 +147,7 @@ def pdf(
     """The printable A4 notice for the board."""
     from sunshine.disclosure.service.notice_pdf import notice_pdf  # WeasyPrint loads slowly
 
-    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     found = service.get_notice(session, community.id, parse_period(period), version)
     printed = service.printed_checkpoint(session, community.id, found)
     data = notice_pdf(

@@ -27,8 +27,8 @@ from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
 from sunshine.infra import clock
 from sunshine.infra.web import CurrentCommunity
-from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
+from sunshine.infra.web import OptionalViewer
 from sunshine.infra.web import locale_of
 from sunshine.infra.web import translator
 from sunshine.kernel.errors import NotFound
@@ -40,10 +40,10 @@ CHARTS = ("flows", "balance", "categories")
 
 @router.get(BOARD)
 def board(
-    request: Request, session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
+    request: Request, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
 ) -> Response:
     """The latest notice in brief, overdue notices, the charts, past notices and the keys."""
-    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     published = notices.list_notices(session, community.id)
     latest = published[0] if published else None
     months = service.book_months(session, community.id)
@@ -75,11 +75,11 @@ def chart(
     request: Request,
     chart: str,
     session: DbSession,
-    viewer: CurrentViewer,
+    viewer: OptionalViewer,
     community: CurrentCommunity,
 ) -> Response:
     """One of the board's charts as SVG: flows by month, the balance, or spending by category."""
-    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     if chart not in CHARTS:
         raise NotFound("there is no chart named {chart}", args={"chart": chart[:20]})
     locale, gettext = locale_of(request), translator(request)

@@ -157,7 +157,7 @@ def verify_path(session: Session, community: CommunityRef, version: NoticeVersio
     return f"{parts.path}?{parts.query}"
 
 
-def rights(viewer: Viewer, community_id: int) -> dict[str, bool]:
+def rights(viewer: Viewer | None, community_id: int) -> dict[str, bool]:
     """What the viewer may do here, for the templates."""
     return {
         "can_publish": identity.can(viewer, Action.PUBLISH_NOTICE, community_id),
@@ -167,7 +167,7 @@ def rights(viewer: Viewer, community_id: int) -> dict[str, bool]:
 
 def render_board(
     request: Request,
-    viewer: Viewer,
+    viewer: Viewer | None,
     community: CommunityRef,
     template: str,
     *,

@@ -74,7 +74,7 @@ KINDS: dict[str, str] = {
 }
 
 
-def rights(viewer: Viewer, community_id: int) -> dict[str, bool]:
+def rights(viewer: Viewer | None, community_id: int) -> dict[str, bool]:
     """What the viewer may do with budgets here, for the templates."""
     return {
         "can_manage": identity.can(viewer, Action.MANAGE_BUDGET, community_id),
@@ -84,9 +84,11 @@ def rights(viewer: Viewer, community_id: int) -> dict[str, bool]:
     }
 
 
-def load(session: Session, viewer: Viewer, community: CommunityRef, budget_id: int) -> Budget:
-    """The budget, once the viewer may read the community's books."""
-    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+def load(
+    session: Session, viewer: Viewer | None, community: CommunityRef, budget_id: int
+) -> Budget:
+    """The budget, once the viewer may read the community's public notices."""
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     return service.get_budget(session, community.id, budget_id)
 
 
@@ -145,7 +147,7 @@ def totals_of(lines: list[rules.LineDraft]) -> dict[str, Fen]:
 
 def render_budget(
     request: Request,
-    viewer: Viewer,
+    viewer: Viewer | None,
     community: CommunityRef,
     template: str,
     *,

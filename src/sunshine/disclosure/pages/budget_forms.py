@@ -41,6 +41,7 @@ from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
+from sunshine.infra.web import OptionalViewer
 from sunshine.infra.web import Viewer
 from sunshine.kernel.errors import Invalid
 from sunshine.ledger import schemas as ledger_schemas
@@ -60,16 +61,20 @@ def _see_you(code: str, budget_id: RowId, suffix: str = "") -> RedirectResponse:
 def budgets(
     request: Request,
     session: DbSession,
-    viewer: CurrentViewer,
+    viewer: OptionalViewer,
     community: CurrentCommunity,
 ) -> Response:
     """The community's budgets, the latest year first; staff start a new one here."""
-    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     return _list_page(request, session, viewer, community)
 
 
 def _list_page(
-    request: Request, session: Session, viewer: Viewer, community: CommunityRef, **context: Any
+    request: Request,
+    session: Session,
+    viewer: Viewer | None,
+    community: CommunityRef,
+    **context: Any,
 ) -> Response:
     return render_budget(
         request,
@@ -116,7 +121,7 @@ def show_budget(
     request: Request,
     budget_id: RowId,
     session: DbSession,
-    viewer: CurrentViewer,
+    viewer: OptionalViewer,
     community: CurrentCommunity,
     version: RowId | None = None,
 ) -> Response:
@@ -127,7 +132,7 @@ def show_budget(
 def _budget_page(
     request: Request,
     session: Session,
-    viewer: Viewer,
+    viewer: Viewer | None,
     community: CommunityRef,
     budget_id: RowId,
     *,
@@ -137,7 +142,9 @@ def _budget_page(
 ) -> Response:
     budget = load(session, viewer, community, budget_id)
     shown = version if version and 1 <= version <= budget.version else budget.version
-    comments = service.list_comments(session, community.id, budget_id, viewer_id=viewer.user_id)
+    comments = service.list_comments(
+        session, community.id, budget_id, viewer_id=viewer.user_id if viewer else None
+    )
     decisions = service.decisions_of(session, community.id, budget_id)
     may_name = identity.can(viewer, Action.MANAGE_BUDGET, community.id)
     deciders = identity.users_by_ids(session, {d.decided_by for d in decisions if d.decided_by})

@@ -32,8 +32,8 @@ from sunshine.disclosure.service import levers
 from sunshine.infra import clock
 from sunshine.infra.inputs import RowId
 from sunshine.infra.web import CurrentCommunity
-from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
+from sunshine.infra.web import OptionalViewer
 from sunshine.infra.web import locale_of
 from sunshine.infra.web import translator
 from sunshine.kernel.errors import Invalid
@@ -66,7 +66,7 @@ def actual(
     request: Request,
     budget_id: RowId,
     session: DbSession,
-    viewer: CurrentViewer,
+    viewer: OptionalViewer,
     community: CurrentCommunity,
     period: str | None = None,
 ) -> Response:
@@ -93,7 +93,7 @@ def chart(
     request: Request,
     budget_id: RowId,
     session: DbSession,
-    viewer: CurrentViewer,
+    viewer: OptionalViewer,
     community: CurrentCommunity,
     period: str | None = None,
 ) -> Response:
@@ -145,7 +145,7 @@ def gap(
     request: Request,
     budget_id: RowId,
     session: DbSession,
-    viewer: CurrentViewer,
+    viewer: OptionalViewer,
     community: CurrentCommunity,
 ) -> Response:
     """The projected result and the levers to close the gap, with the votes each needs."""

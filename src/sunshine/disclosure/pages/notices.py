@@ -34,6 +34,7 @@ from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
+from sunshine.infra.web import OptionalViewer
 from sunshine.infra.web import Viewer
 from sunshine.infra.web import render
 from sunshine.kernel.errors import Conflict
@@ -62,10 +63,10 @@ def overdue(request: Request, session: DbSession, viewer: CurrentViewer) -> Resp
 
 @router.get(NOTICES)
 def calendar(
-    request: Request, session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
+    request: Request, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
 ) -> Response:
     """Every notice whose period has ended, newest first: published, due or overdue."""
-    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     slots = schedule.calendar(session, community.id, today=clock.today())
     published = [slot.last for slot in slots if slot.published_on is not None]
     return render_board(
@@ -84,12 +85,12 @@ def notice(
     request: Request,
     period: str,
     session: DbSession,
-    viewer: CurrentViewer,
+    viewer: OptionalViewer,
     community: CurrentCommunity,
     version: VersionQuery = None,
 ) -> Response:
     """A published notice in full (the latest version, or `?v=N`), with every version listed."""
-    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     found = service.get_notice(session, community.id, parse_period(period), version)
     versions = service.list_versions(session, community.id, found.period)
     return render_board(

@@ -37,8 +37,8 @@ from sunshine.identity.rules import Action
 from sunshine.infra.inputs import RowId
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.infra.web import CurrentCommunity
-from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
+from sunshine.infra.web import OptionalViewer
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
 from sunshine.kernel.errors import Problem
@@ -59,7 +59,7 @@ def _refused(message: str, where: str = "q") -> Invalid:
 def verify(
     request: Request,
     session: DbSession,
-    viewer: CurrentViewer,
+    viewer: OptionalViewer,
     community: CurrentCommunity,
     period: Text = "",
     v: Annotated[RowId | None, Query()] = None,
@@ -69,7 +69,7 @@ def verify(
     q: Text = "",
 ) -> Response:
     """Check a printed notice: from its QR code's address, a pasted address, or a fingerprint."""
-    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     context: dict[str, Any] = {"q": q, "target": None}
     try:
         if q.strip():

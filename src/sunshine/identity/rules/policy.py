@@ -30,6 +30,10 @@ STAFF_ROLES = frozenset({Role.TRUSTEE_STAFF, Role.TRUSTEE_MANAGER})
 
 class Action(StrEnum):
     VIEW_COMMUNITY = "view_community"  # the community home page and public board
+    # The public notices: the community's public page, the board, every notice and version,
+    # public voucher copies, approved budgets and budget vs actual, the verify page, the
+    # notice PDF and bundle, the public keys. Open to anyone where disclosure is public.
+    READ_PUBLIC = "read_public"
     VIEW_OWN_HOUSEHOLD = "view_own_household"  # one's own units, vehicles, bills
     VIEW_REGISTRY = "view_registry"  # the full roster with unmasked names and phones
     MANAGE_REGISTRY = "manage_registry"  # add and change buildings, units, owners, vehicles
@@ -55,6 +59,7 @@ _STAFF = STAFF_ROLES | {Role.PLATFORM_ADMIN}
 
 POLICY: dict[Action, frozenset[Role]] = {
     Action.VIEW_COMMUNITY: _EVERYONE_IN_COMMUNITY,
+    Action.READ_PUBLIC: _EVERYONE_IN_COMMUNITY,
     Action.VIEW_OWN_HOUSEHOLD: frozenset({Role.OWNER, Role.RESIDENT}),
     Action.VIEW_REGISTRY: _STAFF | {Role.COMMITTEE},
     Action.MANAGE_REGISTRY: _STAFF,
@@ -82,8 +87,18 @@ POLICY: dict[Action, frozenset[Role]] = {
 }
 
 
-def allowed(roles: Iterable[Role], action: Action) -> bool:
-    """Whether any of `roles` (held in the community concerned, or globally) permits `action`."""
+# What anyone may do, logged in or not, in a community whose public disclosure (公开披露)
+# is on: the paper notice hangs in the open, so its web twin is open too.
+PUBLIC_READING = frozenset({Action.READ_PUBLIC})
+
+
+def allowed(roles: Iterable[Role], action: Action, *, disclosure_public: bool = False) -> bool:
+    """Whether any of `roles` (held in the community concerned, or globally) permits `action`.
+
+    With the community's disclosure public, the public reading right needs no role at all.
+    """
+    if disclosure_public and action in PUBLIC_READING:
+        return True
     permitted = POLICY[action]
     return any(role in permitted for role in roles)
 

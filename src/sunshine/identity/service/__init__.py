@@ -3,22 +3,24 @@
 Callers write `from sunshine.identity import service as identity` and
 `identity.authorize(viewer, action, community_id)`.
 
-- accounts: users, roles per community, sessions, one-time codes, rate limits, access
+- accounts: users, roles per community, sessions, one-time codes, rate limits
+- access: who may do what where (`can`, `authorize`; the public reading right)
 - senders: how one-time codes reach a phone (`configured_sender`; import it from there)
 - throttle: how often someone may try to log in or ask for a code (used by accounts)
 """
 
 from __future__ import annotations
 
+from sunshine.identity.service.access import authorize
+from sunshine.identity.service.access import can
+from sunshine.identity.service.access import communities_of
+from sunshine.identity.service.access import viewer_roles
 from sunshine.identity.service.accounts import CODE_MAX_TRIES
 from sunshine.identity.service.accounts import CODE_MINUTES
 from sunshine.identity.service.accounts import MIN_PASSWORD
 from sunshine.identity.service.accounts import SUBJECT_LENGTH
 from sunshine.identity.service.accounts import acting_user
 from sunshine.identity.service.accounts import add_user
-from sunshine.identity.service.accounts import authorize
-from sunshine.identity.service.accounts import can
-from sunshine.identity.service.accounts import communities_of
 from sunshine.identity.service.accounts import end_session
 from sunshine.identity.service.accounts import find_user_by_phone
 from sunshine.identity.service.accounts import find_user_by_username
@@ -34,7 +36,6 @@ from sunshine.identity.service.accounts import set_password
 from sunshine.identity.service.accounts import start_session
 from sunshine.identity.service.accounts import users_by_ids
 from sunshine.identity.service.accounts import viewer_for_token
-from sunshine.identity.service.accounts import viewer_roles
 
 __all__ = [
     "CODE_MAX_TRIES",

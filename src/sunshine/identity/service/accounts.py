@@ -25,21 +25,16 @@ from sunshine.identity.models import LoginCode
 from sunshine.identity.models import Membership
 from sunshine.identity.models import User
 from sunshine.identity.models import WebSession
-from sunshine.identity.rules import Action
 from sunshine.identity.rules import Role
-from sunshine.identity.rules import allowed
-from sunshine.identity.rules import effective_roles
 from sunshine.identity.service import throttle
 from sunshine.identity.service.senders import CodeSender
 from sunshine.infra import clock
 from sunshine.infra.secrets import server_secret
 from sunshine.infra.settings import get_settings
 from sunshine.infra.web import Viewer
-from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
 from sunshine.kernel.errors import Problem
-from sunshine.kernel.errors import Unauthenticated
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("no such user: this hash only spends the same time")
@@ -178,44 +173,6 @@ def list_members(session: Session, community_id: int) -> list[tuple[User, Role]]
         .order_by(Membership.role, User.display_name)
     )
     return [(user, role) for user, role in session.execute(query)]
-
-
-# --- access ----------------------------------------------------------------
-
-
-def viewer_roles(viewer: Viewer, community_id: int) -> frozenset[Role]:
-    """The roles that count for `viewer` in one community, city-wide roles included."""
-    held = (Role(r) for r in viewer.roles.get(community_id, frozenset()))
-    return effective_roles(held, (Role(r) for r in viewer.global_roles))
-
-
-def can(viewer: Viewer | None, action: Action, community_id: int) -> bool:
-    """Whether `viewer` may do `action` in the community. Anonymous viewers may do nothing."""
-    return viewer is not None and allowed(viewer_roles(viewer, community_id), action)
-
-
-def authorize(viewer: Viewer | None, action: Action, community_id: int) -> Viewer:
-    """Raise unless `viewer` may do `action` in the community; return the viewer.
-
-    A viewer with no role at all in the community gets NotFound, so that the existence
-    of another community's data is not revealed; one with a role but not this right
-    gets Forbidden.
-    """
-    if viewer is None:
-        raise Unauthenticated("please log in first")
-    roles = viewer_roles(viewer, community_id)
-    if allowed(roles, action):
-        return viewer
-    if not roles:
-        raise NotFound("this community does not exist or is not yours")
-    raise Forbidden("your role does not allow this")
-
-
-def communities_of(viewer: Viewer) -> frozenset[int] | None:
-    """The community ids `viewer` may open; None means every community (city-wide roles)."""
-    if viewer.global_roles & {Role.CITY_SUPERVISOR.value, Role.PLATFORM_ADMIN.value}:
-        return None
-    return frozenset(viewer.roles)
 
 
 # --- sessions --------------------------------------------------------------

@@ -85,7 +85,7 @@ class AccessRead(BaseModel):
     display_name: str
 
 
-def _read(session: Session, viewer: Viewer, community_id: int, sha256: str) -> VoucherRead:
+def _read(session: Session, viewer: Viewer | None, community_id: int, sha256: str) -> VoucherRead:
     voucher = service.get_voucher(session, community_id, sha256)
     return VoucherRead.from_model(
         voucher,
@@ -116,7 +116,7 @@ def show_voucher(
     sha256: str, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
 ) -> VoucherRead:
     """A voucher's kind, size, public copy and the entries it backs."""
-    member = identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    member = identity.authorize(viewer, Action.READ_PUBLIC, community)
     return _read(session, member, community.id, sha256)
 
 
@@ -125,7 +125,7 @@ def public_copy(
     sha256: str, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
 ) -> Response:
     """The public copy's bytes (404 while there is none)."""
-    identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     data, media_type = service.open_public_copy(session, community.id, sha256)
     headers = file_headers(sha256, media_type, cache=PUBLIC_COPY_CACHE)
     return Response(data, media_type=media_type, headers=headers)

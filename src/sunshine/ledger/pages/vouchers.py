@@ -49,7 +49,7 @@ router = APIRouter(include_in_schema=False)
 VOUCHER = "/c/{code}/vouchers/{sha256}"
 
 
-def may_see_accesses(viewer: Viewer, community_id: int) -> bool:
+def may_see_accesses(viewer: Viewer | None, community_id: int) -> bool:
     """Whether `viewer` may see who opened a voucher's original (see the module docstring)."""
     return identity.can(viewer, Action.OPEN_VOUCHER_ORIGINAL, community_id) and identity.can(
         viewer, Action.VIEW_REGISTRY, community_id
@@ -59,7 +59,7 @@ def may_see_accesses(viewer: Viewer, community_id: int) -> bool:
 def _voucher_page(
     request: Request,
     session: Session,
-    viewer: Viewer,
+    viewer: Viewer | None,
     community: CommunityRef,
     sha256: str,
     *,
@@ -90,7 +90,7 @@ def public_copy(
     community: CurrentCommunity,
 ) -> Response:
     """The voucher's public copy; while it has none, a page that says so."""
-    member = identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
+    member = identity.authorize(viewer, Action.READ_PUBLIC, community)
     voucher = service.get_voucher(session, community.id, sha256)
     if voucher.public_sha256 is None:
         return _voucher_page(request, session, member, community, sha256)

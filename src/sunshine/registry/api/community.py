@@ -26,6 +26,7 @@ from sunshine.infra.inputs import RowId
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
+from sunshine.infra.web import OptionalViewer
 from sunshine.infra.web import Viewer
 from sunshine.infra.web import translator
 from sunshine.registry import service as registry
@@ -58,10 +59,10 @@ router = APIRouter(tags=["registry"])
 BASE = "/communities/{code}"
 
 
-def _open(session: Session, viewer: Viewer, code: str, action: Action) -> Community:
+def _open(session: Session, viewer: Viewer | None, code: str, action: Action) -> Community:
     """The community with this code, once the viewer may do `action` there."""
     community = registry.get_community(session, code)
-    identity.authorize(viewer, action, community.id)
+    identity.authorize(viewer, action, registry.ref_of(community))
     return community
 
 
@@ -79,9 +80,9 @@ def list_communities(session: DbSession, viewer: CurrentViewer) -> list[Communit
 
 
 @router.get(BASE)
-def show_community(code: str, session: DbSession, viewer: CurrentViewer) -> CommunitySummaryRead:
-    """A community's facts and counts (any role there)."""
-    community = _open(session, viewer, code, Action.VIEW_COMMUNITY)
+def show_community(code: str, session: DbSession, viewer: OptionalViewer) -> CommunitySummaryRead:
+    """A community's facts and counts (anyone, where its disclosure is public)."""
+    community = _open(session, viewer, code, Action.READ_PUBLIC)
     return CommunitySummaryRead.from_model(registry.summarise(session, community))
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import ForeignKeyConstraint
 from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import true
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
@@ -48,6 +49,13 @@ class Community(Base):
     trustee_since: Mapped[date | None]
     committee_kind: Mapped[CommitteeKind] = mapped_column(str_enum(CommitteeKind))
     created_at: Mapped[datetime]
+    # 公开披露: when on, anyone may read the notices, board, budgets and public voucher
+    # copies without logging in (identity's policy: Action.READ_PUBLIC); when off, members only.
+    # Deferred and set by the database: what reads a community's other columns (code run
+    # against older revisions included) never asks for it; `community_ref` selects it.
+    public_disclosure: Mapped[bool] = mapped_column(server_default=true(), deferred=True)
+
+    __mapper_args__ = {"eager_defaults": False}  # nor fetched back on insert
 
 
 class Building(TenantKeyed, Base):

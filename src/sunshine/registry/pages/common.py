@@ -74,16 +74,16 @@ CHOICES = {
 }
 
 
-def open_community(session: Session, viewer: Viewer, code: str, action: Action) -> Community:
+def open_community(session: Session, viewer: Viewer | None, code: str, action: Action) -> Community:
     """The community with this code, once the viewer may do `action` there."""
     community = registry.get_community(session, code)
-    identity.authorize(viewer, action, community.id)
+    identity.authorize(viewer, action, registry.ref_of(community))
     return community
 
 
 def render_page(
     request: Request,
-    viewer: Viewer,
+    viewer: Viewer | None,
     community: Community,
     template: str,
     *,

@@ -9,8 +9,8 @@ from fastapi.responses import Response
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
 from sunshine.identity.rules import Role
-from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
+from sunshine.infra.web import OptionalViewer
 from sunshine.kernel.masking import mask_name
 from sunshine.registry import service as registry
 from sunshine.registry.pages.common import HOME
@@ -25,18 +25,21 @@ router = APIRouter(include_in_schema=False)
 
 @router.get(HOME)
 def community_home(
-    request: Request, code: str, session: DbSession, viewer: CurrentViewer
+    request: Request, code: str, session: DbSession, viewer: OptionalViewer
 ) -> Response:
-    """Facts, committee and counts for anyone with a role here; owners also see their household."""
-    community = open_community(session, viewer, code, Action.VIEW_COMMUNITY)
+    """Facts and counts for anyone who may read its public notices.
+
+    Members also see the committee (names masked), owners their household.
+    """
+    community = open_community(session, viewer, code, Action.READ_PUBLIC)
     committee = [
         mask_name(user.display_name)
         for user, role in identity.list_members(session, community.id)
-        if role == Role.COMMITTEE
+        if role == Role.COMMITTEE and identity.can(viewer, Action.VIEW_COMMUNITY, community.id)
     ]
     household = (
         registry.household_of(session, community.id, viewer.user_id)
-        if identity.can(viewer, Action.VIEW_OWN_HOUSEHOLD, community.id)
+        if viewer is not None and identity.can(viewer, Action.VIEW_OWN_HOUSEHOLD, community.id)
         else None
     )
     return render_page(

@@ -27,6 +27,7 @@ from sunshine.registry.service.community import create_community
 from sunshine.registry.service.community import find_community
 from sunshine.registry.service.community import get_community
 from sunshine.registry.service.community import list_communities
+from sunshine.registry.service.community import ref_of
 from sunshine.registry.service.community import summarise
 from sunshine.registry.service.people import HouseholdUnit
 from sunshine.registry.service.people import PartyUnits
@@ -93,6 +94,7 @@ __all__ = [
     "list_vehicles",
     "owners_by_unit",
     "owners_of",
+    "ref_of",
     "register_vehicle",
     "register_vehicle_at",
     "residents_of",

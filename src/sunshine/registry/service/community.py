@@ -112,16 +112,27 @@ def find_community(session: Session, code: str) -> Community | None:
 
 def community_ref(session: Session, code: str) -> CommunityRef | None:
     """The lookup other parts use through infra.tenancy (they may not import registry)."""
-    community = find_community(session, code)
-    return None if community is None else CommunityRef(community.id, community.code, community.name)
+    row = session.execute(
+        select(Community.id, Community.code, Community.name, Community.public_disclosure).where(
+            Community.code == code.strip().lower()
+        )
+    ).first()
+    return None if row is None else CommunityRef(*row)
+
+
+def ref_of(community: Community) -> CommunityRef:
+    """The community as other parts see it, its public disclosure (公开披露) included."""
+    return CommunityRef(community.id, community.code, community.name, community.public_disclosure)
 
 
 def community_refs(session: Session) -> list[CommunityRef]:
     """Every community as other parts see it, by code (listed through infra.tenancy)."""
     rows = session.execute(
-        select(Community.id, Community.code, Community.name).order_by(Community.code)
+        select(Community.id, Community.code, Community.name, Community.public_disclosure).order_by(
+            Community.code
+        )
     )
-    return [CommunityRef(cid, code, name) for cid, code, name in rows]
+    return [CommunityRef(cid, code, name, public) for cid, code, name, public in rows]
 
 
 def get_community(session: Session, code: str) -> Community:

@@ -29,7 +29,7 @@ def log_status(
     session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
 ) -> schemas.LogRead:
     """The log's size, root, latest signed checkpoint and public keys."""
-    identity.authorize(viewer, Action.VIEW_COMMUNITY, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     size = service.tree_size(session, community.id)
     latest = service.latest_checkpoint(session, community.id)
     note = service.signed_note(session, community.id, latest).text() if latest else None
@@ -60,7 +60,7 @@ def inclusion(
     community: CurrentCommunity,
 ) -> schemas.ProofRead:
     """The audit path of record `seq` in the tree of `size` records (RFC 9162 2.1.3)."""
-    identity.authorize(viewer, Action.VIEW_COMMUNITY, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     proof = service.inclusion_proof(session, community.id, seq=seq, size=size)
     return schemas.ProofRead(
         tree_size=size,
@@ -78,7 +78,7 @@ def consistency(
     community: CurrentCommunity,
 ) -> schemas.ProofRead:
     """The proof that the first `from` records are unchanged in the tree of `to` (2.1.4)."""
-    identity.authorize(viewer, Action.VIEW_COMMUNITY, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     proof = service.consistency_proof(session, community.id, old_size=first, new_size=second)
     return schemas.ProofRead(
         tree_size=second,
