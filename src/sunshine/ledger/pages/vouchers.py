@@ -79,6 +79,12 @@ def may_redact(viewer: Viewer, community_id: int) -> bool:
     )
 
 
+def _authorize_redaction(viewer: Viewer, community_id: int) -> None:
+    """Staff only (see `may_redact`); a stranger to the community finds nothing (404)."""
+    identity.authorize(viewer, Action.BOOK_ENTRY, community_id)
+    identity.authorize(viewer, Action.OPEN_VOUCHER_ORIGINAL, community_id)
+
+
 def _notice_period(text: str | None) -> Period | None:
     """The notice the visitor came from (`?notice=2024-10`), for the way back; else None."""
     try:
@@ -208,8 +214,7 @@ def redact_form(
     community: CurrentCommunity,
 ) -> Response:
     """The original's pages to draw boxes on; showing them is an opening of the original."""
-    if not may_redact(viewer, community.id):
-        raise Forbidden("only the property office makes public copies")
+    _authorize_redaction(viewer, community.id)
     voucher = service.get_voucher(session, community.id, sha256)
     if voucher.public_sha256 is not None:
         return RedirectResponse(f"/c/{community.code}/vouchers/{sha256}", status_code=303)
@@ -230,8 +235,7 @@ def redact(
     boxes: BoxesForm,
 ) -> Response:
     """Black out the boxes on the original, server-side, and keep the result as the public copy."""
-    if not may_redact(viewer, community.id):
-        raise Forbidden("only the property office makes public copies")
+    _authorize_redaction(viewer, community.id)
     try:
         with session.begin_nested():  # a refused copy leaves no trace
             drawn = parse_boxes(boxes)
