@@ -32,7 +32,7 @@ from sunshine.ledger.service.voucher_store import open_original
 from sunshine.ledger.service.voucher_store import open_public_copy
 from sunshine.ledger.service.voucher_store import store_public_copy
 
-MAX_PAGES = 40  # a longer PDF is redacted elsewhere and uploaded
+MAX_PAGES = 20  # a longer PDF is redacted elsewhere and uploaded (memory: ~6 MB a page)
 COPY_DPI = 150  # a PDF's pages in the public copy: receipts stay readable, files stay small
 LONGEST_SIDE = 3000  # pixels: a huge page is scaled down rather than filling the memory
 SHOWN_SIDE = 1600  # pixels: pictures sent to the browser for viewing and drawing
