@@ -135,7 +135,11 @@ def test_the_notice_page_shows_the_four_lines_with_their_vouchers(
     ):
         assert re.search(f"{narration} .*? {re.escape(amount)}", words), narration
     assert "合计 9,618.58" in words
-    assert f'href="/c/{setting.code}/vouchers/{sha}"' in page.text
+    assert f"/vouchers/{sha}" not in page.text  # no public copy yet: owners see it is pending
+    assert "凭证: 公开副本待制作" in words or "凭证 1: 公开副本待制作" in words
+    ledger.publish_original(session, ref.id, sha, actor_id=None)
+    page = client.get(f"/c/{setting.code}/notices/2024-10")
+    assert f'href="/c/{setting.code}/vouchers/{sha}?notice=2024-10"' in page.text
     assert "王**" in words
     assert "王小明" not in page.text
     assert "期初余额 2024-09-30 50,000.00" in words

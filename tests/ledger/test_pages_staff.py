@@ -118,7 +118,9 @@ def test_vouchers_published_as_they_are_reach_the_owners_view_and_the_log(
     log_in(client, session, setting.resident)
     books = client.get(f"/c/{setting.code}/books?period=2024-10")
     assert f"/c/{setting.code}/vouchers/{sha}" in books.text
-    public = client.get(f"/c/{setting.code}/vouchers/{sha}")
+    page = client.get(f"/c/{setting.code}/vouchers/{sha}")
+    assert f'src="/c/{setting.code}/vouchers/{sha}/public-copy"' in page.text
+    public = client.get(f"/c/{setting.code}/vouchers/{sha}/public-copy")
     assert public.status_code == 200
     assert public.content == PNG
 

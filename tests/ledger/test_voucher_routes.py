@@ -135,7 +135,10 @@ def test_staff_upload_the_public_copy_and_owners_and_residents_see_it(
     assert uploaded.headers["location"] == people.base
     for reader in (people.owner, people.resident):
         log_in(client, session, reader)
-        copy = client.get(people.base)
+        page = client.get(people.base)
+        assert page.status_code == 200
+        assert f'href="{people.base}/public-copy"' in page.text  # a PDF pdfium cannot draw
+        copy = client.get(f"{people.base}/public-copy")
         assert copy.status_code == 200
         assert copy.content == REDACTED
         assert copy.headers["content-type"] == "application/pdf"  # sniffed, not as sent
@@ -211,8 +214,15 @@ def test_an_owner_opens_the_original_and_every_opening_is_logged(
 ) -> None:
     log_in(client, session, people.owner)
 
-    first = client.get(f"{people.base}/original")
-    second = client.get(f"{people.base}/original")
+    warning = client.get(f"{people.base}/original")
+    assert warning.headers["content-type"].startswith("text/html")
+    assert "原件含有个人信息。" in warning.text
+    assert "本次调阅将被记录" in warning.text
+    assert f'href="{people.base}/original?confirm=true"' in warning.text
+    assert openings(session, people) == []  # the warning is not an opening
+
+    first = client.get(f"{people.base}/original?confirm=true")
+    second = client.get(f"{people.base}/original?confirm=true")
 
     for response in (first, second):
         assert response.status_code == 200
@@ -229,7 +239,7 @@ def test_a_resident_may_not_open_the_original(
 ) -> None:
     log_in(client, session, people.resident)
 
-    page = client.get(f"{people.base}/original")
+    page = client.get(f"{people.base}/original?confirm=true")
     api = client.get(f"{people.api}/{people.voucher.sha256}/original")
 
     assert page.status_code == 403
@@ -279,7 +289,7 @@ def test_the_committee_and_staff_see_who_opened_the_original_and_others_do_not(
     client: TestClient, session: Session, people: People
 ) -> None:
     log_in(client, session, people.owner)
-    client.get(f"{people.base}/original")
+    client.get(f"{people.base}/original?confirm=true")
 
     for reader in (people.committee, people.staff):
         log_in(client, session, reader)
@@ -379,4 +389,4 @@ def test_the_public_copy_set_through_the_service_is_served_to_owners(
     add_public_copy(session, people)
     log_in(client, session, people.owner)
 
-    assert client.get(people.base).content == REDACTED
+    assert client.get(f"{people.base}/public-copy").content == REDACTED

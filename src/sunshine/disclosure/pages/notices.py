@@ -93,13 +93,15 @@ def notice(
     identity.authorize(viewer, Action.READ_PUBLIC, community)
     found = service.get_notice(session, community.id, parse_period(period), version)
     versions = service.list_versions(session, community.id, found.period)
+    record = service.record_of(found)
     return render_board(
         request,
         viewer,
         community,
         "disclosure/notice_page.html",
         notice=found,
-        record=service.record_of(found),
+        record=record,
+        pending_vouchers=service.vouchers_without_public_copy(session, community.id, record),
         versions=versions,
         latest=versions[-1],
         printed=service.printed_checkpoint(session, community.id, found),
@@ -133,6 +135,7 @@ def _publish_page(
     status_code: int = 200,
 ) -> Response:
     today = clock.today()
+    record = service.preview(session, community, period=month, today=today)
     return render_board(
         request,
         viewer,
@@ -140,7 +143,8 @@ def _publish_page(
         "disclosure/notice_page_publish.html",
         status_code=status_code,
         period=month,
-        record=service.preview(session, community, period=month, today=today),
+        record=record,
+        pending_vouchers=service.vouchers_without_public_copy(session, community.id, record),
         versions=service.list_versions(session, community.id, month),
         ended=month.last_day < today,
         reason=reason,

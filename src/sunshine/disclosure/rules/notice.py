@@ -303,3 +303,17 @@ class PrintedCheckpoint:
     @property
     def fingerprint(self) -> str:
         return short_fingerprint(self.root_hash)
+
+
+def cited_vouchers(record: Mapping[str, object]) -> dict[str, object]:
+    """Every voucher the notice's lines cite, in order, once each: sha256 -> journal entry.
+
+    The entry is that of the first spending or remuneration line citing the voucher.
+    """
+    cited: dict[str, object] = {}
+    for part in ("spending", "remuneration"):
+        for line in _lines(_mapping(record.get(part)).get("lines")):
+            vouchers = line.get("vouchers")
+            for sha in vouchers if isinstance(vouchers, list) else []:
+                cited.setdefault(str(sha), line.get("entry"))
+    return cited

@@ -341,3 +341,15 @@ def notice_bundle(
         size=found.checkpoint_size,
         since=since,
     )
+
+
+def vouchers_without_public_copy(
+    session: Session, community_id: int, record: dict[str, object]
+) -> dict[str, object]:
+    """The vouchers the notice cites that have no public copy yet: sha256 -> journal entry.
+
+    The publisher is warned of them, and the public sees "public copy pending" for them.
+    """
+    cited = rules.cited_vouchers(record)
+    pending = ledger.vouchers_without_public_copy(session, community_id, cited)
+    return {sha: cited[sha] for sha in pending}

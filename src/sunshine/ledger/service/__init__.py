@@ -17,7 +17,9 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
 - terms / remuneration: set_trust_terms, list_trust_terms, terms_in_force,
   remuneration_base, remuneration_due, remuneration_booked, book_remuneration
 - vouchers: register_voucher, get_voucher, list_vouchers, set_public_copy, attach_voucher,
-  record_voucher_access, voucher_accesses
+  record_voucher_access, voucher_accesses, community_accesses, vouchers_without_public_copy
+- voucher_redaction (the public copy made in the product): redact_voucher (boxes filled in
+  black on the server), original_pictures (logged), public_copy_pictures, is_picture
 - voucher_store (the files): store_voucher, store_public_copy, check_voucher_file,
   voucher_bytes, open_original (logged), open_public_copy, publish_original, voucher_entries,
   voucher_max_bytes
@@ -97,6 +99,11 @@ from sunshine.ledger.service.terms import remuneration_due
 from sunshine.ledger.service.terms import set_trust_terms
 from sunshine.ledger.service.terms import terms_in_force
 from sunshine.ledger.service.totals import mismatches
+from sunshine.ledger.service.voucher_redaction import PagePicture
+from sunshine.ledger.service.voucher_redaction import is_picture
+from sunshine.ledger.service.voucher_redaction import original_pictures
+from sunshine.ledger.service.voucher_redaction import public_copy_pictures
+from sunshine.ledger.service.voucher_redaction import redact_voucher
 from sunshine.ledger.service.voucher_store import check_voucher_file
 from sunshine.ledger.service.voucher_store import open_original
 from sunshine.ledger.service.voucher_store import open_public_copy
@@ -109,12 +116,14 @@ from sunshine.ledger.service.voucher_store import voucher_max_bytes
 from sunshine.ledger.service.vouchers import PUBLIC_COPY_KIND
 from sunshine.ledger.service.vouchers import VOUCHER_KIND
 from sunshine.ledger.service.vouchers import attach_voucher
+from sunshine.ledger.service.vouchers import community_accesses
 from sunshine.ledger.service.vouchers import get_voucher
 from sunshine.ledger.service.vouchers import list_vouchers
 from sunshine.ledger.service.vouchers import record_voucher_access
 from sunshine.ledger.service.vouchers import register_voucher
 from sunshine.ledger.service.vouchers import set_public_copy
 from sunshine.ledger.service.vouchers import voucher_accesses
+from sunshine.ledger.service.vouchers import vouchers_without_public_copy
 
 __all__ = [
     "ACCOUNT_KIND",
@@ -135,6 +144,7 @@ __all__ = [
     "IncomeAndSpending",
     "LedgerLine",
     "MonthSummary",
+    "PagePicture",
     "PostedLine",
     "TrialBalance",
     "account_balance",
@@ -148,6 +158,7 @@ __all__ = [
     "close_account",
     "close_period",
     "closed_through",
+    "community_accesses",
     "countersign_close",
     "draft_of",
     "entry_bundle",
@@ -162,6 +173,7 @@ __all__ = [
     "get_voucher",
     "income_and_spending",
     "is_closed",
+    "is_picture",
     "lines_in",
     "list_accounts",
     "list_close_steps",
@@ -173,12 +185,15 @@ __all__ = [
     "open_chart",
     "open_original",
     "open_public_copy",
+    "original_pictures",
     "pending_request",
     "post_entries",
     "post_entry",
+    "public_copy_pictures",
     "publish_original",
     "record_of",
     "record_voucher_access",
+    "redact_voucher",
     "register_voucher",
     "remuneration_base",
     "remuneration_booked",
@@ -199,5 +214,6 @@ __all__ = [
     "voucher_hashes",
     "voucher_max_bytes",
     "vouchers_by_entry",
+    "vouchers_without_public_copy",
     "withdraw_close",
 ]

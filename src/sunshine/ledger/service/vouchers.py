@@ -7,6 +7,8 @@ goes to the transparency log (`ledger.voucher` records carry hashes, never names
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -146,5 +148,41 @@ def voucher_accesses(session: Session, community_id: int, sha256: str) -> list[V
             select(VoucherAccess)
             .where(VoucherAccess.community_id == community_id, VoucherAccess.sha256 == sha256)
             .order_by(VoucherAccess.opened_at, VoucherAccess.id)
+        )
+    )
+
+
+def vouchers_without_public_copy(
+    session: Session, community_id: int, hashes: Iterable[str]
+) -> list[str]:
+    """Those of `hashes` (in their order, once each) whose voucher has no public copy yet.
+
+    A hash the community has no voucher for is left out: it is not a voucher of its own.
+    """
+    wanted = list(dict.fromkeys(hashes))
+    if not wanted:
+        return []
+    pending = set(
+        session.scalars(
+            select(Voucher.sha256).where(
+                Voucher.community_id == community_id,
+                Voucher.sha256.in_(wanted),
+                Voucher.public_sha256.is_(None),
+            )
+        )
+    )
+    return [sha for sha in wanted if sha in pending]
+
+
+def community_accesses(
+    session: Session, community_id: int, *, limit: int = 500
+) -> list[VoucherAccess]:
+    """The latest openings of any original in the community, newest first (at most `limit`)."""
+    return list(
+        session.scalars(
+            select(VoucherAccess)
+            .where(VoucherAccess.community_id == community_id)
+            .order_by(VoucherAccess.opened_at.desc(), VoucherAccess.id.desc())
+            .limit(limit)
         )
     )
