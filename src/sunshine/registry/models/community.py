@@ -48,6 +48,8 @@ class Community(Base):
     trustee_since: Mapped[date | None]
     committee_kind: Mapped[CommitteeKind] = mapped_column(str_enum(CommitteeKind))
     created_at: Mapped[datetime]
+    # How many committee members must co-sign a notice's checkpoint before it reads "co-signed".
+    cosign_threshold: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class Building(TenantKeyed, Base):
