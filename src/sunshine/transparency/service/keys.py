@@ -45,7 +45,7 @@ EVENTS = {KEY_ADDED: "added", KEY_CONFIRMED: "confirmed", KEY_RETIRED: "retired"
 DEVICE_LENGTH = 80
 
 
-def key_record(kind: str, row: SigningKey) -> dict[str, object]:
+def key_record(kind: LogKind, row: SigningKey) -> dict[str, object]:
     """The record a key change is logged as (the audit derives it from the row alike)."""
     if kind == KEY_ADDED:
         public = rules.PublicKey(row.name, row.public_key).text()

@@ -1,0 +1,76 @@
+"""How far each published notice is co-signed by the committee: "co-signed by N of M".
+
+A notice names the checkpoint signed when it was published; N counts the committee
+members whose confirmed keys co-signed that checkpoint (`transparency.cosigners`), M the
+members holding the committee role now. The community's threshold (`registry`) says how
+many make the notice "co-signed"; below it the notice waits, and the committee's board
+lists it. The public sees counts and roles, never whose keys they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from sunshine.disclosure.models.notices import NoticeVersion
+from sunshine.identity import service as identity
+from sunshine.identity.rules import Role
+from sunshine.registry import service as registry
+from sunshine.transparency import service as transparency
+
+
+@dataclass(frozen=True, slots=True)
+class CosignStatus:
+    """How many committee members co-signed (of how many, with how many needed)."""
+
+    signed: int
+    members: int
+    threshold: int
+    signers: frozenset[int] = frozenset()  # the members' user ids (never shown in public)
+
+    @property
+    def complete(self) -> bool:
+        return self.signed >= self.threshold
+
+    @property
+    def needed(self) -> int:
+        return max(self.threshold - self.signed, 0)
+
+
+def committee_size(session: Session, community_id: int) -> int:
+    """How many people hold the committee role in the community."""
+    members = identity.list_members(session, community_id)
+    return len({user.id for user, role in members if role == Role.COMMITTEE})
+
+
+def key(version: NoticeVersion) -> str:
+    """How `statuses` files a version: "2024-10/1"."""
+    return f"{version.period}/{version.version}"
+
+
+def statuses(
+    session: Session, community_id: int, versions: Sequence[NoticeVersion]
+) -> dict[str, CosignStatus]:
+    """The status of each version, by `key`: two queries for all of them."""
+    signers = transparency.cosigners(session, community_id, [v.checkpoint_size for v in versions])
+    members = committee_size(session, community_id)
+    threshold = registry.cosign_threshold(session, community_id)
+    found = {}
+    for version in versions:
+        who = signers.get(version.checkpoint_size, frozenset())
+        found[key(version)] = CosignStatus(len(who), members, threshold, who)
+    return found
+
+
+def status_of(session: Session, community_id: int, version: NoticeVersion) -> CosignStatus:
+    return statuses(session, community_id, [version])[key(version)]
+
+
+def awaiting(
+    session: Session, community_id: int, published: Sequence[NoticeVersion]
+) -> list[tuple[NoticeVersion, CosignStatus]]:
+    """The published notices (latest versions) not yet co-signed by enough members."""
+    found = statuses(session, community_id, published)
+    return [(v, found[key(v)]) for v in published if not found[key(v)].complete]
