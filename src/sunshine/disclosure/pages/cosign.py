@@ -45,14 +45,14 @@ KEYS = "/c/{code}/cosign"
 KeyName = Annotated[str, Form(max_length=80)]
 
 
-def _raw(value: str, size: int, what: str) -> bytes:
-    """Base64 from the browser, of exactly `size` bytes."""
+def _raw(value: str, size: int) -> bytes:
+    """Base64 from the browser (a public key, a signature), of exactly `size` bytes."""
     try:
         raw = base64.b64decode(value.strip(), validate=True)
     except (binascii.Error, ValueError) as error:
-        raise Invalid("the {what} is not base64", args={"what": what}) from error
+        raise Invalid("what this device sent is not base64") from error
     if len(raw) != size:
-        raise Invalid("the {what} has the wrong length", args={"what": what})
+        raise Invalid("what this device sent has the wrong length")
     return raw
 
 
@@ -106,7 +106,7 @@ def register_key(
 ) -> Response:
     """Register the public half of a key this member's browser just made."""
     me = identity.authorize(viewer, Action.COSIGN_NOTICE, community.id)
-    raw = _raw(public_key, 32, "public key")
+    raw = _raw(public_key, 32)
     transparency.register_device_key(
         session, community, member_id=me.user_id, public_key=raw, device=device
     )
@@ -171,7 +171,7 @@ def cosign(
         community.id,
         tree_size_=found.checkpoint_size,
         key_name=key,
-        signature=_raw(signature, 64, "signature"),
+        signature=_raw(signature, 64),
         member_id=me.user_id,
     )
     session.commit()

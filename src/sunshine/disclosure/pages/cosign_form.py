@@ -36,6 +36,6 @@ def cosign_form(
     )
     return {
         "body": base64.b64encode(body.encode("utf-8")).decode(),
-        "keys": keys,
+        "confirmed": keys,
         "pending": any(row.confirmed_at is None for row in mine),
     }
