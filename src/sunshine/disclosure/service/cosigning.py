@@ -2,9 +2,12 @@
 
 A notice names the checkpoint signed when it was published; N counts the committee
 members whose confirmed keys co-signed that checkpoint (`transparency.cosigners`), M the
-members holding the committee role now. The community's threshold (`registry`) says how
-many make the notice "co-signed"; below it the notice waits, and the committee's board
-lists it. The public sees counts and roles, never whose keys they are.
+members who can co-sign: those holding the committee role with a confirmed key now
+(and any who co-signed it since). A member without a key is not counted, since they
+cannot co-sign at all; the keys page shows the committee's full size beside it. The
+community's threshold (`registry`) says how many make the notice "co-signed"; below it
+the notice waits, and the committee's board lists it. The public sees counts and roles,
+never whose keys they are.
 """
 
 from __future__ import annotations
@@ -39,10 +42,24 @@ class CosignStatus:
         return max(self.threshold - self.signed, 0)
 
 
+def committee_members(session: Session, community_id: int) -> frozenset[int]:
+    """Who holds the committee role in the community (user ids)."""
+    members = identity.list_members(session, community_id)
+    return frozenset(user.id for user, role in members if role == Role.COMMITTEE)
+
+
 def committee_size(session: Session, community_id: int) -> int:
     """How many people hold the committee role in the community."""
-    members = identity.list_members(session, community_id)
-    return len({user.id for user, role in members if role == Role.COMMITTEE})
+    return len(committee_members(session, community_id))
+
+
+def able_to_cosign(session: Session, community_id: int) -> frozenset[int]:
+    """Committee members holding a confirmed key in use: those who can co-sign now."""
+    members = committee_members(session, community_id)
+    keys = transparency.committee_keys(session, community_id)
+    return frozenset(
+        k.member_id for k in keys if k.confirmed_at is not None and k.member_id in members
+    )
 
 
 def key(version: NoticeVersion) -> str:
@@ -53,14 +70,14 @@ def key(version: NoticeVersion) -> str:
 def statuses(
     session: Session, community_id: int, versions: Sequence[NoticeVersion]
 ) -> dict[str, CosignStatus]:
-    """The status of each version, by `key`: two queries for all of them."""
+    """The status of each version, by `key`: a few queries for all of them."""
     signers = transparency.cosigners(session, community_id, [v.checkpoint_size for v in versions])
-    members = committee_size(session, community_id)
+    able = able_to_cosign(session, community_id)
     threshold = registry.cosign_threshold(session, community_id)
     found = {}
     for version in versions:
         who = signers.get(version.checkpoint_size, frozenset())
-        found[key(version)] = CosignStatus(len(who), members, threshold, who)
+        found[key(version)] = CosignStatus(len(who), len(able | who), threshold, who)
     return found
 
 
