@@ -24,6 +24,7 @@ from sunshine.transparency.service.keys import KEY_ADDED
 from sunshine.transparency.service.keys import KEY_CONFIRMED
 from sunshine.transparency.service.keys import KEY_RETIRED
 from sunshine.transparency.service.keys import checkpoint_body
+from sunshine.transparency.service.keys import committee_key
 from sunshine.transparency.service.keys import committee_keys
 from sunshine.transparency.service.keys import confirm_key
 from sunshine.transparency.service.keys import cosign_as_member
@@ -94,6 +95,7 @@ __all__ = [
     "audited_communities",
     "build_bundle",
     "checkpoint_body",
+    "committee_key",
     "committee_keys",
     "confirm_key",
     "consistency_proof",

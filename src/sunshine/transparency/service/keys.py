@@ -114,7 +114,7 @@ def register_device_key(
     )
 
 
-def _committee_key(session: Session, community_id: int, name: str) -> SigningKey:
+def committee_key(session: Session, community_id: int, name: str) -> SigningKey:
     row = session.get(SigningKey, (community_id, name))
     if row is None or row.role != COMMITTEE:
         raise NotFound("there is no committee key {name}", args={"name": name})
@@ -125,7 +125,7 @@ def _committee_key(session: Session, community_id: int, name: str) -> SigningKey
 
 def confirm_key(session: Session, community_id: int, name: str, *, by_id: int) -> SigningKey:
     """Confirm a member's key: by someone else (the edge checks that they may confirm)."""
-    row = _committee_key(session, community_id, name)
+    row = committee_key(session, community_id, name)
     if row.member_id == by_id:
         raise Forbidden("another committee member or the manager confirms your key")
     if row.confirmed_at is not None:
@@ -142,7 +142,7 @@ def retire_key(
     session: Session, community_id: int, name: str, *, by_id: int, others: bool = False
 ) -> SigningKey:
     """Retire a key: its member's own, or anyone's for whom may retire `others` (the manager)."""
-    row = _committee_key(session, community_id, name)
+    row = committee_key(session, community_id, name)
     if row.member_id != by_id and not others:
         raise Forbidden("only its member or the manager retires a key")
     row.retired_at = clock.now()
@@ -182,7 +182,7 @@ def cosign_as_member(
     member_id: int,
 ) -> Cosignature:
     """Attach a signature made on a member's device with their confirmed key, once checked."""
-    row = _committee_key(session, community_id, key_name)
+    row = committee_key(session, community_id, key_name)
     if row.member_id != member_id:
         raise Forbidden("sign with a key of your own")
     if row.confirmed_at is None:
