@@ -156,9 +156,7 @@ def add_key(
 def confirm_key(
     community: Community,
     key: Annotated[str, typer.Option(help="The key's name.")],
-    by: Annotated[
-        str, typer.Option(help="Who confirms: a committee member or the manager.")
-    ],
+    by: Annotated[str, typer.Option(help="Who confirms: a committee member or the manager.")],
 ) -> None:
     """Confirm a member's key (by another member or the manager, as in the web app)."""
     with open_session(writes=True) as session:
