@@ -9,6 +9,7 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
+from sunshine.disclosure.service import cosigning
 from sunshine.disclosure.service import notices
 from sunshine.disclosure.service import schedule
 from sunshine.disclosure.service.notice_pdf import notice_pdf
@@ -82,3 +83,12 @@ def test_the_october_notice_prints_on_one_page_and_its_bundle_verifies(loaded: L
     bundle = notices.notice_bundle(session, ref, period=OCTOBER)
     report = verifier.verify_bundle(bundle, trusted_keys=keys)
     assert report.ok, report.checks
+
+
+def test_every_notice_is_co_signed_by_the_committee_members_confirmed_key(loaded: Loaded) -> None:
+    """The demo's committee key is its member's, confirmed by the manager: "1 of 1" everywhere."""
+    cid = loaded.community.id
+    published = notices.list_notices(loaded.session, cid)
+    found = cosigning.statuses(loaded.session, cid, published)
+    assert {(s.signed, s.members, s.complete) for s in found.values()} == {(1, 1, True)}
+    assert cosigning.awaiting(loaded.session, cid, published) == []

@@ -45,20 +45,22 @@ COLUMNS = (
     Action.COMMENT_BUDGET,
     Action.COUNTERSIGN_CLOSE,
     Action.VIEW_CLOSING,
+    Action.COSIGN_NOTICE,
+    Action.CONFIRM_COSIGN_KEY,
     Action.READ_PUBLIC,
 )
 # Y: allowed in the viewer's own community; -: Forbidden there.
-#                                 view  own   view  mng   imp   exp   mng   mng   over- view  vchr  book  mng   pub   mng   appr  cmnt  csgn  view  read
-#                                 comm  hhld  reg   reg   rost  rost  memb  comm  sight books orig  entry ledg  notc  budg  budg  budg  close close publ
+#                                 view  own   view  mng   imp   exp   mng   mng   over- view  vchr  book  mng   pub   mng   appr  cmnt  csgn  view  co-   cnfm
+#                                 comm  hhld  reg   reg   rost  rost  memb  comm  sight books orig  entry ledg  notc  budg  budg  budg  close close sign  key   publ
 EXPECTED_IN_OWN_COMMUNITY: dict[Role, str] = {
-    Role.OWNER:                  " Y     Y     -     -     -     -     -     -     -     Y     Y     -     -     -     -     -     Y     -     -     Y   ",
-    Role.RESIDENT:               " Y     Y     -     -     -     -     -     -     -     Y     -     -     -     -     -     -     -     -     -     Y   ",
-    Role.TRUSTEE_STAFF:          " Y     -     Y     Y     -     Y     -     -     -     Y     Y     Y     -     Y     -     -     -     -     Y     Y   ",
-    Role.TRUSTEE_MANAGER:        " Y     -     Y     Y     Y     Y     Y     -     -     Y     Y     Y     Y     Y     Y     -     -     -     Y     Y   ",
-    Role.COMMITTEE:              " Y     -     Y     -     -     Y     -     -     -     Y     Y     -     -     -     Y     Y     Y     Y     Y     Y   ",
-    Role.SUPERVISOR:             " Y     -     -     -     -     -     -     -     Y     Y     Y     -     -     -     -     -     -     -     -     Y   ",
-    Role.CITY_SUPERVISOR:        " Y     -     -     -     -     -     -     -     Y     Y     Y     -     -     -     -     -     -     -     -     Y   ",
-    Role.PLATFORM_ADMIN:         " Y     -     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     -     -     Y     Y   ",
+    Role.OWNER:                  " Y     Y     -     -     -     -     -     -     -     Y     Y     -     -     -     -     -     Y     -     -     -     -     Y   ",
+    Role.RESIDENT:               " Y     Y     -     -     -     -     -     -     -     Y     -     -     -     -     -     -     -     -     -     -     -     Y   ",
+    Role.TRUSTEE_STAFF:          " Y     -     Y     Y     -     Y     -     -     -     Y     Y     Y     -     Y     -     -     -     -     Y     -     -     Y   ",
+    Role.TRUSTEE_MANAGER:        " Y     -     Y     Y     Y     Y     Y     -     -     Y     Y     Y     Y     Y     Y     -     -     -     Y     -     Y     Y   ",
+    Role.COMMITTEE:              " Y     -     Y     -     -     Y     -     -     -     Y     Y     -     -     -     Y     Y     Y     Y     Y     Y     Y     Y   ",
+    Role.SUPERVISOR:             " Y     -     -     -     -     -     -     -     Y     Y     Y     -     -     -     -     -     -     -     -     -     -     Y   ",
+    Role.CITY_SUPERVISOR:        " Y     -     -     -     -     -     -     -     Y     Y     Y     -     -     -     -     -     -     -     -     -     -     Y   ",
+    Role.PLATFORM_ADMIN:         " Y     -     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     -     -     Y     -     -     Y   ",
 }  # fmt: skip
 CITY_WIDE = {Role.CITY_SUPERVISOR, Role.PLATFORM_ADMIN}
 

@@ -11,11 +11,19 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from sunshine.entrypoints.cli import app
+from sunshine.identity.rules import Role
 from sunshine.kernel import merkle
+from sunshine.registry import service as registry
+from sunshine.registry.models import Community
 from sunshine.transparency import service as log
 from tests.factories import make_community
+from tests.factories import make_user
 
 runner = CliRunner()
+
+
+def log_community(session: Session) -> Community:
+    return registry.get_community(session, "jc")
 
 
 def _community_with_records(engine: Engine, count: int) -> None:
@@ -152,3 +160,44 @@ def test_a_bundle_of_the_whole_log_verifies_by_its_root_and_catches_a_changed_re
     bad = runner.invoke(app, ["verify", str(forged), "--key", key_line])
     assert bad.exit_code == 1
     assert "do not recompute the signed root" in bad.output
+
+
+def test_a_key_made_offline_belongs_to_a_member_and_counts_once_confirmed(
+    cli_database: Engine, tmp_path: Path
+) -> None:
+    """The CLI maps onto the web app's key registry: the member's, confirmed by another."""
+    _community_with_records(cli_database, 2)
+    with Session(cli_database) as session:
+        community = log_community(session)
+        member = make_user(session, community=community, role=Role.COMMITTEE)
+        manager = make_user(session, community=community, role=Role.TRUSTEE_MANAGER)
+        session.commit()
+        names = (member.username, manager.username, member.id)
+    key = tmp_path / "zhou.key"
+    made = runner.invoke(
+        app, ["checkpoint", "keygen", "--name", "jc-committee-zhou", "--out", str(key)]
+    )
+    public = made.output.splitlines()[0]
+    add = ["checkpoint", "add-key", "-c", "jc", "--public", public, "--member", str(names[0])]
+    assert runner.invoke(app, add).exit_code == 0
+    runner.invoke(app, ["checkpoint", "sign", "-c", "jc"])
+    assert (
+        runner.invoke(app, ["checkpoint", "cosign", "--key", str(key), "-c", "jc"]).exit_code == 0
+    )
+    confirm = ["checkpoint", "confirm-key", "-c", "jc", "--key", "jc-committee-zhou", "--by"]
+    own = runner.invoke(app, [*confirm, str(names[0])])
+    assert own.exit_code != 0
+    assert "confirms your key" in str(own.exception)  # not by the member themself
+    assert runner.invoke(app, [*confirm, str(names[1])]).exit_code == 0
+
+    with Session(cli_database) as session:
+        community = log_community(session)
+        checkpoint = log.latest_checkpoint(session, community.id)
+        assert checkpoint is not None
+        assert log.cosigners(session, community.id, [checkpoint.tree_size]) == {
+            checkpoint.tree_size: frozenset({names[2]})
+        }
+    retired = runner.invoke(
+        app, ["checkpoint", "retire-key", "-c", "jc", "--key", "jc-committee-zhou"]
+    )
+    assert retired.exit_code == 0, retired.output

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from sunshine.disclosure.rules.schedule import Schedule
 from sunshine.disclosure.service import notices
 from sunshine.disclosure.service import schedule
+from sunshine.identity import service as identity
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.kernel.periods import Period
 from sunshine.transparency import service as transparency
@@ -38,10 +39,22 @@ def committee_signer(code: str) -> log_rules.Signer:
     return log_rules.Signer(f"{code}-committee-demo", _DEMO_SEED)
 
 
+def register_committee_key(session: Session, ref: CommunityRef, signer: log_rules.Signer) -> None:
+    """The demo key is the committee member's, confirmed by the manager, so it counts."""
+    member = identity.find_user_by_username(session, "committee")
+    manager = identity.find_user_by_username(session, "manager")
+    member_id = None if member is None else member.id
+    transparency.register_committee_key(
+        session, ref.id, public_key=signer.public.text(), member_id=member_id, device="demo"
+    )
+    if manager is not None:
+        transparency.confirm_key(session, ref.id, signer.name, by_id=manager.id)
+
+
 def publish_year(session: Session, ref: CommunityRef, *, actor_id: int | None) -> None:
     schedule.set_schedule(session, ref.id, Schedule(FIRST), actor_id=actor_id)
     signer = committee_signer(ref.code)
-    transparency.register_committee_key(session, ref.id, public_key=signer.public.text())
+    register_committee_key(session, ref, signer)
     for offset in range(MONTHS):
         period = FIRST.shift(offset)
         published = notices.publish_notice(

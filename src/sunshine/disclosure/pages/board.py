@@ -21,6 +21,7 @@ from sunshine.disclosure.pages.board_common import render_board
 from sunshine.disclosure.pages.board_common import runs
 from sunshine.disclosure.service import board as service
 from sunshine.disclosure.service import budgets
+from sunshine.disclosure.service import cosigning
 from sunshine.disclosure.service import notices
 from sunshine.disclosure.service import schedule
 from sunshine.identity import service as identity
@@ -67,6 +68,11 @@ def board(
         categories=categories,
         budget=budgets.find_budget_for(session, community.id, latest.period) if latest else None,
         keys=transparency.public_keys(session, community.id),
+        cosigns=cosigning.statuses(session, community.id, published),
+        cosign_key=cosigning.key,
+        awaiting=cosigning.awaiting(session, community.id, published)
+        if identity.can(viewer, Action.COSIGN_NOTICE, community.id)
+        else [],
     )
 
 

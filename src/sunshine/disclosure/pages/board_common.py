@@ -150,6 +150,18 @@ def runs(slots: Sequence[Slot]) -> list[Run]:
     return found
 
 
+def cited_vouchers(record: Mapping[str, Any]) -> tuple[list[str], int]:
+    """The vouchers a notice record cites (each once, in order) and its lines citing none."""
+    cited: list[str] = []
+    bare = 0
+    for part in ("spending", "remuneration"):
+        for line in record.get(part, {}).get("lines", []):
+            vouchers = line.get("vouchers") or []
+            bare += not vouchers
+            cited += [sha for sha in vouchers if sha not in cited]
+    return cited, bare
+
+
 def verify_path(session: Session, community: CommunityRef, version: NoticeVersion) -> str:
     """The verify page a printed notice's QR code leads to, as a path on this site."""
     printed = service.printed_checkpoint(session, community.id, version)
@@ -162,6 +174,8 @@ def rights(viewer: Viewer | None, community_id: int) -> dict[str, bool]:
     return {
         "can_publish": identity.can(viewer, Action.PUBLISH_NOTICE, community_id),
         "staff": identity.can(viewer, Action.VIEW_REGISTRY, community_id),
+        "can_cosign": identity.can(viewer, Action.COSIGN_NOTICE, community_id),
+        "can_confirm_keys": identity.can(viewer, Action.CONFIRM_COSIGN_KEY, community_id),
     }
 
 

@@ -21,8 +21,11 @@ from sqlalchemy.orm import Session
 
 from sunshine.disclosure.pages.board_common import NOTICE
 from sunshine.disclosure.pages.board_common import NOTICES
+from sunshine.disclosure.pages.board_common import cited_vouchers
 from sunshine.disclosure.pages.board_common import render_board
 from sunshine.disclosure.pages.board_common import verify_path
+from sunshine.disclosure.pages.cosign_form import cosign_form
+from sunshine.disclosure.service import cosigning
 from sunshine.disclosure.service import notices as service
 from sunshine.disclosure.service import schedule
 from sunshine.identity import service as identity
@@ -107,6 +110,9 @@ def notice(
         printed=service.printed_checkpoint(session, community.id, found),
         verify=verify_path(session, community, found),
         api=f"/api/v1/communities/{community.code}/notices/{found.period}",
+        cosign=cosigning.status_of(session, community.id, found),
+        signing=cosign_form(session, viewer, community.id, found),
+        viewer_id=None if viewer is None else viewer.user_id,
     )
 
 
@@ -149,6 +155,34 @@ def _publish_page(
         ended=month.last_day < today,
         reason=reason,
         error=error,
+    )
+
+
+@router.get(NOTICE + "/publish/review")
+def publish_review(
+    request: Request,
+    period: str,
+    session: DbSession,
+    viewer: CurrentViewer,
+    community: CurrentCommunity,
+    reason: Annotated[str, Query(max_length=2000)] = "",
+) -> Response:
+    """The confirmation step: exactly what will be published, before the final POST."""
+    identity.authorize(viewer, Action.PUBLISH_NOTICE, community.id)
+    month = parse_period(period)
+    record = service.preview(session, community, period=month, today=clock.today())
+    return render_board(
+        request,
+        viewer,
+        community,
+        "disclosure/notice_page_confirm.html",
+        period=month,
+        record=record,
+        cited=cited_vouchers(record),
+        pending_vouchers=service.vouchers_without_public_copy(session, community.id, record),
+        versions=service.list_versions(session, community.id, month),
+        ended=month.last_day < clock.today(),
+        reason=reason,
     )
 
 

@@ -52,6 +52,8 @@ class Action(StrEnum):
     MANAGE_BUDGET = "manage_budget"  # draft the year's budget and open it for comments
     APPROVE_BUDGET = "approve_budget"  # approve or revise it, with the decision document
     COMMENT_BUDGET = "comment_budget"  # comment on an open budget's lines (shown without names)
+    COSIGN_NOTICE = "cosign_notice"  # co-sign a notice's checkpoint with one's own device key
+    CONFIRM_COSIGN_KEY = "confirm_cosign_key"  # confirm another member's co-signing key
 
 
 _EVERYONE_IN_COMMUNITY = frozenset(Role)
@@ -84,6 +86,10 @@ POLICY: dict[Action, frozenset[Role]] = {
     # The owners' side approves: the trustee never approves its own budget (DESIGN.md rule 3).
     Action.APPROVE_BUDGET: frozenset({Role.COMMITTEE, Role.PLATFORM_ADMIN}),
     Action.COMMENT_BUDGET: frozenset({Role.OWNER, Role.COMMITTEE}),
+    # The committee's half of the two-password account: its members co-sign what the trustee
+    # publishes; a member's new key is confirmed by a second person before it counts.
+    Action.COSIGN_NOTICE: frozenset({Role.COMMITTEE}),
+    Action.CONFIRM_COSIGN_KEY: frozenset({Role.COMMITTEE, Role.TRUSTEE_MANAGER}),
 }
 
 

@@ -49,6 +49,9 @@ class Community(Base):
     trustee_since: Mapped[date | None]
     committee_kind: Mapped[CommitteeKind] = mapped_column(str_enum(CommitteeKind))
     created_at: Mapped[datetime]
+    # How many committee members must co-sign a notice's checkpoint before it reads "co-signed".
+    cosign_threshold: Mapped[int] = mapped_column(default=1, server_default="1")
+
     # 公开披露: when on, anyone may read the notices, board, budgets and public voucher
     # copies without logging in (identity's policy: Action.READ_PUBLIC); when off, members only.
     # Deferred and set by the database: what reads a community's other columns (code run

@@ -29,6 +29,9 @@ from sunshine.registry.service.community import get_community
 from sunshine.registry.service.community import list_communities
 from sunshine.registry.service.community import ref_of
 from sunshine.registry.service.community import summarise
+from sunshine.registry.service.cosigning import MAX_THRESHOLD
+from sunshine.registry.service.cosigning import cosign_threshold
+from sunshine.registry.service.cosigning import set_cosign_threshold
 from sunshine.registry.service.people import HouseholdUnit
 from sunshine.registry.service.people import PartyUnits
 from sunshine.registry.service.people import add_party
@@ -62,6 +65,7 @@ from sunshine.registry.service.vehicles import register_vehicle
 from sunshine.registry.service.vehicles import register_vehicle_at
 
 __all__ = [
+    "MAX_THRESHOLD",
     "CommunityDraft",
     "CommunitySummary",
     "HouseholdUnit",
@@ -75,6 +79,7 @@ __all__ = [
     "add_unit",
     "community_ref",
     "community_refs",
+    "cosign_threshold",
     "create_community",
     "find_building",
     "find_community",
@@ -98,6 +103,7 @@ __all__ = [
     "register_vehicle",
     "register_vehicle_at",
     "residents_of",
+    "set_cosign_threshold",
     "set_owner",
     "summarise",
     "unit_problems",

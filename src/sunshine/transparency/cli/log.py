@@ -15,10 +15,12 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from sunshine.identity import service as identity
 from sunshine.infra import tenancy
 from sunshine.infra.db import open_session
 from sunshine.infra.i18n import translations
 from sunshine.infra.settings import get_settings
+from sunshine.kernel.errors import NotFound
 from sunshine.transparency import service
 from sunshine.transparency.models import Checkpoint
 from sunshine.transparency.rules import records as rules
@@ -133,13 +135,57 @@ def keygen(
 def add_key(
     community: Community,
     public: Annotated[str, typer.Option(help="The public key printed by `checkpoint keygen`.")],
+    member: Annotated[
+        str | None, typer.Option(help="The committee member's username: whose key it is.")
+    ] = None,
+    device: Annotated[str, typer.Option(help="Where the key is kept, for its member.")] = "",
 ) -> None:
-    """Register a committee member's public key for co-signing."""
+    """Register a committee member's public key; it counts once someone else confirms it."""
     with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
-        row = service.register_committee_key(session, ref.id, public_key=public)
+        member_id = None if member is None else _user_id(session, member)
+        row = service.register_committee_key(
+            session, ref.id, public_key=public, member_id=member_id, device=device
+        )
         session.commit()
     typer.echo(f"registered {row.name}: {rules.PublicKey(row.name, row.public_key).fingerprint}")
+    typer.echo(f"confirm it: sunshine checkpoint confirm-key -c {ref.code} --key {row.name} --by …")
+
+
+@checkpoint_app.command("confirm-key")
+def confirm_key(
+    community: Community,
+    key: Annotated[str, typer.Option(help="The key's name.")],
+    by: Annotated[str, typer.Option(help="Who confirms: a committee member or the manager.")],
+) -> None:
+    """Confirm a member's key (by another member or the manager, as in the web app)."""
+    with open_session(writes=True) as session:
+        ref = tenancy.resolve(session, community)
+        service.confirm_key(session, ref.id, key, by_id=_user_id(session, by))
+        session.commit()
+    typer.echo(f"confirmed {key}")
+
+
+@checkpoint_app.command("retire-key")
+def retire_key(
+    community: Community,
+    key: Annotated[str, typer.Option(help="The key's name.")],
+) -> None:
+    """Retire a committee key (a lost or replaced device), as the server's operator."""
+    with open_session(writes=True) as session:
+        ref = tenancy.resolve(session, community)
+        row = service.committee_key(session, ref.id, key)
+        by = row.member_id if row.member_id is not None else 0
+        service.retire_key(session, ref.id, key, by_id=by, others=True)
+        session.commit()
+    typer.echo(f"retired {key}")
+
+
+def _user_id(session: Session, username: str) -> int:
+    user = identity.find_user_by_username(session, username)
+    if user is None:
+        raise NotFound("there is no user {name}", args={"name": username})
+    return user.id
 
 
 @checkpoint_app.command("cosign")

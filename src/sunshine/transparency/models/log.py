@@ -80,7 +80,9 @@ class SigningKey(Base):
 
     __tablename__ = "transparency_key"
     __audit__ = audited_by(
-        "transparency.log", rows_unlogged="a key that signs nothing stands for nothing"
+        "transparency.log",
+        "transparency.keys",
+        rows_unlogged="the platform's key is not logged: it signs every checkpoint instead",
     )
 
     community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
@@ -88,7 +90,15 @@ class SigningKey(Base):
     role: Mapped[str] = mapped_column(String(20))  # "platform" or "committee"
     public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     added_at: Mapped[datetime] = mapped_column(info=unlogged("not signed"))
-    retired_at: Mapped[datetime | None] = mapped_column(info=unlogged("not signed"))
+    retired_at: Mapped[datetime | None] = mapped_column(info=unlogged("logged as an event"))
+    # A committee key belongs to a member (identity_user.id; none for the platform's) and
+    # counts once another member or the manager confirmed it (service/keys.py).
+    member_id: Mapped[int | None]
+    device: Mapped[str] = mapped_column(
+        String(80), default="", server_default="", info=unlogged("the member's own label")
+    )
+    confirmed_at: Mapped[datetime | None] = mapped_column(info=unlogged("logged as an event"))
+    confirmed_by: Mapped[int | None] = mapped_column(info=unlogged("who, not what"))
 
 
 class Cosignature(Base):

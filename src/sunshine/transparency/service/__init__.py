@@ -20,6 +20,18 @@ from sunshine.transparency.service.audit import registered_checks
 from sunshine.transparency.service.audit_report import AuditReport
 from sunshine.transparency.service.audit_report import Finding
 from sunshine.transparency.service.audit_report import FindingKind
+from sunshine.transparency.service.keys import KEY_ADDED
+from sunshine.transparency.service.keys import KEY_CONFIRMED
+from sunshine.transparency.service.keys import KEY_RETIRED
+from sunshine.transparency.service.keys import checkpoint_body
+from sunshine.transparency.service.keys import committee_key
+from sunshine.transparency.service.keys import committee_keys
+from sunshine.transparency.service.keys import confirm_key
+from sunshine.transparency.service.keys import cosign_as_member
+from sunshine.transparency.service.keys import cosigners
+from sunshine.transparency.service.keys import register_committee_key
+from sunshine.transparency.service.keys import register_device_key
+from sunshine.transparency.service.keys import retire_key
 from sunshine.transparency.service.log import COMMITTEE
 from sunshine.transparency.service.log import PLATFORM
 from sunshine.transparency.service.log import STORED_FROM
@@ -48,7 +60,6 @@ from sunshine.transparency.service.log import lock_log
 from sunshine.transparency.service.log import platform_signer
 from sunshine.transparency.service.log import public_keys
 from sunshine.transparency.service.log import record_seqs
-from sunshine.transparency.service.log import register_committee_key
 from sunshine.transparency.service.log import root
 from sunshine.transparency.service.log import sign_checkpoint
 from sunshine.transparency.service.log import sign_if_behind
@@ -62,6 +73,9 @@ from sunshine.transparency.service.records import refresh_statistics
 
 __all__ = [
     "COMMITTEE",
+    "KEY_ADDED",
+    "KEY_CONFIRMED",
+    "KEY_RETIRED",
     "PLATFORM",
     "STORED_FROM",
     "AuditCheck",
@@ -80,8 +94,14 @@ __all__ = [
     "audit",
     "audited_communities",
     "build_bundle",
+    "checkpoint_body",
+    "committee_key",
+    "committee_keys",
+    "confirm_key",
     "consistency_proof",
+    "cosign_as_member",
     "cosign_checkpoint",
+    "cosigners",
     "fetch_nodes",
     "find_record",
     "frontier",
@@ -103,7 +123,9 @@ __all__ = [
     "refresh_statistics",
     "register",
     "register_committee_key",
+    "register_device_key",
     "registered_checks",
+    "retire_key",
     "root",
     "sign_checkpoint",
     "sign_if_behind",

@@ -449,23 +449,6 @@ def platform_signer(session: Session, community_id: int, *, origin: str) -> rule
     return signer
 
 
-def register_committee_key(session: Session, community_id: int, *, public_key: str) -> SigningKey:
-    """Record a committee member's public key (its private key stays with the member)."""
-    key = rules.parse_public_key(public_key)
-    if session.get(SigningKey, (community_id, key.name)) is not None:
-        raise Conflict("a key named {name} is already registered", args={"name": key.name})
-    row = SigningKey(
-        community_id=community_id,
-        name=key.name,
-        role=COMMITTEE,
-        public_key=key.key,
-        added_at=clock.now(),
-    )
-    session.add(row)
-    session.flush()
-    return row
-
-
 def public_keys(session: Session, community_id: int) -> list[rules.PublicKey]:
     """Every key that signs or co-signs this log, platform first."""
     rows = session.scalars(
