@@ -303,3 +303,17 @@ class PrintedCheckpoint:
     @property
     def fingerprint(self) -> str:
         return short_fingerprint(self.root_hash)
+
+
+def voucher_numbers(record: Mapping[str, object]) -> dict[str, int]:
+    """Each voucher's number in the notice (sha256 -> 1, 2, 3…), as its lines list them.
+
+    Spending first, then remuneration: the paper and the page cite "voucher 3" alike.
+    """
+    numbers: dict[str, int] = {}
+    for part in ("spending", "remuneration"):
+        for line in _lines(_mapping(record.get(part)).get("lines")):
+            vouchers = line.get("vouchers")
+            for sha in vouchers if isinstance(vouchers, list) else []:
+                numbers.setdefault(str(sha), len(numbers) + 1)
+    return numbers
