@@ -151,6 +151,8 @@ def test_owners_read_account_names_and_days_never_codes_or_timestamps(
         assert "科目代码" not in page.headings, url
     _status, html = _get(target, "owner", "/c/jcdy/ledger/entries/12")
     assert "水费" in html  # the account's name is there, its code is not
+    assert re.search(r'<span class="fingerprint">[0-9A-F]{4}( [0-9A-F]{4}){3}</span>', html)
+    assert not re.search(r">[0-9a-f]{64}<", html)  # a voucher's hash only as its fingerprint
 
 
 def test_the_trustees_remuneration_is_one_line_with_its_state(target: api_fuzz.Target) -> None:

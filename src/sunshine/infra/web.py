@@ -266,6 +266,13 @@ def _moment(context: Any, value: Any) -> str:
     return format_moment(value, context.get("locale", DEFAULT_LOCALE))
 
 
+def _fingerprint(hex_digest: str) -> str:
+    """`{{ sha|fingerprint }}`: a hash as owners see one, its first 16 digits in fours."""
+    head = hex_digest[:16].upper()
+    return " ".join(head[i : i + 4] for i in range(0, len(head), 4))
+
+
+templates.env.filters["fingerprint"] = _fingerprint
 templates.env.filters["day"] = _day
 templates.env.filters["local_time"] = _moment
 
