@@ -138,12 +138,12 @@ def test_the_verify_script_accepts_the_true_notice_and_remembers_the_log(
 
     assert _check(page, qr) == "ok", _results(page)
     first = _results(page)
-    assert "公示内容与纸面一致" in first
-    assert "根与纸面上的相同" in first
+    assert "这份公示与公示栏上的纸面一字不差" in first
+    assert "服务器签署的日志状态与纸面上的相同" in first
     assert "签名有效：sunshine/jcdy" in first
     assert "签名有效：jcdy-committee-demo" in first
-    assert "只增未改" in first
-    assert "已保存当前检查点" in first
+    assert "此后没有被改动或删除" in first
+    assert "已记下今天的日志" in first
     assert page.locator("#verify-summary").is_visible()
     assert _fits_the_screen(page)
     page.screenshot(path=str(tmp_path / "verify-phone.png"), full_page=True)
@@ -159,7 +159,7 @@ def test_the_verify_script_refuses_a_root_that_is_not_the_logs(owner: BrowserCon
     forged = qr.replace(root, ("0" if root[0] != "0" else "1") + root[1:])
 
     assert _check(page, forged) == "failed"
-    assert "公示内容与纸面不一致" in _results(page)
+    assert "这份公示与纸面不一致" in _results(page)
     first_failure = page.locator("#verify-results li.bad").first
     assert first_failure.evaluate("li => getComputedStyle(li).color") == "rgb(180, 35, 24)"  # red
     assert "核验失败" in page.locator("#verify-summary").inner_text()
@@ -177,7 +177,7 @@ def test_the_verify_script_refuses_a_record_the_server_changed(owner: BrowserCon
     page.route(re.compile(r".*/api/v1/communities/jcdy/notices/2024-10\?version=1$"), tamper)
 
     assert _check(page, qr) == "failed"
-    assert "公示内容与纸面不一致" in _results(page)
+    assert "这份公示与纸面不一致" in _results(page)
 
 
 def test_the_verify_script_notices_a_log_rewritten_since_the_last_visit(
@@ -254,3 +254,31 @@ def test_the_scripts_merkle_proofs_agree_with_the_kernels(owner: BrowserContext)
         [inclusion, consistency, roots],
     )
     assert failures == []
+
+
+def test_the_verify_page_speaks_the_pages_language_with_details_behind_a_toggle(
+    owner: BrowserContext,
+) -> None:
+    """One plain line per check in the page's language; the hashes and sizes in <details>."""
+    page = owner.new_page()
+    qr = _qr_path(owner)
+    assert _check(page, qr) == "ok", _results(page)
+    lines = page.locator("#verify-results li > span.line").all_inner_texts()
+    assert lines
+    assert all(re.search(r"[\u4e00-\u9fff]", line) for line in lines), lines
+    assert page.locator("#verify-results details summary").first.inner_text() == "详情"
+
+    page.goto("/lang/en")
+    assert _check(page, qr) == "ok", _results(page)
+    lines = page.locator("#verify-results li > span.line").all_inner_texts()
+    assert lines
+    assert not any(re.search(r"[\u4e00-\u9fff]", line) for line in lines), lines
+    assert any("word for word the one on the paper" in line for line in lines), lines
+    detail = page.locator("#verify-results details").first
+    assert not detail.locator("p.detail").is_visible()  # closed until asked for
+    detail.locator("summary").click()
+    assert "inclusion proof" in detail.locator("p.detail").inner_text()
+    summary = page.locator("#verify-summary").inner_text()
+    assert summary.startswith("Verified")
+    assert not re.search(r"[\u4e00-\u9fff]", summary)
+    page.goto("/lang/zh_CN")

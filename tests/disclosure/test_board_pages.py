@@ -110,9 +110,9 @@ def test_the_board_shows_overdue_notices_plainly(client: TestClient, session: Se
     words = _text(client.get(f"/c/{setting.code}/board").text)
 
     assert "逾期未公示: " in words
-    assert "2024-09 截止于 2024-10-10" in words
+    assert "2024-09 截止于 2024年10月10日" in words
     assert "2024-11 – " in words  # and every month since: one line
-    assert "最早一份截止于 2024-12-10" in words
+    assert "最早一份截止于 2024年12月10日" in words
 
 
 def test_the_notice_page_shows_the_four_lines_with_their_vouchers(
@@ -142,9 +142,13 @@ def test_the_notice_page_shows_the_four_lines_with_their_vouchers(
     assert f'href="/c/{setting.code}/vouchers/{sha}?notice=2024-10"' in page.text
     assert "王**" in words
     assert "王小明" not in page.text
-    assert "期初余额 2024-09-30 50,000.00" in words
-    assert "期末余额 2024-10-31 40,381.42" in words
-    assert f"/api/v1/communities/{setting.code}/notices/2024-10/pdf?version=1" in page.text
+    assert "期初余额 2024年9月30日 50,000.00" in words
+    assert "期末余额 2024年10月31日 40,381.42" in words
+    assert "凭证 1" in words
+    assert sha[:8] not in words
+    assert re.search(r"公示日期 2024年11月\d+日", words)
+    assert re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", words) is None  # no raw UTC timestamp
+    assert f"/api/v1/communities/{setting.code}/notices/2024-10/pdf?version=1&amp;lang=zh_CN" in page.text
     assert f"/api/v1/communities/{setting.code}/notices/2024-10/bundle?version=1" in page.text
     assert f'href="/c/{setting.code}/verify?period=2024-10&amp;v=1&amp;size=' in page.text
 
@@ -207,7 +211,7 @@ def test_a_second_version_shows_both_versions_and_the_reason(
 
     assert "版本 2" in latest
     assert "合计 9,628.58" in latest
-    assert "支出 分录 6 · 660801: — → 10.00" in latest
+    assert "支出 分录 6 · 水费: — → 10.00" in latest  # the account by name, not 660801
     assert "第 2 版更正第 1 版的原因 补记10月30日的水费" in latest
     assert "信托资金账户 期末余额: 40,381.42 → 40,371.42" in latest
     assert earlier.status_code == 200

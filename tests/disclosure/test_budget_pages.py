@@ -241,7 +241,8 @@ def test_budget_vs_actual_shows_october_and_a_chart_drawn_without_scripts(
     assert "218.58" in page.text  # water and power under 公共水电
     assert "4,100.00" in page.text  # the gate barrier, not in this budget
     assert "（预算外）" in page.text
-    assert "预计全年结余" in page.text
+    assert "按已过月份推算 · 结余（负数为缺口）" in page.text
+    assert "全年计划 · 结余（负数为缺口）" in page.text
     chart = client.get(f"{path}/chart.svg?period=2024-10")
     assert chart.status_code == 200
     assert chart.headers["content-type"].startswith("image/svg+xml")

@@ -312,10 +312,13 @@ def test_the_notice_section_is_the_budget_vs_actual_table_in_fen(session: Sessio
         "actual",
         "budget_ytd",
         "actual_ytd",
+        "line_en",
     ]
-    assert [c.kind for c in section.columns[1:]] == [CellKind.FEN] * 4
-    assert section.rows[0] == ("车位租金 Parking rent", 720_000, 0, 1_440_000, 0)
-    assert section.rows[-1] == ("支出合计 Total spending", 705_834, 961_858, 1_411_668, 961_858)
+    assert [c.kind for c in section.columns[1:5]] == [CellKind.FEN] * 4
+    # The line's name once per language, so a reader sees one: no "车位租金 Parking rent".
+    assert [c.lang for c in section.columns] == ["zh", "", "", "", "", "en"]
+    assert section.rows[0] == ("车位租金", 720_000, 0, 1_440_000, 0, "Parking rent")
+    assert section.rows[-1] == ("支出合计", 705_834, 961_858, 1_411_668, 961_858, "Total spending")
     assert "2024-09 至 2025-08" in section.note_zh
     assert section.as_record()["rows"] == [list(row) for row in section.rows]
     assert budget_actuals.budget_section(session, cid, Period(2025, 9), Period(2025, 9)) is None

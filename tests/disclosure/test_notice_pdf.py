@@ -211,12 +211,13 @@ def test_the_october_notice_reproduces_the_paper_spending_table(october_pdf: Pdf
         "5,300.00",
         "4,100.00",
         "9,618.58",
-        "凭证 a1b2c3d4",
-        "凭证 3f2a9c1b",
         "王**、李**",
+        "4 10月25日 更换道闸系统 设施设备维护 常州道闸设备公司 4,100.00 4",  # voucher 4
     ):
         assert expected in text, expected
     assert "王建国" not in text
+    assert "a1b2c3d4" not in text
+    assert "3f2a9c1b" not in text
 
 
 def test_the_october_notice_reconciles_the_trust_account(october_pdf: PdfReader) -> None:
@@ -243,9 +244,8 @@ def test_the_notice_prints_the_checkpoint_and_signature_blocks(october_pdf: PdfR
     text = text_of(october_pdf)
     for expected in (
         "3F2A 9C1B 77E0 12D4",
-        "日志记录数 log size 1,234",
+        "日志记录数 1,234",
         "sunshine-platform、",
-        "jcdy-committee",
         "用手机扫码核验：公示内容与公开日志一致、日志未被改写",
         "受托人（物业服务企业）签章",
         "物管会/业委会 签字",
@@ -254,7 +254,11 @@ def test_the_notice_prints_the_checkpoint_and_signature_blocks(october_pdf: PdfR
         "218.58",
     ):
         assert expected in text, expected
-    assert text.count("日期 date _____年___月___日") == 2  # the trustee's and the committee's
+    assert "jcdy-committee" in text.replace("\n", "")  # may wrap in its narrow box
+    assert text.count("日期 _____年___月___日") == 2  # the trustee's and the committee's
+    assert "2024年11月5日公示并签署" in text
+    assert "log size" not in text
+    assert "Trust account" not in text
 
 
 def dictionary(value: object) -> DictionaryObject:
@@ -286,9 +290,10 @@ def test_the_print_view_carries_the_qr_code_of_the_verify_url() -> None:
     qr = segno.make(VERIFY_URL, error="m").svg_inline(scale=1, border=3, omitsize=True)
     assert qr in html
     assert "<img" not in html
-    printed_url = f'<span class="mono url">{escape(VERIFY_URL)}</span>'
-    assert printed_url in html
-    assert "http" not in html.replace(printed_url, "").replace("http://www.w3.org/2000/svg", "")
+    printed = '<span class="mono url">sunshine.example.org/c/jcdy/verify</span>'
+    assert printed in html  # a short address to type, not the raw URL
+    assert "http" not in html.replace("http://www.w3.org/2000/svg", "")
+    assert escape(VERIFY_URL) not in html
 
 
 def test_the_print_view_escapes_what_the_books_say() -> None:
@@ -346,10 +351,10 @@ def test_remuneration_and_other_movements_are_printed_when_there_are_any() -> No
     assert "10月受托人酬金" in text
     assert "1,500.00" in text
     assert "本期无" not in text
-    assert "加：往来及其他 + other movements 100.00" in text
+    assert "加：往来及其他 100.00" in text
 
 
-def test_a_notice_with_forty_lines_runs_on_and_totals_right() -> None:
+def test_a_notice_with_fifty_lines_runs_on_and_totals_right() -> None:
     lines = tuple(
         spent(
             100 + n,
@@ -361,14 +366,14 @@ def test_a_notice_with_forty_lines_runs_on_and_totals_right() -> None:
             "维修班组",
             f"{n:08x}",
         )
-        for n in range(1, 41)
+        for n in range(1, 51)
     )
     reader = render(version_one(october(spending=lines)))
     text = text_of(reader)
     total = sum((line.amount for line in lines), Fen(0))
-    assert str(total) == "828.20"
-    assert f"合计 total {total}" in text
-    assert "40 10-13 零星维修第40项 维护 维修班组 40.40 凭证 00000028" in text
+    assert str(total) == "1,287.75"
+    assert f"合计 {total}" in text
+    assert "50 10月23日 零星维修第50项 维护 维修班组 50.50 50" in text
     assert len(reader.pages) == 2
     assert text.count("序号") == 2  # the table's heading is repeated on the second page
     assert "第 2 / 2 页" in text
@@ -408,3 +413,40 @@ def test_a_page_that_names_remote_resources_still_renders_offline(no_network: li
     text = text_of(PdfReader(io.BytesIO(html_to_pdf(html))))
     assert "公示" in text
     assert no_network == []
+
+
+def test_the_notice_prints_in_english_only_when_english_is_chosen() -> None:
+    budget = Section(
+        key="budget",
+        title_zh="预算执行情况",
+        title_en="Budget vs actual",
+        columns=(
+            Column("line", "预算项目", "Budget line", lang="zh"),
+            Column("actual", "本期实际", "Actual", CellKind.FEN),
+            Column("line_en", "预算项目", "Budget line", lang="en"),
+        ),
+        rows=(("车位租金", 720_000, "Parking rent"),),
+    )
+    record = version_one(october(sections=(budget,)))
+    english = notice_print_html(record, checkpoint=CHECKPOINT, verify_url=VERIFY_URL, locale="en")
+    chinese = notice_print_html(record, checkpoint=CHECKPOINT, verify_url=VERIFY_URL)
+
+    for expected in ("Trust fund income and spending notice", "October 2024", "Published on 5 Nov 2024",
+                     "Opening balance", "Parking rent", "Budget vs actual", "Total"):  # fmt: skip
+        assert expected in english, expected
+    for label in ("信托资金收支公示", "期初余额", "合计", "车位租金", "凭证", "本期实际"):
+        assert label not in english, label
+    assert "车位租金" in chinese
+    assert "Parking rent" not in chinese
+    assert "Budget vs actual" not in chinese
+    assert '<html lang="en">' in english
+
+
+def test_a_notice_signed_long_after_it_was_published_says_both_days() -> None:
+    late = replace(CHECKPOINT, signed_at="2026-12-03T19:31:19+00:00")  # 4 Dec in Shanghai
+    chinese = notice_print_html(version_one(), checkpoint=late, verify_url=VERIFY_URL)
+    english = notice_print_html(
+        version_one(), checkpoint=late, verify_url=VERIFY_URL, locale="en"
+    )
+    assert "2024年11月5日公示；2026年12月4日签署（晚于公示日期" in chinese
+    assert "Published on 5 Nov 2024; signed on 4 Dec 2026, later than it was published" in english

@@ -46,7 +46,7 @@ def test_an_owner_sees_the_month_with_balances_and_masked_counterparties(
     text = page.text
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in text
     assert (
-        '<span class="n">40,381.42</span><span class="l">信托账户银行存款余额 2024-10-31</span>'
+        '<span class="n">40,381.42</span><span class="l">信托账户银行存款余额 2024年10月31日</span>'
         in text
     )
     assert '<span class="n">9,618.58</span><span class="l">本月支出</span>' in text

@@ -72,7 +72,7 @@ def test_the_home_page_shows_the_community_facts_to_a_member(
     assert "永红街道" in text
     assert "锦阳苑社区" in text
     assert "常州鼎盛物业服务有限责任公司" in text
-    assert "起始于 2024-09-01" in text
+    assert "起始于 2024年9月1日" in text
     assert "物业管理委员会（物管会）" in text
     assert "周**" in text
     assert "周建国" not in text

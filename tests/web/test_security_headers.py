@@ -23,7 +23,9 @@ from sunshine.infra.web import TEMPLATE_DIR
 # Rendered into PDFs by WeasyPrint only (disclosure/service/notice_pdf.py), never served.
 PDF_ONLY = {"disclosure/notice_print.html"}
 INLINE = re.compile(
-    r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\son[a-z]+\s*=|\sstyle\s*=|javascript:|\shx-on",
+    # A data block (type="application/json", e.g. the verify page's words) is never run.
+    r"<script(?![^>]*\bsrc=)(?![^>]*\btype=\"application/json\")[^>]*>"
+    r"|<style\b|\son[a-z]+\s*=|\sstyle\s*=|javascript:|\shx-on",
     re.IGNORECASE,
 )
 

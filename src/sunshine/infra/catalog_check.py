@@ -20,6 +20,7 @@ KEYWORDS = {
     "_": None,
     "gettext": None,
     "N_": None,
+    "pgettext": ((1, "c"), 2),
     "Problem": (2,),
     "SunshineError": (1,),
     "NotFound": (1,),
@@ -36,17 +37,36 @@ OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": 
 
 def messages() -> Iterator[tuple[str, str, int]]:
     """Every (msgid, file, line) in the package."""
+    for msgid, _context, filename, line in messages_in_context():
+        yield msgid, filename, line
+
+
+def messages_in_context() -> Iterator[tuple[str, str | None, str, int]]:
+    """Every (msgid, msgctxt or None, file, line) in the package."""
     found = extract_from_dir(str(SRC), METHODS, keywords=KEYWORDS, options_map=OPTIONS)
-    for filename, line, message, _comments, _context in found:
+    for filename, line, message, _comments, context in found:
         msgid = message[0] if isinstance(message, tuple) else message
         if msgid:
-            yield msgid, filename, line
+            yield msgid, context, filename, line
 
 
 def missing(locale: str = "zh_CN") -> list[tuple[str, str, int]]:
     """The messages with no translation in `locale`."""
     catalog = translations(locale)
-    return [(msgid, f, n) for msgid, f, n in messages() if catalog.gettext(msgid) == msgid]
+
+    def translated(msgid: str, context: str | None) -> bool:
+        if context is None:
+            return catalog.gettext(msgid) != msgid
+        return catalog.pgettext(context, msgid) != msgid
+
+    return [(m, f, n) for m, c, f, n in messages_in_context() if not translated(m, c)]
+
+
+def ambiguous() -> list[tuple[str, str, int]]:
+    """Bare uses of a msgid that some other use gives a context: each must say which it means."""
+    found = list(messages_in_context())
+    with_context = {msgid for msgid, context, _f, _n in found if context is not None}
+    return [(m, f, n) for m, c, f, n in found if c is None and m in with_context]
 
 
 def main() -> None:

@@ -4,19 +4,29 @@ Message ids are English. The zh_CN catalog translates every one of them (a test 
 that none is missing); English needs no catalog. Each part keeps its own catalog file,
 `locale/zh_CN/<part>.po`, and they are merged when first used, so no compile step is
 needed and two parts never edit the same file.
+
+A short English word can mean two things ("Code": a login code, an account's code), so
+such words carry a context (msgctxt): `pgettext("account", "Code")` in Python and
+templates alike, and the catalog test refuses the bare word once any context uses it.
 """
 
 from __future__ import annotations
 
+from datetime import date
+from datetime import datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
+from babel.dates import format_date
+from babel.dates import format_datetime
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations
 from babel.support import Translations
+
+from sunshine.infra import clock
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 LOCALES = ("zh_CN", "en")
@@ -60,3 +70,39 @@ def pick_locale(cookie: str | None, accept_language: str | None) -> str:
 def gettext(locale: str, message: str) -> str:
     """Translate one message id."""
     return translations(locale).gettext(message)
+
+
+def pgettext(locale: str, context: str, message: str) -> str:
+    """Translate a message id in its context (msgctxt): an account's "Code" is no login code."""
+    return str(translations(locale).pgettext(context, message))
+
+
+# How people write a day and a moment: 2024年11月5日 / 5 Nov 2024, in China's time.
+_DAY = {"zh_CN": "y年M月d日", "en": "d MMM y"}
+_MOMENT = {"zh_CN": "y年M月d日 HH:mm", "en": "d MMM y, HH:mm"}
+
+
+def format_day(value: date | datetime | str, locale: str) -> str:
+    """A day as people write it; a moment (or an ISO text) is first put in Asia/Shanghai."""
+    if isinstance(value, str):
+        value = _parse(value)
+    if isinstance(value, datetime):
+        value = clock.local(value).date()
+    return format_date(value, _DAY.get(locale, _DAY[DEFAULT_LOCALE]), locale=_babel(locale))
+
+
+def format_moment(value: datetime | str, locale: str) -> str:
+    """A moment as people write it, to the minute, in Asia/Shanghai (never raw UTC)."""
+    instant = _parse(value) if isinstance(value, str) else value
+    if not isinstance(instant, datetime):
+        return format_day(instant, locale)
+    pattern = _MOMENT.get(locale, _MOMENT[DEFAULT_LOCALE])
+    return format_datetime(clock.local(instant), pattern, locale=_babel(locale))
+
+
+def _parse(text: str) -> date | datetime:
+    return datetime.fromisoformat(text) if "T" in text or " " in text else date.fromisoformat(text)
+
+
+def _babel(locale: str) -> str:
+    return locale if locale in LOCALES else DEFAULT_LOCALE

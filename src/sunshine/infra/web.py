@@ -29,15 +29,18 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment
 from jinja2 import FileSystemLoader
+from jinja2 import pass_context
 from jinja2 import select_autoescape
 from sqlalchemy.orm import Session
 
-from sunshine.infra import clock
 from sunshine.infra import tenancy
 from sunshine.infra.db import connection_capacity
 from sunshine.infra.db import session_factory
 from sunshine.infra.db import single_writer
+from sunshine.infra.i18n import DEFAULT_LOCALE
 from sunshine.infra.i18n import LOCALE_NAMES
+from sunshine.infra.i18n import format_day
+from sunshine.infra.i18n import format_moment
 from sunshine.infra.i18n import translations
 from sunshine.infra.replay import UNSAFE_METHODS
 from sunshine.infra.settings import get_settings
@@ -248,9 +251,30 @@ templates = Jinja2Templates(
     )
 )
 templates.env.policies["ext.i18n.trimmed"] = True
-templates.env.filters["local_time"] = lambda instant: clock.local(instant).strftime(
-    "%Y-%m-%d %H:%M"
-)
+
+
+
+@pass_context
+def _day(context: Any, value: Any) -> str:
+    """`{{ d|day }}`: 2024年11月5日 or 5 Nov 2024, as the page's language writes a day."""
+    return format_day(value, context.get("locale", DEFAULT_LOCALE))
+
+
+@pass_context
+def _moment(context: Any, value: Any) -> str:
+    """`{{ t|local_time }}`: the moment in China's time, written as the page's language does."""
+    return format_moment(value, context.get("locale", DEFAULT_LOCALE))
+
+
+def _fingerprint(hex_digest: str) -> str:
+    """`{{ sha|fingerprint }}`: a hash as owners see one, its first 16 digits in fours."""
+    head = hex_digest[:16].upper()
+    return " ".join(head[i : i + 4] for i in range(0, len(head), 4))
+
+
+templates.env.filters["fingerprint"] = _fingerprint
+templates.env.filters["day"] = _day
+templates.env.filters["local_time"] = _moment
 
 
 def render(
@@ -261,6 +285,7 @@ def render(
     base = {
         "gettext": gettext,
         "ngettext": translations(locale_of(request)).ngettext,
+        "pgettext": translations(locale_of(request)).pgettext,
         "_": gettext,
         "locale": locale_of(request),
         "locales": LOCALE_NAMES,

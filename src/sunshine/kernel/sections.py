@@ -29,6 +29,9 @@ class Column:
     name_zh: str
     name_en: str
     kind: CellKind = CellKind.TEXT
+    # "zh" or "en": a column only readers of that language see (a name in each language),
+    # so a notice read in one language never shows "车位租金 Parking rent". "": everyone.
+    lang: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +63,35 @@ class Section:
             "key": self.key,
             "title_zh": self.title_zh,
             "title_en": self.title_en,
-            "columns": [
-                {"key": c.key, "name_zh": c.name_zh, "name_en": c.name_en, "kind": str(c.kind)}
-                for c in self.columns
-            ],
+            "columns": [_column_record(c) for c in self.columns],
             "rows": [list(row) for row in self.rows],
             "note_zh": self.note_zh,
             "note_en": self.note_en,
         }
+
+
+def _column_record(column: Column) -> dict[str, str]:
+    record = {
+        "key": column.key,
+        "name_zh": column.name_zh,
+        "name_en": column.name_en,
+        "kind": str(column.kind),
+    }
+    return {**record, "lang": column.lang} if column.lang else record
+
+
+def shown_columns(columns: list[dict[str, object]], locale: str) -> list[int]:
+    """The indexes of a frozen section's columns that a reader in `locale` sees, in order.
+
+    A language's own columns take the places of the Chinese ones (the first English column
+    where the first Chinese one stands…), so an English reader sees the line's name first too.
+    """
+    lang = "en" if locale == "en" else "zh"
+    own = iter([i for i, c in enumerate(columns) if c.get("lang", "") == lang])
+    shown = []
+    for i, column in enumerate(columns):
+        if column.get("lang", "") == "":
+            shown.append(i)
+        elif column.get("lang") == "zh":
+            shown.append(i if lang == "zh" else next(own, i))
+    return shown

@@ -1,8 +1,10 @@
 /* Sunshine: check a printed notice against the community's public log, in the owner's browser.
  *
  * The verify page (templates/disclosure/verify.html) names a notice and what its paper
- * states: the log's size N and root (from the QR code). This script checks, and says in
- * plain words (Chinese first, English second):
+ * states: the log's size N and root (from the QR code). This script checks, and says each
+ * result in one plain line in the page's language, the technical detail behind a toggle
+ * (the words come translated from the page: a JSON block, #verify-words, as CSP forbids
+ * inline script):
  *   (a) the notice's text, as the server sends it, hashes to a leaf that the log's inclusion
  *       proof places under the root printed on the paper, at size N;
  *   (b) that root is the checkpoint the server signed for size N, and its signatures are
@@ -237,7 +239,7 @@
 
   function remember(code, size, root) {
     try {
-      const at = new Date().toISOString().slice(0, 16).replace("T", " ");
+      const at = new Date().toISOString();
       localStorage.setItem(storageKey(code), JSON.stringify({ size, root: hex(root), at }));
       return true;
     } catch (error) {
@@ -260,22 +262,55 @@
     return response.json();
   }
 
+  // --- words: translated by the page, filled in here ----------------------------------------
+  const words = (() => {
+    const block = document.getElementById("verify-words");
+    try {
+      return block ? JSON.parse(block.textContent) : {};
+    } catch (error) {
+      return {};
+    }
+  })();
+
+  function say(key, values) {
+    const text = words[key] || key;
+    return text.replace(/\{(\w+)\}/g, (whole, name) => (name in (values || {}) ? String(values[name]) : whole));
+  }
+
+  /** A day (an ISO time, or an old "YYYY-MM-DD HH:MM" in UTC) as the page's language writes it, in China's time. */
+  function day(text) {
+    const iso = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(text) ? `${text.replace(" ", "T")}Z` : text;
+    const when = new Date(iso);
+    if (Number.isNaN(when.getTime())) return text;
+    const english = words.locale === "en";
+    return when.toLocaleDateString(english ? "en-GB" : "zh-CN", {
+      timeZone: "Asia/Shanghai", year: "numeric", month: english ? "short" : "long", day: "numeric",
+    });
+  }
+
   function reporter(list) {
     list.textContent = "";
     let failures = 0;
     return {
-      say(state, zh, en) {
+      /** One line in plain words; `key + "_detail"`, if the page has it, behind a toggle. */
+      say(state, key, values) {
         const item = document.createElement("li");
         item.className = state;
         const mark = { ok: "✓", bad: "✗", info: "•" }[state];
-        const chinese = document.createElement("span");
-        chinese.className = "zh";
-        chinese.textContent = `${mark} ${zh}`;
-        const english = document.createElement("span");
-        english.className = "en";
-        english.lang = "en";
-        english.textContent = en;
-        item.append(chinese, english);
+        const line = document.createElement("span");
+        line.className = "line";
+        line.textContent = `${mark} ${say(key, values)}`;
+        item.append(line);
+        if (words[`${key}_detail`]) {
+          const details = document.createElement("details");
+          const summary = document.createElement("summary");
+          summary.textContent = say("details");
+          const detail = document.createElement("p");
+          detail.className = "detail";
+          detail.textContent = say(`${key}_detail`, values);
+          details.append(summary, detail);
+          item.append(details);
+        }
         list.append(item);
         if (state === "bad") failures += 1;
       },
@@ -298,15 +333,12 @@
     }
     const record = JSON.parse(notice.record_text);
     if (record.period !== page.period || record.version !== page.version) {
-      out.say("bad", `服务器发来的是另一份公示（${record.period} 第${record.version}版）。`,
-        `The server sent another notice (${record.period}, version ${record.version}).`);
+      out.say("bad", "other_notice", { period: record.period, version: record.version });
     } else if (root && same(root, page.root)) {
-      out.say("ok", `公示内容与纸面一致：公示全文的哈希经日志第 ${seq} 条的包含证明，正好得出纸面上的根（日志大小 ${page.size}）。`,
-        `The notice matches the paper: its text hashes to record ${seq}, which the log's proof places under the root printed on the paper (log size ${page.size}).`);
+      out.say("ok", "paper_ok", { seq, size: page.size });
     } else {
       const got = root ? fingerprint(root) : reason;
-      out.say("bad", `公示内容与纸面不一致：公示全文经包含证明得出的根是 ${got}，而纸面上印的是 ${fingerprint(page.root)}。公示或纸面可能被改动过。`,
-        `The notice does NOT match the paper: its text and the inclusion proof lead to ${got}, but the paper shows ${fingerprint(page.root)}. The notice or the paper may have been changed.`);
+      out.say("bad", "paper_bad", { got, paper: fingerprint(page.root) });
     }
   }
 
@@ -315,21 +347,19 @@
     const note = parseNote(bundle.checkpoint);
     const held = notice.checkpoint;
     if (note.size === page.size && same(note.root, page.root) && held.root_hash_hex === hex(page.root)) {
-      out.say("ok", `服务器为日志大小 ${page.size} 签署的检查点，其根与纸面上的相同（指纹 ${fingerprint(page.root)}）。`,
-        `The checkpoint the server signed for log size ${page.size} has the root printed on the paper (fingerprint ${fingerprint(page.root)}).`);
+      out.say("ok", "checkpoint_ok", { size: page.size, fingerprint: fingerprint(page.root) });
     } else {
-      out.say("bad", `服务器签署的检查点（大小 ${note.size}，指纹 ${fingerprint(note.root)}）与纸面（大小 ${page.size}，指纹 ${fingerprint(page.root)}）不一致。`,
-        `The server's signed checkpoint (size ${note.size}, fingerprint ${fingerprint(note.root)}) differs from the paper (size ${page.size}, fingerprint ${fingerprint(page.root)}).`);
+      out.say("bad", "checkpoint_bad", {
+        size: note.size, fingerprint: fingerprint(note.root), paper_size: page.size, paper: fingerprint(page.root),
+      });
     }
     for (const s of await checkSignatures(note, status.keys)) {
       if (s.ok === true) {
-        out.say("ok", `签名有效：${s.name}（公钥指纹 ${s.fingerprint}，可与公告栏上的核对）。`,
-          `Signature valid: ${s.name} (key fingerprint ${s.fingerprint}; compare it with the board).`);
+        out.say("ok", "signature_ok", { name: s.name, fingerprint: s.fingerprint });
       } else if (s.ok === false) {
-        out.say("bad", `签名无效或公钥不明：${s.name}。`, `Signature invalid, or by an unknown key: ${s.name}.`);
+        out.say("bad", "signature_bad", { name: s.name });
       } else {
-        out.say("info", `此浏览器不能核验 Ed25519 签名，已跳过：${s.name}。`,
-          `This browser cannot check Ed25519 signatures; skipped: ${s.name}.`);
+        out.say("info", "signature_skipped", { name: s.name });
       }
     }
   }
@@ -345,30 +375,25 @@
       : { size: status.tree_size, root: fromBase64(status.root_hash) };
     try {
       await consistent(page, { size: page.size, root: page.root }, today);
-      out.say("ok", `今天的日志（大小 ${today.size}）完整包含纸面检查点之前的全部记录，只增未改。`,
-        `Today's log (size ${today.size}) still holds everything the paper's checkpoint covers; it has only grown.`);
+      out.say("ok", "history_ok", { size: today.size, paper_size: page.size });
     } catch (error) {
-      out.say("bad", `今天的日志与纸面检查点不一致：${error.message}`,
-        `Today's log does not extend the paper's checkpoint: ${error.message}`);
+      out.say("bad", "history_bad", { error: error.message });
       return;
     }
     const saved = recall(page.code);
     if (!saved) {
       const kept = remember(page.code, today.size, today.root);
-      out.say("info", kept ? `这是此浏览器第一次核验本小区：已保存当前检查点（大小 ${today.size}，指纹 ${fingerprint(today.root)}），下次将核对日志此后没有被改写。` : "此浏览器不允许保存检查点（隐私模式？），下次无法比较。",
-        kept ? `First check of this community in this browser: saved today's checkpoint (size ${today.size}, fingerprint ${fingerprint(today.root)}) to compare with next time.` : "This browser does not keep data (a private window?), so the next check cannot compare.");
+      out.say("info", kept ? "first_check" : "no_storage", { size: today.size, fingerprint: fingerprint(today.root) });
       return;
     }
     try {
       await consistent(page, { size: saved.size, root: fromHex(saved.root) }, today);
     } catch (error) {
-      out.say("bad", `日志被改写了！与此浏览器 ${saved.at} 保存的检查点（大小 ${saved.size}）不一致：${error.message}`,
-        `The log was rewritten! It does not extend the checkpoint this browser saved on ${saved.at} (size ${saved.size}): ${error.message}`);
+      out.say("bad", "rewritten", { day: day(saved.at), size: saved.size, error: error.message });
       return;
     }
     remember(page.code, today.size, today.root);
-    out.say("ok", `自此浏览器 ${saved.at} 上次核验（大小 ${saved.size}）以来，日志只增加、没有被改写；已保存新的检查点（大小 ${today.size}）。`,
-      `Since this browser last checked on ${saved.at} (size ${saved.size}), the log has only grown, nothing was rewritten; saved the new checkpoint (size ${today.size}).`);
+    out.say("ok", "since_ok", { day: day(saved.at), size: saved.size, now: today.size });
   }
 
   async function run(section) {
@@ -388,9 +413,9 @@
     try {
       if (page.typed) {
         if (hex(page.root).toUpperCase().startsWith(page.typed)) {
-          out.say("ok", "你输入的指纹与找到的检查点相符。", "The fingerprint you typed matches the checkpoint found.");
+          out.say("ok", "typed_ok");
         } else {
-          out.say("bad", "你输入的指纹与检查点不符。", "The fingerprint you typed does not match the checkpoint.");
+          out.say("bad", "typed_bad");
         }
       }
       const [notice, status] = await Promise.all([getJSON(page.noticeApi), getJSON(page.logApi)]);
@@ -398,20 +423,12 @@
       await checkCheckpoint(page, out, notice, status);
       await checkHistory(page, out, status);
     } catch (error) {
-      out.say("bad", `核验未能完成：${error.message}`, `The check could not be completed: ${error.message}`);
+      out.say("bad", "unfinished", { error: error.message });
     }
     const summary = section.querySelector("#verify-summary");
     const good = out.failures === 0;
     summary.className = good ? "summary ok" : "summary bad";
-    const [zh, en] = good
-      ? ["核验通过：这份公示与公示栏上的纸面一致，日志没有被改写。",
-        "Verified: this notice is the one on the board, and the log was not rewritten."]
-      : ["核验失败：见上面标红的项目。", "Verification FAILED: see the items in red above."];
-    const english = document.createElement("span");
-    english.className = "en";
-    english.lang = "en";
-    english.textContent = en;
-    summary.replaceChildren(zh, english);
+    summary.textContent = say(good ? "summary_ok" : "summary_bad");
     summary.hidden = false;
     section.dataset.result = good ? "ok" : "failed";
   }

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated
 from typing import Any
+from typing import Literal
 
 from fastapi import APIRouter
 from fastapi import Query
+from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -32,6 +34,7 @@ from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
 from sunshine.infra.web import OptionalViewer
 from sunshine.infra.web import WritesOnRead
+from sunshine.infra.web import locale_of
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import NotFound
 from sunshine.ledger.schemas import parse_period
@@ -142,9 +145,11 @@ def pdf(
     session: DbSession,
     viewer: OptionalViewer,
     community: CurrentCommunity,
+    request: Request,
     version: VersionParam = None,
+    lang: Annotated[Literal["zh_CN", "en"] | None, Query()] = None,
 ) -> Response:
-    """The printable A4 notice for the board."""
+    """The printable A4 notice for the board, in one language: `lang`, else the reader's."""
     from sunshine.disclosure.service.notice_pdf import notice_pdf  # WeasyPrint loads slowly
 
     identity.authorize(viewer, Action.READ_PUBLIC, community)
@@ -154,6 +159,7 @@ def pdf(
         service.record_of(found),
         checkpoint=printed,
         verify_url=service.verify_url(community, found, printed),
+        locale=lang or locale_of(request),
     )
     name = f"{community.code}-{found.period}-v{found.version}.pdf"
     return Response(

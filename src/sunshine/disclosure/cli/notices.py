@@ -27,6 +27,7 @@ Community = Annotated[str, typer.Option("--community", "-c", help="Community cod
 PeriodOption = Annotated[str, typer.Option("--period", "-p", help="The notice's month, YYYY-MM.")]
 Version = Annotated[int | None, typer.Option(help="A version; default the latest.")]
 Out = Annotated[Path, typer.Option("--out", "-o", help="The file to write.")]
+Lang = Annotated[str, typer.Option("--lang", help="The notice's language: zh_CN or en.")]
 
 
 def _period(text: str) -> Period:
@@ -57,7 +58,13 @@ def publish(
 
 
 @app.command("pdf")
-def pdf(community: Community, period: PeriodOption, out: Out, version: Version = None) -> None:
+def pdf(
+    community: Community,
+    period: PeriodOption,
+    out: Out,
+    version: Version = None,
+    lang: Lang = "zh_CN",
+) -> None:
     """Write the printable A4 notice for the board (a published version) as PDF."""
     from sunshine.disclosure.service.notice_pdf import notice_pdf  # WeasyPrint loads slowly
 
@@ -67,7 +74,7 @@ def pdf(community: Community, period: PeriodOption, out: Out, version: Version =
         printed = notices.printed_checkpoint(session, ref.id, found)
         url = notices.verify_url(ref, found, printed)
         record = notices.record_of(found)
-    out.write_bytes(notice_pdf(record, checkpoint=printed, verify_url=url))
+    out.write_bytes(notice_pdf(record, checkpoint=printed, verify_url=url, locale=lang))
     typer.echo(f"wrote {out} ({ref.code} {found.period} v{found.version}; verify at {url})")
 
 

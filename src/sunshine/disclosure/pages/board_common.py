@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from sunshine.disclosure.models.notices import NoticeVersion
+from sunshine.disclosure.rules.notice import voucher_numbers
 from sunshine.disclosure.rules.schedule import Slot
 from sunshine.disclosure.service import notices as service
 from sunshine.identity import service as identity
@@ -28,6 +29,7 @@ from sunshine.infra.tenancy import CommunityRef
 from sunshine.infra.web import Viewer
 from sunshine.infra.web import render
 from sunshine.kernel.money import Fen
+from sunshine.kernel.sections import shown_columns
 
 BOARD = "/c/{code}/board"
 NOTICES = "/c/{code}/notices"
@@ -94,6 +96,17 @@ def _value(value: object, kinds: list[str]) -> str:
     return yuan(value)
 
 
+def _line_name(
+    record: Mapping[str, Any], part: str, item: str, locale: str, gettext: Callable[[str], str]
+) -> str:
+    """A changed spending line by entry and account name (owners never read account codes)."""
+    entry, _, account = item.partition("/")
+    for line in record[part]["lines"]:
+        if str(line["entry"]) == entry and str(line["account"]) == account:
+            return f"{gettext('Journal entry')} {entry} · {named(line, 'account', locale)}"
+    return f"{gettext('Journal entry')} {entry}"
+
+
 def describe_changes(
     record: Mapping[str, Any], locale: str, gettext: Callable[[str], str]
 ) -> list[dict[str, str]]:
@@ -115,8 +128,7 @@ def describe_changes(
         elif part == "income" and item in income:
             item_text = named(income[item], "name", locale)
         elif part in ("spending", "remuneration"):
-            entry, _, account = item.partition("/")
-            item_text = f"{gettext('Journal entry')} {entry} · {account}"
+            item_text = _line_name(record, part, item, locale, gettext)
         else:
             item_text = item
         described.append(
@@ -195,6 +207,8 @@ def render_board(
         "yuan": yuan,
         "named": named,
         "cell": cell,
+        "shown_columns": shown_columns,
+        "voucher_numbers": voucher_numbers,
         "describe_changes": describe_changes,
         "parts": PARTS,
         "items": ITEMS,

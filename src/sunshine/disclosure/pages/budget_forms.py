@@ -43,6 +43,7 @@ from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
 from sunshine.infra.web import OptionalViewer
 from sunshine.infra.web import Viewer
+from sunshine.infra.web import locale_of
 from sunshine.kernel.errors import Invalid
 from sunshine.ledger import schemas as ledger_schemas
 from sunshine.ledger import service as ledger
@@ -129,6 +130,11 @@ def show_budget(
     return _budget_page(request, session, viewer, community, budget_id, version=version)
 
 
+def _account_names(session: Session, community_id: int, locale: str) -> dict[str, str]:
+    """Account code -> name, so owners read a budget line's accounts by name, not code."""
+    return {a.code: a.name(locale) for a in ledger.list_accounts(session, community_id)}
+
+
 def _budget_page(
     request: Request,
     session: Session,
@@ -162,6 +168,7 @@ def _budget_page(
         comments=[c for c in comments if c.version == shown],
         decisions=decisions,
         deciders={k: u.display_name for k, u in deciders.items()} if may_name else {},
+        account_names=_account_names(session, community.id, locale_of(request)),
         comment_form=context.pop("comment_form", {"line": "", "body": ""}),
         **context,
     )

@@ -317,3 +317,11 @@ def cited_vouchers(record: Mapping[str, object]) -> dict[str, object]:
             for sha in vouchers if isinstance(vouchers, list) else []:
                 cited.setdefault(str(sha), line.get("entry"))
     return cited
+
+
+def voucher_numbers(record: Mapping[str, object]) -> dict[str, int]:
+    """Each voucher's number in the notice (sha256 -> 1, 2, 3…), as its lines list them.
+
+    Spending first, then remuneration: the paper and the page cite "voucher 3" alike.
+    """
+    return {sha: n for n, sha in enumerate(cited_vouchers(record), 1)}

@@ -117,11 +117,12 @@ def budget_section(
         title_zh="预算执行情况",
         title_en="Budget vs actual",
         columns=(
-            Column("line", "预算项目", "Budget line"),
+            Column("line", "预算项目", "Budget line", lang="zh"),
             Column("budget", "本期预算", "Budget for the period", CellKind.FEN),
             Column("actual", "本期实际", "Actual", CellKind.FEN),
             Column("budget_ytd", "年度累计预算", "Budget, year to date", CellKind.FEN),
             Column("actual_ytd", "年度累计实际", "Actual, year to date", CellKind.FEN),
+            Column("line_en", "预算项目", "Budget line", lang="en"),
         ),
         rows=tuple(rows),
         note_zh=(
@@ -136,8 +137,8 @@ def budget_section(
 
 
 def _cells(row: figures.Row) -> tuple[str | int, ...]:
-    name = f"{row.name_zh} {row.name_en}".strip() if row.name_en else row.name_zh
-    return (name, *(_fen(v) for v in (row.budget, row.actual, row.budget_ytd, row.actual_ytd)))
+    fens = (_fen(v) for v in (row.budget, row.actual, row.budget_ytd, row.actual_ytd))
+    return (row.name_zh, *fens, row.name_en or row.name_zh)
 
 
 def _fen(amount: Fen) -> int:

@@ -36,6 +36,10 @@ def _(message: str) -> str:
     return translations(get_settings().default_locale).gettext(message)
 
 
+def pgettext(context: str, message: str) -> str:
+    return str(translations(get_settings().default_locale).pgettext(context, message))
+
+
 def _community_id(session: Session, code: str) -> int:
     return tenancy.resolve(session, code).id
 
@@ -101,7 +105,7 @@ def codes(
         console.print(_("No login codes have been sent yet."))
         return
     table = Table(title=_("Login codes"))
-    for header in (_("Time"), _("Phone number"), _("Code")):
+    for header in (_("Time"), _("Phone number"), pgettext("login", "Code")):
         table.add_column(header)
     for entry in recent:
         sent_at = clock.local(datetime.fromisoformat(entry["at"]))

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
 from sunshine.infra import clock
+from sunshine.infra import i18n
 from sunshine.infra import tenancy
 from sunshine.infra.db import open_session
 from sunshine.infra.i18n import gettext
@@ -45,12 +46,15 @@ def accounts(community: Community, lang: Lang = "zh_CN") -> None:
     def _(message: str) -> str:
         return gettext(lang, message)
 
+    def pgettext(context: str, message: str) -> str:
+        return i18n.pgettext(lang, context, message)
+
     with open_session() as session:
         ref = tenancy.resolve(session, community)
         chart = service.list_accounts(session, ref.id)
     table = Table(title=_("Chart of accounts of {name}").format(name=ref.name))
-    table.add_column(_("Code"))
-    table.add_column(_("Name"))
+    table.add_column(pgettext("account", "Code"))
+    table.add_column(pgettext("account", "Name"))
     table.add_column(_("Category"))
     table.add_column(_("Opened"))
     table.add_column(_("Closed"))

@@ -117,6 +117,46 @@ def entry_rows(
     ]
 
 
+def fold_remuneration(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The trustee's remuneration as one row with its state, as owners read it.
+
+    Booking it takes two entries: the charge (remuneration expense, credited to the amount
+    payable to the trustee) and, later, its payment (the payable, paid from the trust bank
+    account). Owners see the charge once, marked "charged" or "paid", the payment in the
+    same list folded into it; the staff's entry list keeps both.
+    """
+    owed: dict[tuple[int, int], list[dict[str, Any]]] = {}  # (payable account, fen) -> charges
+    for row in rows:
+        entry = row["entry"]
+        if entry.source == service.REMUNERATION and not row["reversed_by"]:
+            row["remuneration"] = "charged"
+            for posting in entry.postings:
+                if posting.amount.value < 0:
+                    owed.setdefault((posting.account_id, -posting.amount.value), []).append(row)
+    folded = []
+    for row in rows:
+        charge = _charge_paid_by(row, owed)
+        if charge is None:
+            folded.append(row)
+        else:
+            charge["remuneration"], charge["paid_by"] = "paid", row["entry"]
+    return folded
+
+
+def _charge_paid_by(
+    row: dict[str, Any], owed: dict[tuple[int, int], list[dict[str, Any]]]
+) -> dict[str, Any] | None:
+    """The charge a payment settles: it debits the charge's payable with the same amount."""
+    entry = row["entry"]
+    if entry.source in (service.REMUNERATION, service.REVERSAL) or row["reversed_by"]:
+        return None
+    debits = [p for p in entry.postings if p.amount.value > 0]
+    if len(debits) != 1:
+        return None
+    waiting = owed.get((debits[0].account_id, debits[0].amount.value)) or []
+    return waiting.pop(0) if waiting else None
+
+
 def render_books(
     request: Request,
     viewer: Viewer,

@@ -23,6 +23,7 @@ from sunshine.ledger import service
 from sunshine.ledger.pages.books_common import BOOKS
 from sunshine.ledger.pages.books_common import accounts_by_id
 from sunshine.ledger.pages.books_common import entry_rows
+from sunshine.ledger.pages.books_common import fold_remuneration
 from sunshine.ledger.pages.books_common import open_books
 from sunshine.ledger.pages.books_common import period_or_this_month
 from sunshine.ledger.pages.books_common import render_books
@@ -65,7 +66,7 @@ def books(
         balance_on=balance_on,
         balance=service.trust_bank_balance(session, community.id, on=balance_on),
         report=service.income_and_spending(session, community.id, first=month, last=month),
-        rows=entry_rows(session, community.id, shown),
+        rows=fold_remuneration(entry_rows(session, community.id, shown)),
         accounts=accounts_by_id(session, community.id),
         next_before=shown[-1].id if len(found) > OWNERS_PAGE_SIZE else None,
         before=before,

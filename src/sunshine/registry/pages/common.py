@@ -55,7 +55,7 @@ LABELS: dict[str, str] = {
 # The field a problem points at (Problem.where), as a form labels it.
 FIELDS: dict[str, str] = {
     "code": N_("Building code"),
-    "name": N_("Name"),
+    "name": N_("Name or title"),
     "floors": N_("Floors"),
     "number": N_("Unit number"),
     "area": N_("Area"),
