@@ -51,6 +51,8 @@ QUERIES = {
     "/c/{code}/ledger/reports/income-and-spending": f"from={PERIOD}&to={PERIOD}",
     "/c/{code}/ledger/reports/account-ledger": "start=2024-10-01&end=2024-10-31",
     "/c/{code}/ledger/reports/balance": "on=2024-10-31&account=6002",
+    "/c/{code}/budget/{budget_id}/gap": "visitor_price=5&visitor_visits=300&advertising=1000"
+    "&cut_line=3&cut=3000",  # every lever, so the result's table shows
 }
 # What each viewer must at least have walked: the check cannot pass by reaching nothing.
 # The public pages join the logged-out list once public disclosure lets them be read.
