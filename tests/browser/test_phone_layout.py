@@ -4,9 +4,9 @@ The routes are read from the app itself (as tests/registry/test_tenancy.py does)
 added later is walked without touching this file. Path parameters are filled with the demo's
 records (October 2024, its first voucher, the budget, entry 1); a route that answers this
 viewer with anything but an HTML page of its own (a PDF, an image, a CSV, a redirect to the
-login, a refusal) is not theirs to read and is left out. On each page every <details> is
-opened, and the page fails when the document is wider than the screen or when any visible
-element reaches past its right edge; the message names the route and the element.
+login, a refusal) is not theirs to read and is left out; the "not found" page is walked too.
+On each page every <details> is opened, and the page fails when the document is wider than the
+screen or when any visible element reaches past its right edge, naming the route and element.
 
 One browser, one page, one login per viewer. A full-page screenshot of each route goes to
 pytest's tmp folder (for looking at a failure; the docs' pictures are made elsewhere).
@@ -54,6 +54,8 @@ QUERIES = {
     "/c/{code}/budget/{budget_id}/gap": "visitor_price=5&visitor_visits=300&advertising=1000"
     "&cut_line=3&cut=3000",  # every lever, so the result's table shows
 }
+# Pages that answer "not found" in the site's style (an unknown entry; any unknown address).
+ERROR_PAGES = ["/c/{code}/ledger/entries/999999", "/no/such/page"]
 # What each viewer must at least have walked: the check cannot pass by reaching nothing.
 # The public pages join the logged-out list once public disclosure lets them be read.
 MUST_WALK = {
@@ -69,6 +71,7 @@ MUST_WALK = {
         "/c/{code}/budget/{budget_id}",
         "/c/{code}/budget/{budget_id}/actual",
         "/c/{code}/budget/{budget_id}/gap",
+        ERROR_PAGES[0],
     },
     "public": {"/login", "/login/phone"},
 }
@@ -154,10 +157,10 @@ def _url(route: str, values: dict[str, str], verify_query: str) -> str:
     return f"{path}?{query}" if query else path
 
 
-def _is_own_html_page(page: Page, url: str, reply: Response) -> bool:
+def _is_own_html_page(page: Page, url: str, reply: Response, status: int) -> bool:
     """An HTML page answered at the address asked (not a file, a refusal or the login page)."""
     html = reply.headers.get("content-type", "").startswith("text/html")
-    return reply.status == 200 and html and urlsplit(page.url).path == urlsplit(url).path
+    return reply.status == status and html and urlsplit(page.url).path == urlsplit(url).path
 
 
 def _ready(page: Page) -> None:
@@ -178,11 +181,12 @@ def walk(page: Page, shots: Path) -> list[Walked]:
     """Open every page route the viewer can read; what sticks out on each."""
     values, verify_query = _demo_values(page), _verify_query(page)
     walked = []
-    for route in page_routes():
+    routes = [(route, 200) for route in page_routes()] + [(route, 404) for route in ERROR_PAGES]
+    for route, status in routes:
         url = _url(route, values, verify_query)
         reply = page.goto(url)
         assert reply is not None, url
-        if not _is_own_html_page(page, url, reply):
+        if not _is_own_html_page(page, url, reply, status):
             continue
         _ready(page)
         walked.append(Walked(route, url, _measure(page)))
