@@ -26,6 +26,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.routing import iter_route_contexts
 from playwright.sync_api import Browser
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import Response
 from playwright.sync_api import ViewportSize
@@ -163,6 +164,18 @@ def _is_own_html_page(page: Page, url: str, reply: Response, status: int) -> boo
     return reply.status == status and html and urlsplit(page.url).path == urlsplit(url).path
 
 
+def _open(page: Page, url: str) -> Response | None:
+    """The answer to `url`; None when it is a file to download (a spreadsheet) instead."""
+    try:
+        reply = page.goto(url)
+    except PlaywrightError as error:
+        if "Download is starting" in error.message:
+            return None
+        raise
+    assert reply is not None, url
+    return reply
+
+
 def _ready(page: Page) -> None:
     """Wait for what scripts add to a page: the verify page's verdict."""
     if page.locator("#verify").count():
@@ -184,9 +197,8 @@ def walk(page: Page, shots: Path) -> list[Walked]:
     routes = [(route, 200) for route in page_routes()] + [(route, 404) for route in ERROR_PAGES]
     for route, status in routes:
         url = _url(route, values, verify_query)
-        reply = page.goto(url)
-        assert reply is not None, url
-        if not _is_own_html_page(page, url, reply, status):
+        reply = _open(page, url)
+        if reply is None or not _is_own_html_page(page, url, reply, status):
             continue
         _ready(page)
         walked.append(Walked(route, url, _measure(page)))
