@@ -108,7 +108,10 @@ def test_the_manager_drafts_a_budget_in_the_forms_and_sees_it_in_chinese(
 
     assert page.status_code == 200
     assert "草案" in page.text
-    assert '<td>车位租金</td><td>6002</td><td class="num">86,400.00</td>' in page.text
+    assert (
+        '<td>车位租金</td><td data-label="对应科目">6002</td>'
+        '<td class="num" data-label="全年">86,400.00</td>'
+    ) in page.text
     assert "660801, 660802" in page.text
     assert "-66,600.00" not in page.text
     assert "19,800.00" in page.text  # planned result: 86,400 - 66,600
