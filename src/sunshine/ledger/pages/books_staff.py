@@ -44,8 +44,9 @@ from sunshine.ledger.pages.books_common import accounts_by_id
 from sunshine.ledger.pages.books_common import entry_rows
 from sunshine.ledger.pages.books_common import grouped_accounts
 from sunshine.ledger.pages.books_common import log_seq
+from sunshine.ledger.pages.books_common import month_choices
 from sunshine.ledger.pages.books_common import open_books
-from sunshine.ledger.pages.books_common import period_or_this_month
+from sunshine.ledger.pages.books_common import opening_month
 from sunshine.ledger.pages.books_common import render_books
 
 router = APIRouter(include_in_schema=False)
@@ -73,7 +74,7 @@ def entries(
 ) -> Response:
     """Entries newest first, a page at a time by entry number, optionally of one month."""
     open_books(viewer, community, Action.VIEW_BOOKS)
-    month = period_or_this_month(period) if period else None
+    month = schemas.parse_period(period) if period else None
     found = service.list_entries(
         session,
         community.id,
@@ -90,6 +91,8 @@ def entries(
         "ledger/entry_list.html",
         rows=entry_rows(session, community.id, shown),
         period=str(month) if month else "",
+        month=month,
+        months=month_choices(session, community.id, month or opening_month(session, community.id)),
         next_before=shown[-1].id if len(found) > PAGE_SIZE else None,
         before=before,
     )

@@ -9,7 +9,7 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
   list_accounts, find_account, get_account
 - posting: post_entry, post_entries (bulk import), reverse_entry
 - entries: get_entry, find_entry, find_entry_by_external_id, find_reversal, first_period,
-  list_entries, entry_count, draft_of, record_of, voucher_hashes, vouchers_by_entry,
+  latest_period, list_entries, entry_count, draft_of, record_of, voucher_hashes, vouchers_by_entry,
   reversals_by_entry
 - periods: close_period (final), check_closable, closed_through, is_closed
 - closing: request_close, countersign_close (closes the month), withdraw_close,
@@ -59,6 +59,7 @@ from sunshine.ledger.service.entries import find_entry_by_external_id
 from sunshine.ledger.service.entries import find_reversal
 from sunshine.ledger.service.entries import first_period
 from sunshine.ledger.service.entries import get_entry
+from sunshine.ledger.service.entries import latest_period
 from sunshine.ledger.service.entries import list_entries
 from sunshine.ledger.service.entries import record_of
 from sunshine.ledger.service.entries import reversals_by_entry
@@ -162,6 +163,7 @@ __all__ = [
     "get_voucher",
     "income_and_spending",
     "is_closed",
+    "latest_period",
     "lines_in",
     "list_accounts",
     "list_close_steps",
