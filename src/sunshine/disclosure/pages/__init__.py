@@ -6,7 +6,9 @@ from fastapi import APIRouter
 
 from sunshine.disclosure.pages import board
 from sunshine.disclosure.pages import budgets
+from sunshine.disclosure.pages import oversight
 
 router = APIRouter(include_in_schema=False)
 router.include_router(budgets.router)
 router.include_router(board.router)
+router.include_router(oversight.router)

@@ -15,6 +15,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
 from sunshine.infra.inputs import RowId
 from sunshine.infra.web import CsrfChecked
@@ -40,10 +41,19 @@ router = APIRouter(include_in_schema=False)
 
 @router.get(STAFF)
 def staff_index(request: Request, code: str, session: DbSession, viewer: CurrentViewer) -> Response:
-    """The staff area's front page: counts and the sections."""
+    """The staff workbench: the registry's counts, and the way to the books, notices and budgets."""
     community = open_community(session, viewer, code, Action.VIEW_REGISTRY)
     summary = registry.summarise(session, community)
-    return render_page(request, viewer, community, "registry/staff.html", summary=summary)
+    return render_page(
+        request,
+        viewer,
+        community,
+        "registry/staff.html",
+        summary=summary,
+        can_publish=identity.can(viewer, Action.PUBLISH_NOTICE, community.id),
+        can_book=identity.can(viewer, Action.BOOK_ENTRY, community.id),
+        can_view_closing=identity.can(viewer, Action.VIEW_CLOSING, community.id),
+    )
 
 
 # --- buildings ----------------------------------------------------------------
