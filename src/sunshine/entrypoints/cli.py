@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 _PARTS = {
     "demo": "sunshine.demo.cli.demo:app",
     "roster": "sunshine.registry.cli.roster:app",
+    "community": "sunshine.registry.cli.community:app",
     "user": "sunshine.identity.cli.users:user_app",
     "codes": "sunshine.identity.cli.users:codes",
     "verify": "sunshine.transparency.cli.log:verify",

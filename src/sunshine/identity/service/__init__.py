@@ -17,6 +17,7 @@ from sunshine.identity.service.accounts import SUBJECT_LENGTH
 from sunshine.identity.service.accounts import acting_user
 from sunshine.identity.service.accounts import add_user
 from sunshine.identity.service.accounts import authorize
+from sunshine.identity.service.accounts import authorize_platform
 from sunshine.identity.service.accounts import can
 from sunshine.identity.service.accounts import communities_of
 from sunshine.identity.service.accounts import end_session
@@ -44,6 +45,7 @@ __all__ = [
     "acting_user",
     "add_user",
     "authorize",
+    "authorize_platform",
     "can",
     "communities_of",
     "end_session",

@@ -211,6 +211,15 @@ def authorize(viewer: Viewer | None, action: Action, community_id: int) -> Viewe
     raise Forbidden("your role does not allow this")
 
 
+def authorize_platform(viewer: Viewer | None, action: Action) -> Viewer:
+    """Raise unless `viewer`'s city-wide roles allow `action`, which concerns no one community."""
+    if viewer is None:
+        raise Unauthenticated("please log in first")
+    if allowed(effective_roles((), (Role(r) for r in viewer.global_roles)), action):
+        return viewer
+    raise Forbidden("your role does not allow this")
+
+
 def communities_of(viewer: Viewer) -> frozenset[int] | None:
     """The community ids `viewer` may open; None means every community (city-wide roles)."""
     if viewer.global_roles & {Role.CITY_SUPERVISOR.value, Role.PLATFORM_ADMIN.value}:

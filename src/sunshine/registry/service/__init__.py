@@ -4,8 +4,9 @@ Functions take a session, never commit, and raise kernel errors with every probl
 every query is scoped by community_id. Callers write
 `from sunshine.registry import service as registry` and `registry.add_unit(...)`.
 
-- community: create_community, find_community, get_community, community_ref (the lookup
-  behind infra.tenancy), list_communities, summarise (the home page's counts)
+- community: create_community, draft_problems, find_community, get_community,
+  community_ref (the lookup behind infra.tenancy), list_communities, summarise (the home
+  page's counts)
 - units: add_building, find_building, list_buildings, add_unit, unit_problems, find_unit,
   get_unit, list_units, update_unit (staff corrections)
 - people: add_party, link_login (a person's login), get_party, find_party_by_phone,
@@ -24,6 +25,7 @@ from sunshine.registry.service.community import CommunitySummary
 from sunshine.registry.service.community import community_ref
 from sunshine.registry.service.community import community_refs
 from sunshine.registry.service.community import create_community
+from sunshine.registry.service.community import draft_problems
 from sunshine.registry.service.community import find_community
 from sunshine.registry.service.community import get_community
 from sunshine.registry.service.community import list_communities
@@ -75,6 +77,7 @@ __all__ = [
     "community_ref",
     "community_refs",
     "create_community",
+    "draft_problems",
     "find_building",
     "find_community",
     "find_party_by_phone",
