@@ -14,6 +14,8 @@ every query is scoped by community_id. Callers write
   list_parties, household_of
 - vehicles: register_vehicle, register_vehicle_at, find_vehicle, list_vehicles,
   add_parking_spaces, list_parking_spaces
+- search: search_units, search_parties, search_vehicles (a page of matches, Found),
+  find_party (the person a picker names)
 - roster: plan_import, apply_import, export_roster; roster_plan: the planner behind it
   (import them from there)
 """
@@ -43,7 +45,14 @@ from sunshine.registry.service.people import owners_by_unit
 from sunshine.registry.service.people import owners_of
 from sunshine.registry.service.people import residents_of
 from sunshine.registry.service.people import set_owner
+from sunshine.registry.service.people import units_of_parties
 from sunshine.registry.service.people import units_of_party
+from sunshine.registry.service.search import PAGE_SIZE
+from sunshine.registry.service.search import Found
+from sunshine.registry.service.search import find_party
+from sunshine.registry.service.search import search_parties
+from sunshine.registry.service.search import search_units
+from sunshine.registry.service.search import search_vehicles
 from sunshine.registry.service.units import UnitChange
 from sunshine.registry.service.units import UnitDraft
 from sunshine.registry.service.units import add_building
@@ -63,8 +72,10 @@ from sunshine.registry.service.vehicles import register_vehicle
 from sunshine.registry.service.vehicles import register_vehicle_at
 
 __all__ = [
+    "PAGE_SIZE",
     "CommunityDraft",
     "CommunitySummary",
+    "Found",
     "HouseholdUnit",
     "PartyUnits",
     "UnitChange",
@@ -80,6 +91,7 @@ __all__ = [
     "draft_problems",
     "find_building",
     "find_community",
+    "find_party",
     "find_party_by_phone",
     "find_unit",
     "find_vehicle",
@@ -99,9 +111,13 @@ __all__ = [
     "register_vehicle",
     "register_vehicle_at",
     "residents_of",
+    "search_parties",
+    "search_units",
+    "search_vehicles",
     "set_owner",
     "summarise",
     "unit_problems",
+    "units_of_parties",
     "units_of_party",
     "update_unit",
 ]
