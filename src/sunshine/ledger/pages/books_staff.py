@@ -34,6 +34,7 @@ from sunshine.infra.web import DbSession
 from sunshine.infra.web import Viewer
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
+from sunshine.kernel.periods import Period
 from sunshine.ledger import schemas
 from sunshine.ledger import service
 from sunshine.ledger.models import JournalEntry
@@ -119,8 +120,23 @@ def _form_page(
         form=form,
         rows=rows,
         groups=grouped_accounts(accounts),
+        budget_lines=_budget_lines(session, community.id, form),
         **context,
     )
+
+
+def _budget_lines(session: Session, community_id: int, form: schemas.EntryForm) -> list[str]:
+    """The lines of the budget in force on the entry's day (today's until one is typed).
+
+    A line already chosen stays offered, so a refused form keeps it.
+    """
+    try:
+        month = Period.of(schemas.parse_day(form.booked_on))
+    except Invalid:
+        month = Period.of(clock.today())
+    lines = service.budget_lines(session, community_id, month)
+    chosen = form.budget_line.strip()
+    return [chosen, *lines] if chosen and chosen not in lines else lines
 
 
 @router.get(f"{LEDGER}/new")

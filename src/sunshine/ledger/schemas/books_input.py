@@ -131,6 +131,12 @@ class EntryForm:
     rows: tuple[FormRow, ...] = ()
 
 
+def _account_code(typed: str) -> str:
+    """The account's code from what the picker leaves: "6601 人员工资及社保", or just "6601"."""
+    words = typed.split()
+    return words[0] if words else ""
+
+
 def form_draft(form: EntryForm, *, vouchers: Sequence[str] = ()) -> rules.EntryDraft:
     """The entry the form describes; Invalid with every problem the text alone shows.
 
@@ -161,7 +167,7 @@ def form_draft(form: EntryForm, *, vouchers: Sequence[str] = ()) -> rules.EntryD
             problems.append(Problem("not_positive", "enter a positive amount", where=where))
             continue
         signed = amount if debit else -amount
-        postings.append(rules.PostingDraft(row.account.strip(), signed, row.memo.strip()))
+        postings.append(rules.PostingDraft(_account_code(row.account), signed, row.memo.strip()))
     problems.extend(_budget_problems(form.budget_line.strip() or None))
     if problems or day is None:
         raise Invalid("the entry was not booked", problems=problems)

@@ -21,6 +21,8 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
 - voucher_store (the files): store_voucher, store_public_copy, check_voucher_file,
   voucher_bytes, open_original (logged), open_public_copy, publish_original, voucher_entries,
   voucher_max_bytes
+- budget_lines: budget_lines (the budget's lines; the app installs disclosure's source with
+  use_budget_lines)
 - bundles: entry_bundle (the entry as the books hold it, with its proof, for owners)
 - lines: lines_in (postings of one kind of account over periods, for the notice)
 - reports: trial_balance, account_balance, account_ledger, income_and_spending,
@@ -32,6 +34,8 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
 
 from __future__ import annotations
 
+from sunshine.ledger.service.budget_lines import budget_lines
+from sunshine.ledger.service.budget_lines import use_budget_lines
 from sunshine.ledger.service.bundles import entry_bundle
 from sunshine.ledger.service.chart import ACCOUNT_KIND
 from sunshine.ledger.service.chart import accounts_by_code
@@ -144,6 +148,7 @@ __all__ = [
     "add_account",
     "attach_voucher",
     "book_remuneration",
+    "budget_lines",
     "check_closable",
     "check_voucher_file",
     "close_account",
@@ -195,6 +200,7 @@ __all__ = [
     "terms_in_force",
     "trial_balance",
     "trust_bank_balance",
+    "use_budget_lines",
     "voucher_accesses",
     "voucher_bytes",
     "voucher_entries",
