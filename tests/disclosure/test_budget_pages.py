@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,10 @@ from sunshine.disclosure.rules.budget import BudgetState
 from sunshine.disclosure.service import budgets
 from sunshine.identity.models import User
 from sunshine.identity.rules import Role
+from sunshine.infra import clock
 from sunshine.infra.settings import get_settings
 from sunshine.kernel.periods import Period
+from sunshine.ledger import service as ledger
 from tests.factories import log_in
 from tests.factories import make_user
 from tests.ledger.books_support import FORM
@@ -321,3 +324,37 @@ def test_the_json_api_drafts_reads_and_never_names_commenters(
     assert gap["vote_items"] == [8]
     budget = budgets.get_budget(session, people.setting.community.id, budget_id)
     assert (budget.state, budget.first) == (BudgetState.OPEN, Period(2024, 9))
+
+
+def test_an_entry_s_budget_line_is_chosen_from_the_approved_budget(
+    client: TestClient, session: Session, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clock, "today", lambda: date(2024, 11, 5))
+    new = f"/c/{people.code}/ledger/new"
+    log_in(client, session, people.manager)
+    assert "本年度尚无已批准的预算" in client.get(new).text  # a draft is not a budget yet
+    approve(client, session, people, draft_through_the_pages(client, session, people))
+    log_in(client, session, people.manager)
+
+    form = client.get(new).text
+    booked = client.post(
+        new,
+        data={
+            **FORM,
+            "booked_on": "2024-11-05",
+            "narration": "11月保洁员工资",
+            "budget_line": "人员工资",
+            "account": ["6601 人员工资及社保", "1001 信托资金银行存款"],
+            "debit": ["5300.00", ""],
+            "credit": ["", "5300.00"],
+        },
+        follow_redirects=False,
+    )
+
+    assert '<select name="budget_line">' in form
+    assert '<option value="人员工资">人员工资</option>' in form
+    assert booked.status_code == 303, booked.text
+    number = int(str(booked.headers["location"]).rsplit("/", 1)[1])
+    entry = ledger.get_entry(session, people.setting.community.id, number)
+    assert entry.budget_line == "人员工资"
+    assert [p.amount.value for p in entry.postings] == [530000, -530000]

@@ -132,6 +132,11 @@ def _registry_and_people(run: Runner, tmp: Path) -> None:
     run("roster", "export", "--community", "jcdy", "--out", roster)
     run("roster", "import", roster, "--community", "jcdy", "--dry-run")
     run("roster", "import", roster, "--community", "jcdy")
+    run("community", "create", "--code", "xhjy", "--name", "新华佳园", "--city", "常州市",
+        "--district", "天宁区", "--street", "红梅街道", "--neighbourhood", "新华社区",
+        "--address", "新华路1号", "--trustee", "阳光物业", "--trustee-since", "2025-01-01")  # fmt: skip
+    run("community", "list")
+    run("roster", "import", roster, "--community", "xhjy")  # a second community, filled
     run("user", "add", "--name", "命令行测试", "--username", "cli-owner",
         "--password", "correct horse battery", "--community", "jcdy", "--role", "owner")  # fmt: skip
     run("codes")

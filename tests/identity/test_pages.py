@@ -79,7 +79,7 @@ def test_a_login_never_redirects_to_another_site(client: TestClient, session: Se
         follow_redirects=False,
     )
 
-    assert response.headers["location"] == "/"
+    assert response.headers["location"] == "/welcome"  # the landing page, on this site
 
 
 def test_a_wrong_password_shows_the_error_in_chinese_and_sets_no_cookie(

@@ -42,7 +42,7 @@ def _voucher_files_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     get_settings.cache_clear()
 
 
-def test_the_form_offers_accounts_grouped_by_kind_and_the_balance_script(
+def test_the_form_offers_accounts_to_search_by_code_or_name_and_the_balance_script(
     client: TestClient, session: Session
 ) -> None:
     setting = community_with_books(session)
@@ -51,9 +51,12 @@ def test_the_form_offers_accounts_grouped_by_kind_and_the_balance_script(
     page = client.get(f"/c/{setting.code}/ledger/new")
 
     assert page.status_code == 200
-    assert '<optgroup label="资产"><option value="1001">1001 信托资金银行存款</option>' in page.text
-    assert '<optgroup label="支出">' in page.text
-    assert '<option value="660801">660801 水费</option>' in page.text
+    assert '<input name="account" value="" list="accounts"' in page.text
+    assert (
+        '<datalist id="accounts"><option value="1001 信托资金银行存款">资产</option>' in page.text
+    )
+    assert '<option value="660801 水费">支出</option>' in page.text
+    assert '<select name="account"' not in page.text
     assert 'enctype="multipart/form-data"' in page.text
     assert '<script src="/static/ledger-entry.js" defer></script>' in page.text
     assert client.get("/static/ledger-entry.js").status_code == 200
@@ -141,7 +144,7 @@ def test_an_unbalanced_entry_is_refused_with_nothing_written_and_the_form_kept(
     assert "借贷不平：分录合计为 0.08" in response.text
     assert 'value="10月公共水费"' in response.text
     assert 'value="23.50"' in response.text
-    assert '<option value="660801" selected>' in response.text
+    assert '<input name="account" value="660801" list="accounts"' in response.text
     assert service.entry_count(session, setting.community.id) == 0
     assert log.tree_size(session, setting.community.id) == size
 

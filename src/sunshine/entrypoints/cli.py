@@ -25,6 +25,7 @@ _PARTS = {
     "demo": "sunshine.demo.cli.demo:app",
     "roster": "sunshine.registry.cli.roster:app",
     "disclosure": "sunshine.registry.cli.disclosure:disclosure",
+    "community": "sunshine.registry.cli.community:app",
     "user": "sunshine.identity.cli.users:user_app",
     "codes": "sunshine.identity.cli.users:codes",
     "verify": "sunshine.transparency.cli.log:verify",

@@ -1,4 +1,7 @@
-"""The front door: `/` lists the communities and their latest notices; `/lang/…` the language."""
+"""The front door: `/` lists the communities and their latest notices.
+
+`/welcome` is where a login lands; `/lang/…` switches the language.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from fastapi.responses import Response
 from sunshine.disclosure.service import notices
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
+from sunshine.identity.rules import Role
 from sunshine.infra.i18n import LOCALES
 from sunshine.infra.settings import get_settings
 from sunshine.infra.web import LOCALE_COOKIE
@@ -24,6 +28,7 @@ from sunshine.registry import service as registry
 from sunshine.registry.service import publicity
 
 router = APIRouter(include_in_schema=False)
+ADMIN_COMMUNITIES = "/admin/communities"  # registry.pages.admin
 
 
 @router.get("/")
@@ -53,6 +58,26 @@ def front_door(
     )
     context = {"rows": rows, "directory": found, "q": q, "oversees": oversees}
     return render(request, "home.html", context)
+
+
+@router.get("/welcome")
+def landing(session: DbSession, viewer: OptionalViewer) -> Response:
+    """Where a login lands: each kind of user on the page made for them.
+
+    The platform admin on the communities they set up, supervisors (street and city) on
+    the communities they oversee, a member of one community on it, anyone else on `/`.
+    """
+    if viewer is None:
+        return RedirectResponse("/login", status_code=303)
+    held = set(viewer.global_roles).union(*viewer.roles.values())
+    if Role.PLATFORM_ADMIN.value in held:
+        return RedirectResponse(ADMIN_COMMUNITIES, status_code=303)
+    if held & {Role.SUPERVISOR.value, Role.CITY_SUPERVISOR.value}:
+        return RedirectResponse("/oversight", status_code=303)
+    communities = registry.list_communities(session, identity.communities_of(viewer))
+    if len(communities) == 1:
+        return RedirectResponse(f"/c/{communities[0].code}", status_code=303)
+    return RedirectResponse("/", status_code=303)
 
 
 @router.get("/lang/{locale}")

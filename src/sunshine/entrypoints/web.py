@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sunshine.disclosure import api as disclosure_api
 from sunshine.disclosure import pages as disclosure_pages
+from sunshine.disclosure.service import budget_lines
 from sunshine.entrypoints import home
 from sunshine.entrypoints import tables
 from sunshine.identity import api as identity_api
@@ -58,6 +59,7 @@ from sunshine.kernel.errors import Throttled
 from sunshine.kernel.errors import Unauthenticated
 from sunshine.ledger import api as ledger_api
 from sunshine.ledger import pages as ledger_pages
+from sunshine.ledger import service as ledger_service
 from sunshine.registry import api as registry_api
 from sunshine.registry import pages as registry_pages
 from sunshine.registry import service as registry_service
@@ -234,6 +236,7 @@ def create_app() -> FastAPI:
     """Build the app: pages at /, JSON at /api/v1 (OpenAPI at /api/v1/openapi.json)."""
     tenancy.use_lookup(registry_service.community_ref, every=registry_service.community_refs)
     catalogue.use_catalogue(lambda: tables.metadata)  # imported above: every table is loaded
+    ledger_service.use_budget_lines(budget_lines.line_names)  # the booking form's choice
     app = FastAPI(
         title="Sunshine 阳光信托物业平台",
         version="0.1.0",

@@ -7,8 +7,10 @@ from fastapi import APIRouter
 from sunshine.disclosure.pages import board
 from sunshine.disclosure.pages import budgets
 from sunshine.disclosure.pages import cosign
+from sunshine.disclosure.pages import oversight
 
 router = APIRouter(include_in_schema=False)
 router.include_router(budgets.router)
 router.include_router(board.router)
 router.include_router(cosign.router)
+router.include_router(oversight.router)

@@ -38,6 +38,7 @@ from sunshine.kernel.errors import Throttled
 router = APIRouter(include_in_schema=False)
 
 NextQuery = Annotated[str, Query(alias="next")]
+LANDING = "/welcome"  # entrypoints.home: supervisors' page, one's community, or the list
 NextField = Annotated[str, Form(alias="next")]
 FormText = Annotated[str, Form()]
 
@@ -65,7 +66,9 @@ def _logged_in(request: Request, session: Session, *, user_id: int, next_url: st
         identity.end_session(session, old)
     token = identity.start_session(session, user_id=user_id)
     session.commit()
-    response = RedirectResponse(local_path(next_url), status_code=303)
+    target = local_path(next_url)
+    # Nowhere in particular to go back to: the landing page picks the place by role.
+    response = RedirectResponse(LANDING if target == "/" else target, status_code=303)
     set_session_cookie(response, request, token)
     return response
 

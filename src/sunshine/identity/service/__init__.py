@@ -12,6 +12,7 @@ Callers write `from sunshine.identity import service as identity` and
 from __future__ import annotations
 
 from sunshine.identity.service.access import authorize
+from sunshine.identity.service.access import authorize_platform
 from sunshine.identity.service.access import can
 from sunshine.identity.service.access import communities_of
 from sunshine.identity.service.access import viewer_roles
@@ -45,6 +46,7 @@ __all__ = [
     "acting_user",
     "add_user",
     "authorize",
+    "authorize_platform",
     "can",
     "communities_of",
     "end_session",

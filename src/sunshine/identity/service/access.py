@@ -75,3 +75,12 @@ def communities_of(viewer: Viewer) -> frozenset[int] | None:
     if viewer.global_roles & {Role.CITY_SUPERVISOR.value, Role.PLATFORM_ADMIN.value}:
         return None
     return frozenset(viewer.roles)
+
+
+def authorize_platform(viewer: Viewer | None, action: Action) -> Viewer:
+    """Raise unless `viewer`'s city-wide roles allow `action`, which concerns no one community."""
+    if viewer is None:
+        raise Unauthenticated("please log in first")
+    if allowed(effective_roles((), (Role(r) for r in viewer.global_roles)), action):
+        return viewer
+    raise Forbidden("your role does not allow this")

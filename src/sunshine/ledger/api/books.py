@@ -37,8 +37,8 @@ router = APIRouter(prefix="/communities/{code}/ledger", tags=["ledger"])
 MonthParam = Annotated[str | None, Query(examples=["2024-10"])]
 
 
-def _month(text: str | None, where: str) -> Period:
-    return schemas.parse_period(text, where=where) if text else Period.of(clock.today())
+def _this_month() -> Period:
+    return Period.of(clock.today())
 
 
 def _entry_read(
@@ -182,7 +182,8 @@ def trial_balance(
 ) -> schemas.TrialBalanceRead:
     """Every account's debits, credits and balance through a month (default this month)."""
     identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
-    report = service.trial_balance(session, community.id, upto_period=_month(period, "period"))
+    _, month = schemas.months_asked(period, None, None, default=_this_month())
+    report = service.trial_balance(session, community.id, upto_period=month)
     return schemas.TrialBalanceRead.from_report(report)
 
 
@@ -191,13 +192,16 @@ def income_and_spending(
     session: DbSession,
     viewer: OptionalViewer,
     community: CurrentCommunity,
+    period: MonthParam = None,
     first: Annotated[str | None, Query(alias="from", examples=["2024-10"])] = None,
     last: Annotated[str | None, Query(alias="to", examples=["2024-12"])] = None,
 ) -> schemas.IncomeAndSpendingRead:
-    """Income and spending by account for months from..to (default: this month)."""
+    """Income and spending by account for months from..to, else the month `period`.
+
+    Nothing asked: this month.
+    """
     identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
-    start = _month(first, "first")
-    end = _month(last, "last") if last else start
+    start, end = schemas.months_asked(period, first, last, default=_this_month())
     report = service.income_and_spending(session, community.id, first=start, last=end)
     return schemas.IncomeAndSpendingRead.from_report(report)
 
@@ -208,20 +212,20 @@ def account_ledger(
     session: DbSession,
     viewer: OptionalViewer,
     community: CurrentCommunity,
+    period: MonthParam = None,
     start: Day | None = None,
     end: Day | None = None,
     page: Annotated[RowId, Query()] = 1,
     size: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> schemas.AccountLedgerRead:
-    """An account's postings from `start` to `end` (default this month), running balance."""
+    """An account's postings from `start` to `end`, with the running balance.
+
+    Without dates: the days of the month `period`, else of this month.
+    """
     identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
-    month = Period.of(clock.today())
+    first, last = schemas.days_asked(period, None, None, default=_this_month())
     report = service.account_ledger(
-        session,
-        community.id,
-        account_code=account,
-        start=start or month.first_day,
-        end=end or month.last_day,
+        session, community.id, account_code=account, start=start or first, end=end or last
     )
     return schemas.AccountLedgerRead.from_report(report, page=page, size=size)
 
@@ -232,11 +236,16 @@ def balance(
     viewer: OptionalViewer,
     community: CurrentCommunity,
     account: str | None = None,
+    period: MonthParam = None,
     on: Day | None = None,
 ) -> schemas.BalanceRead:
-    """An account's balance (debit positive) at the end of `on`; no account: the trust bank."""
+    """An account's balance (debit positive) at the end of `on`; no account: the trust bank.
+
+    Without `on`: the end of the month `period`, or today if that month has not ended.
+    """
     identity.authorize(viewer, Action.VIEW_BOOKS, community.id)
-    day = on or clock.today()
+    _, month_end = schemas.days_asked(period, None, None, default=_this_month())
+    day = on or min(month_end, clock.today())
     if account:
         amount = service.account_balance(session, community.id, account_code=account, on=day)
     else:

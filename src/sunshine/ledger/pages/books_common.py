@@ -72,8 +72,28 @@ def open_books(viewer: Viewer, community: CommunityRef, action: Action) -> None:
     identity.authorize(viewer, action, community.id)
 
 
-def period_or_this_month(text: str | None, *, where: str = "period") -> Period:
-    return schemas.parse_period(text, where=where) if text else Period.of(clock.today())
+def opening_month(session: Session, community_id: int) -> Period:
+    """The month the books open on: the latest with entries, else this one."""
+    return service.latest_period(session, community_id) or Period.of(clock.today())
+
+
+def month_choices(
+    session: Session, community_id: int, shown: Period
+) -> list[tuple[int, list[Period]]]:
+    """The month and year picker's months, newest first and grouped by year.
+
+    Every month from the first booking through this one, and `shown` (wherever it is).
+    """
+    last = max(Period.of(clock.today()), service.latest_period(session, community_id) or shown)
+    month = service.first_period(session, community_id) or last
+    months = {shown}
+    while month <= last:
+        months.add(month)
+        month = month.next()
+    years: dict[int, list[Period]] = {}
+    for month in sorted(months, reverse=True):
+        years.setdefault(month.year, []).append(month)
+    return list(years.items())
 
 
 def accounts_by_id(session: Session, community_id: int) -> dict[int, Account]:

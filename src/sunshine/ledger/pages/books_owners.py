@@ -19,13 +19,15 @@ from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
 from sunshine.kernel.periods import Period
+from sunshine.ledger import schemas
 from sunshine.ledger import service
 from sunshine.ledger.pages.books_common import BOOKS
 from sunshine.ledger.pages.books_common import accounts_by_id
 from sunshine.ledger.pages.books_common import entry_rows
 from sunshine.ledger.pages.books_common import fold_remuneration
+from sunshine.ledger.pages.books_common import month_choices
 from sunshine.ledger.pages.books_common import open_books
-from sunshine.ledger.pages.books_common import period_or_this_month
+from sunshine.ledger.pages.books_common import opening_month
 from sunshine.ledger.pages.books_common import render_books
 
 router = APIRouter(include_in_schema=False)
@@ -41,9 +43,14 @@ def books(
     period: str | None = None,
     before: RowId | None = None,
 ) -> Response:
-    """A month of the community's books: balance, income and spending, entries, vouchers."""
+    """A month of the community's books: balance, income and spending, entries, vouchers.
+
+    The month is `period`, else the latest with entries; a picker reaches any month.
+    """
     open_books(viewer, community, Action.VIEW_BOOKS)
-    month = period_or_this_month(period)
+    month, _ = schemas.months_asked(
+        period, None, None, default=opening_month(session, community.id)
+    )
     this_month = Period.of(clock.today())
     balance_on = min(month.last_day, clock.today())
     found = service.list_entries(
@@ -61,6 +68,7 @@ def books(
         community,
         "ledger/books.html",
         month=month,
+        months=month_choices(session, community.id, month),
         previous=month.previous(),
         following=month.next() if month < this_month else None,
         balance_on=balance_on,

@@ -10,25 +10,30 @@ reads the per-month totals, so it answers quickly however long the history is.
 from __future__ import annotations
 
 from typing import Annotated
+from typing import Any
 
 from fastapi import APIRouter
 from fastapi import Query
 from fastapi import Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from sunshine.identity.rules import Action
 from sunshine.infra import clock
 from sunshine.infra.inputs import RowId
+from sunshine.infra.tenancy import CommunityRef
 from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
+from sunshine.infra.web import Viewer
 from sunshine.kernel.periods import Period
 from sunshine.ledger import schemas
 from sunshine.ledger import service
 from sunshine.ledger.pages.books_common import LEDGER
 from sunshine.ledger.pages.books_common import grouped_accounts
+from sunshine.ledger.pages.books_common import month_choices
 from sunshine.ledger.pages.books_common import open_books
-from sunshine.ledger.pages.books_common import period_or_this_month
+from sunshine.ledger.pages.books_common import opening_month
 from sunshine.ledger.pages.books_common import render_books
 
 router = APIRouter(include_in_schema=False)
@@ -48,11 +53,11 @@ def trial_balance(
 ) -> Response:
     """Every account's debits, credits and balance from the start through a month."""
     open_books(viewer, community, Action.VIEW_BOOKS)
-    month = period_or_this_month(period)
-    report = service.trial_balance(session, community.id, upto_period=month)
-    return render_books(
-        request, viewer, community, "ledger/report_trial_balance.html", report=report
+    _, month = schemas.months_asked(
+        period, None, None, default=opening_month(session, community.id)
     )
+    report = service.trial_balance(session, community.id, upto_period=month)
+    return _report(request, session, viewer, community, "trial_balance", month, report=report)
 
 
 @router.get(f"{REPORTS}/income-and-spending")
@@ -61,15 +66,17 @@ def income_and_spending(
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,
+    period: str | None = None,
     first: Annotated[str | None, Query(alias="from")] = None,
     last: Annotated[str | None, Query(alias="to")] = None,
 ) -> Response:
-    """Income and spending by account for a range of months, and the surplus or shortfall."""
+    """Income and spending by account for a month (or from..to), and the surplus or shortfall."""
     open_books(viewer, community, Action.VIEW_BOOKS)
-    start = period_or_this_month(first, where="first")
-    end = period_or_this_month(last, where="last") if last else start
+    start, end = schemas.months_asked(
+        period, first, last, default=opening_month(session, community.id)
+    )
     report = service.income_and_spending(session, community.id, first=start, last=end)
-    return render_books(request, viewer, community, "ledger/report_income.html", report=report)
+    return _report(request, session, viewer, community, "income", end, report=report)
 
 
 @router.get(f"{REPORTS}/account-ledger")
@@ -79,24 +86,30 @@ def account_ledger(
     viewer: CurrentViewer,
     community: CurrentCommunity,
     account: str = TRUST_BANK_CODE,
+    period: str | None = None,
     start: str | None = None,
     end: str | None = None,
     page: Annotated[RowId, Query()] = 1,
 ) -> Response:
-    """An account's postings between two dates with the running balance, a page at a time."""
+    """An account's postings between two dates with the running balance, a page at a time.
+
+    Without dates: the days of the month `period`, else of the latest with entries.
+    """
     open_books(viewer, community, Action.VIEW_BOOKS)
-    month = Period.of(clock.today())
-    first = schemas.parse_day(start, where="start") if start else month.first_day
-    last = schemas.parse_day(end, where="end") if end else month.last_day
+    first, last = schemas.days_asked(
+        period, start, end, default=opening_month(session, community.id)
+    )
     report = service.account_ledger(
         session, community.id, account_code=account, start=first, end=last
     )
     lines, pages = schemas.page_of(report.lines, page=page, size=LINES_PER_PAGE)
-    return render_books(
+    return _report(
         request,
+        session,
         viewer,
         community,
-        "ledger/report_ledger.html",
+        "ledger",
+        Period.of(last),
         report=report,
         lines=lines,
         page=min(page, pages),
@@ -111,18 +124,27 @@ def balance(
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,
+    period: str | None = None,
     on: str | None = None,
     account: str | None = None,
 ) -> Response:
-    """The trust bank balance, and optionally another account's, at the end of a day."""
+    """The trust bank balance, and optionally another account's, at the end of a day.
+
+    Without a day: the end of the month `period` (or today, if that month has not ended).
+    """
     open_books(viewer, community, Action.VIEW_BOOKS)
-    day = schemas.parse_day(on, where="on") if on else clock.today()
+    _, month_end = schemas.days_asked(
+        period, None, None, default=opening_month(session, community.id)
+    )
+    day = schemas.parse_day(on, where="on") if on else min(month_end, clock.today())
     chosen = service.get_account(session, community.id, account) if account else None
-    return render_books(
+    return _report(
         request,
+        session,
         viewer,
         community,
-        "ledger/report_balance.html",
+        "balance",
+        Period.of(day),
         on=day,
         trust_bank=service.trust_bank_balance(session, community.id, on=day),
         chosen=chosen,
@@ -132,4 +154,28 @@ def balance(
             else None
         ),
         groups=grouped_accounts(service.list_accounts(session, community.id), open_only=False),
+    )
+
+
+def _report(
+    request: Request,
+    session: Session,
+    viewer: Viewer,
+    community: CommunityRef,
+    name: str,
+    month: Period,
+    **context: Any,
+) -> Response:
+    """Render report `name` with its month for the section links and the month picker.
+
+    So moving from one report to another keeps the month.
+    """
+    return render_books(
+        request,
+        viewer,
+        community,
+        f"ledger/report_{name}.html",
+        month=month,
+        months=month_choices(session, community.id, month),
+        **context,
     )

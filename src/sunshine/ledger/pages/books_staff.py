@@ -34,6 +34,7 @@ from sunshine.infra.web import DbSession
 from sunshine.infra.web import Viewer
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
+from sunshine.kernel.periods import Period
 from sunshine.ledger import schemas
 from sunshine.ledger import service
 from sunshine.ledger.models import JournalEntry
@@ -44,8 +45,9 @@ from sunshine.ledger.pages.books_common import accounts_by_id
 from sunshine.ledger.pages.books_common import entry_rows
 from sunshine.ledger.pages.books_common import grouped_accounts
 from sunshine.ledger.pages.books_common import log_seq
+from sunshine.ledger.pages.books_common import month_choices
 from sunshine.ledger.pages.books_common import open_books
-from sunshine.ledger.pages.books_common import period_or_this_month
+from sunshine.ledger.pages.books_common import opening_month
 from sunshine.ledger.pages.books_common import render_books
 
 router = APIRouter(include_in_schema=False)
@@ -73,7 +75,7 @@ def entries(
 ) -> Response:
     """Entries newest first, a page at a time by entry number, optionally of one month."""
     open_books(viewer, community, Action.VIEW_BOOKS)
-    month = period_or_this_month(period) if period else None
+    month = schemas.parse_period(period) if period else None
     found = service.list_entries(
         session,
         community.id,
@@ -90,6 +92,8 @@ def entries(
         "ledger/entry_list.html",
         rows=entry_rows(session, community.id, shown),
         period=str(month) if month else "",
+        month=month,
+        months=month_choices(session, community.id, month or opening_month(session, community.id)),
         next_before=shown[-1].id if len(found) > PAGE_SIZE else None,
         before=before,
     )
@@ -116,8 +120,23 @@ def _form_page(
         form=form,
         rows=rows,
         groups=grouped_accounts(accounts),
+        budget_lines=_budget_lines(session, community.id, form),
         **context,
     )
+
+
+def _budget_lines(session: Session, community_id: int, form: schemas.EntryForm) -> list[str]:
+    """The lines of the budget in force on the entry's day (today's until one is typed).
+
+    A line already chosen stays offered, so a refused form keeps it.
+    """
+    try:
+        month = Period.of(schemas.parse_day(form.booked_on))
+    except Invalid:
+        month = Period.of(clock.today())
+    lines = service.budget_lines(session, community_id, month)
+    chosen = form.budget_line.strip()
+    return [chosen, *lines] if chosen and chosen not in lines else lines
 
 
 @router.get(f"{LEDGER}/new")

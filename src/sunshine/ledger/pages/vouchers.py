@@ -72,7 +72,7 @@ def may_see_accesses(viewer: Viewer | None, community_id: int) -> bool:
     )
 
 
-def may_redact(viewer: Viewer, community_id: int) -> bool:
+def may_redact(viewer: Viewer | None, community_id: int) -> bool:
     """Staff who book entries and may open originals make public copies."""
     return identity.can(viewer, Action.BOOK_ENTRY, community_id) and identity.can(
         viewer, Action.OPEN_VOUCHER_ORIGINAL, community_id

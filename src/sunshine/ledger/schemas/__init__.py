@@ -3,8 +3,9 @@
 One module per concern; the public names are listed here, so callers write
 `from sunshine.ledger import schemas` and `schemas.EntryRead`.
 
-- books_input: parse_period, parse_day, EntryForm and FormRow (the booking form),
-  form_draft, PostingCreate, EntryCreate, ReversalCreate, entry_draft
+- books_input: parse_period, parse_day, months_asked, days_asked (a report's span),
+  EntryForm and FormRow (the booking form), form_draft, PostingCreate, EntryCreate,
+  ReversalCreate, entry_draft
 - books_read: yuan, AccountRead, PostingRead, EntryRead, EntryPage, debit_total, RowRead,
   TrialBalanceRead, IncomeAndSpendingRead, LedgerLineRead, AccountLedgerRead, page_of,
   BalanceRead
@@ -18,8 +19,10 @@ from sunshine.ledger.schemas.books_input import EntryForm
 from sunshine.ledger.schemas.books_input import FormRow
 from sunshine.ledger.schemas.books_input import PostingCreate
 from sunshine.ledger.schemas.books_input import ReversalCreate
+from sunshine.ledger.schemas.books_input import days_asked
 from sunshine.ledger.schemas.books_input import entry_draft
 from sunshine.ledger.schemas.books_input import form_draft
+from sunshine.ledger.schemas.books_input import months_asked
 from sunshine.ledger.schemas.books_input import parse_day
 from sunshine.ledger.schemas.books_input import parse_period
 from sunshine.ledger.schemas.books_read import AccountLedgerRead
@@ -53,9 +56,11 @@ __all__ = [
     "ReversalCreate",
     "RowRead",
     "TrialBalanceRead",
+    "days_asked",
     "debit_total",
     "entry_draft",
     "form_draft",
+    "months_asked",
     "page_of",
     "parse_day",
     "parse_period",

@@ -44,6 +44,30 @@ def parse_period(text: str, *, where: str = "period") -> Period:
         raise Invalid("the request was refused", problems=[problem]) from None
 
 
+def months_asked(
+    period: str | None, first: str | None, last: str | None, *, default: Period
+) -> tuple[Period, Period]:
+    """The months a report covers: `first`..`last` when given, else the month `period`.
+
+    Every report (pages and API) reads its months here, so each honours `?period=` alike;
+    `from` alone is that one month, and with nothing asked the report shows `default`.
+    """
+    month = parse_period(period) if period else default
+    start = parse_period(first, where="first") if first else month
+    end = parse_period(last, where="last") if last else (start if first else month)
+    return start, end
+
+
+def days_asked(
+    period: str | None, start: str | None, end: str | None, *, default: Period
+) -> tuple[date, date]:
+    """The days a report covers: `start`..`end` when given, else those of the month `period`."""
+    month, _ = months_asked(period, None, None, default=default)
+    first = parse_day(start, where="start") if start else month.first_day
+    last = parse_day(end, where="end") if end else month.last_day
+    return first, last
+
+
 def parse_day(text: str, *, where: str = "booked_on") -> date:
     """'2024-10-31' as a date of the calendar input may name; Invalid if it is not one."""
     try:
@@ -107,6 +131,12 @@ class EntryForm:
     rows: tuple[FormRow, ...] = ()
 
 
+def _account_code(typed: str) -> str:
+    """The account's code from what the picker leaves: "6601 人员工资及社保", or just "6601"."""
+    words = typed.split()
+    return words[0] if words else ""
+
+
 def form_draft(form: EntryForm, *, vouchers: Sequence[str] = ()) -> rules.EntryDraft:
     """The entry the form describes; Invalid with every problem the text alone shows.
 
@@ -137,7 +167,7 @@ def form_draft(form: EntryForm, *, vouchers: Sequence[str] = ()) -> rules.EntryD
             problems.append(Problem("not_positive", "enter a positive amount", where=where))
             continue
         signed = amount if debit else -amount
-        postings.append(rules.PostingDraft(row.account.strip(), signed, row.memo.strip()))
+        postings.append(rules.PostingDraft(_account_code(row.account), signed, row.memo.strip()))
     problems.extend(_budget_problems(form.budget_line.strip() or None))
     if problems or day is None:
         raise Invalid("the entry was not booked", problems=problems)

@@ -9,7 +9,7 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
   list_accounts, find_account, get_account
 - posting: post_entry, post_entries (bulk import), reverse_entry
 - entries: get_entry, find_entry, find_entry_by_external_id, find_reversal, first_period,
-  list_entries, entry_count, draft_of, record_of, voucher_hashes, vouchers_by_entry,
+  latest_period, list_entries, entry_count, draft_of, record_of, voucher_hashes, vouchers_by_entry,
   reversals_by_entry
 - periods: close_period (final), check_closable, closed_through, is_closed
 - closing: request_close, countersign_close (closes the month), withdraw_close,
@@ -23,6 +23,8 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
 - voucher_store (the files): store_voucher, store_public_copy, check_voucher_file,
   voucher_bytes, open_original (logged), open_public_copy, publish_original, voucher_entries,
   voucher_max_bytes
+- budget_lines: budget_lines (the budget's lines; the app installs disclosure's source with
+  use_budget_lines)
 - bundles: entry_bundle (the entry as the books hold it, with its proof, for owners)
 - lines: lines_in (postings of one kind of account over periods, for the notice)
 - reports: trial_balance, account_balance, account_ledger, income_and_spending,
@@ -34,6 +36,8 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
 
 from __future__ import annotations
 
+from sunshine.ledger.service.budget_lines import budget_lines
+from sunshine.ledger.service.budget_lines import use_budget_lines
 from sunshine.ledger.service.bundles import entry_bundle
 from sunshine.ledger.service.chart import ACCOUNT_KIND
 from sunshine.ledger.service.chart import accounts_by_code
@@ -61,6 +65,7 @@ from sunshine.ledger.service.entries import find_entry_by_external_id
 from sunshine.ledger.service.entries import find_reversal
 from sunshine.ledger.service.entries import first_period
 from sunshine.ledger.service.entries import get_entry
+from sunshine.ledger.service.entries import latest_period
 from sunshine.ledger.service.entries import list_entries
 from sunshine.ledger.service.entries import record_of
 from sunshine.ledger.service.entries import reversals_by_entry
@@ -153,6 +158,7 @@ __all__ = [
     "add_account",
     "attach_voucher",
     "book_remuneration",
+    "budget_lines",
     "check_closable",
     "check_voucher_file",
     "close_account",
@@ -174,6 +180,7 @@ __all__ = [
     "income_and_spending",
     "is_closed",
     "is_picture",
+    "latest_period",
     "lines_in",
     "list_accounts",
     "list_close_steps",
@@ -208,6 +215,7 @@ __all__ = [
     "terms_in_force",
     "trial_balance",
     "trust_bank_balance",
+    "use_budget_lines",
     "voucher_accesses",
     "voucher_bytes",
     "voucher_entries",

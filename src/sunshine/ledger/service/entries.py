@@ -79,6 +79,13 @@ def first_period(session: Session, community_id: int) -> Period | None:
     )
 
 
+def latest_period(session: Session, community_id: int) -> Period | None:
+    """The month of the community's latest booking, if it has any: where the books open."""
+    return session.scalar(
+        select(func.max(JournalEntry.period)).where(JournalEntry.community_id == community_id)
+    )
+
+
 def entry_count(session: Session, community_id: int) -> int:
     last = session.scalar(
         select(func.max(JournalEntry.id)).where(JournalEntry.community_id == community_id)

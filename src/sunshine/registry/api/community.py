@@ -34,6 +34,7 @@ from sunshine.registry.models import Community
 from sunshine.registry.schemas import XLSX
 from sunshine.registry.schemas import BuildingCreate
 from sunshine.registry.schemas import BuildingRead
+from sunshine.registry.schemas import CommunityCreate
 from sunshine.registry.schemas import CommunityRead
 from sunshine.registry.schemas import CommunitySummaryRead
 from sunshine.registry.schemas import OwnerCreate
@@ -77,6 +78,17 @@ def list_communities(session: DbSession, viewer: CurrentViewer) -> list[Communit
     """The communities the viewer may open."""
     communities = registry.list_communities(session, identity.communities_of(viewer))
     return [CommunityRead.from_model(c) for c in communities]
+
+
+@router.post("/communities", status_code=201, dependencies=[CsrfChecked])
+def create_community(
+    body: CommunityCreate, session: DbSession, viewer: CurrentViewer
+) -> CommunityRead:
+    """Create a community (platform admin); fill it next with a roster import."""
+    identity.authorize_platform(viewer, Action.MANAGE_COMMUNITY)
+    community = registry.create_community(session, body.draft())
+    session.commit()
+    return CommunityRead.from_model(community)
 
 
 @router.get(BASE)

@@ -1,1 +1,1 @@
-"""`sunshine roster import|export` (`roster`); the root command loads it on use."""
+"""`sunshine roster` (`roster`) and `sunshine community` (`community`), loaded on use."""

@@ -1,4 +1,4 @@
-"""The staff area under /c/{code}/registry: buildings, units, people and vehicles.
+"""The staff area under /c/{code}/registry: the workbench, buildings and units.
 
 Reading needs VIEW_REGISTRY, changing MANAGE_REGISTRY. Every form runs in a savepoint,
 so a refused one leaves no trace and comes back (422) with the problems and what was typed.
@@ -15,6 +15,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
 from sunshine.infra.inputs import RowId
 from sunshine.infra.web import CsrfChecked
@@ -36,14 +37,24 @@ from sunshine.registry.schemas import unit_change
 from sunshine.registry.schemas import unit_draft
 
 router = APIRouter(include_in_schema=False)
+PartyId = Annotated[RowId | None, Form()]
 
 
 @router.get(STAFF)
 def staff_index(request: Request, code: str, session: DbSession, viewer: CurrentViewer) -> Response:
-    """The staff area's front page: counts and the sections."""
+    """The staff workbench: the registry's counts, and the way to the books, notices and budgets."""
     community = open_community(session, viewer, code, Action.VIEW_REGISTRY)
     summary = registry.summarise(session, community)
-    return render_page(request, viewer, community, "registry/staff.html", summary=summary)
+    return render_page(
+        request,
+        viewer,
+        community,
+        "registry/staff.html",
+        summary=summary,
+        can_publish=identity.can(viewer, Action.PUBLISH_NOTICE, community.id),
+        can_book=identity.can(viewer, Action.BOOK_ENTRY, community.id),
+        can_view_closing=identity.can(viewer, Action.VIEW_CLOSING, community.id),
+    )
 
 
 # --- buildings ----------------------------------------------------------------
@@ -106,10 +117,13 @@ def _units_page(
     community: Community,
     *,
     building_id: RowId | None = None,
+    q: str = "",
+    page: int = 1,
     **context: Any,
 ) -> Response:
     blank = {"number": "", "area": "", "area_source": "registry", "use": "residential"}
     form = context.pop("form", {**blank, "sale_state": "delivered"})
+    found = registry.search_units(session, community.id, text=q, building_id=building_id, page=page)
     return render_page(
         request,
         viewer,
@@ -117,7 +131,9 @@ def _units_page(
         "registry/units.html",
         buildings=registry.list_buildings(session, community.id),
         building_id=building_id,
-        units=registry.list_units(session, community.id, building_id=building_id),
+        q=q,
+        found=found,
+        units=found.items,
         owners=registry.owners_by_unit(session, community.id),
         form=form,
         **context,
@@ -131,10 +147,15 @@ def units(
     session: DbSession,
     viewer: CurrentViewer,
     building: RowId | None = None,
+    q: str = "",
+    page: RowId = 1,
 ) -> Response:
-    """Units with area, source, use, sale state and owners; optionally of one building."""
+    """Units with area, source, use, sale state and owners, a page at a time.
+
+    Of one building (`building`), or whose number contains `q`.
+    """
     community = open_community(session, viewer, code, Action.VIEW_REGISTRY)
-    return _units_page(request, session, viewer, community, building_id=building)
+    return _units_page(request, session, viewer, community, building_id=building, q=q, page=page)
 
 
 @router.post(f"{STAFF}/units", dependencies=[CsrfChecked])
@@ -246,11 +267,15 @@ def set_owner(
     unit_id: RowId,
     session: DbSession,
     viewer: CurrentViewer,
-    party_id: FormInt,
+    party: FormText = "",
+    party_id: PartyId = None,
     share_percent: FormInt = 100,
     designated_voter: Annotated[bool, Form()] = False,
 ) -> Response:
-    """Record an owner's share of the unit, and whether they are its designated voter."""
+    """Record an owner's share of the unit, and whether they are its designated voter.
+
+    The person is picked by typing (`party`: "#17 …", a name or a phone) or by id.
+    """
     community = open_community(session, viewer, code, Action.MANAGE_REGISTRY)
     try:
         with session.begin_nested():  # a refused form leaves no trace
@@ -258,7 +283,7 @@ def set_owner(
                 session,
                 community.id,
                 unit_id=unit_id,
-                party_id=party_id,
+                party_id=_chosen(session, community, party, party_id),
                 share_percent=share_percent,
                 designated_voter=designated_voter,
             )
@@ -271,118 +296,36 @@ def set_owner(
     return saved(f"/c/{community.code}/registry/units/{unit_id}", unit_number)
 
 
+def _chosen(session: Session, community: Community, party: str, party_id: int | None) -> int:
+    """The person a form names: by id, else as typed in the searchable picker."""
+    if party_id is not None:
+        return party_id
+    return registry.find_party(session, community.id, party).id
+
+
 @router.post(f"{STAFF}/units/{{unit_id}}/residents", dependencies=[CsrfChecked])
 def add_resident(
+    request: Request,
     code: str,
     unit_id: RowId,
     session: DbSession,
     viewer: CurrentViewer,
-    party_id: FormInt,
     kind: Annotated[rules.ResidentKind, Form()],
+    party: FormText = "",
+    party_id: PartyId = None,
 ) -> Response:
     """Record that a person lives in the unit (owner, family member or tenant)."""
     community = open_community(session, viewer, code, Action.MANAGE_REGISTRY)
-    registry.add_resident(session, community.id, unit_id=unit_id, party_id=party_id, kind=kind)
+    try:
+        with session.begin_nested():  # a refused form leaves no trace
+            chosen = _chosen(session, community, party, party_id)
+            registry.add_resident(
+                session, community.id, unit_id=unit_id, party_id=chosen, kind=kind
+            )
+    except Invalid as exc:
+        return _unit_page(
+            request, session, viewer, community, unit_id, resident_error=exc, status_code=422
+        )
     session.commit()
     unit_number = registry.get_unit(session, community.id, unit_id).number
     return saved(f"/c/{community.code}/registry/units/{unit_id}", unit_number)
-
-
-# --- people -------------------------------------------------------------------
-
-
-def _people_page(
-    request: Request, session: Session, viewer: Viewer, community: Community, **context: Any
-) -> Response:
-    form = context.pop("form", {"name": "", "phone": "", "kind": "person", "id_number": ""})
-    parties = registry.list_parties(session, community.id)
-    return render_page(
-        request, viewer, community, "registry/people.html", parties=parties, form=form, **context
-    )
-
-
-@router.get(f"{STAFF}/people")
-def people(request: Request, code: str, session: DbSession, viewer: CurrentViewer) -> Response:
-    """Owners, residents and organisations with their units."""
-    community = open_community(session, viewer, code, Action.VIEW_REGISTRY)
-    return _people_page(request, session, viewer, community)
-
-
-@router.post(f"{STAFF}/people", dependencies=[CsrfChecked])
-def add_person(
-    request: Request,
-    code: str,
-    session: DbSession,
-    viewer: CurrentViewer,
-    name: FormText = "",
-    phone: FormText = "",
-    kind: Annotated[rules.PartyKind, Form()] = rules.PartyKind.PERSON,
-    id_number: FormText = "",
-) -> Response:
-    community = open_community(session, viewer, code, Action.MANAGE_REGISTRY)
-    try:
-        with session.begin_nested():  # a refused form leaves no trace
-            party = registry.add_party(
-                session, community.id, name=name, phone=phone, kind=kind, id_number=id_number
-            )
-    except Invalid as exc:
-        form = {"name": name, "phone": phone, "kind": kind, "id_number": id_number}
-        return _people_page(
-            request, session, viewer, community, form=form, error=exc, status_code=422
-        )
-    session.commit()
-    return saved(f"/c/{community.code}/registry/people", party.name)
-
-
-# --- vehicles -----------------------------------------------------------------
-
-
-def _vehicles_page(
-    request: Request, session: Session, viewer: Viewer, community: Community, **context: Any
-) -> Response:
-    form = context.pop("form", {"plate": "", "unit": "", "note": ""})
-    numbers = {u.id: u.number for u in registry.list_units(session, community.id)}
-    names = {p.party.id: p.party.name for p in registry.list_parties(session, community.id)}
-    return render_page(
-        request,
-        viewer,
-        community,
-        "registry/vehicles.html",
-        vehicles=registry.list_vehicles(session, community.id),
-        numbers=numbers,
-        names=names,
-        form=form,
-        **context,
-    )
-
-
-@router.get(f"{STAFF}/vehicles")
-def vehicles(request: Request, code: str, session: DbSession, viewer: CurrentViewer) -> Response:
-    community = open_community(session, viewer, code, Action.VIEW_REGISTRY)
-    return _vehicles_page(request, session, viewer, community)
-
-
-@router.post(f"{STAFF}/vehicles", dependencies=[CsrfChecked])
-def register_vehicle(
-    request: Request,
-    code: str,
-    session: DbSession,
-    viewer: CurrentViewer,
-    plate: FormText = "",
-    unit: FormText = "",
-    note: FormText = "",
-) -> Response:
-    """Register a vehicle; the plate is normalised, and every reason it is not a plate shown."""
-    community = open_community(session, viewer, code, Action.MANAGE_REGISTRY)
-    try:
-        with session.begin_nested():  # a refused form leaves no trace
-            vehicle = registry.register_vehicle_at(
-                session, community.id, plate=plate, unit_number=unit, note=note
-            )
-    except Invalid as exc:
-        form = {"plate": plate, "unit": unit, "note": note}
-        return _vehicles_page(
-            request, session, viewer, community, form=form, error=exc, status_code=422
-        )
-    session.commit()
-    return saved(f"/c/{community.code}/registry/vehicles", vehicle.plate)

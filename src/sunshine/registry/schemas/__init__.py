@@ -1,6 +1,7 @@
 """JSON shapes of the registry; the public names are re-exported here.
 
 - community: communities, buildings, units, people, vehicles, roster uploads and reports
+- founding: CommunityCreate, community_draft (a new community's facts, as sent or typed)
 """
 
 from __future__ import annotations
@@ -33,12 +34,15 @@ from sunshine.registry.schemas.community import roster_max_bytes
 from sunshine.registry.schemas.community import unit_change
 from sunshine.registry.schemas.community import unit_draft
 from sunshine.registry.schemas.community import unpack_upload
+from sunshine.registry.schemas.founding import CommunityCreate
+from sunshine.registry.schemas.founding import community_draft
 
 __all__ = [
     "AREA_EXAMPLE",
     "XLSX",
     "BuildingCreate",
     "BuildingRead",
+    "CommunityCreate",
     "CommunityRead",
     "CommunitySummaryRead",
     "OwnerCreate",
@@ -56,6 +60,7 @@ __all__ = [
     "VehicleCreate",
     "VehicleRead",
     "area_text",
+    "community_draft",
     "pack_upload",
     "roster_data",
     "roster_download",

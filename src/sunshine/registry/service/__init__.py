@@ -4,8 +4,9 @@ Functions take a session, never commit, and raise kernel errors with every probl
 every query is scoped by community_id. Callers write
 `from sunshine.registry import service as registry` and `registry.add_unit(...)`.
 
-- community: create_community, find_community, get_community, community_ref (the lookup
-  behind infra.tenancy), list_communities, summarise (the home page's counts)
+- community: create_community, draft_problems, find_community, get_community,
+  community_ref (the lookup behind infra.tenancy), list_communities, summarise (the home
+  page's counts)
 - units: add_building, find_building, list_buildings, add_unit, unit_problems, find_unit,
   get_unit, list_units, update_unit (staff corrections)
 - people: add_party, link_login (a person's login), get_party, find_party_by_phone,
@@ -13,6 +14,8 @@ every query is scoped by community_id. Callers write
   list_parties, household_of
 - vehicles: register_vehicle, register_vehicle_at, find_vehicle, list_vehicles,
   add_parking_spaces, list_parking_spaces
+- search: search_units, search_parties, search_vehicles (a page of matches, Found),
+  find_party (the person a picker names)
 - roster: plan_import, apply_import, export_roster; roster_plan: the planner behind it
   (import them from there)
 """
@@ -24,6 +27,7 @@ from sunshine.registry.service.community import CommunitySummary
 from sunshine.registry.service.community import community_ref
 from sunshine.registry.service.community import community_refs
 from sunshine.registry.service.community import create_community
+from sunshine.registry.service.community import draft_problems
 from sunshine.registry.service.community import find_community
 from sunshine.registry.service.community import get_community
 from sunshine.registry.service.community import list_communities
@@ -45,7 +49,14 @@ from sunshine.registry.service.people import owners_by_unit
 from sunshine.registry.service.people import owners_of
 from sunshine.registry.service.people import residents_of
 from sunshine.registry.service.people import set_owner
+from sunshine.registry.service.people import units_of_parties
 from sunshine.registry.service.people import units_of_party
+from sunshine.registry.service.search import PAGE_SIZE
+from sunshine.registry.service.search import Found
+from sunshine.registry.service.search import find_party
+from sunshine.registry.service.search import search_parties
+from sunshine.registry.service.search import search_units
+from sunshine.registry.service.search import search_vehicles
 from sunshine.registry.service.units import UnitChange
 from sunshine.registry.service.units import UnitDraft
 from sunshine.registry.service.units import add_building
@@ -66,8 +77,10 @@ from sunshine.registry.service.vehicles import register_vehicle_at
 
 __all__ = [
     "MAX_THRESHOLD",
+    "PAGE_SIZE",
     "CommunityDraft",
     "CommunitySummary",
+    "Found",
     "HouseholdUnit",
     "PartyUnits",
     "UnitChange",
@@ -81,8 +94,10 @@ __all__ = [
     "community_refs",
     "cosign_threshold",
     "create_community",
+    "draft_problems",
     "find_building",
     "find_community",
+    "find_party",
     "find_party_by_phone",
     "find_unit",
     "find_vehicle",
@@ -103,10 +118,14 @@ __all__ = [
     "register_vehicle",
     "register_vehicle_at",
     "residents_of",
+    "search_parties",
+    "search_units",
+    "search_vehicles",
     "set_cosign_threshold",
     "set_owner",
     "summarise",
     "unit_problems",
+    "units_of_parties",
     "units_of_party",
     "update_unit",
 ]

@@ -7,6 +7,7 @@ found; every query is scoped by community_id. The other use cases are in `units`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -62,23 +63,26 @@ class CommunitySummary:
     visitor_spaces: int
 
 
+# Each text field's column width; the code also makes the community's web address.
+_WIDTHS = {
+    "code": 32,
+    "name": 80,
+    "name_en": 120,
+    "city": 40,
+    "district": 40,
+    "street": 40,
+    "neighbourhood": 40,
+    "address": 200,
+    "trustee_company": 120,
+}
+_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
+_REQUIRED = ("code", "name", "city", "district", "street", "neighbourhood")
+
+
 def create_community(session: Session, draft: CommunityDraft) -> Community:
-    """Register a new community (tenant)."""
-    problems = [
-        Problem("required", "{field} is required", {"field": name}, name)
-        for name in ("code", "name", "city", "district", "street", "neighbourhood")
-        if not getattr(draft, name).strip()
-    ]
-    if draft.code and not draft.code.isascii():
-        problems.append(
-            Problem(
-                "code_ascii",
-                "the community code {code} must use Latin letters and digits",
-                {"code": draft.code},
-                "code",
-            )
-        )
-    if find_community(session, draft.code):
+    """Register a new community (tenant); Invalid with every problem of the draft."""
+    problems = draft_problems(draft)
+    if not problems and find_community(session, draft.code):
         problems.append(
             Problem(
                 "code_taken", "the community code {code} is taken", {"code": draft.code}, "code"
@@ -89,14 +93,14 @@ def create_community(session: Session, draft: CommunityDraft) -> Community:
     community = Community(
         code=draft.code.strip().lower(),
         name=draft.name.strip(),
-        name_en=draft.name_en,
-        city=draft.city,
-        district=draft.district,
-        street=draft.street,
-        neighbourhood=draft.neighbourhood,
-        address=draft.address,
+        name_en=draft.name_en.strip(),
+        city=draft.city.strip(),
+        district=draft.district.strip(),
+        street=draft.street.strip(),
+        neighbourhood=draft.neighbourhood.strip(),
+        address=draft.address.strip(),
         built_year=draft.built_year,
-        trustee_company=draft.trustee_company,
+        trustee_company=draft.trustee_company.strip(),
         trustee_since=draft.trustee_since,
         committee_kind=draft.committee_kind,
         created_at=clock.now(),
@@ -104,6 +108,46 @@ def create_community(session: Session, draft: CommunityDraft) -> Community:
     session.add(community)
     session.flush()
     return community
+
+
+def draft_problems(draft: CommunityDraft) -> list[Problem]:
+    """What is wrong with a new community's facts: missing, too long, a bad code or year."""
+    problems = [
+        Problem("required", "{field} is required", {"field": name}, name)
+        for name in _REQUIRED
+        if not getattr(draft, name).strip()
+    ]
+    problems += [
+        Problem(
+            "too_long",
+            "{field} may have at most {limit} characters",
+            {"field": name, "limit": limit},
+            name,
+        )
+        for name, limit in _WIDTHS.items()
+        if len(getattr(draft, name).strip()) > limit
+    ]
+    code = draft.code.strip().lower()
+    if code and len(code) <= _WIDTHS["code"] and not _CODE.fullmatch(code):
+        problems.append(
+            Problem(
+                "code_ascii",
+                "the community code {code} must use Latin letters, digits and dashes",
+                {"code": draft.code[:40]},
+                "code",
+            )
+        )
+    this_year = clock.today().year
+    if draft.built_year is not None and not 1900 <= draft.built_year <= this_year:
+        problems.append(
+            Problem(
+                "built_year",
+                "the year built must be between 1900 and {year}",
+                {"year": this_year},
+                "built_year",
+            )
+        )
+    return problems
 
 
 def find_community(session: Session, code: str) -> Community | None:

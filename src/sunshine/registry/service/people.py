@@ -22,7 +22,6 @@ from sunshine.registry.models import Residency
 from sunshine.registry.models import Unit
 from sunshine.registry.models import Vehicle
 from sunshine.registry.service.units import get_unit
-from sunshine.registry.service.units import list_units
 
 
 def add_party(
@@ -228,20 +227,27 @@ def residents_of(
 
 def list_parties(session: Session, community_id: int) -> list[PartyUnits]:
     """Every party in the community, with the units it owns and lives in."""
-    numbers = {u.id: u.number for u in list_units(session, community_id)}
-    owned: dict[int, list[str]] = {}
-    lived: dict[int, list[str]] = {}
-    for ownership in session.scalars(
-        select(Ownership).where(Ownership.community_id == community_id)
-    ):
-        owned.setdefault(ownership.party_id, []).append(numbers[ownership.unit_id])
-    for residency in session.scalars(
-        select(Residency).where(Residency.community_id == community_id)
-    ):
-        lived.setdefault(residency.party_id, []).append(numbers[residency.unit_id])
     parties = session.scalars(
         select(Party).where(Party.community_id == community_id).order_by(Party.id)
     )
+    return units_of_parties(session, community_id, list(parties))
+
+
+def units_of_parties(session: Session, community_id: int, parties: list[Party]) -> list[PartyUnits]:
+    """These parties, each with the numbers of the units it owns and lives in."""
+    ids = [p.id for p in parties]
+    rows = session.execute(select(Unit.id, Unit.number).where(Unit.community_id == community_id))
+    numbers = {unit_id: number for unit_id, number in rows}  # noqa: C416 - rows are not pairs to mypy
+    owned: dict[int, list[str]] = {}
+    lived: dict[int, list[str]] = {}
+    for ownership in session.scalars(
+        select(Ownership).where(Ownership.community_id == community_id, Ownership.party_id.in_(ids))
+    ):
+        owned.setdefault(ownership.party_id, []).append(numbers[ownership.unit_id])
+    for residency in session.scalars(
+        select(Residency).where(Residency.community_id == community_id, Residency.party_id.in_(ids))
+    ):
+        lived.setdefault(residency.party_id, []).append(numbers[residency.unit_id])
     return [
         PartyUnits(p, sorted(owned.get(p.id, [])), sorted(lived.get(p.id, []))) for p in parties
     ]
