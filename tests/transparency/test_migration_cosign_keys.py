@@ -1,4 +1,4 @@
-"""Migration 0013: committee keys get their member and confirmation; communities a threshold.
+"""Migration 0012: committee keys get their member and confirmation; communities a threshold.
 
 On both databases: a database at 0010 with a committee key registered by the operator;
 the upgrade takes that key as confirmed (when it was added) and gives the community a
@@ -39,13 +39,13 @@ def fresh_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     url = request.getfixturevalue("postgres_url")
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS migrate_0013"))
-        connection.execute(text("CREATE DATABASE migrate_0013"))
-    engine = make_engine(url.rsplit("/", 1)[0] + "/migrate_0013")
+        connection.execute(text("DROP DATABASE IF EXISTS migrate_0012"))
+        connection.execute(text("CREATE DATABASE migrate_0012"))
+    engine = make_engine(url.rsplit("/", 1)[0] + "/migrate_0012")
     yield engine
     engine.dispose()
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE migrate_0013"))
+        connection.execute(text("DROP DATABASE migrate_0012"))
     admin.dispose()
 
 
@@ -56,7 +56,7 @@ def _columns(engine: Engine, table: str) -> set[str]:
 def test_keys_registered_before_count_as_confirmed_and_the_threshold_is_one(
     fresh_engine: Engine,
 ) -> None:
-    migrate.upgrade(fresh_engine, "0010")
+    migrate.upgrade(fresh_engine, "0011")
     with fresh_engine.begin() as connection:
         connection.execute(
             text(
@@ -84,7 +84,7 @@ def test_keys_registered_before_count_as_confirmed_and_the_threshold_is_one(
         assert (row.member_id, row.device) == (None, "")
         assert connection.scalar(text("SELECT cosign_threshold FROM registry_community")) == 1
         assert compare_metadata(MigrationContext.configure(connection), metadata) == []
-    migrate.downgrade(fresh_engine, "0010")
+    migrate.downgrade(fresh_engine, "0011")
     assert not NEW_KEY_COLUMNS & _columns(fresh_engine, "transparency_key")
     assert "cosign_threshold" not in _columns(fresh_engine, "registry_community")
     migrate.upgrade(fresh_engine)

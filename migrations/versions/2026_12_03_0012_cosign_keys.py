@@ -1,7 +1,7 @@
 """transparency: committee keys belong to a member and count once confirmed; the co-sign threshold
 
-Revision ID: 0013
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-03 19:40:00
 
 A committee member now registers a co-signing key from their own device (the web app makes
@@ -18,8 +18,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
