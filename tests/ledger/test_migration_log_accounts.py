@@ -1,9 +1,9 @@
 """Migration 0010: books kept before accounts were logged get their chart appended to the log.
 
 Each database gets a database of its own at revision 0009, a chart opened as it was then
-(rows, no records), entries posted and a checkpoint signed; the audit then names every
-account as having no record. After the upgrade the chart is in the log, the audit is
-clean, and the log has only grown: the old checkpoint is consistent with the new tree.
+(rows, no records) and entries posted; the log then holds no account record. After the
+upgrade the chart is in the log, the audit is clean, and the log has only grown: the old
+root is consistent with the new tree.
 Down and up again appends nothing twice.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy import create_engine
+from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -27,7 +28,7 @@ from sunshine.ledger import rules
 from sunshine.ledger import service
 from sunshine.ledger.models import Account
 from sunshine.transparency import service as log
-from sunshine.transparency.service import FindingKind
+from sunshine.transparency.models import LogRecord
 from tests.conftest import DATABASES
 from tests.factories import make_community
 from tests.factories import make_user
@@ -79,8 +80,7 @@ def _books_of_0009(engine: Engine) -> int:
         books = Books(community.id, make_user(session).id)
         pay(session, books, date(2024, 10, 8), "660801", "23.58", "10月公共用水")
         pay(session, books, date(2024, 10, 15), "6601", "5300.00", "10月人员工资")
-        log.sign_checkpoint(session, community.id, origin="sunshine/old")
-        session.commit()
+        session.commit()  # no checkpoint: signing reads the keys' columns of later revisions
         return community.id
 
 
@@ -88,11 +88,10 @@ def test_the_chart_of_older_books_is_logged_and_the_log_only_grows(fresh_engine:
     migrate.upgrade(fresh_engine, "0009")
     cid = _books_of_0009(fresh_engine)
     with Session(fresh_engine) as session:
-        before = log.audit(session, cid)
-        assert {(f.kind, f.record_kind) for f in before.findings} == {
-            (FindingKind.MISSING_FROM_LOG, service.ACCOUNT_KIND)
-        }
-        assert len(before.findings) == len(rules.CHART)
+        # Today's audit reads columns that later revisions add, so at 0009 the records are
+        # counted directly: the chart has none (the audit would name each account missing).
+        kinds = session.scalars(select(LogRecord.kind).where(LogRecord.community_id == cid)).all()
+        assert service.ACCOUNT_KIND not in kinds
         old_size, old_root = 2, log.root(session, cid)
 
     migrate.upgrade(fresh_engine)

@@ -50,7 +50,8 @@ class Community(Base):
     committee_kind: Mapped[CommitteeKind] = mapped_column(str_enum(CommitteeKind))
     created_at: Mapped[datetime]
     # How many committee members must co-sign a notice's checkpoint before it reads "co-signed".
-    cosign_threshold: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Deferred and set by the database, as public_disclosure below is (and for the same reason).
+    cosign_threshold: Mapped[int] = mapped_column(server_default="1", deferred=True)
 
     # 公开披露: when on, anyone may read the notices, board, budgets and public voucher
     # copies without logging in (identity's policy: Action.READ_PUBLIC); when off, members only.
