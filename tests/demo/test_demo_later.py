@@ -19,6 +19,9 @@ from sunshine.demo.service import later
 from sunshine.demo.service import notices as demo_notices
 from sunshine.demo.service import year
 from sunshine.disclosure.rules import schedule as schedule_rules
+from sunshine.disclosure.rules.budget import BudgetState
+from sunshine.disclosure.service import budget_actuals
+from sunshine.disclosure.service import budgets
 from sunshine.disclosure.service import notices
 from sunshine.disclosure.service import schedule
 from sunshine.kernel.money import Fen
@@ -140,3 +143,14 @@ def test_the_october_notice_is_still_the_paper_one(loaded_later: Later) -> None:
     assert spending["total_fen"] == 961858
     assert (found.version, found.published_on) == (1, date(2024, 11, 5))
     assert log.public_keys(loaded_later.session, loaded_later.community_id)
+
+
+def test_the_second_year_has_its_approved_budget_in_its_notices(loaded_later: Later) -> None:
+    session, cid = loaded_later.session, loaded_later.community_id
+    budget = budgets.find_budget_for(session, cid, LAST)
+    assert budget is not None
+    assert (budget.first, budget.state) == (Period(2025, 9), BudgetState.APPROVED)
+    record = notices.record_of(notices.get_notice(session, cid, LAST))
+    sections = record["sections"]
+    assert isinstance(sections, list)
+    assert [section["key"] for section in sections] == [budget_actuals.SECTION_KEY]

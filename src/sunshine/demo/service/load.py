@@ -148,7 +148,9 @@ def load_reference_community(session: Session, *, report: Report = _silent) -> C
     last = demo_later.last_complete_month(today)
     demo_later.load_books(session, cid, origin=ref.origin, last=last)
     committee = identity.find_user_by_username(session, "committee")
-    demo_budget.load_budget(session, cid, actor_id=None if committee is None else committee.id)
+    member = None if committee is None else committee.id
+    demo_budget.load_budget(session, cid, actor_id=member)
+    demo_budget.load_later_budgets(session, cid, last=last, actor_id=member)
     publisher = identity.find_user_by_username(session, "staff")
     demo_notices.publish_through(
         session, ref, last=last, today=today, actor_id=None if publisher is None else publisher.id
