@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -59,18 +58,6 @@ def _owner(browser: Browser, live_server: LiveServer, viewport: ViewportSize) ->
     return context
 
 
-@pytest.fixture(params=["desktop", "phone"])
-def owner(
-    request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer
-) -> Iterator[tuple[str, BrowserContext]]:
-    size = DESKTOP if request.param == "desktop" else PHONE
-    context = _owner(browser, live_server, size)
-    try:
-        yield request.param, context
-    finally:
-        context.close()
-
-
 def _save(page: Page, name: str, tmp_path: Path) -> None:
     """Take the whole page; into docs/screenshots/ when asked (SUNSHINE_SCREENSHOTS=docs)."""
     page.wait_for_load_state("networkidle")
@@ -86,30 +73,29 @@ def _save(page: Page, name: str, tmp_path: Path) -> None:
         shutil.copyfile(shot, DOCS / name)
 
 
-def test_the_board(owner: tuple[str, BrowserContext], tmp_path: Path) -> None:
-    size, context = owner
-    page = context.new_page()
-    page.goto("/c/jcdy/board")
-    assert page.locator("main").get_by_text("最新公示").first.is_visible()
-    _save(page, f"board-{size}.png", tmp_path)
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_owners_pages(
+    size: str, browser: Browser, live_server: LiveServer, tmp_path: Path
+) -> None:
+    """The board, the October 2024 notice and its verify page, passing: one login for all."""
+    context = _owner(browser, live_server, DESKTOP if size == "desktop" else PHONE)
+    try:
+        page = context.new_page()
+        page.goto("/c/jcdy/board")
+        assert page.locator("main").get_by_text("最新公示").first.is_visible()
+        _save(page, f"board-{size}.png", tmp_path)
 
+        page.goto(NOTICE)
+        assert page.locator("main").get_by_text("9,618.58").first.is_visible()
+        _save(page, f"notice-{size}.png", tmp_path)
 
-def test_the_october_notice(owner: tuple[str, BrowserContext], tmp_path: Path) -> None:
-    size, context = owner
-    page = context.new_page()
-    page.goto(NOTICE)
-    assert page.locator("main").get_by_text("9,618.58").first.is_visible()
-    _save(page, f"notice-{size}.png", tmp_path)
-
-
-def test_the_verify_page_passing(owner: tuple[str, BrowserContext], tmp_path: Path) -> None:
-    size, context = owner
-    parts = urlsplit(context.request.get(NOTICE_API).json()["verify_url"])
-    page = context.new_page()
-    page.goto(f"{parts.path}?{parts.query}")
-    page.wait_for_selector("#verify[data-result]", timeout=20_000)
-    assert page.get_attribute("#verify", "data-result") == "ok"
-    _save(page, f"verify-{size}.png", tmp_path)
+        parts = urlsplit(context.request.get(NOTICE_API).json()["verify_url"])
+        page.goto(f"{parts.path}?{parts.query}")
+        page.wait_for_selector("#verify[data-result]", timeout=20_000)
+        assert page.get_attribute("#verify", "data-result") == "ok"
+        _save(page, f"verify-{size}.png", tmp_path)
+    finally:
+        context.close()
 
 
 def test_the_staff_workbench(browser: Browser, live_server: LiveServer, tmp_path: Path) -> None:
