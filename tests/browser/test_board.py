@@ -1,7 +1,7 @@
 """The owners' board and the verify page in Chromium, on a phone-sized screen (390×844).
 
-The live server holds 荆川东园 as the demo loads it (tests/browser/conftest.py): a year of
-books and twelve published notices, October 2024's being SCENARIO.md's paper one. The
+The live server holds 荆川东园 as the demo loads it (tests/browser/conftest.py): its books
+and a published notice for every month up to last month, October 2024's being SCENARIO.md's paper one. The
 verify page's script (static/verify.js) runs for real here: it must accept the true
 notice, and refuse it when the root on the paper, the server's record, or the log this
 browser saw before does not match.
