@@ -29,7 +29,6 @@ from sqlalchemy import Engine
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from sunshine.demo import service as demo
 from sunshine.infra.db import Base
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service as ledger
@@ -43,6 +42,7 @@ from tests.audit_edits import key_where
 from tests.audit_edits import new_value
 from tests.audit_edits import pick_row
 from tests.audit_edits import run
+from tests.factories import load_demo
 from tests.factories import make_user
 
 MODELS = {mapper.local_table.name: mapper.class_ for mapper in Base.registry.mappers}
@@ -120,7 +120,7 @@ def loaded(engine: Engine) -> Iterator[Demo]:
         with Session(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
         ) as session:
-            community = demo.load_reference_community(session)
+            community = load_demo(session)
             _close_months(session, community.id)
             assert log.audit(session, community.id).clean  # as loaded: nothing to name
             _guards_off(session)

@@ -1,7 +1,7 @@
 """The owners' board and the verify page in Chromium, on a phone-sized screen (390×844).
 
-The live server holds 荆川东园 as the demo loads it (tests/browser/conftest.py): a year of
-books and twelve published notices, October 2024's being SCENARIO.md's paper one. The
+The live server holds 荆川东园 as the demo loads it (tests/browser/conftest.py): its books
+and a published notice for every month up to last month, October 2024's being SCENARIO.md's paper one. The
 verify page's script (static/verify.js) runs for real here: it must accept the true
 notice, and refuse it when the root on the paper, the server's record, or the log this
 browser saw before does not match.
@@ -10,9 +10,7 @@ browser saw before does not match.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,9 +28,6 @@ from tests.browser.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 PHONE: ViewportSize = {"width": 390, "height": 844}
-# The docs' picture is refreshed only on request (SUNSHINE_SCREENSHOTS=docs), so a test run
-# leaves the working tree as it found it.
-DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "board-phone.png"
 NOTICE_API = "/api/v1/communities/jcdy/notices/2024-10"
 
 
@@ -110,10 +105,8 @@ def test_the_board_renders_on_a_phone_and_fits_the_screen(
         assert chart.bounding_box()["width"] <= PHONE["width"]  # type: ignore[index]
     assert _fits_the_screen(page)
 
-    shot = tmp_path / "board-phone.png"
+    shot = tmp_path / "board-phone.png"  # docs/screenshots: tests/browser/test_screenshots.py
     page.screenshot(path=str(shot), full_page=True)
-    if os.environ.get("SUNSHINE_SCREENSHOTS") == "docs":
-        shutil.copyfile(shot, DOCS_SCREENSHOT)
     assert shot.stat().st_size > 10_000
 
 

@@ -1,6 +1,6 @@
 """One loaded 荆川东园 per database, shared by the read-only tests of a module.
 
-Loading takes seconds (192 units, argon2 for every password login), so the tests that
+The demo is loaded as on `factories.FIRST_YEAR_LOADED` (its first year). Loading takes seconds (192 units, argon2 for every password login), so the tests that
 only read share one load, rolled back when the module is done. Tests that write use
 the ordinary per-test `session`, and live in another module, so the two never hold
 the SQLite file at the same time.
@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from sunshine.demo import service as demo
 from sunshine.registry.models import Community
+from tests.factories import load_demo
 
 
 @dataclass(frozen=True)
@@ -32,5 +32,5 @@ def loaded(engine: Engine) -> Iterator[Loaded]:
         with Session(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
         ) as session:
-            yield Loaded(session, demo.load_reference_community(session))
+            yield Loaded(session, load_demo(session))
         outer.rollback()

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from sunshine.demo import service as demo
 from sunshine.demo.service import budget as demo_budget
 from sunshine.disclosure.rules.budget import BudgetState
 from sunshine.disclosure.rules.budget import LineKind
@@ -25,6 +24,7 @@ from sunshine.infra.settings import get_settings
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service as ledger
+from tests.factories import load_demo
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +38,7 @@ def _voucher_files_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
 def test_the_demo_budget_is_approved_above_150000_with_a_shortfall_near_50000(
     session: Session,
 ) -> None:
-    community = demo.load_reference_community(session)
+    community = load_demo(session)
     committee = identity.find_user_by_username(session, "committee")
     assert committee is not None
     cid = community.id

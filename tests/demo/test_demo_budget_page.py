@@ -9,11 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from sunshine.demo import service as demo
 from sunshine.disclosure.service import budgets
 from sunshine.identity import service as identity
 from sunshine.infra.settings import get_settings
 from sunshine.kernel.periods import Period
+from tests.factories import load_demo
 from tests.factories import log_in
 
 
@@ -28,7 +28,7 @@ def _voucher_files_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
 def test_the_budget_pages_show_the_shortfall_near_50000(
     client: TestClient, session: Session
 ) -> None:
-    community = demo.load_reference_community(session)
+    community = load_demo(session)
     owner = identity.find_user_by_phone(session, "19900000017")
     assert owner is not None
     budget = budgets.find_budget_for(session, community.id, Period(2024, 10))

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import IO
 
@@ -28,6 +29,7 @@ from typer._click import Context
 from typer.core import TyperGroup
 
 from sunshine.entrypoints import cli
+from sunshine.infra import clock
 from sunshine.infra.i18n import LOCALES
 from sunshine.infra.i18n import translations
 
@@ -80,6 +82,7 @@ def _child(run: Callable[[], None], argv: list[str], out: IO[bytes], err: IO[byt
         os.dup2(out.fileno(), 1)
         os.dup2(err.fileno(), 2)
         sys.argv = ["sunshine", *argv]
+        _pin_the_demo(argv)
         try:
             run()
             code = 0
@@ -91,6 +94,18 @@ def _child(run: Callable[[], None], argv: list[str], out: IO[bytes], err: IO[byt
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+
+
+def _pin_the_demo(argv: list[str]) -> None:
+    """`demo load` as on SUNSHINE_TEST_DEMO_TODAY, when set; every other command on today.
+
+    The demo books every month that has ended by `clock.today()`; a scenario that builds
+    on the demo's first year (2024-09..2025-08) loads it as on a day in September 2025.
+    """
+    pinned = os.environ.get("SUNSHINE_TEST_DEMO_TODAY")
+    if pinned and argv[:2] == ["demo", "load"]:
+        day = date.fromisoformat(pinned)
+        clock.today = lambda: day
 
 
 def _text(handle: IO[bytes]) -> str:

@@ -102,6 +102,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
         "SUNSHINE_DATABASE_URL": f"sqlite:///{folder / 'sunshine.db'}",
         "SUNSHINE_VAR_DIR": str(folder / "var"),
         "COLUMNS": "160",
+        "SUNSHINE_TEST_DEMO_TODAY": "2025-09-20",  # the demo's first year: see _scenario
     }
     built = Demo(folder, env)
     run = Runner(built)

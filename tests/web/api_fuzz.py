@@ -38,6 +38,7 @@ from sunshine.infra.db import make_engine
 from sunshine.infra.web import CSRF_COOKIE
 from sunshine.infra.web import CSRF_HEADER
 from sunshine.infra.web import SESSION_COOKIE
+from tests.factories import load_demo
 
 # The roles the issue names; "owner" logs in by phone, the others by username.
 ROLES = ("anonymous", "owner", "staff", "manager", "committee", "supervisor", "admin")
@@ -143,7 +144,7 @@ def demo_target(folder: Path | None = None) -> Iterator[Target]:
     engine = make_engine(f"sqlite:///{folder / 'fuzz.db'}")
     migrate.upgrade(engine)
     with Session(engine) as session:
-        demo.load_reference_community(session)
+        load_demo(session)
         tokens: dict[str, str | None] = {"anonymous": None}
         for role in ROLES[1:]:
             tokens[role] = identity.start_session(session, user_id=_user(session, role).id)

@@ -4,8 +4,9 @@ Callers write `from sunshine.demo import service as demo` and
 `demo.load_reference_community(session)`; `load`'s names are re-exported here.
 
 - load: the community, its people and logins, then the books, budget and notices below
-- year / books: the demo year of trust books; budget: its approved budget;
-  notices: its monthly notices; receipts: the generated voucher images
+- year / books: the demo's first year of trust books; later: the months after it, up to
+  the last month that has ended; budget: its approved budgets; notices: its monthly
+  notices; receipts: the generated voucher images
 """
 
 from __future__ import annotations

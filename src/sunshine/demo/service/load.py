@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 
 from sunshine.demo.rules import plan
 from sunshine.demo.service import budget as demo_budget
+from sunshine.demo.service import later as demo_later
 from sunshine.demo.service import notices as demo_notices
-from sunshine.demo.service import year as demo_year
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Role
+from sunshine.infra import clock
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.registry import service as registry
 from sunshine.registry.rules import CommitteeKind
@@ -143,11 +144,17 @@ def load_reference_community(session: Session, *, report: Report = _silent) -> C
     _add_logins(session, cid, parties=parties)
     report("登录账号 / logins")
     ref = CommunityRef(cid, community.code, community.name)
-    demo_year.load_year_books(session, cid, origin=ref.origin)
+    today = clock.today()
+    last = demo_later.last_complete_month(today)
+    demo_later.load_books(session, cid, origin=ref.origin, last=last)
     committee = identity.find_user_by_username(session, "committee")
-    demo_budget.load_budget(session, cid, actor_id=None if committee is None else committee.id)
+    member = None if committee is None else committee.id
+    demo_budget.load_budget(session, cid, actor_id=member)
+    demo_budget.load_later_budgets(session, cid, last=last, actor_id=member)
     publisher = identity.find_user_by_username(session, "staff")
-    demo_notices.publish_year(session, ref, actor_id=None if publisher is None else publisher.id)
+    demo_notices.publish_through(
+        session, ref, last=last, today=today, actor_id=None if publisher is None else publisher.id
+    )
     return community
 
 

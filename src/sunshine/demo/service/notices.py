@@ -1,9 +1,10 @@
-"""荆川东园's monthly notices for its first year, published as the trustee would have.
+"""荆川东园's monthly notices, published as the trustee would have, up to the last month booked.
 
 The calendar is the default (monthly, due 10 days after the month ends) from September
 2024, when the trustee started. Each month's notice is published on the 5th of the next
-month, so the demo's board shows a year of notices, none overdue, each in the log under
-its own signed checkpoint. October 2024's notice is SCENARIO.md's paper one: the four
+month (or today, if the 5th has not come yet: always before it is due), so the demo's
+board shows every notice up to last month, none overdue, each in the log under its own
+signed checkpoint. October 2024's notice is SCENARIO.md's paper one: the four
 spending lines of "10月份支出表", 9,618.58 in all.
 
 The committee co-signs each notice's checkpoint, the software form of the two-password
@@ -15,6 +16,7 @@ NOT a secret and proves nothing outside the demo: it only shows how co-signature
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
@@ -29,7 +31,6 @@ from sunshine.transparency import service as transparency
 from sunshine.transparency.rules import records as log_rules
 
 FIRST = Period(2024, 9)
-MONTHS = 12
 PUBLISHED_AFTER = timedelta(days=4)  # the 5th of the following month
 _DEMO_SEED = hashlib.sha256(b"sunshine demo committee key - public, not a secret").digest()
 
@@ -51,19 +52,24 @@ def register_committee_key(session: Session, ref: CommunityRef, signer: log_rule
         transparency.confirm_key(session, ref.id, signer.name, by_id=manager.id)
 
 
-def publish_year(session: Session, ref: CommunityRef, *, actor_id: int | None) -> None:
+def published_on(period: Period, today: date) -> date:
+    """When the demo publishes `period`'s notice: the 5th of the next month, or today if sooner."""
+    return min(period.next().first_day + PUBLISHED_AFTER, max(today, period.next().first_day))
+
+
+def publish_through(
+    session: Session, ref: CommunityRef, *, last: Period, today: date, actor_id: int | None
+) -> None:
+    """Publish and co-sign every month's notice from September 2024 to `last`."""
     schedule.set_schedule(session, ref.id, Schedule(FIRST), actor_id=actor_id)
     signer = committee_signer(ref.code)
     register_committee_key(session, ref, signer)
-    for offset in range(MONTHS):
-        period = FIRST.shift(offset)
+    period = FIRST
+    while period <= last:
         published = notices.publish_notice(
-            session,
-            ref,
-            period=period,
-            actor_id=actor_id,
-            today=period.next().first_day + PUBLISHED_AFTER,
+            session, ref, period=period, actor_id=actor_id, today=published_on(period, today)
         )
         transparency.cosign_checkpoint(
             session, ref.id, tree_size_=published.checkpoint_size, signer=signer
         )
+        period = period.next()

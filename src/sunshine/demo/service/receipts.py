@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 from PIL import ImageDraw
@@ -116,10 +117,42 @@ def _four(group: int) -> str:
     return text
 
 
+class _RememberingFont(ImageFont.FreeTypeFont):
+    """A font that keeps the masks of the texts it has drawn, drawing them again for free.
+
+    Receipts repeat their titles, issuers, payer and footer, and drawing glyphs is most of
+    a receipt's time; the mask is only read when it is drawn, so the bytes are the same.
+    """
+
+    def __init__(self, path: str, size: int, *, index: int) -> None:
+        super().__init__(path, size, index=index)
+        self._masks: dict[tuple[Any, ...], tuple[Any, tuple[int, int]]] = {}
+
+    def getmask2(
+        self,
+        text: str | bytes,
+        mode: str = "",
+        direction: str | None = None,
+        features: list[str] | None = None,
+        language: str | None = None,
+        stroke_width: float = 0,
+        anchor: str | None = None,
+        ink: int = 0,
+        start: tuple[float, float] | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> tuple[Any, tuple[int, int]]:
+        how = (mode, direction, features, language, stroke_width, anchor, ink, start)
+        key = (text, repr(how), args, tuple(sorted(kwargs.items())))
+        if key not in self._masks:
+            self._masks[key] = super().getmask2(text, *how, *args, **kwargs)
+        return self._masks[key]
+
+
 @cache
 def _font(size: int) -> Font:
     if NOTO_CJK.exists():
-        return ImageFont.truetype(str(NOTO_CJK), size, index=NOTO_CJK_SC)
+        return _RememberingFont(str(NOTO_CJK), size, index=NOTO_CJK_SC)
     return ImageFont.load_default(size)
 
 

@@ -62,7 +62,6 @@ from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.ledger import rules
 from sunshine.ledger import service as ledger
-from sunshine.transparency import service as transparency
 
 FIRST = Period(2024, 9)
 MONTHS = tuple(FIRST.shift(n) for n in range(12))  # 2024-09 .. 2025-08
@@ -111,51 +110,51 @@ TRUST_TERMS = rules.TrustTerms(
 )
 PAYABLE = "2202"  # the remuneration payable to the trustee, settled from the trust account
 
-_CAMERAS = "常州市安视监控工程有限公司"
-_CLEANER = "常州市洁康清洁用品商行"
-_CLEARANCE = "常州市钟楼区环卫清运服务站"
-_DRAINS = "常州市清源环境服务有限公司"
-_GARDENS = "常州市绿苑园林养护有限公司"
-_GUARDS = "常州市安泰保安服务有限公司"
-_INSURER = "中国人民财产保险股份有限公司常州市分公司"
-_PRINTER = "常州市钟楼区文印办公用品店"
-_REPAIRS = "常州市钟楼区水电维修部"
-_ROADS = "常州市路安标线工程有限公司"
-_SAFETY = "常州市安消消防器材有限公司"
+CAMERAS = "常州市安视监控工程有限公司"
+CLEANER = "常州市洁康清洁用品商行"
+CLEARANCE = "常州市钟楼区环卫清运服务站"
+DRAINS = "常州市清源环境服务有限公司"
+GARDENS = "常州市绿苑园林养护有限公司"
+GUARDS = "常州市安泰保安服务有限公司"
+INSURER = "中国人民财产保险股份有限公司常州市分公司"
+PRINTER = "常州市钟楼区文印办公用品店"
+REPAIRS = "常州市钟楼区水电维修部"
+ROADS = "常州市路安标线工程有限公司"
+SAFETY = "常州市安消消防器材有限公司"
 # Other spending: (day, account, narration, payee, amount, receipt title). None in October,
 # whose only upkeep is the gate barrier of the paper notice. Night patrol and garbage
 # clearance are contracted out and paid quarterly in arrears.
 SPENDING = (
-    ("2024-09-03", "6606", "公示栏及办公用品", _PRINTER, "680.00", "办公用品发票"),
-    ("2024-09-12", "6603", "保洁用品及分类垃圾桶", _CLEANER, "960.00", "清洁用品发票"),
-    ("2024-09-18", "6602", "减速带及交通标志", _ROADS, "1680.00", "工程款收据"),
-    ("2024-09-25", "6607", "公众责任保险（2024-09至2025-08）", _INSURER, "2680.00", "保险费发票"),
-    ("2024-11-12", "6602", "化粪池清掏", _DRAINS, "2400.00", "服务费发票"),
-    ("2024-11-20", "6604", "冬季绿化修剪", _GARDENS, "1500.00", "绿化养护发票"),
-    ("2024-11-27", "6605", "夜间巡逻服务（9至11月）", _GUARDS, "7200.00", "保安服务费发票"),
-    ("2024-11-28", "6603", "生活垃圾清运（9至11月）", _CLEARANCE, "3900.00", "清运服务费发票"),
-    ("2024-12-06", "6606", "公示打印及办公用品", _PRINTER, "245.00", "办公用品发票"),
-    ("2024-12-17", "6602", "路灯维修及更换灯具", _REPAIRS, "1320.00", "维修费收据"),
-    ("2025-01-16", "6603", "保洁用品", _CLEANER, "386.00", "清洁用品发票"),
-    ("2025-01-22", "6602", "冻裂水管抢修", _REPAIRS, "680.00", "维修费收据"),
-    ("2025-02-19", "6602", "消防器材更换", _SAFETY, "1460.00", "销售发票"),
-    ("2025-02-25", "6605", "夜间巡逻服务（12至2月）", _GUARDS, "7200.00", "保安服务费发票"),
-    ("2025-02-26", "6603", "生活垃圾清运（12至2月）", _CLEARANCE, "3900.00", "清运服务费发票"),
-    ("2025-03-07", "6606", "办公用品", _PRINTER, "198.00", "办公用品发票"),
-    ("2025-03-18", "6604", "春季补种绿化苗木", _GARDENS, "2400.00", "绿化养护发票"),
-    ("2025-03-25", "6602", "道路坑洼修补", _ROADS, "1800.00", "工程款收据"),
-    ("2025-04-11", "6603", "保洁用品", _CLEANER, "412.50", "清洁用品发票"),
-    ("2025-04-23", "6602", "雨污管道疏通", _DRAINS, "1200.00", "服务费发票"),
-    ("2025-05-27", "6605", "夜间巡逻服务（3至5月）", _GUARDS, "7200.00", "保安服务费发票"),
-    ("2025-05-28", "6603", "生活垃圾清运（3至5月）", _CLEARANCE, "3900.00", "清运服务费发票"),
-    ("2025-06-06", "6606", "公示打印及办公用品", _PRINTER, "236.00", "办公用品发票"),
-    ("2025-06-12", "6604", "绿化病虫害防治", _GARDENS, "760.00", "绿化养护发票"),
-    ("2025-06-18", "6602", "屋面及雨水管防漏维修", _REPAIRS, "1350.00", "维修费收据"),
-    ("2025-07-09", "6603", "保洁用品及消杀药剂", _CLEANER, "568.00", "清洁用品发票"),
-    ("2025-07-16", "6602", "监控摄像头维修", _CAMERAS, "860.00", "维修费收据"),
-    ("2025-08-20", "6604", "夏季绿化修剪", _GARDENS, "1100.00", "绿化养护发票"),
-    ("2025-08-26", "6605", "夜间巡逻服务（6至8月）", _GUARDS, "7200.00", "保安服务费发票"),
-    ("2025-08-27", "6603", "生活垃圾清运（6至8月）", _CLEARANCE, "3900.00", "清运服务费发票"),
+    ("2024-09-03", "6606", "公示栏及办公用品", PRINTER, "680.00", "办公用品发票"),
+    ("2024-09-12", "6603", "保洁用品及分类垃圾桶", CLEANER, "960.00", "清洁用品发票"),
+    ("2024-09-18", "6602", "减速带及交通标志", ROADS, "1680.00", "工程款收据"),
+    ("2024-09-25", "6607", "公众责任保险（2024-09至2025-08）", INSURER, "2680.00", "保险费发票"),
+    ("2024-11-12", "6602", "化粪池清掏", DRAINS, "2400.00", "服务费发票"),
+    ("2024-11-20", "6604", "冬季绿化修剪", GARDENS, "1500.00", "绿化养护发票"),
+    ("2024-11-27", "6605", "夜间巡逻服务（9至11月）", GUARDS, "7200.00", "保安服务费发票"),
+    ("2024-11-28", "6603", "生活垃圾清运（9至11月）", CLEARANCE, "3900.00", "清运服务费发票"),
+    ("2024-12-06", "6606", "公示打印及办公用品", PRINTER, "245.00", "办公用品发票"),
+    ("2024-12-17", "6602", "路灯维修及更换灯具", REPAIRS, "1320.00", "维修费收据"),
+    ("2025-01-16", "6603", "保洁用品", CLEANER, "386.00", "清洁用品发票"),
+    ("2025-01-22", "6602", "冻裂水管抢修", REPAIRS, "680.00", "维修费收据"),
+    ("2025-02-19", "6602", "消防器材更换", SAFETY, "1460.00", "销售发票"),
+    ("2025-02-25", "6605", "夜间巡逻服务（12至2月）", GUARDS, "7200.00", "保安服务费发票"),
+    ("2025-02-26", "6603", "生活垃圾清运（12至2月）", CLEARANCE, "3900.00", "清运服务费发票"),
+    ("2025-03-07", "6606", "办公用品", PRINTER, "198.00", "办公用品发票"),
+    ("2025-03-18", "6604", "春季补种绿化苗木", GARDENS, "2400.00", "绿化养护发票"),
+    ("2025-03-25", "6602", "道路坑洼修补", ROADS, "1800.00", "工程款收据"),
+    ("2025-04-11", "6603", "保洁用品", CLEANER, "412.50", "清洁用品发票"),
+    ("2025-04-23", "6602", "雨污管道疏通", DRAINS, "1200.00", "服务费发票"),
+    ("2025-05-27", "6605", "夜间巡逻服务（3至5月）", GUARDS, "7200.00", "保安服务费发票"),
+    ("2025-05-28", "6603", "生活垃圾清运（3至5月）", CLEARANCE, "3900.00", "清运服务费发票"),
+    ("2025-06-06", "6606", "公示打印及办公用品", PRINTER, "236.00", "办公用品发票"),
+    ("2025-06-12", "6604", "绿化病虫害防治", GARDENS, "760.00", "绿化养护发票"),
+    ("2025-06-18", "6602", "屋面及雨水管防漏维修", REPAIRS, "1350.00", "维修费收据"),
+    ("2025-07-09", "6603", "保洁用品及消杀药剂", CLEANER, "568.00", "清洁用品发票"),
+    ("2025-07-16", "6602", "监控摄像头维修", CAMERAS, "860.00", "维修费收据"),
+    ("2025-08-20", "6604", "夏季绿化修剪", GARDENS, "1100.00", "绿化养护发票"),
+    ("2025-08-26", "6605", "夜间巡逻服务（6至8月）", GUARDS, "7200.00", "保安服务费发票"),
+    ("2025-08-27", "6603", "生活垃圾清运（6至8月）", CLEARANCE, "3900.00", "清运服务费发票"),
 )
 
 
@@ -174,10 +173,10 @@ def parking_rent(period: Period) -> Movement:
     return Movement(day, "6002", "车位租金", PARKING_PAYERS, receipt, money_in=True)
 
 
-def garbage_fees(day: date, households: int) -> Movement:
-    """Garbage fees for the year from `households` households, collected up to `day`."""
+def garbage_fees(day: date, households: int, *, season: int = FIRST.year) -> Movement:
+    """Garbage fees of the trust year from September `season`, collected up to `day`."""
     payers = f"缴费业主（{households}户）"
-    item = f"2024至2025年度 生活垃圾清运费（{households}户×{GARBAGE_FEE}元）"
+    item = f"{season}至{season + 1}年度 生活垃圾清运费（{households}户×{GARBAGE_FEE}元）"
     receipt = Receipt(
         "生活垃圾清运费收缴汇总表",
         books.TRUSTEE,
@@ -190,7 +189,7 @@ def garbage_fees(day: date, households: int) -> Movement:
     return Movement(day, "6004", "生活垃圾清运费", payers, receipt, money_in=True)
 
 
-def _other(row: tuple[str, str, str, str, str, str]) -> Movement:
+def spending_line(row: tuple[str, str, str, str, str, str]) -> Movement:
     day, account, narration, payee, amount, title = row
     on = date.fromisoformat(day)
     number = f"{on.year}{on.month:02d}{on.day:02d}-{account[-2:]}"
@@ -220,7 +219,7 @@ def movements(period: Period) -> list[Movement]:
             ),
             books.wages(period.first_day.replace(day=15)),
         ]
-        lines += [_other(row) for row in SPENDING if date.fromisoformat(row[0]) in period]
+        lines += [spending_line(row) for row in SPENDING if date.fromisoformat(row[0]) in period]
     return sorted(lines, key=lambda line: line.day)
 
 
@@ -239,8 +238,8 @@ def settlement(period: Period) -> Receipt:
     )
 
 
-def load_year_books(session: Session, community_id: int, *, origin: str) -> None:
-    """Book the demo year from the handover balance to August 2025, then sign the log.
+def open_year_books(session: Session, community_id: int) -> int | None:
+    """Open the chart with the handover balance and set the trust terms; the bookkeeper's id.
 
     Called once, when the demo community is created (the demo's load returns early if the
     community exists), so it does not check for earlier bookings itself.
@@ -249,18 +248,26 @@ def load_year_books(session: Session, community_id: int, *, origin: str) -> None
     actor_id = None if clerk is None else clerk.id
     books.open_books(session, community_id, actor_id=actor_id)
     ledger.set_trust_terms(session, community_id, TRUST_TERMS, actor_id=actor_id)
-    for period in MONTHS:
-        month = movements(period)
-        drafts = [
-            books.draft(line, books.voucher(session, community_id, line.receipt, actor_id=actor_id))
-            for line in month
-        ]
-        # One call per month (the staff's own bookings, so `manual`): fewer round trips.
-        ledger.post_entries(session, community_id, drafts, actor_id=actor_id, source=ledger.MANUAL)
-        if period >= REMUNERATION_FROM:
-            _remunerate(session, community_id, period, actor_id=actor_id)
-    # The platform signs the log as it stands, so owners can verify these entries at once.
-    transparency.sign_checkpoint(session, community_id, origin=origin)
+    return actor_id
+
+
+def book_month(
+    session: Session,
+    community_id: int,
+    period: Period,
+    month: list[Movement],
+    *,
+    actor_id: int | None,
+) -> None:
+    """Book `month`'s movements, each with its voucher, then the month's remuneration if due."""
+    drafts = [
+        books.draft(line, books.voucher(session, community_id, line.receipt, actor_id=actor_id))
+        for line in month
+    ]
+    # One call per month (the staff's own bookings, so `manual`): fewer round trips.
+    ledger.post_entries(session, community_id, drafts, actor_id=actor_id, source=ledger.MANUAL)
+    if period >= REMUNERATION_FROM:
+        _remunerate(session, community_id, period, actor_id=actor_id)
 
 
 def _remunerate(
