@@ -41,6 +41,7 @@ PUBLIC = {
     "/c/{code}/notices",
     "/c/{code}/notices/{period}",
     "/c/{code}/vouchers/{sha256}",
+    "/c/{code}/vouchers/{sha256}/public-copy",
     "/c/{code}/budget",
     "/c/{code}/budget/{budget_id}",
     "/c/{code}/budget/{budget_id}/actual",

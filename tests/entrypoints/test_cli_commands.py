@@ -151,7 +151,9 @@ def _log_and_checkpoints(run: Runner, tmp: Path) -> None:
     note.write_text(run("checkpoint", "show", "-c", "jcdy").out, encoding="utf-8")
     member = str(tmp / "member.key")
     public = run("checkpoint", "keygen", "--name", "jcdy-committee-cli", "--out", member)
-    run("checkpoint", "add-key", "-c", "jcdy", "--public", public.out.splitlines()[0])
+    key = public.out.splitlines()[0]
+    run("checkpoint", "add-key", "-c", "jcdy", "--public", key, "--member", "committee2")
+    run("checkpoint", "confirm-key", "-c", "jcdy", "--key", "jcdy-committee-cli", "--by", "manager")
     run("checkpoint", "cosign", "--key", member, "--note", str(note))
     run("checkpoint", "cosign", "--key", member, "-c", "jcdy")
     bundle = str(tmp / "bundle.json")
@@ -159,6 +161,7 @@ def _log_and_checkpoints(run: Runner, tmp: Path) -> None:
     _verify(run, bundle)
     run("verify", bundle, expected=1, why="no --key: the bundle's authenticity was not checked")
     run("verify", bundle, "--structure-only")
+    run("checkpoint", "retire-key", "-c", "jcdy", "--key", "jcdy-committee-cli")
 
 
 def _verify(run: Runner, bundle: str) -> None:
