@@ -148,7 +148,10 @@ def test_the_notice_page_shows_the_four_lines_with_their_vouchers(
     assert sha[:8] not in words
     assert re.search(r"公示日期 2024年11月\d+日", words)
     assert re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", words) is None  # no raw UTC timestamp
-    assert f"/api/v1/communities/{setting.code}/notices/2024-10/pdf?version=1&amp;lang=zh_CN" in page.text
+    assert (
+        f"/api/v1/communities/{setting.code}/notices/2024-10/pdf?version=1&amp;lang=zh_CN"
+        in page.text
+    )
     assert f"/api/v1/communities/{setting.code}/notices/2024-10/bundle?version=1" in page.text
     assert f'href="/c/{setting.code}/verify?period=2024-10&amp;v=1&amp;size=' in page.text
 

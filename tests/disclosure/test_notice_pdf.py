@@ -445,8 +445,6 @@ def test_the_notice_prints_in_english_only_when_english_is_chosen() -> None:
 def test_a_notice_signed_long_after_it_was_published_says_both_days() -> None:
     late = replace(CHECKPOINT, signed_at="2026-12-03T19:31:19+00:00")  # 4 Dec in Shanghai
     chinese = notice_print_html(version_one(), checkpoint=late, verify_url=VERIFY_URL)
-    english = notice_print_html(
-        version_one(), checkpoint=late, verify_url=VERIFY_URL, locale="en"
-    )
+    english = notice_print_html(version_one(), checkpoint=late, verify_url=VERIFY_URL, locale="en")
     assert "2024年11月5日公示；2026年12月4日签署（晚于公示日期" in chinese
     assert "Published on 5 Nov 2024; signed on 4 Dec 2026, later than it was published" in english

@@ -253,7 +253,6 @@ templates = Jinja2Templates(
 templates.env.policies["ext.i18n.trimmed"] = True
 
 
-
 @pass_context
 def _day(context: Any, value: Any) -> str:
     """`{{ d|day }}`: 2024年11月5日 or 5 Nov 2024, as the page's language writes a day."""

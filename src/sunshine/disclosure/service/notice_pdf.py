@@ -228,9 +228,7 @@ def _money(record: Mapping[str, object], words: Words) -> dict[str, object]:
         "income_total": yuan(income["total_fen"]),
         "spending_lines": _lines(spending["lines"], numbers, words, full_dates=span_years),
         "spending_total": yuan(spending["total_fen"]),
-        "remuneration_lines": _lines(
-            remuneration["lines"], numbers, words, full_dates=span_years
-        ),
+        "remuneration_lines": _lines(remuneration["lines"], numbers, words, full_dates=span_years),
         "remuneration_total": yuan(remuneration["total_fen"]),
         "other": yuan(other) if other else None,
     }
@@ -358,9 +356,7 @@ def _row_text(value: object, kinds: Sequence[str], none: str) -> str:
     return " / ".join(_cell(cell, kind) for cell, kind in zip(cells, kinds, strict=True))
 
 
-def _checkpoint(
-    checkpoint: PrintedCheckpoint, verify_url: str, words: Words
-) -> dict[str, object]:
+def _checkpoint(checkpoint: PrintedCheckpoint, verify_url: str, words: Words) -> dict[str, object]:
     qr = segno.make(verify_url, error="m")
     return {
         "fingerprint": checkpoint.fingerprint,
