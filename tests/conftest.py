@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlalchemy import create_engine
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from sunshine.entrypoints.web import create_app
@@ -52,6 +54,28 @@ def postgres_url(worker_id: str) -> Iterator[str]:
     """This worker's own PostgreSQL (`worker_id` is pytest-xdist's: gw0, gw1, … or master)."""
     with running_postgres("" if worker_id == "master" else worker_id) as url:
         yield url
+
+
+@pytest.fixture(params=DATABASES)
+def fresh_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """An empty database of the test module's own, for migration tests (`engine` is at head)."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{Path(tempfile.mkdtemp()) / 'migrate.db'}")
+        yield engine
+        engine.dispose()
+        return
+    url = request.getfixturevalue("postgres_url")  # this worker's own server
+    name = "migrate_" + request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")[:40]
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    engine = make_engine(url.rsplit("/", 1)[0] + "/" + name)
+    yield engine
+    engine.dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE {name}"))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session", params=DATABASES)

@@ -8,22 +8,16 @@ the upgrade again restores them. On SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy import create_engine
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from sunshine.infra import migrate
-from sunshine.infra.db import make_engine
 from sunshine.transparency.service import audit
-from tests.conftest import DATABASES
 from tests.ledger.builders import open_books
 from tests.ledger.builders import pay
 
@@ -35,27 +29,6 @@ _TOO_MUCH_POSTED = (
 _TOO_MUCH_IN_A_MONTH = (
     "UPDATE ledger_account_total SET debit_fen = 1000000000000001 WHERE community_id = :c"
 )
-
-
-@pytest.fixture(params=DATABASES)
-def fresh_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
-    """An empty database of its own (the session's is at head already)."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{Path(tempfile.mkdtemp()) / 'migrate.db'}")
-        yield engine
-        engine.dispose()
-        return
-    url = request.getfixturevalue("postgres_url")
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS migrate_0008"))
-        connection.execute(text("CREATE DATABASE migrate_0008"))
-    engine = make_engine(url.rsplit("/", 1)[0] + "/migrate_0008")
-    yield engine
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE migrate_0008"))
-    admin.dispose()
 
 
 def _book(engine: Engine) -> int:

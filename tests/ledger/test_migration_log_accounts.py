@@ -9,54 +9,25 @@ Down and up again appends nothing twice.
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine
-from sqlalchemy import create_engine
 from sqlalchemy import select
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from sunshine.infra import migrate
-from sunshine.infra.db import make_engine
 from sunshine.kernel import merkle
 from sunshine.ledger import rules
 from sunshine.ledger import service
 from sunshine.ledger.models import Account
 from sunshine.transparency import service as log
 from sunshine.transparency.models import LogRecord
-from tests.conftest import DATABASES
 from tests.factories import make_community
 from tests.factories import make_user
 from tests.ledger.builders import Books
 from tests.ledger.builders import pay
 
 OPENED = date(2024, 9, 1)
-
-
-@pytest.fixture(params=DATABASES)
-def fresh_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
-    """An empty database of its own (the session's is at head already)."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{Path(tempfile.mkdtemp()) / 'migrate.db'}")
-        yield engine
-        engine.dispose()
-        return
-    url = request.getfixturevalue("postgres_url")
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS migrate_0010"))
-        connection.execute(text("CREATE DATABASE migrate_0010"))
-    engine = make_engine(url.rsplit("/", 1)[0] + "/migrate_0010")
-    yield engine
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE migrate_0010"))
-    admin.dispose()
 
 
 def _books_of_0009(engine: Engine) -> int:

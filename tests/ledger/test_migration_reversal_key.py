@@ -7,50 +7,23 @@ now holds reversals only. The downgrade and the upgrade again keep the books too
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy import create_engine
 from sqlalchemy import inspect
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from sunshine.infra import migrate
-from sunshine.infra.db import make_engine
 from sunshine.kernel.errors import Conflict
 from sunshine.ledger import service
 from sunshine.transparency.service import audit
-from tests.conftest import DATABASES
 from tests.ledger.builders import open_books
 from tests.ledger.builders import pay
 
 _INDEX = "uq_ledger_entry_reverses_id"
-
-
-@pytest.fixture(params=DATABASES)
-def fresh_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
-    """An empty database of its own (the session's is at head already)."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{Path(tempfile.mkdtemp()) / 'migrate.db'}")
-        yield engine
-        engine.dispose()
-        return
-    url = request.getfixturevalue("postgres_url")
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS migrate_0006"))
-        connection.execute(text("CREATE DATABASE migrate_0006"))
-    engine = make_engine(url.rsplit("/", 1)[0] + "/migrate_0006")
-    yield engine
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE migrate_0006"))
-    admin.dispose()
 
 
 def _book(engine: Engine) -> tuple[int, int]:

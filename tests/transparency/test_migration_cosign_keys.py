@@ -8,45 +8,16 @@ removes the columns, and the upgrade runs again.
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
-from sqlalchemy import create_engine
 from sqlalchemy import inspect
 from sqlalchemy import text
 
 from sunshine.entrypoints.tables import metadata
 from sunshine.infra import migrate
-from sunshine.infra.db import make_engine
-from tests.conftest import DATABASES
 
 NEW_KEY_COLUMNS = {"member_id", "device", "confirmed_at", "confirmed_by"}
-
-
-@pytest.fixture(params=DATABASES)
-def fresh_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
-    """An empty database of its own (the session's is at head already)."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{Path(tempfile.mkdtemp()) / 'migrate.db'}")
-        yield engine
-        engine.dispose()
-        return
-    url = request.getfixturevalue("postgres_url")
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS migrate_0012"))
-        connection.execute(text("CREATE DATABASE migrate_0012"))
-    engine = make_engine(url.rsplit("/", 1)[0] + "/migrate_0012")
-    yield engine
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE migrate_0012"))
-    admin.dispose()
 
 
 def _columns(engine: Engine, table: str) -> set[str]:
