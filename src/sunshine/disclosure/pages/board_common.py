@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from sunshine.disclosure.models.notices import NoticeVersion
+from sunshine.disclosure.rules.notice import cited_vouchers
 from sunshine.disclosure.rules.notice import voucher_numbers
 from sunshine.disclosure.rules.schedule import Slot
 from sunshine.disclosure.service import notices as service
@@ -162,16 +163,11 @@ def runs(slots: Sequence[Slot]) -> list[Run]:
     return found
 
 
-def cited_vouchers(record: Mapping[str, Any]) -> tuple[list[str], int]:
+def cited_and_bare(record: Mapping[str, Any]) -> tuple[list[str], int]:
     """The vouchers a notice record cites (each once, in order) and its lines citing none."""
-    cited: list[str] = []
-    bare = 0
-    for part in ("spending", "remuneration"):
-        for line in record.get(part, {}).get("lines", []):
-            vouchers = line.get("vouchers") or []
-            bare += not vouchers
-            cited += [sha for sha in vouchers if sha not in cited]
-    return cited, bare
+    parts = ("spending", "remuneration")
+    lines = [line for part in parts for line in record.get(part, {}).get("lines", [])]
+    return list(cited_vouchers(record)), sum(not line.get("vouchers") for line in lines)
 
 
 def verify_path(session: Session, community: CommunityRef, version: NoticeVersion) -> str:

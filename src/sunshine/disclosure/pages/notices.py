@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.disclosure.pages.board_common import NOTICE
 from sunshine.disclosure.pages.board_common import NOTICES
-from sunshine.disclosure.pages.board_common import cited_vouchers
+from sunshine.disclosure.pages.board_common import cited_and_bare
 from sunshine.disclosure.pages.board_common import render_board
 from sunshine.disclosure.pages.board_common import verify_path
 from sunshine.disclosure.pages.cosign_form import cosign_form
@@ -178,7 +178,7 @@ def publish_review(
         "disclosure/notice_page_confirm.html",
         period=month,
         record=record,
-        cited=cited_vouchers(record),
+        cited=cited_and_bare(record),
         pending_vouchers=service.vouchers_without_public_copy(session, community.id, record),
         versions=service.list_versions(session, community.id, month),
         ended=month.last_day < clock.today(),
