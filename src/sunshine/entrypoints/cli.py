@@ -35,6 +35,7 @@ _PARTS = {
     "audit": "sunshine.ledger.cli.audit:audit",
     "notice": "sunshine.disclosure.cli.notices:app",
     "handover": "sunshine.disclosure.cli.notices:handover",
+    "bank": "sunshine.banking.cli.bank:app",
 }
 
 app = typer.Typer(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sunshine.banking import models as banking_models
 from sunshine.disclosure.models import budgets as disclosure_budgets
 from sunshine.disclosure.models import notices as disclosure_notices
 from sunshine.identity import models as identity_models
@@ -17,5 +18,6 @@ PARTS = (
     ledger_models,
     disclosure_notices,
     disclosure_budgets,
+    banking_models,
 )
 metadata = Base.metadata

@@ -1,0 +1,1 @@
+"""`sunshine bank …`: bank accounts, statement import, matching and reconciliation."""

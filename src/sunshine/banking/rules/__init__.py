@@ -1,0 +1,1 @@
+"""Pure values and checks of bank reconciliation: layouts, reading, matching, the statement."""

@@ -1,0 +1,84 @@
+"""A statement file's bytes to rows of text: CSV in UTF-8 (with or without BOM) or GBK/GB18030, or XLSX.
+
+Banks' exports are CSV in GBK (older systems) or UTF-8, or Excel workbooks; the encoding
+is detected, never asked for: a BOM says UTF-8, text that decodes as UTF-8 is UTF-8, and
+anything else is read as GB18030 (a superset of GBK and GB2312) or refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import date
+from datetime import datetime
+
+from sunshine.kernel.errors import Invalid
+from sunshine.kernel.errors import Problem
+
+XLSX_MAGIC = b"PK\x03\x04"
+MAX_COLUMNS = 64
+
+
+def _refused(code: str, message: str, **args: object) -> Invalid:
+    return Invalid(
+        "the statement cannot be read: {reason}",
+        args={"reason": message.format(**args)},
+        problems=[Problem(code, message, args, "file")],
+    )
+
+
+def decode(data: bytes) -> str:
+    """The text of a CSV export in whichever of UTF-8 (BOM or not) and GB18030 it is in."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise _refused("encoding", "the file is neither UTF-8 nor GBK text") from None
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):  # Excel stores numbers as floats: read its shortest repr
+        return repr(value) if not value.is_integer() else str(int(value))
+    return str(value).strip()
+
+
+def _xlsx_rows(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook  # only an Excel statement pays for the import
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise _refused("xlsx", "the Excel file is damaged or not a workbook") from None
+    try:
+        sheet = book.worksheets[0]
+        return [[_cell(v) for v in row[:MAX_COLUMNS]] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def read_rows(data: bytes) -> list[list[str]]:
+    """Every row of the file's first table (an XLSX's first sheet), each cell stripped text."""
+    if not data.strip():
+        raise _refused("empty", "the file is empty")
+    if data.startswith(XLSX_MAGIC):
+        return _xlsx_rows(data)
+    text = decode(data)
+    if "\x00" in text:
+        raise _refused("binary", "the file is not a CSV or Excel statement")
+    dialect = "excel-tab" if text.count("\t") > text.count(",") else "excel"
+    try:
+        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect=dialect)]
+    except csv.Error:
+        raise _refused("csv", "the CSV text is malformed") from None
