@@ -68,11 +68,26 @@ def october(session: Session, *, bank: str = "icbc", window_days: int = 3) -> Se
                 counterparty="车位承租业主（60户）",
             ),
         ),
-        "water": pay(session, books, date(2024, 10, 8), "660801", "23.58", "水费",
-                     counterparty="常州通用自来水有限公司"),  # fmt: skip
+        "water": pay(
+            session,
+            books,
+            date(2024, 10, 8),
+            "660801",
+            "23.58",
+            "水费",
+            counterparty="常州通用自来水有限公司",
+        ),
         "power": pay(session, books, date(2024, 10, 10), "660802", "195.00", "电费"),
-        "wages": pay(session, books, date(2024, 10, 31), "6601", "5300.00", "10月人员工资",
-                     counterparty="王建国", person=True),  # fmt: skip
+        "wages": pay(
+            session,
+            books,
+            date(2024, 10, 31),
+            "6601",
+            "5300.00",
+            "10月人员工资",
+            counterparty="王建国",
+            person=True,
+        ),
     }
     account = accounts.set_account(
         session, books.community_id, number=NUMBER, bank=bank, name="测试小区信托资金账户",

@@ -17,18 +17,27 @@ from tests.banking.support import sample
 
 
 def _count(session: Session, cid: int) -> int:
-    return session.scalar(select(func.count()).select_from(BankLine).where(BankLine.community_id == cid)) or 0  # noqa: E501
+    return (
+        session.scalar(
+            select(func.count()).select_from(BankLine).where(BankLine.community_id == cid)
+        )
+        or 0
+    )
 
 
 @pytest.mark.parametrize("bank", sorted(FILES))
-def test_each_banks_sample_imports_and_importing_again_adds_nothing(session: Session, bank: str) -> None:
+def test_each_banks_sample_imports_and_importing_again_adds_nothing(
+    session: Session, bank: str
+) -> None:
     setup = october(session, bank=bank)
     done = imports.import_statement(session, setup.cid, sample(bank), bank=bank)
     assert (done.added, done.known, done.closing_balance) == (4, 0, 5697642)
     again = imports.import_statement(session, setup.cid, sample(bank), bank=bank)
     assert (again.added, again.known) == (0, 4)
     assert _count(session, setup.cid) == 4
-    lines = session.scalars(select(BankLine).where(BankLine.community_id == setup.cid).order_by(BankLine.booked_on)).all()  # noqa: E501
+    lines = session.scalars(
+        select(BankLine).where(BankLine.community_id == setup.cid).order_by(BankLine.booked_on)
+    ).all()
     assert [ln.amount.value for ln in lines] == [720000, -2358, -19500, -500]
     assert lines[-1].balance.value == 5697642
 
@@ -39,7 +48,9 @@ def test_a_gbk_statement_keeps_its_chinese(session: Session) -> None:
     with pytest.raises(UnicodeDecodeError):
         sample("abc").decode("utf-8")
     imports.import_statement(session, setup.cid, sample("abc"), bank="abc")
-    names = set(session.scalars(select(BankLine.counterparty).where(BankLine.community_id == setup.cid)))
+    names = set(
+        session.scalars(select(BankLine.counterparty).where(BankLine.community_id == setup.cid))
+    )
     assert "常州通用自来水有限公司" in names
 
 
@@ -56,7 +67,9 @@ def test_a_statement_that_does_not_add_up_is_refused_and_writes_nothing(session:
 def test_a_statement_of_another_account_or_bank_is_refused(session: Session) -> None:
     setup = october(session, bank="icbc")
     with pytest.raises(NotFound):
-        imports.import_statement(session, setup.cid, sample("icbc"), bank="icbc", account_number="999999")
+        imports.import_statement(
+            session, setup.cid, sample("icbc"), bank="icbc", account_number="999999"
+        )
     with pytest.raises(Invalid):
         imports.import_statement(session, setup.cid, sample("icbc"), bank="nosuchbank")
     with pytest.raises(Invalid):  # an ICBC export read as Bank of China's layout has no header

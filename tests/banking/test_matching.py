@@ -35,7 +35,9 @@ def test_auto_match_pairs_each_line_with_its_entry_once(session: Session) -> Non
     assert found[-19500].entry_id == setup.entries["power"].id
     assert found[-500].entry_id is None  # the bank fee has no entry
     assert matching.auto_match(session, setup.cid, setup.account.id) == 0  # nothing twice
-    assert [ln.amount.value for ln in lines.work_list(session, setup.cid, setup.account.id)] == [-500]
+    assert [ln.amount.value for ln in lines.work_list(session, setup.cid, setup.account.id)] == [
+        -500
+    ]
 
 
 def test_the_date_window_is_the_accounts_setting(session: Session) -> None:
@@ -47,14 +49,16 @@ def test_staff_match_and_unmatch_by_hand_and_each_step_is_kept(session: Session)
     setup = _imported(session)
     parking = _by_amount(session, setup)[720000]
     entry_id = setup.entries["parking"].id
-    matching.match_line(session, setup.cid, parking.id, entry_id=entry_id, actor_id=setup.books.actor_id)  # noqa: E501
+    matching.match_line(
+        session, setup.cid, parking.id, entry_id=entry_id, actor_id=setup.books.actor_id
+    )
     assert (parking.entry_id, parking.matched) == (entry_id, "manual")
     with pytest.raises(Conflict):  # the line is matched already
-        matching.match_line(session, setup.cid, parking.id, entry_id=entry_id, actor_id=None)  # noqa: E501
+        matching.match_line(session, setup.cid, parking.id, entry_id=entry_id, actor_id=None)
     water = _by_amount(session, setup)[-2358]
     with pytest.raises(Invalid):  # amounts differ
-        matching.match_line(session, setup.cid, water.id, entry_id=entry_id, actor_id=None)  # noqa: E501
-    matching.unmatch_line(session, setup.cid, parking.id, actor_id=setup.books.actor_id)  # noqa: E501
+        matching.match_line(session, setup.cid, water.id, entry_id=entry_id, actor_id=None)
+    matching.unmatch_line(session, setup.cid, parking.id, actor_id=setup.books.actor_id)
     assert parking.entry_id is None
     steps = lines.steps(session, setup.cid, parking.id)
     assert [(s.action, s.entry_id, s.actor_id) for s in steps] == [
@@ -68,14 +72,18 @@ def test_an_entry_matched_to_one_line_cannot_be_matched_to_another(session: Sess
     matching.auto_match(session, setup.cid, setup.account.id)
     fee = _by_amount(session, setup)[-500]
     with pytest.raises((Conflict, Invalid)):
-        matching.match_line(session, setup.cid, fee.id, entry_id=setup.entries["water"].id, actor_id=None)  # noqa: E501
+        matching.match_line(
+            session, setup.cid, fee.id, entry_id=setup.entries["water"].id, actor_id=None
+        )
 
 
 def test_a_line_explained_leaves_the_work_list(session: Session) -> None:
     setup = _imported(session)
     matching.auto_match(session, setup.cid, setup.account.id)
     [fee] = lines.work_list(session, setup.cid, setup.account.id)
-    matching.explain_line(session, setup.cid, fee.id, reason="银行账户管理费，11月补记", actor_id=None)
+    matching.explain_line(
+        session, setup.cid, fee.id, reason="银行账户管理费，11月补记", actor_id=None
+    )
     assert lines.work_list(session, setup.cid, setup.account.id) == []
     counts = lines.counts(session, setup.cid, setup.account.id)
     assert (counts[lines.State.MATCHED], counts[lines.State.EXPLAINED]) == (3, 1)

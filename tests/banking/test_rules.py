@@ -42,7 +42,9 @@ def test_each_banks_sample_reads_the_same_four_lines(bank: str) -> None:
 
 
 def test_gbk_utf8_and_bom_are_told_apart() -> None:
-    text = "账号：123456,户名：测试\r\n" + ICBC_HEADER + "2024-10-05,存入,某公司,,100.00,100.00,R1\r\n"
+    text = (
+        "账号：123456,户名：测试\r\n" + ICBC_HEADER + "2024-10-05,存入,某公司,,100.00,100.00,R1\r\n"
+    )
     for data in (text.encode("gbk"), text.encode("utf-8"), text.encode("utf-8-sig"),
                  text.encode("gb18030")):  # fmt: skip
         draft = statement.read_statement(reading.read_rows(data), LAYOUTS["icbc"])
@@ -73,7 +75,13 @@ def test_a_balance_that_does_not_add_up_is_refused_naming_the_line() -> None:
         ("标题\r\n余额\r\n".encode(), "header"),
         ((ICBC_HEADER + "2024-13-45,存入,甲,,1.00,1.00,R1\r\n").encode(), "date"),
         ((ICBC_HEADER + "2024-10-05,存入,甲,,1.0.0,1.00,R1\r\n").encode(), "amount"),
-        ((ICBC_HEADER + "2024-10-05,存入,甲,,1.00,1.00,R1\r\n2024-10-05,存入,甲,,1.00,2.00,R1\r\n").encode(), "repeated"),
+        (
+            (
+                ICBC_HEADER
+                + "2024-10-05,存入,甲,,1.00,1.00,R1\r\n2024-10-05,存入,甲,,1.00,2.00,R1\r\n"
+            ).encode(),
+            "repeated",
+        ),
     ],
 )
 def test_bad_files_get_a_clear_error(data: bytes, code: str) -> None:

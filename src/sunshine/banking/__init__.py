@@ -1,1 +1,1 @@
-"""Bank reconciliation: statements imported as banks export them, matched to the ledger, reconciled."""
+"""Bank reconciliation: statements imported as banks export them, matched, reconciled in public."""

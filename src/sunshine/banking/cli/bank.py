@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from sunshine.banking.rules import reconciliation as rules
 from sunshine.banking.service import accounts
 from sunshine.banking.service import imports
 from sunshine.banking.service import matching
@@ -24,9 +25,13 @@ from sunshine.infra.settings import get_settings
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.money import Fen
 
-app = typer.Typer(no_args_is_help=True, help="Bank statements: import, match, reconcile (银行对账).")
+app = typer.Typer(
+    no_args_is_help=True, help="Bank statements: import, match, reconcile (银行对账)."
+)
 Code = Annotated[str, typer.Argument(help="Community code, e.g. jcdy.")]
-Account = Annotated[str, typer.Option("--account", help="Account number (when the community has several).")]  # noqa: E501
+Account = Annotated[
+    str, typer.Option("--account", help="Account number (when the community has several).")
+]
 
 
 def _(message: str) -> str:
@@ -50,7 +55,9 @@ def account(
             window_days=window,
         )  # fmt: skip
         session.commit()
-        typer.echo(_("bank account {number} ({bank}) is set").format(number=found.number, bank=bank))
+        typer.echo(
+            _("bank account {number} ({bank}) is set").format(number=found.number, bank=bank)
+        )
 
 
 @app.command("import")
@@ -92,7 +99,9 @@ def reconcile(
     code: Code,
     on: Annotated[str, typer.Option("--date", help="The day, YYYY-MM-DD.")],
     account_number: Account = "",
-    record: Annotated[bool, typer.Option(help="Append it to the public log if it balances.")] = True,
+    record: Annotated[
+        bool, typer.Option(help="Append it to the public log if it balances.")
+    ] = True,
 ) -> None:
     """Print the reconciliation for a date; when it balances, append it to the public log."""
     try:
@@ -113,7 +122,7 @@ def reconcile(
                           args={"on": day.isoformat(), "left": str(rec.unexplained)})  # fmt: skip
 
 
-def _print(rec: reconciling.rules.Reconciliation) -> None:
+def _print(rec: rules.Reconciliation) -> None:
     typer.echo(_("Bank balance {amount}").format(amount=rec.bank_balance))
     typer.echo(_("Book balance {amount}").format(amount=rec.book_balance))
     for item in rec.items:
@@ -122,8 +131,8 @@ def _print(rec: reconciling.rules.Reconciliation) -> None:
 
 
 KIND_LABELS = {
-    reconciling.rules.ItemKind.IN_TRANSIT: "booked, not yet in the bank",
-    reconciling.rules.ItemKind.BANK_FEE: "bank fee not yet booked",
-    reconciling.rules.ItemKind.EXPLAINED: "explained",
-    reconciling.rules.ItemKind.UNMATCHED: "bank line with no entry",
+    rules.ItemKind.IN_TRANSIT: "booked, not yet in the bank",
+    rules.ItemKind.BANK_FEE: "bank fee not yet booked",
+    rules.ItemKind.EXPLAINED: "explained",
+    rules.ItemKind.UNMATCHED: "bank line with no entry",
 }

@@ -1,5 +1,8 @@
-"""Tables of bank reconciliation: a community's bank accounts, their statement lines, the
-staff's matching steps and the reconciliations appended to the public log."""
+"""Tables of bank reconciliation.
+
+A community's bank accounts, their statement lines, the staff's matching steps and the
+reconciliations appended to the public log.
+"""
 
 from __future__ import annotations
 

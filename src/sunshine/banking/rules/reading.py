@@ -1,4 +1,4 @@
-"""A statement file's bytes to rows of text: CSV in UTF-8 (with or without BOM) or GBK/GB18030, or XLSX.
+"""A statement file's bytes to rows of text: CSV in UTF-8 (BOM or not) or GBK/GB18030, or XLSX.
 
 Banks' exports are CSV in GBK (older systems) or UTF-8, or Excel workbooks; the encoding
 is detected, never asked for: a BOM says UTF-8, text that decodes as UTF-8 is UTF-8, and

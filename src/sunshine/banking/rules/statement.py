@@ -10,6 +10,7 @@ add up is refused, naming the line, before anything is written.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -85,7 +86,16 @@ def _find_header(rows: list[list[str]], layout: Layout) -> tuple[int, dict[str, 
         if "date" in columns and "balance" in columns:
             return index, columns
     wanted = "、".join((*layout.date[:1], *layout.balance[:1]))
-    raise _refuse([Problem("header", "no header row with {wanted} ({bank})", {"wanted": wanted, "bank": layout.code}, "file")])  # noqa: E501
+    raise _refuse(
+        [
+            Problem(
+                "header",
+                "no header row with {wanted} ({bank})",
+                {"wanted": wanted, "bank": layout.code},
+                "file",
+            )
+        ]
+    )
 
 
 def account_number(rows: list[list[str]]) -> str:
@@ -139,7 +149,9 @@ def _line(number: int, row: list[str], columns: dict[str, int]) -> LineDraft:
     if booked_on is None:
         raise ValueError(f"date:{day_text}")
     time = _get(row, columns, "time") or (day_text.split(" ")[1] if " " in day_text else "")
-    summary = " ".join(t for t in (_get(row, columns, "summary"), _get(row, columns, "purpose")) if t)
+    summary = " ".join(
+        t for t in (_get(row, columns, "summary"), _get(row, columns, "purpose")) if t
+    )
     amount, balance = _money(row, columns), parse_amount(_get(row, columns, "balance"))
     reference = _get(row, columns, "reference")
     if not reference:  # no 流水号 column: the line's own content names it
@@ -172,9 +184,18 @@ def _lines(rows: list[list[str]], start: int, columns: dict[str, int]) -> list[L
         except ValueError as exc:
             message = str(exc)
             if message.startswith("date:"):
-                problems.append(_problem(number, "date", "row {row}: {text!r} is not a date", text=message[5:]))  # noqa: E501
+                problems.append(
+                    _problem(number, "date", "row {row}: {text!r} is not a date", text=message[5:])
+                )
             else:
-                problems.append(_problem(number, "amount", "row {row}: an amount is not written in yuan ({detail})", detail=message[:60]))  # noqa: E501
+                problems.append(
+                    _problem(
+                        number,
+                        "amount",
+                        "row {row}: an amount is not written in yuan ({detail})",
+                        detail=message[:60],
+                    )
+                )
     if problems:
         raise _refuse(problems)
     if not lines:
@@ -191,33 +212,53 @@ def _in_order(lines: list[LineDraft]) -> list[LineDraft]:
 
 def check_balances(lines: list[LineDraft]) -> None:
     """Each line's balance is the one before plus its amount; else refuse, naming the line."""
-    for before, line in zip(lines, lines[1:], strict=False):
+    for before, line in itertools.pairwise(lines):
         expected = before.balance + line.amount
         if line.balance != expected:
-            raise _refuse([
-                _problem(
-                    line.row,
-                    "balance",
-                    "row {row}: the balance {balance} should be {expected}"
-                    " (the balance before, {before}, plus {amount})",
-                    balance=str(line.balance),
-                    expected=str(expected),
-                    before=str(before.balance),
-                    amount=str(line.amount),
-                )
-            ])
+            raise _refuse(
+                [
+                    _problem(
+                        line.row,
+                        "balance",
+                        "row {row}: the balance {balance} should be {expected}"
+                        " (the balance before, {before}, plus {amount})",
+                        balance=str(line.balance),
+                        expected=str(expected),
+                        before=str(before.balance),
+                        amount=str(line.amount),
+                    )
+                ]
+            )
 
 
 def read_statement(rows: list[list[str]], layout: Layout) -> StatementDraft:
     """The statement in `rows` read with `layout`, checked; refused whole if any line is wrong."""
     start, columns = _find_header(rows, layout)
     if "amount" not in columns and "money_in" not in columns and "money_out" not in columns:
-        raise _refuse([Problem("header", "the header has no amount columns ({bank})", {"bank": layout.code}, "file")])  # noqa: E501
+        raise _refuse(
+            [
+                Problem(
+                    "header",
+                    "the header has no amount columns ({bank})",
+                    {"bank": layout.code},
+                    "file",
+                )
+            ]
+        )
     lines = _in_order(_lines(rows, start, columns))
     check_balances(lines)
     seen: set[tuple[date, str]] = set()
     for line in lines:
         if (line.booked_on, line.reference) in seen:
-            raise _refuse([_problem(line.row, "repeated", "row {row}: reference {reference} appears twice", reference=line.reference)])  # noqa: E501
+            raise _refuse(
+                [
+                    _problem(
+                        line.row,
+                        "repeated",
+                        "row {row}: reference {reference} appears twice",
+                        reference=line.reference,
+                    )
+                ]
+            )
         seen.add((line.booked_on, line.reference))
     return StatementDraft(account_number(rows[:start]), tuple(lines))

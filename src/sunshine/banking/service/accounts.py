@@ -1,4 +1,4 @@
-"""A community's bank accounts: the number, the bank's layout, the ledger account, the date window."""
+"""A community's bank accounts: number, the bank's layout, ledger account, date window."""
 
 from __future__ import annotations
 
@@ -78,7 +78,9 @@ def set_account(
         problems.append(Problem("number", "an account number is 6 to 32 digits", {}, "number"))
     if bank not in LAYOUTS:
         problems.append(
-            Problem("bank", "unknown bank {bank}", {"bank": bank, "known": ", ".join(LAYOUTS)}, "bank")
+            Problem(
+                "bank", "unknown bank {bank}", {"bank": bank, "known": ", ".join(LAYOUTS)}, "bank"
+            )
         )
     if not 0 <= window_days <= MAX_WINDOW_DAYS:
         problems.append(Problem("window", "the date window is 0 to 31 days", {}, "window_days"))

@@ -39,7 +39,9 @@ def moves(
         totals[line.entry_id] += line.amount
         first.setdefault(line.entry_id, line)
     return [
-        BookMove(entry_id, line.booked_on, totals[entry_id], line.narration, line.public_counterparty)
+        BookMove(
+            entry_id, line.booked_on, totals[entry_id], line.narration, line.public_counterparty
+        )
         for entry_id, line in first.items()
         if totals[entry_id].value != 0
     ]

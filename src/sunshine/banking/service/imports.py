@@ -123,22 +123,24 @@ def _write(
     rows = []
     for offset, line in enumerate(lines, start=1):
         positions[line.booked_on] = positions.get(line.booked_on, 0) + 1
-        rows.append({
-            "community_id": community_id,
-            "id": int(top or 0) + offset,
-            "account_id": account_id,
-            "booked_on": line.booked_on,
-            "time": line.time,
-            "amount": line.amount,
-            "balance": line.balance,
-            "counterparty": line.counterparty,
-            "counterparty_account": line.counterparty_account,
-            "summary": line.summary,
-            "reference": line.reference,
-            "position": positions[line.booked_on],
-            "entry_id": None,
-            "matched": "",
-            "reason": "",
-            "imported_at": now,
-        })
+        rows.append(
+            {
+                "community_id": community_id,
+                "id": int(top or 0) + offset,
+                "account_id": account_id,
+                "booked_on": line.booked_on,
+                "time": line.time,
+                "amount": line.amount,
+                "balance": line.balance,
+                "counterparty": line.counterparty,
+                "counterparty_account": line.counterparty_account,
+                "summary": line.summary,
+                "reference": line.reference,
+                "position": positions[line.booked_on],
+                "entry_id": None,
+                "matched": "",
+                "reason": "",
+                "imported_at": now,
+            }
+        )
     session.execute(insert(BankLine), rows)

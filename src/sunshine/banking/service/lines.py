@@ -23,7 +23,7 @@ class State(StrEnum):
     OPEN = "open"  # no entry, no explanation: the work list
 
 
-def _where(query: Select[tuple[BankLine]], state: State) -> Select[tuple[BankLine]]:
+def _where(query: Select[BankLine], state: State) -> Select[BankLine]:
     if state is State.MATCHED:
         return query.where(BankLine.entry_id.is_not(None))
     if state is State.EXPLAINED:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -56,24 +55,29 @@ def auto_match(session: Session, community_id: int, account_id: int) -> int:
     end = max(r.booked_on for r in open_lines) + window
     taken = _matched_entries(session, community_id)
     entries = [
-        matching.BookSide(m.entry_id, m.booked_on, m.amount.value, f"{m.narration} {m.counterparty}")
-        for m in book.moves(session, community_id, ledger_code=account.ledger_code, start=start, end=end)
+        matching.BookSide(
+            m.entry_id, m.booked_on, m.amount.value, f"{m.narration} {m.counterparty}"
+        )
+        for m in book.moves(
+            session, community_id, ledger_code=account.ledger_code, start=start, end=end
+        )
         if m.entry_id not in taken
     ]
     lines = [
-        matching.BankSide(r.id, r.booked_on, r.amount.value, f"{r.reference} {r.counterparty} {r.summary}")
+        matching.BankSide(
+            r.id, r.booked_on, r.amount.value, f"{r.reference} {r.counterparty} {r.summary}"
+        )
         for r in open_lines
     ]
     pairs = matching.match(lines, entries, window_days=account.window_days)
     if pairs:
+        # ORM bulk UPDATE by primary key: one executemany for every pair.
         session.execute(
-            update(BankLine.__table__)
-            .where(
-                BankLine.__table__.c.community_id == community_id,
-                BankLine.__table__.c.id == bindparam("line_id"),
-            )
-            .values(entry_id=bindparam("entry"), matched=AUTO),
-            [{"line_id": line, "entry": entry} for line, entry in pairs],
+            update(BankLine),
+            [
+                {"community_id": community_id, "id": line, "entry_id": entry, "matched": AUTO}
+                for line, entry in pairs
+            ],
         )
     return len(pairs)
 
@@ -123,7 +127,9 @@ def match_line(
     return line
 
 
-def unmatch_line(session: Session, community_id: int, line_id: int, *, actor_id: int | None) -> BankLine:
+def unmatch_line(
+    session: Session, community_id: int, line_id: int, *, actor_id: int | None
+) -> BankLine:
     line = get_line(session, community_id, line_id)
     if line.entry_id is None:
         raise Conflict("bank line {id} is not matched", args={"id": line_id})
@@ -136,7 +142,7 @@ def unmatch_line(session: Session, community_id: int, line_id: int, *, actor_id:
 def explain_line(
     session: Session, community_id: int, line_id: int, *, reason: str, actor_id: int | None
 ) -> BankLine:
-    """Explain a line that has no entry (a reason kept, staff-only); an empty reason withdraws it."""
+    """Explain a line with no entry (the reason is staff-only); an empty reason withdraws it."""
     line = get_line(session, community_id, line_id)
     reason = " ".join(reason.split())
     if len(reason) > REASON_MAX:

@@ -8,7 +8,6 @@ the notice is `month_end`.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from datetime import timedelta
 
@@ -21,6 +20,7 @@ from sunshine.banking.models import BankLine
 from sunshine.banking.models import Reconciliation
 from sunshine.banking.rules import reconciliation as rules
 from sunshine.banking.service import book
+from sunshine.banking.service.accounts import MAX_WINDOW_DAYS
 from sunshine.banking.service.accounts import list_accounts
 from sunshine.banking.service.accounts import pick_account
 from sunshine.infra import clock
@@ -55,22 +55,35 @@ def _line_item(line: BankLine) -> rules.Item:
         kind = rules.ItemKind.BANK_FEE
     else:
         kind = rules.ItemKind.UNMATCHED
-    return rules.Item(kind, line.booked_on, line.amount, line_id=line.id, text=line.reason or line.summary)
+    return rules.Item(
+        kind, line.booked_on, line.amount, line_id=line.id, text=line.reason or line.summary
+    )
 
 
-def reconcile(session: Session, community_id: int, account: BankAccount, on: date) -> rules.Reconciliation:
+def reconcile(
+    session: Session, community_id: int, account: BankAccount, on: date
+) -> rules.Reconciliation:
     """The statement for the end of day `on`; Invalid if no statement line reaches back to it."""
     lines = _lines_through(session, account, on)
     if not lines:
-        raise Invalid("no statement lines of account {number} up to {on}; import the statement first",
-                      args={"number": rules.masked_account(account.number), "on": on.isoformat()})  # fmt: skip
-    first_day = lines[0].booked_on
-    moves = book.moves(session, community_id, ledger_code=account.ledger_code, start=first_day, end=on)
+        raise Invalid(
+            "no statement lines of account {number} up to {on}; import the statement first",
+            args={"number": rules.masked_account(account.number), "on": on.isoformat()},
+        )
+    # An entry booked a little before the bank's first line (a receipt credited the next
+    # day) belongs to the statement: the books' side starts at the earliest matched entry.
+    reach = lines[0].booked_on - timedelta(days=MAX_WINDOW_DAYS)
+    moves = book.moves(session, community_id, ledger_code=account.ledger_code, start=reach, end=on)
+    matched = {ln.entry_id for ln in lines if ln.entry_id is not None}
+    first_day = min([lines[0].booked_on, *(m.booked_on for m in moves if m.entry_id in matched)])
+    moves = [m for m in moves if m.booked_on >= first_day]
     booked = {m.entry_id for m in moves}
     cleared = {ln.entry_id for ln in lines if ln.entry_id in booked}
     items = [_line_item(ln) for ln in lines if ln.entry_id not in booked]
     items += [
-        rules.Item(rules.ItemKind.IN_TRANSIT, m.booked_on, m.amount, entry_id=m.entry_id, text=m.narration)
+        rules.Item(
+            rules.ItemKind.IN_TRANSIT, m.booked_on, m.amount, entry_id=m.entry_id, text=m.narration
+        )
         for m in moves
         if m.entry_id not in cleared
     ]
@@ -83,7 +96,9 @@ def reconcile(session: Session, community_id: int, account: BankAccount, on: dat
         bank_balance=lines[-1].balance,
         book_balance=book.balance(session, community_id, ledger_code=account.ledger_code, on=on),
         bank_opening=lines[0].balance - lines[0].amount,
-        book_opening=book.balance(session, community_id, ledger_code=account.ledger_code, on=day_before),
+        book_opening=book.balance(
+            session, community_id, ledger_code=account.ledger_code, on=day_before
+        ),
         items=tuple(sorted(items, key=lambda i: (i.booked_on, i.kind.value))),
     )
 
@@ -97,7 +112,9 @@ def record(
         raise Invalid("the reconciliation for {on} does not balance: {left} is unexplained",
                       args={"on": on.isoformat(), "left": str(rec.unexplained)})  # fmt: skip
     body = rules.log_record(rec)
-    logged = transparency.append(session, community_id, kind=LOG_KIND, record=body, ref=ref_of(body))
+    logged = transparency.append(
+        session, community_id, kind=LOG_KIND, record=body, ref=ref_of(body)
+    )
     row = session.scalar(
         select(Reconciliation).where(
             Reconciliation.community_id == community_id,
@@ -135,6 +152,11 @@ def month_end(session: Session, community_id: int, period: Period) -> rules.Reco
 
 
 def logged_count(session: Session, community_id: int) -> int:
-    return session.scalar(
-        select(func.count()).select_from(Reconciliation).where(Reconciliation.community_id == community_id)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Reconciliation)
+            .where(Reconciliation.community_id == community_id)
+        )
+        or 0
+    )
