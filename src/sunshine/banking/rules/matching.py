@@ -10,6 +10,8 @@ dictionary look-up per line, not a product of the two.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -41,16 +43,24 @@ def _agreement(bank: str, book: str) -> int:
 def match(bank: list[BankSide], book: list[BookSide], *, window_days: int) -> list[tuple[int, int]]:
     """(line id, entry id) pairs: each line and each entry used at most once."""
     by_amount: dict[int, list[BookSide]] = defaultdict(list)
-    for entry in book:
+    for entry in sorted(book, key=lambda e: (e.booked_on, e.entry_id)):
         by_amount[entry.amount].append(entry)
+    days = {amount: [e.booked_on.toordinal() for e in group] for amount, group in by_amount.items()}
     taken: set[int] = set()
     pairs: list[tuple[int, int]] = []
     for line in sorted(bank, key=lambda b: (b.booked_on, b.line_id)):
+        group = by_amount.get(line.amount)
+        if not group:
+            continue
+        day = line.booked_on.toordinal()
+        ordinals = days[line.amount]
+        low = bisect_left(ordinals, day - window_days)
+        high = bisect_right(ordinals, day + window_days)
         best: tuple[int, int, int] | None = None
-        for entry in by_amount.get(line.amount, ()):
-            gap = abs((entry.booked_on - line.booked_on).days)
-            if entry.entry_id in taken or gap > window_days:
+        for entry in group[low:high]:
+            if entry.entry_id in taken:
                 continue
+            gap = abs(entry.booked_on.toordinal() - day)
             rank = (-_agreement(line.text, entry.text), gap, entry.entry_id)
             if best is None or rank < best:
                 best = rank

@@ -14,7 +14,6 @@ import itertools
 import re
 from dataclasses import dataclass
 from datetime import date
-from datetime import datetime
 
 from sunshine.banking.rules.layouts import FIELDS
 from sunshine.banking.rules.layouts import Layout
@@ -28,7 +27,8 @@ REFERENCE_MAX = 64
 TEXT_MAX = 200
 _ACCOUNT = re.compile(r"(?:账号|帐号|账户|Account)[^0-9]{0,12}([0-9][0-9 \-]{4,40}[0-9])")
 _TOTALS = ("合计", "总计", "本页合计", "累计", "小计")
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
+# A regular expression, not strptime: ten thousand lines read in milliseconds.
+_DAY = re.compile(r"(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d{2}))(?:$|[ T])")
 _NONE = {"", "-", "--", "—"}
 
 
@@ -108,13 +108,14 @@ def account_number(rows: list[list[str]]) -> str:
 
 
 def parse_date(text: str) -> date | None:
-    head = text.strip().split(" ")[0].split("T")[0]
-    for form in _DATE_FORMATS:
-        try:
-            return datetime.strptime(head, form).date()  # noqa: DTZ007 - a calendar day
-        except ValueError:
-            continue
-    return None
+    """A day as banks write it: 2024-10-05, 2024/10/05, 20241005, 2024.10.05, 2024年10月5日."""
+    match = _DAY.match(text.strip())
+    if match is None:
+        return None
+    try:
+        return date(int(match[1]), int(match[2] or match[4]), int(match[3] or match[5]))
+    except ValueError:
+        return None
 
 
 def parse_amount(text: str) -> Fen:

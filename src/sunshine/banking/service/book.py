@@ -6,7 +6,6 @@ what the bank sees. Entries whose postings cancel out do not touch the bank at a
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,20 +29,11 @@ def moves(
     session: Session, community_id: int, *, ledger_code: str, start: date, end: date
 ) -> list[BookMove]:
     """Each entry's net movement of the account from `start` to `end`, in booking order."""
-    book = ledger.account_ledger(
-        session, community_id, account_code=ledger_code, start=start, end=end
-    )
-    totals: dict[int, Fen] = defaultdict(lambda: ZERO)
-    first: dict[int, ledger.LedgerLine] = {}
-    for line in book.lines:
-        totals[line.entry_id] += line.amount
-        first.setdefault(line.entry_id, line)
     return [
-        BookMove(
-            entry_id, line.booked_on, totals[entry_id], line.narration, line.public_counterparty
+        BookMove(m.entry_id, m.booked_on, m.amount, m.narration, m.counterparty)
+        for m in ledger.account_moves(
+            session, community_id, account_code=ledger_code, start=start, end=end
         )
-        for entry_id, line in first.items()
-        if totals[entry_id].value != 0
     ]
 
 

@@ -27,6 +27,7 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
   use_budget_lines)
 - bundles: entry_bundle (the entry as the books hold it, with its proof, for owners)
 - lines: lines_in (postings of one kind of account over periods, for the notice)
+- moves: account_moves (each entry's net movement of one account, for bank reconciliation)
 - reports: trial_balance, account_balance, account_ledger, income_and_spending,
   trust_bank_balance; totals: mismatches (totals vs postings, for the audit)
 - audit_checks: the ledger's checks for `sunshine audit`, registered with
@@ -73,6 +74,8 @@ from sunshine.ledger.service.entries import voucher_hashes
 from sunshine.ledger.service.entries import vouchers_by_entry
 from sunshine.ledger.service.lines import PostedLine
 from sunshine.ledger.service.lines import lines_in
+from sunshine.ledger.service.moves import AccountMove
+from sunshine.ledger.service.moves import account_moves
 from sunshine.ledger.service.periods import check_closable
 from sunshine.ledger.service.periods import close_period
 from sunshine.ledger.service.periods import closed_through
@@ -144,6 +147,7 @@ __all__ = [
     "VOUCHER_KIND",
     "WITHDRAWN_KIND",
     "AccountLedger",
+    "AccountMove",
     "AccountRow",
     "CloseStep",
     "IncomeAndSpending",
@@ -154,6 +158,7 @@ __all__ = [
     "TrialBalance",
     "account_balance",
     "account_ledger",
+    "account_moves",
     "accounts_by_code",
     "add_account",
     "attach_voucher",
