@@ -31,7 +31,7 @@ def test_each_banks_sample_imports_and_importing_again_adds_nothing(
 ) -> None:
     setup = october(session, bank=bank)
     done = imports.import_statement(session, setup.cid, sample(bank), bank=bank)
-    assert (done.added, done.known, done.closing_balance) == (4, 0, 5697642)
+    assert (done.added, done.known, done.closing_balance.value) == (4, 0, 5697642)
     again = imports.import_statement(session, setup.cid, sample(bank), bank=bank)
     assert (again.added, again.known) == (0, 4)
     assert _count(session, setup.cid) == 4

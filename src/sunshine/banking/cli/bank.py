@@ -23,7 +23,6 @@ from sunshine.infra.db import open_session
 from sunshine.infra.i18n import gettext
 from sunshine.infra.settings import get_settings
 from sunshine.kernel.errors import Invalid
-from sunshine.kernel.money import Fen
 
 app = typer.Typer(
     no_args_is_help=True, help="Bank statements: import, match, reconcile (银行对账)."
@@ -78,7 +77,7 @@ def import_(
     typer.echo(
         _("{added} lines added, {known} already held, {first} to {last}, closing balance {closing}")
         .format(added=done.added, known=done.known, first=done.first, last=done.last,
-                closing=Fen(done.closing_balance))
+                closing=done.closing_balance)
     )  # fmt: skip
     typer.echo(_("{count} lines matched to ledger entries").format(count=matched))
 

@@ -25,6 +25,7 @@ from sunshine.banking.service.accounts import pick_account
 from sunshine.infra import clock
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
+from sunshine.kernel.money import Fen
 
 MAX_LINES = 200_000
 
@@ -47,7 +48,7 @@ class Imported:
     known: int
     first: date
     last: date
-    closing_balance: int
+    closing_balance: Fen
 
 
 def layout_of(bank: str) -> Layout:
@@ -107,7 +108,7 @@ def import_statement(
         known=len(draft.lines) - len(new),
         first=draft.lines[0].booked_on,
         last=draft.lines[-1].booked_on,
-        closing_balance=draft.closing.value,
+        closing_balance=draft.closing,
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi import Depends
 from fastapi import Form
+from fastapi import Query
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from fastapi.responses import Response
@@ -139,13 +140,40 @@ def _budget_lines(session: Session, community_id: int, form: schemas.EntryForm) 
     return [chosen, *lines] if chosen and chosen not in lines else lines
 
 
+PrefillText = Annotated[str, Query(max_length=200)]
+
+
 @router.get(f"{LEDGER}/new")
 def new_entry(
-    request: Request, session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    community: CurrentCommunity,
+    booked_on: PrefillText = "",
+    narration: PrefillText = "",
+    counterparty: PrefillText = "",
+    bank: PrefillText = "",
+    bank_amount: PrefillText = "",
 ) -> Response:
-    """The form to book an entry: date, narration, counterparty, postings and vouchers."""
+    """The form to book an entry: date, narration, counterparty, postings and vouchers.
+
+    Bank reconciliation links here to book a bank line: the query prefills the form (the
+    bank account `bank` debited when `bank_amount` is money in, credited when it is out).
+    """
     open_books(viewer, community, Action.BOOK_ENTRY)
-    form = schemas.EntryForm(booked_on=clock.today().isoformat())
+    amount = bank_amount.strip()
+    rows: tuple[schemas.FormRow, ...] = ()
+    if bank and amount:
+        out = amount.startswith("-")
+        yuan = amount.lstrip("-")
+        leg = schemas.FormRow(bank, "" if out else yuan, yuan if out else "")
+        rows = (leg, schemas.FormRow()) if not out else (schemas.FormRow(), leg)
+    form = schemas.EntryForm(
+        booked_on=booked_on or clock.today().isoformat(),
+        narration=narration,
+        counterparty=counterparty,
+        rows=rows,
+    )
     return _form_page(request, session, viewer, community, form)
 
 
