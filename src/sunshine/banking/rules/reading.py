@@ -22,8 +22,7 @@ MAX_COLUMNS = 64
 
 def _refused(code: str, message: str, **args: object) -> Invalid:
     return Invalid(
-        "the statement cannot be read: {reason}",
-        args={"reason": message.format(**args)},
+        "the statement cannot be read; nothing was imported",
         problems=[Problem(code, message, args, "file")],
     )
 
@@ -71,7 +70,7 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
 def read_rows(data: bytes) -> list[list[str]]:
     """Every row of the file's first table (an XLSX's first sheet), each cell stripped text."""
     if not data.strip():
-        raise _refused("empty", "the file is empty")
+        raise _refused("empty", "the statement file is empty")
     if data.startswith(XLSX_MAGIC):
         return _xlsx_rows(data)
     text = decode(data)

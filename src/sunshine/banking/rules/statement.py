@@ -67,10 +67,13 @@ def _problem(row: int, code: str, message: str, **args: object) -> Problem:
 
 
 def _refuse(problems: list[Problem]) -> Invalid:
-    first = problems[0]
+    """The whole statement refused; the message names the first wrong row, if a row is wrong."""
+    row = problems[0].args.get("row")
+    if row is None:
+        return Invalid("the statement is refused; nothing was imported", problems=problems[:20])
     return Invalid(
-        "the statement is refused, nothing was imported: {first}",
-        args={"first": first.message.format(**first.args)},
+        "row {row} of the statement is wrong; nothing was imported",
+        args={"row": row},
         problems=problems[:20],
     )
 
@@ -186,7 +189,7 @@ def _lines(rows: list[list[str]], start: int, columns: dict[str, int]) -> list[L
             message = str(exc)
             if message.startswith("date:"):
                 problems.append(
-                    _problem(number, "date", "row {row}: {text!r} is not a date", text=message[5:])
+                    _problem(number, "date", "row {row}: “{text}” is not a date", text=message[5:])
                 )
             else:
                 problems.append(
