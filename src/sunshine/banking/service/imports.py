@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
-from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,12 +21,19 @@ from sunshine.banking.rules import statement
 from sunshine.banking.rules.layouts import LAYOUTS
 from sunshine.banking.rules.layouts import Layout
 from sunshine.banking.service.accounts import pick_account
+from sunshine.infra import bulk
 from sunshine.infra import clock
+from sunshine.infra.db import Base
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
 from sunshine.kernel.money import Fen
 
 MAX_LINES = 200_000
+_LINE_ROWS = bulk.Layout(
+    Base.metadata.tables[BankLine.__tablename__],
+    ("id", "booked_on", "time", "amount_fen", "balance_fen", "counterparty",
+     "counterparty_account", "summary", "reference", "position"),
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,33 +121,27 @@ def import_statement(
 def _write(
     session: Session, community_id: int, account_id: int, lines: list[statement.LineDraft]
 ) -> None:
-    """One multi-row INSERT (ids counted on from the community's highest), not an ORM flush."""
+    """Bulk insert (COPY on PostgreSQL), ids counted on from the community's highest."""
     top = session.scalar(
         select(func.coalesce(func.max(BankLine.id), 0)).where(BankLine.community_id == community_id)
     )
-    now = clock.now()
     positions: dict[date, int] = {}
     rows = []
     for offset, line in enumerate(lines, start=1):
         positions[line.booked_on] = positions.get(line.booked_on, 0) + 1
-        rows.append(
-            {
-                "community_id": community_id,
-                "id": int(top or 0) + offset,
-                "account_id": account_id,
-                "booked_on": line.booked_on,
-                "time": line.time,
-                "amount": line.amount,
-                "balance": line.balance,
-                "counterparty": line.counterparty,
-                "counterparty_account": line.counterparty_account,
-                "summary": line.summary,
-                "reference": line.reference,
-                "position": positions[line.booked_on],
-                "entry_id": None,
-                "matched": "",
-                "reason": "",
-                "imported_at": now,
-            }
-        )
-    session.execute(insert(BankLine), rows)
+        rows.append((
+            int(top or 0) + offset, line.booked_on, line.time, line.amount.value,
+            line.balance.value, line.counterparty, line.counterparty_account, line.summary,
+            line.reference, positions[line.booked_on],
+        ))  # fmt: skip
+    _LINE_ROWS.insert(
+        session,
+        rows,
+        ready=("amount_fen", "balance_fen"),
+        community_id=community_id,
+        account_id=account_id,
+        entry_id=None,
+        matched="",
+        reason="",
+        imported_at=clock.now(),
+    )

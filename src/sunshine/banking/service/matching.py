@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy import update
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from sunshine.banking.models import BankAccount
@@ -27,6 +27,7 @@ from sunshine.kernel.errors import NotFound
 
 AUTO, MANUAL = "auto", "manual"
 REASON_MAX = 200
+PAIRS_PER_UPDATE = 2000  # 4,000 parameters a statement, inside SQLite's limit
 
 
 def _matched_entries(session: Session, community_id: int) -> set[int]:
@@ -71,15 +72,45 @@ def auto_match(session: Session, community_id: int, account_id: int) -> int:
     ]
     pairs = matching.match(lines, entries, window_days=account.window_days)
     if pairs:
-        # ORM bulk UPDATE by primary key: one executemany for every pair.
-        session.execute(
-            update(BankLine),
-            [
-                {"community_id": community_id, "id": line, "entry_id": entry, "matched": AUTO}
-                for line, entry in pairs
-            ],
-        )
+        _write_pairs(session, community_id, pairs)
     return len(pairs)
+
+
+_PAIRS_POSTGRESQL = text(
+    "UPDATE banking_line SET entry_id = pair.entry_id, matched = :auto"
+    " FROM unnest(CAST(:lines AS integer[]), CAST(:entries AS integer[]))"
+    " AS pair(line_id, entry_id)"
+    " WHERE banking_line.community_id = :cid AND banking_line.id = pair.line_id"
+)
+
+
+def _write_pairs(session: Session, community_id: int, pairs: list[tuple[int, int]]) -> None:
+    """Set-based: one UPDATE from two arrays (PostgreSQL) or from VALUES chunks (SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            _PAIRS_POSTGRESQL,
+            {
+                "cid": community_id,
+                "auto": AUTO,
+                "lines": [line for line, _ in pairs],
+                "entries": [entry for _, entry in pairs],
+            },
+        )
+        return
+    for start in range(0, len(pairs), PAIRS_PER_UPDATE):
+        chunk = pairs[start : start + PAIRS_PER_UPDATE]
+        values = ", ".join(f"(:l{n}, :e{n})" for n in range(len(chunk)))
+        params: dict[str, object] = {"cid": community_id, "auto": AUTO}
+        for n, (line, entry) in enumerate(chunk):
+            params[f"l{n}"], params[f"e{n}"] = line, entry
+        session.execute(
+            text(
+                f"WITH pair(line_id, entry_id) AS (VALUES {values})"  # noqa: S608 - placeholders only
+                " UPDATE banking_line SET entry_id = pair.entry_id, matched = :auto FROM pair"
+                " WHERE banking_line.community_id = :cid AND banking_line.id = pair.line_id"
+            ),
+            params,
+        )
 
 
 def get_line(session: Session, community_id: int, line_id: int) -> BankLine:
