@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy.orm import Session
 
@@ -14,6 +16,8 @@ from sunshine.kernel.errors import Invalid
 from tests.banking.support import Setup
 from tests.banking.support import october
 from tests.banking.support import sample
+from tests.ledger.builders import draft
+from tests.ledger.builders import post
 
 
 def _imported(session: Session, **kwargs: int) -> Setup:
@@ -60,6 +64,8 @@ def test_staff_match_and_unmatch_by_hand_and_each_step_is_kept(session: Session)
         matching.match_line(session, setup.cid, water.id, entry_id=entry_id, actor_id=None)
     matching.unmatch_line(session, setup.cid, parking.id, actor_id=setup.books.actor_id)
     assert parking.entry_id is None
+    matching.auto_match(session, setup.cid, setup.account.id)
+    assert parking.entry_id is None  # staff unmatched it: automatic matching leaves it to them
     steps = lines.steps(session, setup.cid, parking.id)
     assert [(s.action, s.entry_id, s.actor_id) for s in steps] == [
         ("match", entry_id, setup.books.actor_id),
@@ -87,3 +93,21 @@ def test_a_line_explained_leaves_the_work_list(session: Session) -> None:
     assert lines.work_list(session, setup.cid, setup.account.id) == []
     counts = lines.counts(session, setup.cid, setup.account.id)
     assert (counts[lines.State.MATCHED], counts[lines.State.EXPLAINED]) == (3, 1)
+
+
+def test_an_entry_touching_the_bank_twice_matches_by_its_net_amount(session: Session) -> None:
+    setup = october(session)
+    # A 5.00 fee booked in two legs on 1001 (3.00 and 2.00): the bank's one line matches it.
+    post(session, setup.books, draft(date(2024, 10, 20), "手续费", ("6606", "5.00"),
+                                     ("1001", "-3.00"), ("1001", "-2.00")))  # fmt: skip
+    imports.import_statement(session, setup.cid, sample("icbc"), bank="icbc")
+    matching.auto_match(session, setup.cid, setup.account.id)
+    assert lines.work_list(session, setup.cid, setup.account.id) == []
+
+
+def test_an_overlapping_statement_adds_only_its_new_lines(session: Session) -> None:
+    setup = october(session, bank="jsb")
+    data = sample("jsb")
+    first_two = b"\r\n".join(data.split(b"\r\n")[:6]) + b"\r\n"  # header rows + 2 lines
+    assert imports.import_statement(session, setup.cid, first_two, bank="jsb").added == 2
+    assert imports.import_statement(session, setup.cid, data, bank="jsb").added == 2

@@ -66,7 +66,9 @@ class BankLine(TenantKeyed, Base):
     reference: Mapped[str] = mapped_column(String(64))
     position: Mapped[int]  # order within its day, as the bank listed it
     entry_id: Mapped[int | None]
-    matched: Mapped[str] = mapped_column(String(8), default="")  # "", auto, manual
+    matched: Mapped[str] = mapped_column(
+        String(8), default=""
+    )  # "", auto, manual; held: unmatched by staff
     reason: Mapped[str] = mapped_column(String(200), default="")  # explained without an entry
     imported_at: Mapped[datetime]
 

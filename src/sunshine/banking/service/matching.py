@@ -26,6 +26,7 @@ from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
 
 AUTO, MANUAL = "auto", "manual"
+HELD = "held"  # unmatched by staff: automatic matching leaves the line to them
 REASON_MAX = 200
 PAIRS_PER_UPDATE = 2000  # 4,000 parameters a statement, inside SQLite's limit
 
@@ -41,13 +42,14 @@ def _matched_entries(session: Session, community_id: int) -> set[int]:
 
 
 def auto_match(session: Session, community_id: int, account_id: int) -> int:
-    """Match every unmatched, unexplained line of the account that has one best entry."""
+    """Match every open line of the account that has a best entry (not those staff unmatched)."""
     account = get_account(session, community_id, account_id)
     open_lines = session.execute(
         select(BankLine.id, BankLine.booked_on, BankLine.amount, BankLine.reference,
                BankLine.counterparty, BankLine.summary)
         .where(BankLine.community_id == community_id, BankLine.account_id == account_id,
-               BankLine.entry_id.is_(None), BankLine.reason == "")
+               BankLine.entry_id.is_(None), BankLine.reason == "",
+               BankLine.matched == "")
     ).all()  # fmt: skip
     if not open_lines:
         return 0
@@ -165,7 +167,7 @@ def unmatch_line(
     if line.entry_id is None:
         raise Conflict("bank line {id} is not matched", args={"id": line_id})
     _step(session, line, "unmatch", actor_id)
-    line.entry_id, line.matched = None, ""
+    line.entry_id, line.matched = None, HELD
     session.flush()
     return line
 
