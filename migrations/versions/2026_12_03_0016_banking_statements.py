@@ -61,25 +61,25 @@ def upgrade() -> None:
     )
     op.create_table(
         "banking_reconciliation",
-        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column("account_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("as_of", sa.Date(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("log_seq", sa.Integer(), nullable=False),
         sa.Column("made_by", sa.Integer(), nullable=True),
         sa.Column("made_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("community_id", sa.Integer(), nullable=False),
-        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id", "account_id"],
+            ["banking_account.community_id", "banking_account.id"],
+            name=op.f("fk_banking_reconciliation_community_id_account_id_banking_account"),
+        ),
         sa.ForeignKeyConstraint(
             ["community_id"],
             ["registry_community.id"],
             name=op.f("fk_banking_reconciliation_community_id_registry_community"),
         ),
-        sa.PrimaryKeyConstraint("community_id", "id", name=op.f("pk_banking_reconciliation")),
-        sa.UniqueConstraint(
-            "community_id",
-            "account_id",
-            "as_of",
-            name=op.f("uq_banking_reconciliation_community_id_account_id_as_of"),
+        sa.PrimaryKeyConstraint(
+            "community_id", "account_id", "as_of", name=op.f("pk_banking_reconciliation")
         ),
     )
     op.create_table(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from datetime import datetime
 
+from sqlalchemy import ForeignKey
 from sqlalchemy import ForeignKeyConstraint
 from sqlalchemy import Index
 from sqlalchemy import String
@@ -103,17 +104,22 @@ class MatchStep(TenantKeyed, Base):
     at: Mapped[datetime]
 
 
-class Reconciliation(TenantKeyed, Base):
-    """A balanced reconciliation for a date, as appended to the public log (`body`)."""
+class Reconciliation(Base):
+    """A balanced reconciliation of an account for a date, as last appended to the log (`body`)."""
 
     __tablename__ = "banking_reconciliation"
     __audit__ = audited_by(RECONCILIATION_CHECK)
 
-    account_id: Mapped[int]
-    as_of: Mapped[date]
+    community_id: Mapped[int] = mapped_column(ForeignKey("registry_community.id"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    as_of: Mapped[date] = mapped_column(primary_key=True)
     body: Mapped[str] = mapped_column(Text)  # canonical JSON, as logged
     log_seq: Mapped[int] = mapped_column(info=unlogged("where the record sits in the log"))
     made_by: Mapped[int | None] = mapped_column(info=unlogged("who reconciled: staff-only"))
     made_at: Mapped[datetime] = mapped_column(info=unlogged("the record's own time stands"))
 
-    __table_args__ = (UniqueConstraint("community_id", "account_id", "as_of"),)
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["community_id", "account_id"], ["banking_account.community_id", "banking_account.id"]
+        ),
+    )
