@@ -23,7 +23,6 @@ from sunshine.banking.service import reconcile
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
 from sunshine.infra.body_limit import allow_body
-from sunshine.infra.inputs import Day
 from sunshine.infra.inputs import Ordinal
 from sunshine.infra.inputs import RowId
 from sunshine.infra.web import CsrfChecked
@@ -36,6 +35,9 @@ AccountParam = Annotated[
     str, Query(max_length=40, description="account number; the only one if omitted")
 ]
 Bank = Annotated[str, Query(max_length=16, examples=["icbc"])]
+# The day is read after the caller is checked (Invalid, 422), so that a member of another
+# community learns nothing from the answer, however malformed the query.
+DateParam = Annotated[str, Query(alias="date", max_length=20, examples=["2024-10-31"])]
 
 
 @router.get("/accounts")
@@ -161,13 +163,14 @@ def show_reconciliation(
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,
-    on: Annotated[Day, Query(alias="date")],
+    on: DateParam = "",
     account: AccountParam = "",
 ) -> schemas.ReconciliationRead:
     """The reconciliation statement for the end of a day: balances and each difference."""
     identity.authorize(viewer, Action.VIEW_CLOSING, community.id)
     found = accounts.pick_account(session, community.id, account)
-    return schemas.ReconciliationRead.of(reconcile.reconcile(session, community.id, found, on))
+    day = schemas.parse_day(on)
+    return schemas.ReconciliationRead.of(reconcile.reconcile(session, community.id, found, day))
 
 
 @router.post("/reconciliation", dependencies=[CsrfChecked])
@@ -175,12 +178,13 @@ def record_reconciliation(
     session: DbSession,
     viewer: CurrentViewer,
     community: CurrentCommunity,
-    on: Annotated[Day, Query(alias="date")],
+    on: DateParam = "",
     account: AccountParam = "",
 ) -> schemas.ReconciliationRead:
     """Append the reconciliation to the public log; refused (422) unless it balances."""
     identity.authorize(viewer, Action.MANAGE_LEDGER, community.id)
     found = accounts.pick_account(session, community.id, account)
-    rec, row = reconcile.record(session, community.id, found, on, actor_id=viewer.user_id)
+    day = schemas.parse_day(on)
+    rec, row = reconcile.record(session, community.id, found, day, actor_id=viewer.user_id)
     session.commit()
     return schemas.ReconciliationRead.of(rec, log_seq=row.log_seq)

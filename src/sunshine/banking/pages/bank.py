@@ -9,7 +9,6 @@ comes back on the page with its reason and the status the API would give.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from typing import Any
 
@@ -281,13 +280,6 @@ def explain_line(
     return _line_step(request, session, viewer, community, step, back)
 
 
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise Invalid("{value} is not a date (YYYY-MM-DD)", args={"value": text[:20]}) from None
-
-
 @router.get(f"{BANK}/reconciliation")
 def reconciliation_page(
     request: Request,
@@ -314,7 +306,7 @@ def _reconciliation(
     shown = on or clock.today().isoformat()
     try:
         account = accounts.pick_account(session, community.id)
-        rec = reconcile.reconcile(session, community.id, account, _day(shown))
+        rec = reconcile.reconcile(session, community.id, account, schemas.parse_day(shown))
     except REFUSALS as exc:
         return _page(request, session, viewer, community, "banking/reconciliation.html",
                      on=shown, error=exc, status_code=_status(exc))  # fmt: skip
@@ -336,7 +328,7 @@ def record_reconciliation(
         with session.begin_nested():
             account = accounts.pick_account(session, community.id)
             _, row = reconcile.record(
-                session, community.id, account, _day(on), actor_id=viewer.user_id
+                session, community.id, account, schemas.parse_day(on), actor_id=viewer.user_id
             )
     except REFUSALS as exc:
         return _reconciliation(

@@ -65,6 +65,18 @@ def unpack_upload(content: str, sha256: str) -> bytes:
     return data
 
 
+def parse_day(text: str) -> date:
+    """A day written YYYY-MM-DD; Invalid otherwise."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise Invalid(
+            "{value} is not a date (YYYY-MM-DD)",
+            args={"value": text[:20]},
+            problems=[Problem("date", "write the day as YYYY-MM-DD", {}, "date")],
+        ) from None
+
+
 def _money(amount: Fen) -> tuple[str, int]:
     return amount.plain(), amount.value
 
