@@ -67,7 +67,8 @@ def test_an_overpayment_is_a_prepayment_that_the_next_run_uses(session: Session)
     assert billing.prepayment_of(session, place.community_id, place.units[0]) == Fen(15000)
     assert balance(session, place, "2203") == Fen(-15000)
     plan, run = billing.post_run(session, place.community_id, fee, OCT, actor="m")
-    assert run is not None and plan.prepaid == Fen(10000)
+    assert run is not None
+    assert plan.prepaid == Fen(10000)
     assert _paid(session, place, fee) == [10000, 10000]
     assert billing.prepayment_of(session, place.community_id, place.units[0]) == Fen(5000)
     assert balance(session, place, "2203") == Fen(-5000)  # Dr 2203 / Cr 1122 in the run
@@ -83,7 +84,8 @@ def test_a_refund_reverses_the_entry_with_its_reason_and_reopens_the_bills(
         session, place.community_id, payment.id, reason="重复缴费", on=date(2024, 10, 9)
     )
     reversal = ledger.get_entry(session, place.community_id, refunded.refund_entry_id or 0)
-    assert reversal.reverses_id == payment.entry_id and reversal.reason == "重复缴费"
+    assert reversal.reverses_id == payment.entry_id
+    assert reversal.reason == "重复缴费"
     assert _paid(session, place, fee) == [0, 0]
     assert balance(session, place, "1122") == Fen(20000)
     assert balance(session, place, "2203") == Fen(0)

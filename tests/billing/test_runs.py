@@ -44,15 +44,24 @@ def test_running_the_same_period_again_creates_nothing(session: Session) -> None
     billing.post_run(session, place.community_id, fee, SEPT, actor="m")
     entries = ledger.entry_count(session, place.community_id)
     plan, run = billing.post_run(session, place.community_id, fee, SEPT, actor="m")
-    assert run is None and plan.count == 0 and plan.already == 2
+    assert run is None
+    assert plan.count == 0
+    assert plan.already == 2
     assert ledger.entry_count(session, place.community_id) == entries
     assert len(bills_of(session, place, fee)) == 2
 
 
 def test_a_unit_without_an_owner_is_skipped_and_billed_once_it_has_one(session: Session) -> None:
     place = community_with_units(session, ["80.00"])
-    fee = item(session, place, ChargeKind.PER_HOUSEHOLD_YEAR, "100.00", code="garbage",
-               account="6004", first_month=9)  # fmt: skip
+    fee = item(
+        session,
+        place,
+        ChargeKind.PER_HOUSEHOLD_YEAR,
+        "100.00",
+        code="garbage",
+        account="6004",
+        first_month=9,
+    )
     extra = community_with_units(session, ["70.00"], owners=False)  # another community
     assert (
         billing.preview_run(
@@ -69,8 +78,9 @@ def test_a_rate_change_never_alters_bills_already_issued(session: Session) -> No
     place = community_with_units(session, ["100.00"])
     fee = item(session, place, ChargeKind.PER_AREA_MONTH, "1.50")
     billing.post_run(session, place.community_id, fee, SEPT, actor="m")
-    billing.set_rate(session, place.community_id, fee, rate=Fen(200),
-                     effective_from=date(2024, 10, 1), actor="m")  # fmt: skip
+    billing.set_rate(
+        session, place.community_id, fee, rate=Fen(200), effective_from=date(2024, 10, 1), actor="m"
+    )
     billing.post_run(session, place.community_id, fee, Period(2024, 10), actor="m")
     sept, oct_ = bills_of(session, place, fee)
     assert (sept.rate_fen, sept.amount_fen) == (Fen(150), Fen(15000))
@@ -96,10 +106,17 @@ def test_parking_rent_is_billed_per_lease_running_in_the_month(session: Session)
     billing.add_lease(
         session, place.community_id, space="P02", unit_id=a, starts_on=date(2024, 9, 15)
     )
-    billing.add_lease(session, place.community_id, space="P03", unit_id=b, starts_on=date(2024, 1, 1),
-                      ends_on=date(2024, 8, 31))  # fmt: skip
+    billing.add_lease(
+        session,
+        place.community_id,
+        space="P03",
+        unit_id=b,
+        starts_on=date(2024, 1, 1),
+        ends_on=date(2024, 8, 31),
+    )
     plan, _ = billing.post_run(session, place.community_id, rent, SEPT, actor="m")
-    assert plan.count == 2 and plan.total == Fen(24000)
+    assert plan.count == 2
+    assert plan.total == Fen(24000)
     assert {(x.unit_id, x.lease_id) for x in bills_of(session, place, rent)} == {(a, 1), (a, 2)}
 
 
