@@ -18,6 +18,7 @@ from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service as ledger
 from sunshine.registry import service as registry
+from sunshine.registry.models import Community
 from tests.factories import make_community
 from tests.factories import make_unit
 
@@ -28,6 +29,7 @@ SEPT = Period(2024, 9)
 class Place:
     community_id: int
     units: list[int]
+    community: Community
 
 
 def community_with_units(session: Session, areas: list[str], *, owners: bool = True) -> Place:
@@ -40,7 +42,7 @@ def community_with_units(session: Session, areas: list[str], *, owners: bool = T
             party = registry.add_party(session, community.id, name=f"业主{n}")
             registry.set_owner(session, community.id, unit_id=unit.id, party_id=party.id)
         units.append(unit.id)
-    return Place(community.id, units)
+    return Place(community.id, units, community)
 
 
 def item(
