@@ -2,9 +2,10 @@
 
 REPLACE: when `registry.service.liability.liable_on(session, community_id, on_date, who)`
 lands (owners13, with ownership history and move-in/out dates), `payers_on` becomes one
-call to it. Until then it asks the registry's existing services for the current owners
-(and, for items residents pay, the current residents), which know no dates: `on_date`
-is accepted and not yet used.
+call to it. Until then it asks the registry for the current owners, as plain rows
+(`registry.service.district.first_owners`: a run for 100,000 units cannot load them as
+mapped objects in time), and, for items residents pay, the current residents; neither
+knows dates yet: `on_date` is accepted and not used.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.billing.rules.charges import Liable
 from sunshine.registry import service as registry
+from sunshine.registry.service import district
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +34,9 @@ def payers_on(
     A unit with nobody liable on record is left out (the run counts it as skipped).
     """
     owners = {
-        unit_id: Payer(party.id, party.name)
-        for unit_id, rows in registry.owners_by_unit(session, community_id).items()
+        unit_id: Payer(party_id, name)
+        for unit_id, (party_id, name) in district.first_owners(session, community_id).items()
         if unit_id in unit_ids
-        for _, party in rows[:1]
     }
     if who is Liable.OWNER:
         return owners

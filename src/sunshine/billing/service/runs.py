@@ -46,7 +46,7 @@ from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.ledger import rules as ledger_rules
 from sunshine.ledger import service as ledger
-from sunshine.registry.service import areas
+from sunshine.registry.service import district
 
 CHUNK = 10_000  # bills per insert, so the CLI's progress bar moves
 Progress = Callable[[int, int], None]  # (bills written, bills in the run)
@@ -158,9 +158,9 @@ def _plan(
             (unit, lease, 1) for lease, unit in items.leases_in(session, community_id, period)
         ]
     elif item.kind is charges.ChargeKind.PER_AREA_MONTH:
-        subjects = [(unit, 0, dm2) for unit, dm2 in areas.unit_areas(session, community_id)]
+        subjects = [(unit, 0, dm2) for unit, dm2 in district.unit_areas(session, community_id)]
     else:
-        subjects = [(unit, 0, 1) for unit, _ in areas.unit_areas(session, community_id)]
+        subjects = [(unit, 0, 1) for unit, _ in district.unit_areas(session, community_id)]
     issued = _issued(session, community_id, item.id, period)
     fresh = [s for s in subjects if (s[0], s[1]) not in issued]
     payers = payers_on(session, community_id, issued_on, item.liable, {s[0] for s in fresh})
@@ -182,7 +182,7 @@ def _issued(
     query = select(table.unit_id, table.lease_id).where(
         table.community_id == community_id, table.item_id == item_id, table.period == str(period)
     )
-    return {(int(unit), int(lease)) for unit, lease in session.execute(query)}
+    return {(int(unit), int(lease)) for unit, lease in session.execute(query).all()}
 
 
 def _prepaid(
