@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select
@@ -39,6 +38,7 @@ from sunshine.billing.service import prepayments
 from sunshine.billing.service.payers import payers_on
 from sunshine.infra import clock
 from sunshine.infra.bulk import Layout
+from sunshine.infra.bulk import stored_value
 from sunshine.infra.db import Base
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
@@ -221,19 +221,24 @@ def _write_bills(
     session: Session, community_id: int, run: Run, plan: Plan, first: int, progress: Progress | None
 ) -> None:
     """The bills in chunks (driver-level), then the few allocations of prepayments used."""
-    shared: dict[str, Any] = {
-        "community_id": community_id,
-        "item_id": run.item_id,
-        "period": plan.period,
-        "run_id": run.id,
-        "rate_fen": plan.rate,
-        "issued_on": plan.issued_on,
-        "due_on": charges.due_on(plan.period),
+    table = _BILLS.table
+    shared = {  # in stored form once, not converted again for every row
+        name: stored_value(session, table, name, value)
+        for name, value in {
+            "community_id": community_id,
+            "item_id": run.item_id,
+            "period": plan.period,
+            "run_id": run.id,
+            "rate_fen": plan.rate,
+            "issued_on": plan.issued_on,
+            "due_on": charges.due_on(plan.period),
+        }.items()
     }
     rows = [(first + at, *row) for at, row in enumerate(plan.rows)]
+    ready = set(_BILLS.per_row) | set(shared)  # ints and text as the driver takes them
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
-        _BILLS.insert(session, chunk, ready={"amount_fen", "paid_fen"}, **shared)
+        _BILLS.insert(session, chunk, ready=ready, **shared)
         if progress is not None:
             progress(start + len(chunk), len(rows))
     prepaid = [(row[0], row[1], row[5]) for row in rows if row[5]]  # (bill, unit, fen)
