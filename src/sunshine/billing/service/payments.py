@@ -75,6 +75,12 @@ def take_payment(
         entry_id=entry.id,
         actor=actor,
     )
+    _allocate(session, payment, bills, split)
+    return payment
+
+
+def _allocate(session: Session, payment: Payment, bills: list[Bill], split: rules.Split) -> None:
+    """Store the payment and what it paid of each bill (the bills were read under the lock)."""
     session.add(payment)
     session.flush()
     by_id = {bill.id: bill for bill in bills}
@@ -82,11 +88,13 @@ def take_payment(
         by_id[bill_id].paid_fen += part
         session.add(
             Allocation(
-                community_id=community_id, payment_id=payment.id, bill_id=bill_id, amount_fen=part
+                community_id=payment.community_id,
+                payment_id=payment.id,
+                bill_id=bill_id,
+                amount_fen=part,
             )
         )
     session.flush()
-    return payment
 
 
 def refund_payment(

@@ -116,9 +116,7 @@ def post_run(
     plan = _plan(session, community_id, item, period, issued_on or period.first_day)
     if not plan.rows or plan.total.value == 0:
         return plan, None
-    first = (
-        session.scalar(select(func.max(Bill.id)).where(Bill.community_id == community_id)) or 0
-    ) + 1
+    first = _next_bill_id(session, community_id)
     key = f"billing-run:{item.code}:{period}:{first}"
     draft = _draft(item, plan)
     entry = ledger.post_entry(
@@ -140,6 +138,12 @@ def post_run(
     session.flush()
     _write_bills(session, community_id, run, plan, first, progress)
     return plan, run
+
+
+def _next_bill_id(session: Session, community_id: int) -> int:
+    """Bills are numbered per community here, not at flush: they never pass through the ORM."""
+    last = session.scalar(select(func.max(Bill.id)).where(Bill.community_id == community_id))
+    return (last or 0) + 1
 
 
 def _plan(
