@@ -124,3 +124,13 @@ def test_the_pages_preview_then_confirm_a_run_and_take_a_payment_at_the_desk(
     assert "50.00" in unit.text  # the prepayment
     assert client.post(f"{page}/units/{units[0]}/payments", data={"amount": "x"}).status_code == 422
     assert client.get(f"{page}/units", params={"number": "9-9-999"}).status_code == 404
+
+
+def test_the_manager_lets_a_parking_space_on_the_page(client: TestClient, session: Session) -> None:
+    code, _ = _staff(client, session)
+    page = f"/c/{code}/billing"
+    lease = {"space": "P07", "unit_number": "1-1-102", "starts_on": "2024-09-01", "ends_on": ""}
+    assert client.post(f"{page}/leases", data=lease, follow_redirects=False).status_code == 303
+    assert "P07" in client.get(page).text
+    unknown = client.post(f"{page}/leases", data={**lease, "unit_number": "9-9-999"})
+    assert unknown.status_code == 404
