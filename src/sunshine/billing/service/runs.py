@@ -110,7 +110,11 @@ def post_run(
     issued_on: date | None = None,
     progress: Progress | None = None,
 ) -> tuple[Plan, Run | None]:
-    """Issue the period's bills not issued yet and book them; None when there were none."""
+    """Issue the period's bills not issued yet and book them.
+
+    Returns the plan and the run; no run when nothing was new (or it all came to 0.00,
+    a free item: nothing to book).
+    """
     ledger.lock_books(session, community_id)  # first: runs and payments read, then book
     item = items.get_item(session, community_id, item_id)
     plan = _plan(session, community_id, item, period, issued_on or period.first_day)
