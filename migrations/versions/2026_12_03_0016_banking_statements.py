@@ -1,7 +1,7 @@
 """banking: bank accounts, statement lines, staff's matching steps, logged reconciliations
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-03 23:02:00
 
 A community's bank account (its trust account, booked as ledger 1001) gets its statement
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0012"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -36,6 +36,7 @@ _PARTS = {
     "notice": "sunshine.disclosure.cli.notices:app",
     "handover": "sunshine.disclosure.cli.notices:handover",
     "bank": "sunshine.banking.cli.bank:app",
+    "billing": "sunshine.billing.cli:app",
 }
 
 app = typer.Typer(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sunshine.banking import models as banking_models
+from sunshine.billing import models as billing_models
 from sunshine.disclosure.models import budgets as disclosure_budgets
 from sunshine.disclosure.models import notices as disclosure_notices
 from sunshine.identity import models as identity_models
@@ -19,5 +20,6 @@ PARTS = (
     disclosure_notices,
     disclosure_budgets,
     banking_models,
+    billing_models,
 )
 metadata = Base.metadata
