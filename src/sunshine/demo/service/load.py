@@ -97,7 +97,7 @@ _STAFF = (
 )
 
 Report = Callable[[str], None]
-STEPS = 7  # how many times `load_reference_community` calls `report`
+STEPS = 10  # how many times `load_reference_community` calls `report`
 
 
 def _silent(_label: str) -> None:
@@ -147,14 +147,17 @@ def load_reference_community(session: Session, *, report: Report = _silent) -> C
     today = clock.today()
     last = demo_later.last_complete_month(today)
     demo_later.load_books(session, cid, origin=ref.origin, last=last)
+    report("账簿 / books")
     committee = identity.find_user_by_username(session, "committee")
     member = None if committee is None else committee.id
     demo_budget.load_budget(session, cid, actor_id=member)
     demo_budget.load_later_budgets(session, cid, last=last, actor_id=member)
+    report("预算 / budgets")
     publisher = identity.find_user_by_username(session, "staff")
     demo_notices.publish_through(
         session, ref, last=last, today=today, actor_id=None if publisher is None else publisher.id
     )
+    report("公示 / notices")
     return community
 
 
