@@ -1,4 +1,5 @@
-"""Every page an owner (or, logged out, anyone) can open fits a phone's screen, 390×844.
+"""Every page an owner, anyone logged out, or the trustee's manager (every staff page) can
+open fits a phone's screen, 390×844.
 
 The routes are read from the app itself (as tests/registry/test_tenancy.py does), so a page
 added later is walked without touching this file. Path parameters are filled with the demo's
@@ -8,7 +9,8 @@ login, a refusal) is not theirs to read and is left out; the "not found" page is
 On each page every <details> is opened, and the page fails when the document is wider than the
 screen or when any visible element reaches past its right edge, naming the route and element.
 
-One browser, one page, one login per viewer. A full-page screenshot of each route goes to
+One browser, one page, one login per viewer; the manager walks in English, whose longer
+words are the harder case (about 35 s). A full-page screenshot of each route goes to
 pytest's tmp folder (for looking at a failure; the docs' pictures are made elsewhere).
 """
 
@@ -79,6 +81,21 @@ MUST_WALK = {
         ERROR_PAGES[0],
     },
     "public": {"/login", "/login/phone"},
+    # Staff pages too (issue 12): the booking form, the budget's lines, the registry lists.
+    "manager": {
+        "/c/{code}/ledger",
+        "/c/{code}/ledger/new",
+        "/c/{code}/ledger/reports/trial-balance",
+        "/c/{code}/budget/{budget_id}/lines",
+        "/c/{code}/notices/{period}/publish",
+        "/c/{code}/registry",
+        "/c/{code}/registry/units",
+        "/c/{code}/registry/units/{unit_id}",
+        "/c/{code}/registry/people",
+        "/c/{code}/registry/vehicles",
+        "/c/{code}/registry/buildings",
+        "/c/{code}/registry/roster",
+    },
 }
 
 # The outermost visible elements that reach past the screen's right edge (their children
@@ -230,13 +247,24 @@ def _logged_out(page: Page, live_server: LiveServer) -> None:
     """Nobody logs in."""
 
 
+def _as_manager(page: Page, live_server: LiveServer) -> None:
+    """The trustee's manager logs in with the demo password: every staff page is theirs."""
+    page.goto("/login")
+    page.get_by_label("用户名").fill("manager")
+    page.get_by_label("密码").fill(demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(rf".*/c/{COMMUNITY}(/.*)?$"))
+
+
 VIEWERS: dict[str, Callable[[Page, LiveServer], None]] = {
     "owner": _as_owner,
     "public": _logged_out,
+    "manager": _as_manager,
 }
+VIEWS = [("owner", "zh_CN"), ("owner", "en"), ("public", "zh_CN"), ("manager", "en")]
 
 
-@pytest.fixture(params=[("owner", "zh_CN"), ("owner", "en"), ("public", "zh_CN")], ids="-".join)
+@pytest.fixture(params=VIEWS, ids="-".join)
 def viewer_page(
     request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer
 ) -> Iterator[tuple[str, Page]]:
