@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -17,6 +18,11 @@ from sqlalchemy.orm import Session
 
 from sunshine.registry.models import Community
 from tests.factories import load_demo
+
+# The October 2024 notice's printed checkpoint (fingerprint, log size), the same whenever the
+# demo is loaded; docs/trust-model.md quotes it.
+OCTOBER_CHECKPOINT = ("9C79 27E8 761B 035E", 244)
+TRUST_MODEL = Path(__file__).parents[2] / "docs" / "trust-model.md"
 
 
 @dataclass(frozen=True)
