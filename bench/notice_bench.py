@@ -28,6 +28,7 @@ os.environ.setdefault("SUNSHINE_VAR_DIR", tempfile.mkdtemp(prefix="sunshine-noti
 from sqlalchemy.orm import Session  # noqa: E402
 
 from sunshine.demo import service as demo  # noqa: E402
+from sunshine.disclosure.service import cosigning  # noqa: E402
 from sunshine.disclosure.service import exports  # noqa: E402
 from sunshine.disclosure.service import notices  # noqa: E402
 from sunshine.disclosure.service.notice_pdf import notice_pdf  # noqa: E402
@@ -76,8 +77,11 @@ def main() -> int:
         printed = notices.printed_checkpoint(session, ref.id, found)
         record = notices.record_of(found)
         url = notices.verify_url(ref, found, printed)
-        notice_pdf(record, checkpoint=printed, verify_url=url)  # warm: fonts, templates
-        pdf = notice_pdf(record, checkpoint=printed, verify_url=url)
+        cosign = cosigning.status_of(session, ref.id, found)
+        notice_pdf(
+            record, checkpoint=printed, cosign=cosign, verify_url=url
+        )  # warm: fonts, templates
+        pdf = notice_pdf(record, checkpoint=printed, cosign=cosign, verify_url=url)
         archive = exports.handover_archive(session, ref)
         session.rollback()
         result = {
@@ -90,7 +94,8 @@ def main() -> int:
                 args.runs,
             ),
             "pdf_s": _median_s(
-                lambda: notice_pdf(record, checkpoint=printed, verify_url=url), args.runs
+                lambda: notice_pdf(record, checkpoint=printed, cosign=cosign, verify_url=url),
+                args.runs,
             ),
             "pdf_kb": round(len(pdf) / 1024),
             "bundle_s": _median_s(

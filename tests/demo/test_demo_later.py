@@ -28,6 +28,9 @@ from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service as ledger
 from sunshine.transparency import service as log
+from tests.demo.conftest import OCTOBER_CHECKPOINT
+from tests.demo.conftest import TRUST_MODEL
+from tests.demo.conftest import ids_start_afresh
 from tests.factories import load_demo
 
 TODAY = date(2026, 3, 3)
@@ -154,3 +157,16 @@ def test_the_second_year_has_its_approved_budget_in_its_notices(loaded_later: La
     sections = record["sections"]
     assert isinstance(sections, list)
     assert [section["key"] for section in sections] == [budget_actuals.SECTION_KEY]
+
+
+def test_the_october_notice_s_fingerprint_does_not_depend_on_when_the_demo_was_loaded(
+    loaded_later: Later,
+) -> None:
+    """The first year is published before later months are booked: the paper stays right."""
+    session, cid = loaded_later.session, loaded_later.community_id
+    october = notices.get_notice(session, cid, Period(2024, 10))
+    printed = notices.printed_checkpoint(session, cid, october)
+    assert printed.tree_size == OCTOBER_CHECKPOINT[1]  # as a first-year load: nothing later
+    if ids_start_afresh(session):
+        assert printed.fingerprint == OCTOBER_CHECKPOINT[0]
+        assert f"`{printed.fingerprint}`" in TRUST_MODEL.read_text(encoding="utf-8")

@@ -17,7 +17,9 @@ from sunshine.infra.tenancy import CommunityRef
 from sunshine.kernel.periods import Period
 from sunshine.transparency import service as log
 from sunshine.transparency.rules import verifier
+from tests.demo.conftest import OCTOBER_CHECKPOINT
 from tests.demo.conftest import Loaded
+from tests.demo.conftest import ids_start_afresh
 
 OCTOBER = Period(2024, 10)
 
@@ -59,8 +61,11 @@ def test_the_october_notice_prints_on_one_page_and_its_bundle_verifies(loaded: L
     found = notices.get_notice(session, ref.id, OCTOBER)
     printed = notices.printed_checkpoint(session, ref.id, found)
     url = notices.verify_url(ref, found, printed)
+    cosign = cosigning.status_of(session, ref.id, found)
     reader = PdfReader(
-        BytesIO(notice_pdf(notices.record_of(found), checkpoint=printed, verify_url=url))
+        BytesIO(
+            notice_pdf(notices.record_of(found), checkpoint=printed, cosign=cosign, verify_url=url)
+        )
     )
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
@@ -76,7 +81,11 @@ def test_the_october_notice_prints_on_one_page_and_its_bundle_verifies(loaded: L
         assert expected in text
     assert re.search(r"/c/jcdy/verify\?period=2024-10&v=1&size=\d+&root=[0-9a-f]{64}", url)
     assert printed.signers == ("sunshine/jcdy", "jcdy-committee-demo")
-    assert "jcdy-committee-demo" in text.replace("\n", "")  # the name may wrap
+    assert printed.tree_size == OCTOBER_CHECKPOINT[1]  # as loaded later
+    if ids_start_afresh(session):
+        assert printed.fingerprint == OCTOBER_CHECKPOINT[0]
+    assert "委员会 1/1 名委员已联署" in text  # the role and the count, not the key's name
+    assert "jcdy-committee-demo" not in text.replace("\n", "")
     assert "预算执行情况" in text  # the budget's section, from the approved demo budget
     keys = [key.text() for key in log.public_keys(session, ref.id)]
     assert len(keys) == 2  # the platform's and the committee's: both must have signed

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.disclosure.rules.budget import BudgetState
 from sunshine.disclosure.service import budgets
+from sunshine.entrypoints import cli
 from sunshine.identity.models import User
 from sunshine.identity.rules import Role
 from sunshine.infra import clock
@@ -358,3 +359,57 @@ def test_an_entry_s_budget_line_is_chosen_from_the_approved_budget(
     entry = ledger.get_entry(session, people.setting.community.id, number)
     assert entry.budget_line == "人员工资"
     assert [p.amount.value for p in entry.postings] == [530000, -530000]
+
+
+def test_a_budget_line_outside_the_approved_budget_is_refused_by_the_api_and_the_page(
+    client: TestClient, session: Session, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clock, "today", lambda: date(2024, 11, 5))
+    approve(client, session, people, draft_through_the_pages(client, session, people))
+    log_in(client, session, people.manager)
+    api = f"/api/v1/communities/{people.code}/ledger/entries"
+    wages = {
+        "booked_on": "2024-11-05",
+        "narration": "11月保洁员工资",
+        "postings": [
+            {"account": "6601", "amount": "5300.00"},
+            {"account": "1001", "amount": "-5300.00"},
+        ],
+    }
+
+    typed = client.post(api, json={**wages, "budget_line": "随手写的预算项"})
+    page = client.post(
+        f"/c/{people.code}/ledger/new",
+        data={
+            **FORM,
+            "booked_on": "2024-11-05",
+            "narration": "11月保洁员工资",
+            "budget_line": "随手写的预算项",
+            "account": ["6601 人员工资及社保", "1001 信托资金银行存款"],
+            "debit": ["5300.00", ""],
+            "credit": ["", "5300.00"],
+        },
+    )
+    chosen = client.post(api, json={**wages, "budget_line": "人员工资"})
+
+    assert typed.status_code == 422, typed.text
+    [problem] = typed.json()["error"]["problems"]
+    assert problem["code"] == "unknown_budget_line"
+    assert problem["where"] == "budget_line"
+    assert problem["message"] == "“随手写的预算项”不是 2024-11 已批准预算中的预算项"
+    assert page.status_code == 422
+    assert "“随手写的预算项”不是 2024-11 已批准预算中的预算项" in page.text
+    assert chosen.status_code == 201, chosen.text
+    assert ledger.entry_count(session, people.setting.community.id) == 1
+
+
+def test_the_root_command_installs_the_approved_budget_s_lines_as_the_app_does(
+    client: TestClient, session: Session, people: People
+) -> None:
+    approve(client, session, people, draft_through_the_pages(client, session, people))
+    cid, october = people.setting.community.id, Period(2024, 10)
+    ledger.use_budget_lines(lambda *_: [])  # as in a process no edge has set up yet
+
+    cli._load_tables()  # what every command's first session runs
+
+    assert ledger.budget_lines(session, cid, october) == ["车位租金", "人员工资", "公共水电"]

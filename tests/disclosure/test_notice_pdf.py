@@ -8,6 +8,7 @@ checkpoint's fingerprint, and that rendering never reaches the network.
 from __future__ import annotations
 
 import io
+import re
 import socket
 from collections.abc import Iterator
 from dataclasses import replace
@@ -27,6 +28,7 @@ from sunshine.disclosure.rules.notice import PrintedCheckpoint
 from sunshine.disclosure.rules.notice import Revision
 from sunshine.disclosure.rules.notice import notice_record
 from sunshine.disclosure.rules.notice import short_fingerprint
+from sunshine.disclosure.service.cosigning import CosignStatus
 from sunshine.disclosure.service.notice_pdf import notice_pdf
 from sunshine.disclosure.service.notice_pdf import notice_print_html
 from sunshine.disclosure.service.notice_pdf import period_en
@@ -48,6 +50,7 @@ CHECKPOINT = PrintedCheckpoint(
     signed_at="2024-11-05T02:00:00+00:00",
     signers=("sunshine-platform", "jcdy-committee"),
 )
+COSIGNED = CosignStatus(signed=1, members=1, threshold=1)
 
 
 def sha(prefix: str) -> str:
@@ -148,7 +151,11 @@ def version_one(figures: NoticeFigures | None = None) -> dict[str, object]:
 
 
 def render(record: dict[str, object]) -> PdfReader:
-    return PdfReader(io.BytesIO(notice_pdf(record, checkpoint=CHECKPOINT, verify_url=VERIFY_URL)))
+    return PdfReader(
+        io.BytesIO(
+            notice_pdf(record, checkpoint=CHECKPOINT, cosign=COSIGNED, verify_url=VERIFY_URL)
+        )
+    )
 
 
 def text_of(reader: PdfReader) -> str:
@@ -245,7 +252,7 @@ def test_the_notice_prints_the_checkpoint_and_signature_blocks(october_pdf: PdfR
     for expected in (
         "3F2A 9C1B 77E0 12D4",
         "日志记录数 1,234",
-        "sunshine-platform、",
+        "委员会 1/1 名委员已联署",
         "用手机扫码核验：公示内容与公开日志一致、日志未被改写",
         "受托人（物业服务企业）签章",
         "物管会/业委会 签字",
@@ -254,7 +261,8 @@ def test_the_notice_prints_the_checkpoint_and_signature_blocks(october_pdf: PdfR
         "218.58",
     ):
         assert expected in text, expected
-    assert "jcdy-committee" in text.replace("\n", "")  # may wrap in its narrow box
+    assert "committee" not in text  # the committee's role and count, not its keys' names
+    assert "sunshine-platform" not in text
     assert text.count("日期 _____年___月___日") == 2  # the trustee's and the committee's
     assert "2024年11月5日公示并签署" in text
     assert "log size" not in text
@@ -286,7 +294,9 @@ def test_the_fonts_are_embedded(october_pdf: PdfReader) -> None:
 
 
 def test_the_print_view_carries_the_qr_code_of_the_verify_url() -> None:
-    html = notice_print_html(version_one(), checkpoint=CHECKPOINT, verify_url=VERIFY_URL)
+    html = notice_print_html(
+        version_one(), checkpoint=CHECKPOINT, cosign=COSIGNED, verify_url=VERIFY_URL
+    )
     qr = segno.make(VERIFY_URL, error="m").svg_inline(scale=1, border=3, omitsize=True)
     assert qr in html
     assert "<img" not in html
@@ -299,7 +309,10 @@ def test_the_print_view_carries_the_qr_code_of_the_verify_url() -> None:
 def test_the_print_view_escapes_what_the_books_say() -> None:
     line = spent(15, 26, "<b>水管</b>", "6602", "维护", "1.00", "A&B", "deadbeef")
     html = notice_print_html(
-        version_one(october(spending=(line,))), checkpoint=CHECKPOINT, verify_url=VERIFY_URL
+        version_one(october(spending=(line,))),
+        checkpoint=CHECKPOINT,
+        cosign=COSIGNED,
+        verify_url=VERIFY_URL,
     )
     assert "&lt;b&gt;水管&lt;/b&gt;" in html
     assert "A&amp;B" in html
@@ -338,7 +351,7 @@ def test_a_correction_says_what_it_corrects_with_the_amounts_before_and_after() 
 def test_only_a_notice_record_is_printed() -> None:
     record = {**version_one(), "format": "sunshine.notice/0"}
     with pytest.raises(ValueError, match=r"not a notice record of format sunshine\.notice/1"):
-        notice_print_html(record, checkpoint=CHECKPOINT, verify_url=VERIFY_URL)
+        notice_print_html(record, checkpoint=CHECKPOINT, cosign=COSIGNED, verify_url=VERIFY_URL)
 
 
 def test_remuneration_and_other_movements_are_printed_when_there_are_any() -> None:
@@ -428,8 +441,12 @@ def test_the_notice_prints_in_english_only_when_english_is_chosen() -> None:
         rows=(("车位租金", 720_000, "Parking rent"),),
     )
     record = version_one(october(sections=(budget,)))
-    english = notice_print_html(record, checkpoint=CHECKPOINT, verify_url=VERIFY_URL, locale="en")
-    chinese = notice_print_html(record, checkpoint=CHECKPOINT, verify_url=VERIFY_URL)
+    english = notice_print_html(
+        record, checkpoint=CHECKPOINT, cosign=COSIGNED, verify_url=VERIFY_URL, locale="en"
+    )
+    chinese = notice_print_html(
+        record, checkpoint=CHECKPOINT, cosign=COSIGNED, verify_url=VERIFY_URL
+    )
 
     for expected in ("Trust fund income and spending notice", "October 2024", "Published on 5 Nov 2024",
                      "Opening balance", "Parking rent", "Budget vs actual", "Total"):  # fmt: skip
@@ -444,7 +461,31 @@ def test_the_notice_prints_in_english_only_when_english_is_chosen() -> None:
 
 def test_a_notice_signed_long_after_it_was_published_says_both_days() -> None:
     late = replace(CHECKPOINT, signed_at="2026-12-03T19:31:19+00:00")  # 4 Dec in Shanghai
-    chinese = notice_print_html(version_one(), checkpoint=late, verify_url=VERIFY_URL)
-    english = notice_print_html(version_one(), checkpoint=late, verify_url=VERIFY_URL, locale="en")
+    chinese = notice_print_html(
+        version_one(), checkpoint=late, cosign=COSIGNED, verify_url=VERIFY_URL
+    )
+    english = notice_print_html(
+        version_one(), checkpoint=late, cosign=COSIGNED, verify_url=VERIFY_URL, locale="en"
+    )
     assert "2024年11月5日公示；2026年12月4日签署（晚于公示日期" in chinese
     assert "Published on 5 Nov 2024; signed on 4 Dec 2026, later than it was published" in english
+
+
+def test_the_print_says_how_far_the_committee_co_signed_in_the_notice_s_language() -> None:
+    def said(status: CosignStatus, locale: str = "zh_CN") -> str:
+        page = notice_print_html(
+            version_one(),
+            checkpoint=CHECKPOINT,
+            cosign=status,
+            verify_url=VERIFY_URL,
+            locale=locale,
+        )
+        return re.sub(r"\s+", " ", page)
+
+    none, part = CosignStatus(0, 3, 2), CosignStatus(1, 3, 2)
+
+    assert "尚未联署，还需 2 名委员联署" in said(none)
+    assert "Not yet co-signed; 2 more needed" in said(none, "en")
+    assert "委员会 1/3 名委员已联署，还需 1 名委员联署" in said(part)
+    assert "Co-signed by 1 of 3 committee members; 1 more needed" in said(part, "en")
+    assert "jcdy-committee" not in said(part) + said(part, "en")

@@ -45,7 +45,8 @@ def test_a_supervisor_sees_each_community_with_its_latest_notice_and_what_is_ove
     assert page.status_code == 200, page.text
     text = page.text
     assert "您监督的小区" in text
-    assert f'href="/c/{setting.code}/notices/2024-10">2024-10</a>' in text
+    assert f'href="/c/{setting.code}/notices/2024-10">2024年10月</a>' in text
+    assert "发布于 2024年11月5日" in text  # China's day as people write it, no ISO date
     assert "1 期逾期" in text  # September's notice was never published
     assert 'href="/notices/overdue"' in text
     assert _landing(client) == "/oversight"
@@ -101,3 +102,26 @@ def test_the_staff_workbench_leads_to_notices_budgets_and_reports(
 
     for path in ("notices", "budget", "ledger/reports", "ledger/new", "board"):
         assert f'href="/c/{setting.code}/{path}"' in text, path
+
+
+def test_the_oversight_page_follows_the_chosen_language_with_its_dates(
+    client: TestClient, session: Session
+) -> None:
+    setting = community_with_books(session)
+    book_october(session, setting.books)
+    log_in(client, session, setting.staff)
+    assert client.post(f"/api/v1/communities/{setting.code}/notices/2024-10/publish", json={})
+    log_in(client, session, make_user(session, community=setting.community, role=Role.SUPERVISOR))
+    english_browser = {"Accept-Language": "en-US,en;q=0.9"}
+
+    client.get("/lang/en", params={"next": "/oversight"})
+    english = client.get("/oversight").text
+    client.get("/lang/zh_CN", params={"next": "/oversight"})
+    chinese = client.get("/oversight", headers=english_browser).text  # the choice wins
+
+    assert "Communities you oversee" in english
+    assert ">Oct 2024</a>" in english
+    assert "published on 5 Nov 2024" in english
+    assert "您监督的小区" in chinese
+    assert "发布于 2024年11月5日" in chinese
+    assert "2024-11-05" not in english + chinese

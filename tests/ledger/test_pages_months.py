@@ -26,7 +26,8 @@ def test_the_books_open_on_the_latest_month_with_entries_and_pick_any_month(
 
     page = client.get(f"/c/{setting.code}/books").text
 
-    assert "<strong>2024-10</strong>" in page
+    assert "<strong>2024年10月</strong>" in page  # a month as people write it, not 2024-10
+    assert '<option value="2024-10" selected>2024年10月</option>' in page
     assert "10月保洁员工资" in page
     assert _selected(page) == ["2024-10"]
     assert '<optgroup label="2024"><option value="2024-12">' in page  # newest first

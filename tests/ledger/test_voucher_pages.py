@@ -188,3 +188,23 @@ def test_the_committee_and_staff_see_every_opening_in_the_community(
     for reader in (people.owner, people.supervisor, people.resident):
         log_in(client, session, reader)
         assert client.get(listing).status_code == 403
+
+
+def test_owners_see_the_grouped_fingerprint_and_the_full_hash_only_behind_details(
+    client: TestClient, session: Session, people: People
+) -> None:
+    sha = people.voucher.sha256
+    grouped = " ".join(sha[i : i + 4].upper() for i in range(0, 16, 4))  # "3F2A 9C1B …"
+
+    log_in(client, session, people.owner)
+    owner = client.get(people.base).text
+    log_in(client, session, people.staff)
+    staff = client.get(people.base).text
+
+    outside_details = re.sub(r"<details.*?</details>", "", owner, flags=re.DOTALL)
+    assert f'<span class="fingerprint">{grouped}</span>' in owner
+    assert sha not in outside_details.replace(people.base, "")  # only in links to itself
+    assert re.search(
+        rf"<details[^>]*><summary>详情</summary>SHA-256 <code[^>]*>{sha}</code>", owner
+    )
+    assert f'<code class="hash">{sha}</code>' in staff

@@ -3,13 +3,21 @@ import; nobody else may, and a refused community names every bad field."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
+from sunshine.entrypoints.cli import app
+from sunshine.identity import service as identity
 from sunshine.identity.rules import Role
 from sunshine.kernel.errors import Invalid
 from sunshine.registry import service as registry
+from sunshine.registry.cli import community as community_cli
 from sunshine.registry.schemas import community_draft
 from tests.factories import log_in
 from tests.factories import make_community
@@ -131,3 +139,53 @@ def test_the_api_creates_one_with_201_or_refuses_with_every_problem(
     assert created.json()["trustee_company"] == "阳光物业"
     assert again.status_code == 422
     assert [p["code"] for p in again.json()["error"]["problems"]] == ["code_taken"]
+
+
+def _watched_street(session: Session) -> tuple[int, int]:
+    """红梅街道 has a community and its supervisor; another street has its own; the ids."""
+    ours = registry.create_community(session, community_draft({**NEW, "code": "hm1"}))
+    theirs = registry.create_community(
+        session, community_draft({**NEW, "code": "yh1", "street": "永红街道"})
+    )
+    ours_supervisor = make_user(session, community=ours, role=Role.SUPERVISOR)
+    make_user(session, community=theirs, role=Role.SUPERVISOR)
+    return ours_supervisor.id, theirs.id
+
+
+def _supervisors(session: Session, code: str) -> list[int]:
+    community = registry.get_community(session, code)
+    members = identity.list_members(session, community.id)
+    return [user.id for user, role in members if role is Role.SUPERVISOR]
+
+
+def test_a_new_community_is_watched_by_its_street_office_s_supervisors_from_every_edge(
+    client: TestClient,
+    session: Session,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    supervisor, _elsewhere = _watched_street(session)
+    admin = make_user(session, global_role=Role.PLATFORM_ADMIN)
+
+    @contextmanager
+    def same_session(**_options: bool) -> Iterator[Session]:
+        yield session
+
+    monkeypatch.setattr(community_cli, "open_session", same_session)
+    caplog.set_level(logging.INFO, logger="sunshine.identity")
+    typed = ["--city", NEW["city"], "--district", NEW["district"], "--street", NEW["street"],
+             "--neighbourhood", NEW["neighbourhood"]]  # fmt: skip
+    by_cli = CliRunner().invoke(
+        app, ["community", "create", "--code", "cli1", "--name", "甲", *typed]
+    )
+    log_in(client, session, admin)
+    by_page = client.post("/admin/communities", data={**FORM, **NEW, "code": "page1"})
+    by_api = client.post("/api/v1/communities", json={**NEW, "code": "api1", "built_year": 2003})
+
+    assert by_cli.exit_code == 0, by_cli.output
+    assert by_page.status_code == 200, by_page.text  # the roster it goes on to
+    assert by_api.status_code == 201, by_api.text
+    for code in ("cli1", "page1", "api1"):
+        assert _supervisors(session, code) == [supervisor], code  # not the other street's
+    granted = [r.getMessage() for r in caplog.records if "granted" in r.getMessage()]
+    assert sum(f"role supervisor granted to user {supervisor}" in m for m in granted) == 3

@@ -143,7 +143,7 @@ def test_staff_see_the_staff_link_and_the_roster(client: TestClient, session: Se
     assert 'href="/c/jc/registry">物业工作台</a>' in home.text
     assert units.status_code == 200
     assert "赵大海" in units.text
-    assert '<td class="num">85.37</td>' in units.text
+    assert '<td class="num" data-label="面积 (m²)">85.37</td>' in units.text  # a card on a phone
 
 
 def test_staff_can_register_a_vehicle_through_the_form(

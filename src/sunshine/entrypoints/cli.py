@@ -19,6 +19,8 @@ from sunshine.kernel.errors import SunshineError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from sunshine.kernel.periods import Period
+
 # Each part's commands, imported only when run: the import of the whole app costs about
 # a second that `sunshine ledger import` or `sunshine verify` need not pay.
 _PARTS = {
@@ -61,12 +63,23 @@ def _community_refs(session: Session) -> list[tenancy.CommunityRef]:
     return service.community_refs(session)
 
 
+def _budget_line_names(session: Session, community_id: int, period: Period) -> list[str]:
+    from sunshine.disclosure.service import budget_lines
+
+    return budget_lines.line_names(session, community_id, period)
+
+
 def _load_tables() -> None:
+    """Every part's tables, and the ledger's budget lines from disclosure, as create_app does."""
     from sunshine.entrypoints import tables  # noqa: F401 - imported for its side effect
+    from sunshine.ledger.service.budget_lines import use_budget_lines
+
+    use_budget_lines(_budget_line_names)  # so a command books against the approved budget
 
 
 # Parts below registry find communities through the lookup installed here, and every
-# command's first session loads every part's tables (`infra.catalogue`).
+# command's first session loads every part's tables (`infra.catalogue`) and the sources
+# one part installs in another (the budget lines).
 tenancy.use_lookup(_community_ref, every=_community_refs)
 catalogue.use_catalogue(_load_tables)
 

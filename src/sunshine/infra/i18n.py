@@ -80,6 +80,7 @@ def pgettext(locale: str, context: str, message: str) -> str:
 # How people write a day and a moment: 2024年11月5日 / 5 Nov 2024, in China's time.
 _DAY = {"zh_CN": "y年M月d日", "en": "d MMM y"}
 _MOMENT = {"zh_CN": "y年M月d日 HH:mm", "en": "d MMM y, HH:mm"}
+_MONTH = {"zh_CN": "y年M月", "en": "MMM y"}
 
 
 def format_day(value: date | datetime | str, locale: str) -> str:
@@ -89,6 +90,13 @@ def format_day(value: date | datetime | str, locale: str) -> str:
     if isinstance(value, datetime):
         value = clock.local(value).date()
     return format_date(value, _DAY.get(locale, _DAY[DEFAULT_LOCALE]), locale=_babel(locale))
+
+
+def format_month(value: object, locale: str) -> str:
+    """A month (a Period, or '2024-10') as people write it: 2024年10月 / Oct 2024."""
+    year, _, month = str(value).partition("-")
+    first = date(int(year), int(month), 1)
+    return format_date(first, _MONTH.get(locale, _MONTH[DEFAULT_LOCALE]), locale=_babel(locale))
 
 
 def format_moment(value: datetime | str, locale: str) -> str:

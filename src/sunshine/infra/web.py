@@ -41,6 +41,7 @@ from sunshine.infra.i18n import DEFAULT_LOCALE
 from sunshine.infra.i18n import LOCALE_NAMES
 from sunshine.infra.i18n import format_day
 from sunshine.infra.i18n import format_moment
+from sunshine.infra.i18n import format_month
 from sunshine.infra.i18n import translations
 from sunshine.infra.replay import UNSAFE_METHODS
 from sunshine.infra.settings import get_settings
@@ -265,6 +266,12 @@ def _moment(context: Any, value: Any) -> str:
     return format_moment(value, context.get("locale", DEFAULT_LOCALE))
 
 
+@pass_context
+def _month(context: Any, value: Any) -> str:
+    """`{{ period|month }}`: 2024年10月 or Oct 2024, as the page's language writes a month."""
+    return format_month(value, context.get("locale", DEFAULT_LOCALE))
+
+
 def _fingerprint(hex_digest: str) -> str:
     """`{{ sha|fingerprint }}`: a hash as owners see one, its first 16 digits in fours."""
     head = hex_digest[:16].upper()
@@ -274,6 +281,7 @@ def _fingerprint(hex_digest: str) -> str:
 templates.env.filters["fingerprint"] = _fingerprint
 templates.env.filters["day"] = _day
 templates.env.filters["local_time"] = _moment
+templates.env.filters["month"] = _month
 
 
 def render(

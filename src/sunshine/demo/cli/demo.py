@@ -52,7 +52,8 @@ def load() -> None:
         f"已载入{community.name} ({community.code}) / loaded: "
         f"{summary.buildings} 幢 buildings, {summary.households} 户 households, "
         f"{summary.owners} 位业主 owners, {summary.vehicles} 辆车 vehicles, "
-        f"{summary.resident_spaces}+{summary.visitor_spaces} 个车位 parking spaces"
+        f"{summary.resident_spaces}+{summary.visitor_spaces} 个车位 parking spaces",
+        soft_wrap=True,  # one line, not cut at the terminal's width in mid-phrase
     )
 
 

@@ -66,20 +66,26 @@ def last_complete_month(today: date) -> Period:
     return max(Period.of(today).previous(), SCENARIO_LAST)
 
 
-def months_through(last: Period) -> list[Period]:
-    """Every month of the demo's books, September 2024 to `last`."""
-    count = (last.year - year.FIRST.year) * 12 + last.month - year.FIRST.month + 1
-    return [year.FIRST.shift(n) for n in range(count)]
+def months_through(last: Period, first: Period = year.FIRST) -> list[Period]:
+    """Every month of the demo's books from `first` (September 2024) to `last`."""
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    return [first.shift(n) for n in range(count)]
 
 
-def load_books(session: Session, community_id: int, *, origin: str, last: Period) -> None:
-    """Book every month from the handover balance to `last`, then sign the log.
+def load_books(
+    session: Session, community_id: int, *, origin: str, first: Period = year.FIRST, last: Period
+) -> None:
+    """Book every month from `first` to `last`, then sign the log.
 
-    Called once, when the demo community is created (the demo's load returns early if the
-    community exists), so it does not check for earlier bookings itself.
+    From September 2024 it first books the handover balance. Called when the demo community
+    is created (the demo's load returns early if the community exists), so it does not check
+    for earlier bookings itself.
     """
-    actor_id = year.open_year_books(session, community_id)
-    for period in months_through(last):
+    if first == year.FIRST:
+        actor_id = year.open_year_books(session, community_id)
+    else:
+        actor_id = year.bookkeeper(session)
+    for period in months_through(last, first):
         year.book_month(session, community_id, period, movements(period), actor_id=actor_id)
     # The platform signs the log as it stands, so owners can verify these entries at once.
     transparency.sign_checkpoint(session, community_id, origin=origin)

@@ -97,7 +97,7 @@ _STAFF = (
 )
 
 Report = Callable[[str], None]
-STEPS = 7  # how many times `load_reference_community` calls `report`
+STEPS = 10  # how many times `load_reference_community` calls `report`
 
 
 def _silent(_label: str) -> None:
@@ -143,19 +143,37 @@ def load_reference_community(session: Session, *, report: Report = _silent) -> C
     report("车位 / parking spaces")
     _add_logins(session, cid, parties=parties)
     report("登录账号 / logins")
-    ref = CommunityRef(cid, community.code, community.name)
+    _load_years(session, CommunityRef(cid, community.code, community.name), report)
+    return community
+
+
+def _load_years(session: Session, ref: CommunityRef, report: Report) -> None:
+    """The first year's books, budget and notices, then the months since, in that order.
+
+    The first year is logged and published before any later month is booked, so the October
+    2024 notice's checkpoint (its printed fingerprint) is the same whenever the demo is
+    loaded; the months since only ever come after it in the log.
+    """
     today = clock.today()
-    last = demo_later.last_complete_month(today)
-    demo_later.load_books(session, cid, origin=ref.origin, last=last)
+    last = demo_later.last_complete_month(today)  # never before the first year's end
+    year_end = demo_later.SCENARIO_LAST
     committee = identity.find_user_by_username(session, "committee")
     member = None if committee is None else committee.id
-    demo_budget.load_budget(session, cid, actor_id=member)
-    demo_budget.load_later_budgets(session, cid, last=last, actor_id=member)
-    publisher = identity.find_user_by_username(session, "staff")
-    demo_notices.publish_through(
-        session, ref, last=last, today=today, actor_id=None if publisher is None else publisher.id
-    )
-    return community
+    staff = identity.find_user_by_username(session, "staff")
+    publisher = None if staff is None else staff.id
+    demo_later.load_books(session, ref.id, origin=ref.origin, last=year_end)
+    report("账簿 / books")
+    demo_budget.load_budget(session, ref.id, actor_id=member)
+    demo_notices.publish_through(session, ref, last=year_end, today=today, actor_id=publisher)
+    report("第一年公示 / the first year's notices")
+    later = year_end.next()
+    if later <= last:
+        demo_later.load_books(session, ref.id, origin=ref.origin, first=later, last=last)
+        demo_budget.load_later_budgets(session, ref.id, last=last, actor_id=member)
+        demo_notices.publish_through(
+            session, ref, first=later, last=last, today=today, actor_id=publisher
+        )
+    report("公示 / notices")
 
 
 def _add_units(session: Session, cid: int, blueprint: plan.Plan) -> dict[str, Unit]:

@@ -58,13 +58,23 @@ def published_on(period: Period, today: date) -> date:
 
 
 def publish_through(
-    session: Session, ref: CommunityRef, *, last: Period, today: date, actor_id: int | None
+    session: Session,
+    ref: CommunityRef,
+    *,
+    first: Period = FIRST,
+    last: Period,
+    today: date,
+    actor_id: int | None,
 ) -> None:
-    """Publish and co-sign every month's notice from September 2024 to `last`."""
-    schedule.set_schedule(session, ref.id, Schedule(FIRST), actor_id=actor_id)
+    """Publish and co-sign every month's notice from `first` (September 2024) to `last`.
+
+    From September 2024 it first sets the calendar and registers the committee's key.
+    """
     signer = committee_signer(ref.code)
-    register_committee_key(session, ref, signer)
-    period = FIRST
+    if first == FIRST:
+        schedule.set_schedule(session, ref.id, Schedule(FIRST), actor_id=actor_id)
+        register_committee_key(session, ref, signer)
+    period = first
     while period <= last:
         published = notices.publish_notice(
             session, ref, period=period, actor_id=actor_id, today=published_on(period, today)

@@ -244,11 +244,16 @@ def open_year_books(session: Session, community_id: int) -> int | None:
     Called once, when the demo community is created (the demo's load returns early if the
     community exists), so it does not check for earlier bookings itself.
     """
-    clerk = identity.find_user_by_username(session, books.BOOKKEEPER)
-    actor_id = None if clerk is None else clerk.id
+    actor_id = bookkeeper(session)
     books.open_books(session, community_id, actor_id=actor_id)
     ledger.set_trust_terms(session, community_id, TRUST_TERMS, actor_id=actor_id)
     return actor_id
+
+
+def bookkeeper(session: Session) -> int | None:
+    """The demo's bookkeeper (its staff login), who books every month."""
+    clerk = identity.find_user_by_username(session, books.BOOKKEEPER)
+    return None if clerk is None else clerk.id
 
 
 def book_month(

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.disclosure.models.notices import NoticeVersion
 from sunshine.disclosure.schemas import notices as schemas
+from sunshine.disclosure.service import cosigning
 from sunshine.disclosure.service import exports
 from sunshine.disclosure.service import notices as service
 from sunshine.disclosure.service import schedule
@@ -158,6 +159,7 @@ def pdf(
     data = notice_pdf(
         service.record_of(found),
         checkpoint=printed,
+        cosign=cosigning.status_of(session, community.id, found),
         verify_url=service.verify_url(community, found, printed),
         locale=lang or locale_of(request),
     )

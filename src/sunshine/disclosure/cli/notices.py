@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sunshine.disclosure.rules import schedule as schedule_rules
+from sunshine.disclosure.service import cosigning
 from sunshine.disclosure.service import exports
 from sunshine.disclosure.service import notices
 from sunshine.disclosure.service import schedule
@@ -74,7 +75,9 @@ def pdf(
         printed = notices.printed_checkpoint(session, ref.id, found)
         url = notices.verify_url(ref, found, printed)
         record = notices.record_of(found)
-    out.write_bytes(notice_pdf(record, checkpoint=printed, verify_url=url, locale=lang))
+        cosign = cosigning.status_of(session, ref.id, found)
+    page = notice_pdf(record, checkpoint=printed, cosign=cosign, verify_url=url, locale=lang)
+    out.write_bytes(page)
     typer.echo(f"wrote {out} ({ref.code} {found.period} v{found.version}; verify at {url})")
 
 

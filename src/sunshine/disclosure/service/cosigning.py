@@ -41,6 +41,20 @@ class CosignStatus:
     def needed(self) -> int:
         return max(self.threshold - self.signed, 0)
 
+    def in_words(self, *, english: bool) -> str:
+        """What the printed notice says, as the web notice does: counts and roles, no names."""
+        if self.signed == 0:
+            said = "Not yet co-signed" if english else "尚未联署"
+        elif english:
+            said = f"Co-signed by {self.signed} of {self.members} committee members"
+        else:
+            said = f"委员会 {self.signed}/{self.members} 名委员已联署"
+        if self.complete:
+            return said
+        return said + (
+            f"; {self.needed} more needed" if english else f"，还需 {self.needed} 名委员联署"
+        )
+
 
 def committee_members(session: Session, community_id: int) -> frozenset[int]:
     """Who holds the committee role in the community (user ids)."""

@@ -27,6 +27,7 @@ from markupsafe import Markup
 from sunshine.disclosure.rules.notice import FORMAT
 from sunshine.disclosure.rules.notice import PrintedCheckpoint
 from sunshine.disclosure.rules.notice import voucher_numbers
+from sunshine.disclosure.service.cosigning import CosignStatus
 from sunshine.infra import clock
 from sunshine.infra.i18n import format_day
 from sunshine.infra.pdf import html_to_pdf
@@ -109,6 +110,7 @@ def notice_print_html(
     record: Mapping[str, object],
     *,
     checkpoint: PrintedCheckpoint,
+    cosign: CosignStatus,
     verify_url: str,
     locale: str = "zh_CN",
 ) -> str:
@@ -124,6 +126,7 @@ def notice_print_html(
         "sections": _sections(record, words),
         "revision": _revision(record, words),
         "checkpoint": _checkpoint(checkpoint, verify_url, words),
+        "cosigned": cosign.in_words(english=words.english),
         "when": when_published_and_signed(record, checkpoint, words),
     }
     return templates.env.get_template(TEMPLATE).render(context)
@@ -133,11 +136,14 @@ def notice_pdf(
     record: Mapping[str, object],
     *,
     checkpoint: PrintedCheckpoint,
+    cosign: CosignStatus,
     verify_url: str,
     locale: str = "zh_CN",
 ) -> bytes:
     """The notice as an A4 PDF for the board: one page unless it truly has many lines."""
-    page = notice_print_html(record, checkpoint=checkpoint, verify_url=verify_url, locale=locale)
+    page = notice_print_html(
+        record, checkpoint=checkpoint, cosign=cosign, verify_url=verify_url, locale=locale
+    )
     return html_to_pdf(page)
 
 
@@ -361,7 +367,6 @@ def _checkpoint(checkpoint: PrintedCheckpoint, verify_url: str, words: Words) ->
     return {
         "fingerprint": checkpoint.fingerprint,
         "tree_size": f"{checkpoint.tree_size:,}",
-        "signers": words.t("、", ", ").join(checkpoint.signers) or words.t("（无）", "(none)"),
         "short_address": short_address(verify_url),
         # segno writes the SVG itself (no user text inside), so it is safe to mark up.
         "qr_svg": Markup(qr.svg_inline(scale=1, border=QR_QUIET_ZONE, omitsize=True)),  # noqa: S704

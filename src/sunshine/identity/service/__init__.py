@@ -27,6 +27,7 @@ from sunshine.identity.service.accounts import find_user_by_phone
 from sunshine.identity.service.accounts import find_user_by_username
 from sunshine.identity.service.accounts import get_user
 from sunshine.identity.service.accounts import grant_role
+from sunshine.identity.service.accounts import holders_of
 from sunshine.identity.service.accounts import list_members
 from sunshine.identity.service.accounts import login_with_code
 from sunshine.identity.service.accounts import login_with_password
@@ -54,6 +55,7 @@ __all__ = [
     "find_user_by_username",
     "get_user",
     "grant_role",
+    "holders_of",
     "list_members",
     "login_with_code",
     "login_with_password",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
@@ -17,7 +18,6 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError
 from argon2.exceptions import VerificationError
-from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,7 @@ from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
 from sunshine.kernel.errors import Problem
 
+log = logging.getLogger(__name__)
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("no such user: this hash only spends the same time")
 CODE_MINUTES = 10
@@ -142,18 +143,19 @@ def grant_role(session: Session, *, user_id: int, community_id: int, role: Role)
     )
     session.add(membership)
     session.flush()
+    # Ids only: who holds a role is not published, and a name is personal data (LAW.md 3).
+    log.info("role %s granted to user %d in community %d", role.value, user_id, community_id)
     return membership
 
 
 def revoke_role(session: Session, *, user_id: int, community_id: int, role: Role) -> None:
     """Take a role away; taking away a role that is not held is a no-op."""
-    session.execute(
-        delete(Membership).where(
-            Membership.community_id == community_id,
-            Membership.user_id == user_id,
-            Membership.role == role,
-        )
-    )
+    held = session.get(Membership, (community_id, user_id, role))
+    if held is None:
+        return
+    session.delete(held)
+    session.flush()
+    log.info("role %s revoked from user %d in community %d", role.value, user_id, community_id)
 
 
 def roles_of(session: Session, user_id: int) -> dict[int, frozenset[str]]:
@@ -162,6 +164,17 @@ def roles_of(session: Session, user_id: int) -> dict[int, frozenset[str]]:
     for membership in session.scalars(select(Membership).where(Membership.user_id == user_id)):
         result.setdefault(membership.community_id, set()).add(membership.role.value)
     return {community: frozenset(roles) for community, roles in result.items()}
+
+
+def holders_of(session: Session, community_ids: Iterable[int], role: Role) -> frozenset[int]:
+    """The users who hold `role` in any of the communities (user ids)."""
+    ids = list(community_ids)
+    if not ids:
+        return frozenset()
+    query = select(Membership.user_id).where(
+        Membership.community_id.in_(ids), Membership.role == role
+    )
+    return frozenset(session.scalars(query))
 
 
 def list_members(session: Session, community_id: int) -> list[tuple[User, Role]]:

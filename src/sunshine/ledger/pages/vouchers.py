@@ -131,6 +131,7 @@ def _voucher_page(
         "pages": _copy_pages(session, voucher, f"{base_url}/public-copy"),
         "entries": service.voucher_entries(session, cid, sha256),
         "can_upload": identity.can(viewer, Action.BOOK_ENTRY, cid),
+        "staff": identity.can(viewer, Action.VIEW_REGISTRY, cid),  # the full hash, not folded
         "can_redact": may_redact(viewer, cid),
         "can_open_original": identity.can(viewer, Action.OPEN_VOUCHER_ORIGINAL, cid),
         "can_see_accesses": may_see_accesses(viewer, cid),

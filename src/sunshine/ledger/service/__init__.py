@@ -24,8 +24,8 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
 - voucher_store (the files): store_voucher, store_public_copy, check_voucher_file,
   voucher_bytes, open_original (logged), open_public_copy, publish_original, voucher_entries,
   voucher_max_bytes
-- budget_lines: budget_lines (the budget's lines; the app installs disclosure's source with
-  use_budget_lines)
+- budget_lines: budget_lines (the budget's lines, which posting checks every entry's against;
+  the app and the root CLI install disclosure's source with use_budget_lines)
 - bundles: entry_bundle (the entry as the books hold it, with its proof, for owners)
 - lines: lines_in (postings of one kind of account over periods, for the notice)
 - moves: account_moves (each entry's net movement of one account, for bank reconciliation)

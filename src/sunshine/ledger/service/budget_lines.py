@@ -1,8 +1,12 @@
-"""The budget lines an entry may be booked against, for the booking form's choice.
+"""The budget lines an entry may be booked against: the booking form's choice and the check.
 
 Budgets belong to disclosure, which sits above the ledger, so the ledger cannot read them:
-disclosure installs the source here when it loads (`use_budget_lines`), as it registers its
-notice sections. Without one (a CLI run of the ledger alone) there are no lines to offer.
+the app factory and the root CLI install disclosure's source here (`use_budget_lines`),
+as they install the community lookup. Without one there is no approved budget to book
+against, so an entry that names a budget line is refused.
+
+The check is here, in the service every edge books through (page, JSON API, CLI), not
+in the page's select: a form is only one way in.
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from sunshine.kernel.errors import Problem
 from sunshine.kernel.periods import Period
 
 BudgetLines = Callable[[Session, int, Period], list[str]]
 _source: list[BudgetLines] = []
+_Known = dict[Period, frozenset[str]]
 
 
 def use_budget_lines(source: BudgetLines) -> None:
@@ -25,3 +31,24 @@ def use_budget_lines(source: BudgetLines) -> None:
 def budget_lines(session: Session, community_id: int, period: Period) -> list[str]:
     """The names of the lines of the budget in force in `period`, in the budget's order."""
     return _source[0](session, community_id, period) if _source else []
+
+
+def budget_line_problem(
+    session: Session, community_id: int, line: str | None, period: Period, known: _Known
+) -> Problem | None:
+    """Why `line` may not be booked in `period` (not a line of its approved budget), or None.
+
+    `known` keeps each period's lines for the rest of a batch.
+    """
+    if line is None:
+        return None
+    if period not in known:
+        known[period] = frozenset(budget_lines(session, community_id, period))
+    if line in known[period]:
+        return None
+    return Problem(
+        "unknown_budget_line",
+        "'{line}' is not a line of the approved budget for {period}",
+        {"line": line, "period": str(period)},
+        "budget_line",
+    )

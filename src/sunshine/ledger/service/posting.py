@@ -46,6 +46,7 @@ from sunshine.ledger.models import JournalEntry
 from sunshine.ledger.models import Posting
 from sunshine.ledger.models import Voucher
 from sunshine.ledger.service import terms as trust_terms
+from sunshine.ledger.service.budget_lines import budget_line_problem
 from sunshine.ledger.service.chart import accounts_by_code
 from sunshine.ledger.service.entries import draft_from
 from sunshine.ledger.service.entries import draft_of
@@ -261,17 +262,14 @@ def _check(session: Session, community_id: int, items: list[_Item]) -> dict[str,
         code for code, a in accounts.items() if a.category is rules.Category.REMUNERATION
     )
     open_on: dict[date, frozenset[str]] = {}
+    budgets: dict[Period, frozenset[str]] = {}
     problems: list[Problem] = []
     today = clock.today()
     for index, item in enumerate(items, start=1):
         draft = item.draft
         day = draft.booked_on
         if day not in open_on:
-            open_on[day] = frozenset(
-                code
-                for code, a in accounts.items()
-                if a.opened_on <= day and (a.closed_on is None or day < a.closed_on)
-            )
+            open_on[day] = _open_on(accounts, day)
         found = rules.problems_with(draft, open_on[day])
         undated = rules.booking_day_problems(day, today=today)  # then its month may not exist
         found.extend(undated)
@@ -284,6 +282,9 @@ def _check(session: Session, community_id: int, items: list[_Item]) -> dict[str,
             Problem("unknown_voucher", "voucher {sha256} was not uploaded", {"sha256": sha})
             for sha in sorted(set(draft.vouchers) - vouchers)
         )
+        if period is not None and item.reverses is None:  # a reversal keeps its original's
+            line = budget_line_problem(session, community_id, draft.budget_line, period, budgets)
+            found.extend([line] if line is not None else [])
         touches = {p.account_code for p in draft.postings} & remuneration_codes
         if touches and item.reverses is None and not undated:
             found.extend(_remuneration_problems(session, community_id, draft, items, accounts))
@@ -292,6 +293,14 @@ def _check(session: Session, community_id: int, items: list[_Item]) -> dict[str,
     if problems:
         raise Invalid("the entry was not posted", problems=problems)
     return accounts
+
+
+def _open_on(accounts: dict[str, Account], day: date) -> frozenset[str]:
+    return frozenset(
+        code
+        for code, a in accounts.items()
+        if a.opened_on <= day and (a.closed_on is None or day < a.closed_on)
+    )
 
 
 def _located(problem: Problem, label: str) -> Problem:

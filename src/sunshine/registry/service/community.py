@@ -16,6 +16,8 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.identity import service as identity
+from sunshine.identity.rules import Role
 from sunshine.infra import clock
 from sunshine.infra.db import TenantKeyed
 from sunshine.infra.tenancy import CommunityRef
@@ -80,7 +82,12 @@ _REQUIRED = ("code", "name", "city", "district", "street", "neighbourhood")
 
 
 def create_community(session: Session, draft: CommunityDraft) -> Community:
-    """Register a new community (tenant); Invalid with every problem of the draft."""
+    """Register a new community (tenant); Invalid with every problem of the draft.
+
+    Every edge creates one here (`sunshine community create`, /admin/communities, the
+    API, the demo), so each new community is watched at once by its street office's
+    supervisors (`grant_area_supervisors`); the city supervisor's role is city-wide.
+    """
     problems = draft_problems(draft)
     if not problems and find_community(session, draft.code):
         problems.append(
@@ -107,7 +114,28 @@ def create_community(session: Session, draft: CommunityDraft) -> Community:
     )
     session.add(community)
     session.flush()
+    grant_area_supervisors(session, community)
     return community
+
+
+def grant_area_supervisors(session: Session, community: Community) -> frozenset[int]:
+    """Give the supervisors of the community's street office their role on it; their ids.
+
+    The area is the street office (city, district, street), whose supervisors hold the
+    supervisor role on each of its communities; each grant is logged by identity.
+    """
+    neighbours = select(Community.id).where(
+        Community.city == community.city,
+        Community.district == community.district,
+        Community.street == community.street,
+        Community.id != community.id,
+    )
+    supervisors = identity.holders_of(session, session.scalars(neighbours), Role.SUPERVISOR)
+    for user_id in sorted(supervisors):
+        identity.grant_role(
+            session, user_id=user_id, community_id=community.id, role=Role.SUPERVISOR
+        )
+    return supervisors
 
 
 def draft_problems(draft: CommunityDraft) -> list[Problem]:
