@@ -173,12 +173,15 @@ class UnitChange:
     area_source: rules.AreaSource | None = None
     use: rules.UnitUse | None = None
     sale_state: rules.SaleState | None = None
+    note: str | None = None  # 备注, staff only
 
 
 def update_unit(session: Session, community_id: int, unit_id: int, change: UnitChange) -> Unit:
-    """Correct a unit's area (with its source), use or sale state."""
+    """Correct a unit's area (with its source), use, sale state or remarks."""
     unit = get_unit(session, community_id, unit_id)
     problems = [] if change.area is None else rules.area_problems(change.area)
+    if change.note is not None:
+        problems += rules.length_problems(note=change.note)
     if problems:
         raise Invalid("the unit was not changed", problems=problems)
     if change.area is not None:
@@ -189,5 +192,7 @@ def update_unit(session: Session, community_id: int, unit_id: int, change: UnitC
         unit.use = change.use
     if change.sale_state is not None:
         unit.sale_state = change.sale_state
+    if change.note is not None:
+        unit.note = change.note.strip()
     session.flush()
     return unit
