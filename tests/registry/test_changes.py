@@ -89,11 +89,11 @@ def test_moving_in_twice_or_out_before_moving_in_is_refused(session: Session) ->
 def test_a_removed_vehicle_is_gone_and_its_plate_free_again(session: Session) -> None:
     community = make_community(session)
     unit = make_unit(session, community)
-    registry.register_vehicle(session, community.id, plate="苏D12345", unit_id=unit.id)
-    registry.remove_vehicle(session, community.id, "苏D12345")
+    vehicle = registry.register_vehicle(session, community.id, plate="苏D12345", unit_id=unit.id)
+    registry.remove_vehicle(session, community.id, vehicle.id)
     assert registry.find_vehicle(session, community.id, "苏D12345") is None
     with pytest.raises(NotFound):
-        registry.remove_vehicle(session, community.id, "苏D12345")
+        registry.remove_vehicle(session, community.id, vehicle.id)
     registry.register_vehicle(session, community.id, plate="苏D12345", unit_id=unit.id)
 
 

@@ -169,12 +169,11 @@ def past_residents_of(
     return [(past, party) for past, party in session.execute(query)]
 
 
-def remove_vehicle(session: Session, community_id: int, plate: str) -> None:
-    """Remove a vehicle by its plate (it is neither logged nor referenced). Raises NotFound."""
-    vehicle = session.scalar(
-        select(Vehicle).where(Vehicle.community_id == community_id, Vehicle.plate == plate)
-    )
+def remove_vehicle(session: Session, community_id: int, vehicle_id: int) -> Vehicle:
+    """Remove a vehicle (it is neither logged nor referenced). Raises NotFound."""
+    vehicle = session.get(Vehicle, (community_id, vehicle_id))
     if vehicle is None:
-        raise NotFound("no vehicle has the plate {plate}", args={"plate": plate})
+        raise NotFound("vehicle {id} does not exist", args={"id": vehicle_id})
     session.delete(vehicle)
     session.flush()
+    return vehicle
