@@ -17,7 +17,7 @@ from sqlalchemy import Integer
 from sqlalchemy import Select
 from sqlalchemy import and_
 from sqlalchemy import case
-from sqlalchemy import func
+from sqlalchemy import exists
 from sqlalchemy import literal_column
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -107,24 +107,21 @@ _ZERO, _ONE = literal_column("0", Integer), literal_column("1", Integer)
 
 
 def _owners_on(community_id: int, on: date) -> list[_Rows]:
-    """Owners on the day, ranked 1 (after any tenant), sorted voter first, then by share."""
-    last = (
-        select(Transfer.unit_id, func.max(Transfer.effective_on).label("last_on"))
-        .where(Transfer.community_id == community_id)
-        .group_by(Transfer.unit_id)
-        .subquery()
+    """Owners on the day, ranked 1 (after any tenant), sorted voter first, then by share.
+
+    The present owners hold from the unit's last transfer on: they count unless a transfer
+    of the unit takes effect after the day (an index probe per unit, no grouping).
+    """
+    later = exists().where(
+        Transfer.community_id == community_id,
+        Transfer.unit_id == Ownership.unit_id,
+        Transfer.effective_on > on,
     )
-    now = (
-        select(
-            Ownership.unit_id,
-            Ownership.party_id,
-            _ONE.label("rank"),
-            case((Ownership.is_designated_voter, 0), else_=1).label("sort_voter"),
-            (-Ownership.share_percent).label("sort_share"),
-        )
-        .outerjoin(last, last.c.unit_id == Ownership.unit_id)
-        .where(Ownership.community_id == community_id, _during(last.c.last_on, None, on))
-    )
+    now = select(
+        Ownership.unit_id, Ownership.party_id, _ONE.label("rank"),
+        case((Ownership.is_designated_voter, 0), else_=1).label("sort_voter"),
+        (-Ownership.share_percent).label("sort_share"),
+    ).where(Ownership.community_id == community_id, ~later)  # fmt: skip
     past = select(
         PastOwnership.unit_id, PastOwnership.party_id, _ONE,
         case((PastOwnership.is_designated_voter, 0), else_=1), -PastOwnership.share_percent,
