@@ -26,7 +26,7 @@ from sunshine.registry.models import PastResidency
 from sunshine.registry.models import Residency
 from sunshine.registry.models import Vehicle
 from sunshine.registry.service.people import get_party
-from sunshine.registry.service.units import get_unit
+from sunshine.registry.service.units import lock_unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +86,7 @@ def move_in(
 
     Refused if they live there already, or if the day is before their last move-out.
     """
-    get_unit(session, community_id, unit_id)
+    lock_unit(session, community_id, unit_id)
     get_party(session, community_id, party_id)
     if session.get(Residency, (community_id, unit_id, party_id)) is not None:
         raise Conflict("this person already lives in this unit")
@@ -121,7 +121,8 @@ def move_out(
     session: Session, community_id: int, *, unit_id: int, party_id: int, on: date
 ) -> PastResidency:
     """A person moves out of a unit on a day; the residency is kept with its dates."""
-    residency = session.get(Residency, (community_id, unit_id, party_id))
+    lock_unit(session, community_id, unit_id)
+    residency = session.get(Residency, (community_id, unit_id, party_id), populate_existing=True)
     if residency is None:
         raise NotFound("this person does not live in this unit")
     if residency.since_on is not None and on < residency.since_on:

@@ -22,16 +22,15 @@ from sqlalchemy.orm import Session
 from sunshine.infra import clock
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
-from sunshine.kernel.errors import NotFound
 from sunshine.kernel.errors import Problem
 from sunshine.registry import rules
 from sunshine.registry.models import Ownership
 from sunshine.registry.models import Party
 from sunshine.registry.models import PastOwnership
 from sunshine.registry.models import Transfer
-from sunshine.registry.models import Unit
 from sunshine.registry.service.people import owners_of
 from sunshine.registry.service.units import get_unit
+from sunshine.registry.service.units import lock_unit
 
 VOUCHER_REF_MAX = 40
 
@@ -87,7 +86,7 @@ def transfer_ownership(
     Raises NotFound for a unit that does not exist, Conflict when `from_party_ids` are not
     the unit's owners now (someone changed them meanwhile), Invalid with every problem.
     """
-    _lock_unit(session, community_id, draft.unit_id)
+    lock_unit(session, community_id, draft.unit_id)
     current = owners_of(session, community_id, draft.unit_id)
     if sorted(o.party_id for o in current) != sorted(set(draft.from_party_ids)):
         raise Conflict("the unit's owners have changed since the form was opened")
@@ -110,23 +109,6 @@ def transfer_ownership(
     _start_ownerships(session, community_id, draft)
     session.flush()
     return transfer
-
-
-def _lock_unit(session: Session, community_id: int, unit_id: int) -> Unit:
-    """The unit, locked to the end of the transaction (PostgreSQL; SQLite has one writer).
-
-    Two transfers of one unit at once then run one after the other: the second finds the
-    owners changed and is refused (Conflict) instead of ending the same ownerships twice.
-    """
-    unit = session.scalar(
-        select(Unit)
-        .where(Unit.community_id == community_id, Unit.id == unit_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if unit is None:
-        raise NotFound("unit {id} does not exist", args={"id": unit_id})
-    return unit
 
 
 def _transfer_problems(

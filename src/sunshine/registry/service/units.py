@@ -152,6 +152,23 @@ def get_unit(session: Session, community_id: int, unit_id: int) -> Unit:
     return unit
 
 
+def lock_unit(session: Session, community_id: int, unit_id: int) -> Unit:
+    """The unit, locked to the end of the transaction (PostgreSQL; SQLite has one writer).
+
+    Changes of who owns or lives in a unit take it first, so two at once run one after
+    the other and the second sees what the first did (a transfer: the owners changed).
+    """
+    unit = session.scalar(
+        select(Unit)
+        .where(Unit.community_id == community_id, Unit.id == unit_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if unit is None:
+        raise NotFound("unit {id} does not exist", args={"id": unit_id})
+    return unit
+
+
 def list_units(
     session: Session, community_id: int, *, building_id: int | None = None
 ) -> list[Unit]:
