@@ -110,3 +110,12 @@ def test_the_roster_import_keeps_the_remarks_on_the_person_or_the_unit(session: 
     assert unit.note == "开发商自留"
     again = roster.plan_import(session, community.id, data=data, filename="花名册.csv")
     assert again.changes == ()
+
+
+def test_a_remark_longer_than_its_column_is_a_problem_of_its_row(session: Session) -> None:
+    community = make_community(session)
+    rows = [GOOD_ROWS[0].rsplit(",", 1)[0] + "," + "长" * 121]
+    plan = roster.plan_import(
+        session, community.id, data=csv_text(rows).encode(), filename="花名册.csv"
+    )
+    assert [(p.code, p.where) for p in plan.problems] == [("too_long", "row 2")]

@@ -185,3 +185,14 @@ def _counts(session: Session) -> tuple[int, ...]:
         session.scalar(select(func.count()).select_from(model)) or 0
         for model in (Transfer, Ownership, PastOwnership)
     )
+
+
+def test_the_first_sale_of_a_unit_nobody_owned_makes_the_buyer_liable_from_its_date(
+    session: Session, sold: tuple[Community, Unit, int, int]
+) -> None:
+    community, _unit, _old, new = sold
+    unsold = make_unit(session, community, number="1-1-102")
+    _sell(session, community.id, unsold.id, [], [(new, 100)], date(2025, 5, 1))
+    liable = registry.liable_on(session, community.id, date(2025, 4, 30), "owner")
+    assert unsold.id not in liable
+    assert _payer(session, community.id, unsold.id, date(2025, 5, 1)) == new
