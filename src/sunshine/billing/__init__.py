@@ -1,0 +1,1 @@
+"""Bills: charge items with their rates, billing runs booked in the ledger, desk payments."""

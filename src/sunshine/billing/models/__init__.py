@@ -1,0 +1,13 @@
+"""Billing's tables: charge items and rates, parking leases, runs, bills, payments."""
+
+from __future__ import annotations
+
+from sunshine.billing.models.bills import Allocation
+from sunshine.billing.models.bills import Bill
+from sunshine.billing.models.bills import Payment
+from sunshine.billing.models.bills import Run
+from sunshine.billing.models.items import ChargeItem
+from sunshine.billing.models.items import ParkingLease
+from sunshine.billing.models.items import Rate
+
+__all__ = ["Allocation", "Bill", "ChargeItem", "ParkingLease", "Payment", "Rate", "Run"]

@@ -1,0 +1,1 @@
+"""Pure rules of billing: charge kinds, rates, line amounts, allocation; no database, no I/O."""
