@@ -1,7 +1,7 @@
 """billing: charge items and rates, parking leases, billing runs, bills, payments, allocations
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-03 23:10:00
 
 Bills key on (community, item, period, unit, lease) so a billing run is idempotent; a
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

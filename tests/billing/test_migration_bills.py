@@ -10,7 +10,7 @@ from sqlalchemy import inspect
 from sunshine.entrypoints.tables import metadata
 from sunshine.infra import migrate
 
-BEFORE = "0012"
+BEFORE = "0013"
 TABLES = {
     "billing_item", "billing_rate", "billing_parking_lease", "billing_run", "billing_bill",
     "billing_payment", "billing_allocation",

@@ -109,6 +109,8 @@ def walk(loaded: Loaded) -> Iterator[tuple[TestClient, dict[str, str]]]:
         "kind": "csv",
         "number": "1",
         "unit_id": "1",
+        "party_id": "1",
+        "vehicle_id": "1",
         "account": "1002",
         "seq": "0",
     }
@@ -117,13 +119,13 @@ def walk(loaded: Loaded) -> Iterator[tuple[TestClient, dict[str, str]]]:
 
 
 def _secrets(session: Session, community_id: int) -> list[str]:
-    """Every person's name, phone and ID number, and every plate, of the community."""
+    """Every person's name, phone, ID number and remarks, and every plate, of the community."""
     people = session.scalars(
         select(Party).where(Party.community_id == community_id, Party.kind == PartyKind.PERSON)
     )
     found = set()
     for person in people:
-        found |= {person.name, person.phone, person.id_number}
+        found |= {person.name, person.phone, person.id_number, person.note}
     plates = session.scalars(select(Vehicle.plate).where(Vehicle.community_id == community_id))
     found |= set(plates)
     return sorted(s for s in found if len(s) >= 2)

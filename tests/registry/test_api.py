@@ -40,6 +40,7 @@ def test_staff_add_a_unit_and_get_201_with_the_area_as_an_exact_string(
         "area": "85.37",
         "area_source": "survey",
         "sale_state": "delivered",
+        "note": "",
         "owners": [],
     }
 

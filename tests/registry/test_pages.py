@@ -281,7 +281,7 @@ def test_staff_correct_a_unit_and_set_its_owners_through_the_forms(
     assert "同一房屋各业主的产权份额合计不得超过 100%" in too_much.text
     assert tenant.status_code == 303
     page = client.get(url).text
-    assert "<td>孙二</td><td>租户</td>" in page
+    assert f'/registry/people/{second.id}">孙二</a></td><td>租户</td>' in page
 
 
 def test_staff_add_a_person_and_see_their_units(client: TestClient, session: Session) -> None:

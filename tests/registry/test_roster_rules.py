@@ -91,7 +91,7 @@ def test_a_row_is_read_with_defaults_and_normal_forms() -> None:
     assert row == RosterRow(
         line=2, building="1", unit="1-1-101", area=Decimal("85.30"), area_source=AreaSource.REGISTRY,
         use=UnitUse.RESIDENTIAL, sale_state=SaleState.DELIVERED, name="张三", phone="13812345678",
-        role=Role.OWNER, share=None, voter=None, plates=("苏D12345", "苏DF12345"),
+        role=Role.OWNER, share=None, voter=None, plates=("苏D12345", "苏DF12345"), note="备注",
     )  # fmt: skip
 
 

@@ -34,7 +34,7 @@ COMMUNITY_ROLES = [
     Role.COMMITTEE,
     Role.SUPERVISOR,
 ]
-B_SECRETS = ("5-2-502", "欧阳秘密", "13900000099", "苏E54321", "乙小区", "320402199001011234")
+B_SECRETS = ("5-2-502", "欧阳秘密", "13900000099", "苏E54321", "乙小区", "320402199001011239")
 # What anyone may read of B while its public disclosure is on: its name and its notices.
 B_PUBLIC_SECRETS = tuple(s for s in B_SECRETS if s != "乙小区")
 A_ROWS = ("1-1-101", "张甲", "苏D11111")
@@ -43,7 +43,7 @@ _PARAM = re.compile(r"\{(\w+)\}")
 
 def _populate(session: Session, community: Community, number: str, name: str, plate: str) -> None:
     unit = make_unit(session, community, number=number)
-    phone, id_number = ("13900000099", "320402199001011234") if community.code == "b" else ("", "")
+    phone, id_number = ("13900000099", "320402199001011239") if community.code == "b" else ("", "")
     party = registry.add_party(session, community.id, name=name, phone=phone, id_number=id_number)
     registry.set_owner(session, community.id, unit_id=unit.id, party_id=party.id)
     registry.add_resident(

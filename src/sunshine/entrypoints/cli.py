@@ -28,6 +28,7 @@ _PARTS = {
     "roster": "sunshine.registry.cli.roster:app",
     "disclosure": "sunshine.registry.cli.disclosure:disclosure",
     "community": "sunshine.registry.cli.community:app",
+    "registry": "sunshine.registry.cli.changes:app",
     "user": "sunshine.identity.cli.users:user_app",
     "codes": "sunshine.identity.cli.users:codes",
     "verify": "sunshine.transparency.cli.log:verify",

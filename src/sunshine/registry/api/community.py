@@ -153,10 +153,14 @@ def show_unit(code: str, unit_id: RowId, session: DbSession, viewer: CurrentView
 def change_unit(
     code: str, unit_id: RowId, body: UnitUpdate, session: DbSession, viewer: CurrentViewer
 ) -> UnitRead:
-    """Correct a unit's area (and its source), use or sale state."""
+    """Correct a unit's area (and its source), use, sale state or remarks."""
     community = _open(session, viewer, code, Action.MANAGE_REGISTRY)
     change = unit_change(
-        body.area, area_source=body.area_source, use=body.use, sale_state=body.sale_state
+        body.area,
+        area_source=body.area_source,
+        use=body.use,
+        sale_state=body.sale_state,
+        note=body.note,
     )
     registry.update_unit(session, community.id, unit_id, change)
     session.commit()

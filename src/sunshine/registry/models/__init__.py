@@ -2,6 +2,7 @@
 
 - community: communities, buildings, units, parties, ownerships, residencies, vehicles,
   parking spaces
+- history: ownership transfers, past ownerships, past residencies
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from sunshine.registry.models.community import Party
 from sunshine.registry.models.community import Residency
 from sunshine.registry.models.community import Unit
 from sunshine.registry.models.community import Vehicle
+from sunshine.registry.models.history import PastOwnership
+from sunshine.registry.models.history import PastResidency
+from sunshine.registry.models.history import Transfer
 
 __all__ = [
     "Building",
@@ -21,7 +25,10 @@ __all__ = [
     "Ownership",
     "ParkingSpace",
     "Party",
+    "PastOwnership",
+    "PastResidency",
     "Residency",
+    "Transfer",
     "Unit",
     "Vehicle",
 ]

@@ -91,6 +91,7 @@ class Unit(TenantKeyed, Base):
     area: Mapped[Decimal] = mapped_column("area_dm2")  # m², exact; stored as dm² (hundredths)
     area_source: Mapped[AreaSource] = mapped_column(str_enum(AreaSource))
     sale_state: Mapped[SaleState] = mapped_column(str_enum(SaleState))
+    note: Mapped[str] = mapped_column(String(120), default="")  # 备注: staff only, never public
 
     __table_args__ = (
         UniqueConstraint("community_id", "number"),
@@ -115,6 +116,7 @@ class Party(TenantKeyed, Base):
     id_number: Mapped[str] = mapped_column(String(32), default="")
     is_developer: Mapped[bool] = mapped_column(default=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("identity_user.id"))
+    note: Mapped[str] = mapped_column(String(120), default="")  # 备注: staff only, never public
 
     __table_args__ = (Index("ix_registry_party_phone", "community_id", "phone"),)
 

@@ -51,6 +51,10 @@ LABELS: dict[str, str] = {
     rules.CommitteeKind.PROPERTY_COMMITTEE: N_("Property management committee (物管会)"),
     rules.PartyKind.PERSON: N_("Individual"),
     rules.PartyKind.ORGANISATION: N_("Organisation"),
+    rules.TransferReason.SALE: N_("Sale"),
+    rules.TransferReason.INHERITANCE: N_("Inheritance"),
+    rules.TransferReason.GIFT: N_("Gift"),
+    rules.TransferReason.CO_OWNER_CHANGE: N_("Change of co-owners"),
 }
 # The field a problem points at (Problem.where), as a form labels it.
 FIELDS: dict[str, str] = {
@@ -64,6 +68,12 @@ FIELDS: dict[str, str] = {
     "unit": N_("Unit"),
     "party": N_("Person"),
     "phone": N_("Phone"),
+    "effective_on": N_("Effective date"),
+    "to": N_("New owners"),
+    "voucher_ref": N_("Voucher"),
+    "id_number": N_("ID number"),
+    "note": N_("Remarks"),
+    "on": N_("Date"),
 }
 CHOICES = {
     "uses": list(rules.UnitUse),

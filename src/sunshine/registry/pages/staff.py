@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
+from sunshine.infra import clock
 from sunshine.infra.inputs import RowId
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentViewer
@@ -192,7 +193,7 @@ def add_unit(
     return saved(f"/c/{community.code}/registry/units", unit.number)
 
 
-def _unit_page(
+def unit_page(
     request: Request,
     session: Session,
     viewer: Viewer,
@@ -208,6 +209,7 @@ def _unit_page(
             "area_source": unit.area_source,
             "use": unit.use,
             "sale_state": unit.sale_state,
+            "note": unit.note,
         },
     )
     return render_page(
@@ -218,6 +220,10 @@ def _unit_page(
         unit=unit,
         owners=registry.owners_by_unit(session, community.id).get(unit.id, []),
         residents=registry.residents_of(session, community.id, unit.id),
+        past_residents=registry.past_residents_of(session, community.id, unit.id),
+        history=registry.ownership_history(session, community.id, unit.id),
+        reasons=list(rules.TransferReason),
+        today=clock.today().isoformat(),
         parties=[p.party for p in registry.list_parties(session, community.id)],
         form=form,
         **context,
@@ -230,7 +236,7 @@ def unit(
 ) -> Response:
     """One unit: its facts (with an edit form), owners and residents."""
     community = open_community(session, viewer, code, Action.VIEW_REGISTRY)
-    return _unit_page(request, session, viewer, community, unit_id)
+    return unit_page(request, session, viewer, community, unit_id)
 
 
 @router.post(f"{STAFF}/units/{{unit_id}}", dependencies=[CsrfChecked])
@@ -244,16 +250,22 @@ def change_unit(
     area_source: Annotated[rules.AreaSource, Form()],
     use: Annotated[rules.UnitUse, Form()],
     sale_state: Annotated[rules.SaleState, Form()],
+    note: FormText = "",
 ) -> Response:
-    """Correct a unit's area (with its source), use or sale state."""
+    """Correct a unit's area (with its source), use, sale state or remarks."""
     community = open_community(session, viewer, code, Action.MANAGE_REGISTRY)
     try:
         with session.begin_nested():  # a refused form leaves no trace
-            change = unit_change(area, area_source=area_source, use=use, sale_state=sale_state)
+            change = unit_change(
+                area, area_source=area_source, use=use, sale_state=sale_state, note=note
+            )
             changed = registry.update_unit(session, community.id, unit_id, change)
     except Invalid as exc:
-        form = {"area": area, "area_source": area_source, "use": use, "sale_state": sale_state}
-        return _unit_page(
+        form = {
+            "area": area, "area_source": area_source, "use": use, "sale_state": sale_state,
+            "note": note,
+        }  # fmt: skip
+        return unit_page(
             request, session, viewer, community, unit_id, form=form, error=exc, status_code=422
         )
     session.commit()
@@ -283,12 +295,12 @@ def set_owner(
                 session,
                 community.id,
                 unit_id=unit_id,
-                party_id=_chosen(session, community, party, party_id),
+                party_id=chosen_party(session, community, party, party_id),
                 share_percent=share_percent,
                 designated_voter=designated_voter,
             )
     except Invalid as exc:
-        return _unit_page(
+        return unit_page(
             request, session, viewer, community, unit_id, owner_error=exc, status_code=422
         )
     session.commit()
@@ -296,7 +308,7 @@ def set_owner(
     return saved(f"/c/{community.code}/registry/units/{unit_id}", unit_number)
 
 
-def _chosen(session: Session, community: Community, party: str, party_id: int | None) -> int:
+def chosen_party(session: Session, community: Community, party: str, party_id: int | None) -> int:
     """The person a form names: by id, else as typed in the searchable picker."""
     if party_id is not None:
         return party_id
@@ -318,12 +330,12 @@ def add_resident(
     community = open_community(session, viewer, code, Action.MANAGE_REGISTRY)
     try:
         with session.begin_nested():  # a refused form leaves no trace
-            chosen = _chosen(session, community, party, party_id)
+            chosen = chosen_party(session, community, party, party_id)
             registry.add_resident(
                 session, community.id, unit_id=unit_id, party_id=chosen, kind=kind
             )
     except Invalid as exc:
-        return _unit_page(
+        return unit_page(
             request, session, viewer, community, unit_id, resident_error=exc, status_code=422
         )
     session.commit()

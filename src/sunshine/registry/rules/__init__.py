@@ -16,10 +16,13 @@ from sunshine.registry.rules.community import PartyKind
 from sunshine.registry.rules.community import ResidentKind
 from sunshine.registry.rules.community import SaleState
 from sunshine.registry.rules.community import SpaceKind
+from sunshine.registry.rules.community import TransferReason
 from sunshine.registry.rules.community import UnitUse
 from sunshine.registry.rules.community import area_problems
+from sunshine.registry.rules.community import clean_id_number
 from sunshine.registry.rules.community import counted_area
 from sunshine.registry.rules.community import floor_of
+from sunshine.registry.rules.community import id_number_problems
 from sunshine.registry.rules.community import length_problems
 from sunshine.registry.rules.community import normalise_phone
 from sunshine.registry.rules.community import parse_area
@@ -35,10 +38,13 @@ __all__ = [
     "ResidentKind",
     "SaleState",
     "SpaceKind",
+    "TransferReason",
     "UnitUse",
     "area_problems",
+    "clean_id_number",
     "counted_area",
     "floor_of",
+    "id_number_problems",
     "length_problems",
     "normalise_phone",
     "parse_area",

@@ -12,7 +12,11 @@ from decimal import Decimal
 from decimal import InvalidOperation
 from enum import StrEnum
 
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError
+
 from sunshine.kernel.errors import Problem
+from sunshine.kernel.masking import mask_id_number
 
 
 class CommitteeKind(StrEnum):
@@ -47,6 +51,15 @@ class ResidentKind(StrEnum):
     OWNER_OCCUPIER = "owner_occupier"  # 业主自住
     FAMILY = "family"  # 家庭成员
     TENANT = "tenant"  # 租户
+
+
+class TransferReason(StrEnum):
+    """Why a unit's owners changed (过户原因)."""
+
+    SALE = "sale"  # 买卖
+    INHERITANCE = "inheritance"  # 继承
+    GIFT = "gift"  # 赠与
+    CO_OWNER_CHANGE = "co_owner_change"  # 共有人变更
 
 
 class SpaceKind(StrEnum):
@@ -178,3 +191,30 @@ def length_problems(**fields: str) -> list[Problem]:
         for name, value in fields.items()
         if len(value.strip()) > MAX_LENGTH[name]
     ]
+
+
+def id_number_problems(id_number: str, *, where: str = "id_number") -> list[Problem]:
+    """A resident ID number (居民身份证号码) must pass its check digit and birth date.
+
+    Checked by python-stdnum's `cn.ric`; an empty number is allowed (not every person
+    gives one).
+    """
+    if not id_number.strip():
+        return []
+    try:
+        ric.validate(id_number)
+    except ValidationError:
+        return [
+            Problem(
+                "id_number",
+                "{id_number} is not a valid resident ID number",
+                {"id_number": mask_id_number(id_number)},
+                where,
+            )
+        ]
+    return []
+
+
+def clean_id_number(id_number: str) -> str:
+    """The number as stored: spaces dropped, a final x upper-cased."""
+    return ric.compact(id_number) if id_number.strip() else ""

@@ -18,11 +18,12 @@ trailing unit in brackets such as 面积(㎡) are ignored; unknown columns are i
 | 产权份额 | 份额 share | whole percent, 1–100 | 100, split equally among co-owners |
 | 表决代表 | voter | 是 / 否 | the first owner of the unit |
 | 车牌 | plates | several separated by 、 , ； / | |
-| 备注 | note | free text, not stored | |
+| 备注 | note remark | the row's person's remark, or its unit's if it names nobody | |
 
-(* the header must be present.) Line numbers are the ones the user sees: the header
-row is line 1 when it is the first row. Every problem found in a row has
-`where="row N"` and the args `row` and `column` (the header as written in the file).
+(* the header must be present.) Remarks are for staff and never shown publicly. Line
+numbers are the ones the user sees: the header row is line 1 when it is the first row.
+Every problem found in a row has `where="row N"` and the args `row` and `column` (the
+header as written in the file).
 """
 
 from __future__ import annotations
@@ -157,6 +158,7 @@ class ExportLine:
     share: int | None = None
     voter: bool | None = None
     plates: tuple[str, ...] = ()
+    note: str = ""
 
 
 def export_cells(line: ExportLine) -> list[str]:
@@ -174,7 +176,7 @@ def export_cells(line: ExportLine) -> list[str]:
         "" if line.share is None else str(line.share),
         "" if line.voter is None else ("是" if line.voter else "否"),
         "、".join(line.plates),
-        "",
+        line.note,
     ]
 
 

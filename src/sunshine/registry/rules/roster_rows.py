@@ -23,6 +23,7 @@ from sunshine.registry.rules import AreaSource
 from sunshine.registry.rules import SaleState
 from sunshine.registry.rules import UnitUse
 from sunshine.registry.rules import floor_of
+from sunshine.registry.rules import length_problems
 from sunshine.registry.rules import normalise_phone
 from sunshine.registry.rules import parse_area
 from sunshine.registry.rules import phone_problems
@@ -61,6 +62,7 @@ class RosterRow:
     share: int | None  # None: not given
     voter: bool | None  # None: not given
     plates: tuple[str, ...]
+    note: str = ""  # 备注: about the row's person, or its unit when it names nobody
 
     @property
     def has_person(self) -> bool:
@@ -94,11 +96,12 @@ def parse_row(
     use = read.choice("use", USES, UnitUse.RESIDENTIAL)
     sale_state = read.choice("sale_state", SALE_STATES, SaleState.DELIVERED)
     name, phone, role = read.person()
-    share, voter, plates = read.share(), read.voter(), read.plates()
+    share, voter, plates, note = read.share(), read.voter(), read.plates(), read.note()
     if read.problems or area is None:
         return None, read.problems
     facts = (area, area_source, use, sale_state)
-    return RosterRow(line, building, unit, *facts, name, phone, role, share, voter, plates), []
+    row = RosterRow(line, building, unit, *facts, name, phone, role, share, voter, plates, note)
+    return row, []
 
 
 class _RowReader:
@@ -199,6 +202,11 @@ class _RowReader:
                 self.add("plates", checked.problems)
                 plates.append(checked.plate)
         return tuple(plates)
+
+    def note(self) -> str:
+        text = " ".join(self.get("note").split())
+        self.add("note", length_problems(note=text))
+        return text
 
 
 _CHOICE = N_("{value} is not one of {choices}")

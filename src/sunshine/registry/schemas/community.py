@@ -75,6 +75,7 @@ def unit_change(
     area_source: rules.AreaSource | None = None,
     use: rules.UnitUse | None = None,
     sale_state: rules.SaleState | None = None,
+    note: str | None = None,
 ) -> UnitChange:
     """A change to a unit as typed; raises Invalid when the area is not an exact area."""
     value: Decimal | None = None
@@ -82,7 +83,9 @@ def unit_change(
         value, problems = rules.parse_area(area)
         if value is None:
             raise Invalid("the unit was not changed", problems=problems)
-    return UnitChange(area=value, area_source=area_source, use=use, sale_state=sale_state)
+    return UnitChange(
+        area=value, area_source=area_source, use=use, sale_state=sale_state, note=note
+    )
 
 
 class _Strict(BaseModel):
@@ -193,6 +196,7 @@ class UnitUpdate(_Strict):
     area_source: rules.AreaSource | None = None
     use: rules.UnitUse | None = None
     sale_state: rules.SaleState | None = None
+    note: str | None = Field(default=None, max_length=120, description="备注, staff only")
 
 
 class OwnerCreate(_Strict):
@@ -236,6 +240,7 @@ class UnitRead(_Strict):
     area: str = Field(examples=[AREA_EXAMPLE])
     area_source: rules.AreaSource
     sale_state: rules.SaleState
+    note: str  # 备注: staff only (the roster, and this API, need VIEW_REGISTRY)
     owners: list[OwnershipRead]
 
     @classmethod
@@ -249,6 +254,7 @@ class UnitRead(_Strict):
             area=area_text(unit.area),
             area_source=unit.area_source,
             sale_state=unit.sale_state,
+            note=unit.note,
             owners=[OwnershipRead.from_model(o, p) for o, p in owners],
         )
 
@@ -273,6 +279,7 @@ class PartyRead(_Strict):
     phone: str
     id_number_masked: str
     is_developer: bool
+    note: str
     owns: list[str]
     lives_in: list[str]
 
@@ -285,6 +292,7 @@ class PartyRead(_Strict):
             phone=party.phone,
             id_number_masked=mask_id_number(party.id_number),
             is_developer=party.is_developer,
+            note=party.note,
             owns=owns,
             lives_in=lives_in,
         )

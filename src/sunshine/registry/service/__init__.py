@@ -16,12 +16,23 @@ every query is scoped by community_id. Callers write
   add_parking_spaces, list_parking_spaces
 - search: search_units, search_parties, search_vehicles (a page of matches, Found),
   find_party (the person a picker names)
+- transfers: transfer_ownership (过户 with an effective date), ownership_history,
+  transfers_of, last_transfer_on
+- liability: liable_on (who pays a unit's charge on a day, every unit in one query)
+- changes: edit_party, move_in, move_out, past_residents_of, remove_vehicle
 - roster: plan_import, apply_import, export_roster; roster_plan: the planner behind it
   (import them from there)
 """
 
 from __future__ import annotations
 
+from sunshine.registry.service.changes import PartyChange
+from sunshine.registry.service.changes import edit_party
+from sunshine.registry.service.changes import move_in
+from sunshine.registry.service.changes import move_out
+from sunshine.registry.service.changes import party_problems
+from sunshine.registry.service.changes import past_residents_of
+from sunshine.registry.service.changes import remove_vehicle
 from sunshine.registry.service.community import CommunityDraft
 from sunshine.registry.service.community import CommunitySummary
 from sunshine.registry.service.community import community_ref
@@ -36,6 +47,8 @@ from sunshine.registry.service.community import summarise
 from sunshine.registry.service.cosigning import MAX_THRESHOLD
 from sunshine.registry.service.cosigning import cosign_threshold
 from sunshine.registry.service.cosigning import set_cosign_threshold
+from sunshine.registry.service.liability import LiableParty
+from sunshine.registry.service.liability import liable_on
 from sunshine.registry.service.people import HouseholdUnit
 from sunshine.registry.service.people import PartyUnits
 from sunshine.registry.service.people import add_party
@@ -57,6 +70,13 @@ from sunshine.registry.service.search import find_party
 from sunshine.registry.service.search import search_parties
 from sunshine.registry.service.search import search_units
 from sunshine.registry.service.search import search_vehicles
+from sunshine.registry.service.transfers import HistoryLine
+from sunshine.registry.service.transfers import NewOwner
+from sunshine.registry.service.transfers import TransferDraft
+from sunshine.registry.service.transfers import last_transfer_on
+from sunshine.registry.service.transfers import ownership_history
+from sunshine.registry.service.transfers import transfer_ownership
+from sunshine.registry.service.transfers import transfers_of
 from sunshine.registry.service.units import UnitChange
 from sunshine.registry.service.units import UnitDraft
 from sunshine.registry.service.units import add_building
@@ -81,8 +101,13 @@ __all__ = [
     "CommunityDraft",
     "CommunitySummary",
     "Found",
+    "HistoryLine",
     "HouseholdUnit",
+    "LiableParty",
+    "NewOwner",
+    "PartyChange",
     "PartyUnits",
+    "TransferDraft",
     "UnitChange",
     "UnitDraft",
     "add_building",
@@ -95,6 +120,7 @@ __all__ = [
     "cosign_threshold",
     "create_community",
     "draft_problems",
+    "edit_party",
     "find_building",
     "find_community",
     "find_party",
@@ -105,6 +131,8 @@ __all__ = [
     "get_party",
     "get_unit",
     "household_of",
+    "last_transfer_on",
+    "liable_on",
     "link_login",
     "list_buildings",
     "list_communities",
@@ -112,11 +140,17 @@ __all__ = [
     "list_parties",
     "list_units",
     "list_vehicles",
+    "move_in",
+    "move_out",
     "owners_by_unit",
     "owners_of",
+    "ownership_history",
+    "party_problems",
+    "past_residents_of",
     "ref_of",
     "register_vehicle",
     "register_vehicle_at",
+    "remove_vehicle",
     "residents_of",
     "search_parties",
     "search_units",
@@ -124,6 +158,8 @@ __all__ = [
     "set_cosign_threshold",
     "set_owner",
     "summarise",
+    "transfer_ownership",
+    "transfers_of",
     "unit_problems",
     "units_of_parties",
     "units_of_party",

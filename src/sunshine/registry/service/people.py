@@ -33,10 +33,16 @@ def add_party(
     kind: rules.PartyKind = rules.PartyKind.PERSON,
     id_number: str = "",
     is_developer: bool = False,
+    note: str = "",
 ) -> Party:
-    """Add a person or organisation (owner, resident, developer)."""
+    """Add a person or organisation (owner, resident, developer).
+
+    A person's resident ID number, where given, must be valid (`rules.id_number_problems`).
+    """
     phone = rules.normalise_phone(phone) if phone else ""
-    problems = rules.length_problems(name=name, id_number=id_number)
+    problems = rules.length_problems(name=name, id_number=id_number, note=note)
+    if kind == rules.PartyKind.PERSON:
+        problems += rules.id_number_problems(id_number)
     if not name.strip():
         problems.append(Problem("name_empty", "the name is empty", where="name"))
     if phone:
@@ -48,8 +54,11 @@ def add_party(
         kind=kind,
         name=name.strip(),
         phone=phone,
-        id_number=id_number.strip(),
+        id_number=rules.clean_id_number(id_number)
+        if kind == rules.PartyKind.PERSON
+        else id_number.strip(),
         is_developer=is_developer,
+        note=note.strip(),
     )
     session.add(party)
     session.flush()

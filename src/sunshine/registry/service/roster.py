@@ -163,7 +163,7 @@ def export_lines(session: Session, community_id: int) -> list[ExportLine]:
             codes[unit.building_id], unit.number, unit.area, unit.area_source, unit.use,
             unit.sale_state,
         )  # fmt: skip
-        people = _people_lines(known, unit, facts) or [(None, facts)]
+        people = _people_lines(known, unit, facts) or [(None, replace(facts, note=unit.note))]
         ids = [party_id for party_id, _line in people]
         unit_lines = [line for _party_id, line in people]
         for vehicle in sorted(known.plates.get(unit.id, []), key=lambda v: v.plate):
@@ -188,7 +188,7 @@ def _people_lines(
         name, phone = _who(known, o.party_id)
         line = replace(
             facts, name=name, phone=phone, role=role, share=o.share_percent,
-            voter=o.is_designated_voter,
+            voter=o.is_designated_voter, note=known.parties[o.party_id].note,
         )  # fmt: skip
         people.append((o.party_id, line))
     owned = {o.party_id for o in owners}
@@ -198,7 +198,9 @@ def _people_lines(
         if not (kind == ResidentKind.OWNER_OCCUPIER and party_id in owned)
     ]
     for _order, (name, phone), party_id, kind in sorted(residents):
-        people.append((party_id, replace(facts, name=name, phone=phone, role=_ROLE_OF[kind])))
+        note = known.parties[party_id].note
+        line = replace(facts, name=name, phone=phone, role=_ROLE_OF[kind], note=note)
+        people.append((party_id, line))
     return people
 
 

@@ -122,6 +122,7 @@ class _Person:
     name: str
     phone: str
     party: Party | None
+    note: str = ""
 
 
 @dataclass
@@ -192,6 +193,7 @@ class Planner:
     def match_person(self, row: RosterRow) -> None:
         key = self.keys[row.line]
         if key in self.people:
+            self.people[key].note = self.people[key].note or row.note
             return
         party = self.known.by_phone.get(row.phone) if row.phone else None
         unit = self.known.units.get(row.unit)
@@ -200,7 +202,7 @@ class Planner:
             party = next((p for p in same if (row.unit, p.id) not in self.claimed), None)
         if party is not None:
             self.claimed.add((row.unit, party.id))
-        self.people[key] = _Person(key, row.name, row.phone, party)
+        self.people[key] = _Person(key, row.name, row.phone, party, row.note)
 
     def plan_buildings(self) -> None:
         floors: dict[str, int] = {}
@@ -228,18 +230,23 @@ class Planner:
         for number, rows in _group(self.rows):
             row = rows[0]
             facts = {k: getattr(row, k) for k in ("area", "area_source", "use", "sale_state")}
+            # A row naming nobody speaks of the unit itself; its 备注 is the unit's.
+            note = next((r.note for r in rows if not r.has_person and r.note), "")
             unit = self.known.units.get(number)
             if unit is None:
                 draft = service.UnitDraft(number=number, **facts)
-                self.step(Change("unit", "create", number), self.make_unit(draft))
+                self.step(Change("unit", "create", number), self.make_unit(draft, note))
                 continue
+            if note:
+                facts["note"] = note
             changed = tuple(k for k, v in facts.items() if getattr(unit, k) != v)
             if changed:
                 self.step(Change("unit", "update", number, changed), _set(unit, **facts))
 
-    def make_unit(self, draft: service.UnitDraft) -> Step:
+    def make_unit(self, draft: service.UnitDraft, note: str) -> Step:
         def step() -> None:
             made = service.add_unit(self.session, self.community_id, draft)
+            made.note = note
             self.known.units[draft.number] = made
 
         return step
@@ -250,7 +257,7 @@ class Planner:
             if party is None:
                 self.step(Change("person", "create", person.name), self.make_party(person))
                 continue
-            said = {"name": person.name, "phone": person.phone}
+            said = {"name": person.name, "phone": person.phone, "note": person.note}
             new = {k: v for k, v in said.items() if v and v != getattr(party, k)}
             if new:
                 change = Change("person", "update", person.name, tuple(new))
@@ -259,7 +266,11 @@ class Planner:
     def make_party(self, person: _Person) -> Step:
         def step() -> None:
             person.party = service.add_party(
-                self.session, self.community_id, name=person.name, phone=person.phone
+                self.session,
+                self.community_id,
+                name=person.name,
+                phone=person.phone,
+                note=person.note,
             )
 
         return step

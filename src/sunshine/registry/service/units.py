@@ -152,6 +152,23 @@ def get_unit(session: Session, community_id: int, unit_id: int) -> Unit:
     return unit
 
 
+def lock_unit(session: Session, community_id: int, unit_id: int) -> Unit:
+    """The unit, locked to the end of the transaction (PostgreSQL; SQLite has one writer).
+
+    Changes of who owns or lives in a unit take it first, so two at once run one after
+    the other and the second sees what the first did (a transfer: the owners changed).
+    """
+    unit = session.scalar(
+        select(Unit)
+        .where(Unit.community_id == community_id, Unit.id == unit_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if unit is None:
+        raise NotFound("unit {id} does not exist", args={"id": unit_id})
+    return unit
+
+
 def list_units(
     session: Session, community_id: int, *, building_id: int | None = None
 ) -> list[Unit]:
@@ -173,12 +190,15 @@ class UnitChange:
     area_source: rules.AreaSource | None = None
     use: rules.UnitUse | None = None
     sale_state: rules.SaleState | None = None
+    note: str | None = None  # 备注, staff only
 
 
 def update_unit(session: Session, community_id: int, unit_id: int, change: UnitChange) -> Unit:
-    """Correct a unit's area (with its source), use or sale state."""
+    """Correct a unit's area (with its source), use, sale state or remarks."""
     unit = get_unit(session, community_id, unit_id)
     problems = [] if change.area is None else rules.area_problems(change.area)
+    if change.note is not None:
+        problems += rules.length_problems(note=change.note)
     if problems:
         raise Invalid("the unit was not changed", problems=problems)
     if change.area is not None:
@@ -189,5 +209,7 @@ def update_unit(session: Session, community_id: int, unit_id: int, change: UnitC
         unit.use = change.use
     if change.sale_state is not None:
         unit.sale_state = change.sale_state
+    if change.note is not None:
+        unit.note = change.note.strip()
     session.flush()
     return unit
