@@ -35,6 +35,7 @@ _PARTS = {
     "audit": "sunshine.ledger.cli.audit:audit",
     "notice": "sunshine.disclosure.cli.notices:app",
     "handover": "sunshine.disclosure.cli.notices:handover",
+    "billing": "sunshine.billing.cli:app",
 }
 
 app = typer.Typer(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sunshine.billing.models import orders as billing_orders
 from sunshine.disclosure.models import budgets as disclosure_budgets
 from sunshine.disclosure.models import notices as disclosure_notices
 from sunshine.identity import models as identity_models
@@ -17,5 +18,6 @@ PARTS = (
     ledger_models,
     disclosure_notices,
     disclosure_budgets,
+    billing_orders,
 )
 metadata = Base.metadata

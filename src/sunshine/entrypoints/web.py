@@ -22,6 +22,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from sunshine.billing import api as billing_api
+from sunshine.billing import pages as billing_pages
 from sunshine.disclosure import api as disclosure_api
 from sunshine.disclosure import pages as disclosure_pages
 from sunshine.disclosure.service import budget_lines
@@ -269,10 +271,12 @@ def create_app() -> FastAPI:
         app.include_router(router, prefix="/api/v1")
     app.include_router(ledger_api.router, prefix="/api/v1")
     app.include_router(disclosure_api.router, prefix="/api/v1")
+    app.include_router(billing_api.router, prefix="/api/v1")
     for router in (home.router, identity_pages.router, registry_pages.router):
         app.include_router(router)
     app.include_router(ledger_pages.router)
     app.include_router(disclosure_pages.router)
+    app.include_router(billing_pages.router)
     _mount_vendor(app)  # before the /static mount, which would otherwise answer first
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     return app

@@ -1,0 +1,1 @@
+"""Bills, payments and online payment channels (issue 13)."""

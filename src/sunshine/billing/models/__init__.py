@@ -1,0 +1,1 @@
+"""Billing's tables, one module per concern."""

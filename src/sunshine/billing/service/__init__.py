@@ -1,0 +1,1 @@
+"""Billing's use cases, one module per concern; import them by path."""
