@@ -150,6 +150,10 @@ class WeChatPayChannel:
             code, message = method(**params)
         except OSError as exc:  # requests' errors are OSErrors: the channel is out of reach
             raise Busy("the payment channel cannot be reached; please try again") from exc
+        except Exception as exc:  # the SDK raises bare Exception: an answer it could not verify
+            raise Invalid(
+                "the payment channel's answer could not be verified: {why}", args={"why": str(exc)}
+            ) from exc
         return int(code), message if isinstance(message, str) else message.decode()
 
 
