@@ -59,7 +59,12 @@ class OnlineOrder(TenantKeyed, Base):
         ForeignKeyConstraint(
             ["community_id", "unit_id"], ["registry_unit.community_id", "registry_unit.id"]
         ),
-        Index(None, "community_id", "status", "expires_at"),
+        Index(
+            "ix_billing_online_order_community_id_status_expires_at",
+            "community_id",
+            "status",
+            "expires_at",
+        ),
     )
 
 
@@ -76,4 +81,4 @@ class RefusedNotice(Base):
     transaction_id: Mapped[str] = mapped_column(String(TXN_ID_MAX), default="")
     body_sha256: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (Index(None, "received_at"),)
+    __table_args__ = (Index("ix_billing_refused_notice_received_at", "received_at"),)
