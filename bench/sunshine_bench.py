@@ -238,7 +238,10 @@ def measure(kind: str, n: int, data: dict, work: Path, args: argparse.Namespace)
         # without a trusted key does not pass (it says authenticity was not checked).
         keys = subprocess.run(
             [str(SUNSHINE), "log", "keys", "-c", CODE],
-            env=env, capture_output=True, text=True, check=True,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.splitlines()
         keys = [line.split("#")[0].strip() for line in keys if line.strip()]
         trusted = [arg for key in keys for arg in ("--key", key)]

@@ -22,6 +22,7 @@ from sunshine.billing.rules.channels import OrderStatus
 from sunshine.billing.rules.channels import PaidNotice
 from sunshine.billing.rules.channels import Refusal
 from sunshine.billing.service import online
+from sunshine.billing.service import online_booking
 from sunshine.infra import clock
 from sunshine.kernel.money import Fen
 from sunshine.ledger import service as ledger
@@ -91,6 +92,9 @@ def test_a_notification_twice_books_once(
     assert succeeded(name, second), second.text  # a duplicate is answered as success
     order = online.find_order(session, place.community_id, order_no)
     assert (order.status, order.transaction_id, order.flag) == (OrderStatus.PAID, "T0001", "")
+    assert order.entry_id is None  # booked moments later, in a batch
+    assert online_booking.book_paid_orders(session, place.community_id) == 1
+    assert online_booking.book_paid_orders(session, place.community_id) == 0
     assert ledger.entry_count(session, place.community_id) == entries + 1
     assert booked(session, place, name, "T0001") == order.entry_id
     today = clock.today()
@@ -150,9 +154,9 @@ def test_a_replay_after_success_books_nothing_and_another_transaction_is_refused
     client: TestClient, session: Session, place: Place, channels: Channels
 ) -> None:
     order_no = open_order(session, place, channels.wechat)
-    assert succeeded(
-        "wechat", post(client, "wechat", notification(channels, "wechat", order_no, "T1", 8850))
-    )
+    first = post(client, "wechat", notification(channels, "wechat", order_no, "T1", 8850))
+    assert succeeded("wechat", first)
+    assert online_booking.book_paid_orders(session, place.community_id) == 1
     entries = ledger.entry_count(session, place.community_id)
 
     replay = post(client, "wechat", notification(channels, "wechat", order_no, "T1", 8850))
@@ -166,6 +170,7 @@ def test_a_replay_after_success_books_nothing_and_another_transaction_is_refused
     assert succeeded("wechat", replay)
     assert failed("wechat", other)
     assert failed("wechat", stale)
+    assert online_booking.book_paid_orders(session, place.community_id) == 0
     assert ledger.entry_count(session, place.community_id) == entries
     assert refusals(session)[-3:] == [Refusal.DUPLICATE, Refusal.OTHER_TRANSACTION, Refusal.STALE]
 
@@ -204,6 +209,7 @@ def test_an_expired_order_is_closed_at_its_channel_and_a_late_payment_booked_onc
     late = notification(channels, "wechat", order_no, "T6", 8850)
     assert succeeded("wechat", post(client, "wechat", late))
     assert succeeded("wechat", post(client, "wechat", late))
+    assert online_booking.book_paid_orders(session, place.community_id) == 1
     order = online.find_order(session, place.community_id, order_no)
     assert (order.status, order.flag) == (OrderStatus.PAID, "paid_after_expired")
     assert booked(session, place, "wechat", "T6") == order.entry_id
@@ -241,6 +247,7 @@ def test_the_development_channel_end_to_end_through_the_page_and_the_endpoint(
     assert "88.50" in page.text
     paid = client.post(f"/pay/dev/{order_no}", data={"csrf_token": "test-csrf-token"})
     assert paid.status_code == 200  # followed the redirect to the page again
+    assert online_booking.book_paid_orders(session, place.community_id) == 1
     order = online.find_order(session, place.community_id, order_no)
     assert order.status is OrderStatus.PAID
     assert order.transaction_id is not None

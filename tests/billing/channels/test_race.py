@@ -23,6 +23,7 @@ from sunshine.billing.rules.channels import OrderStatus
 from sunshine.billing.rules.channels import PaidNotice
 from sunshine.billing.rules.channels import Refusal
 from sunshine.billing.service import online
+from sunshine.billing.service import online_booking
 from sunshine.infra import clock
 from sunshine.infra import migrate
 from sunshine.infra import work as units
@@ -84,11 +85,17 @@ def test_one_notification_many_times_at_once_books_once(fresh_engine: Engine) ->
         start = threading.Barrier(AT_ONCE)
 
         with ThreadPoolExecutor(AT_ONCE) as pool:
-            answers = list(
-                pool.map(lambda _: _deliver(fresh_engine, start, message), range(AT_ONCE))
+            engines, starts, messages = (
+                [fresh_engine] * AT_ONCE,
+                [start] * AT_ONCE,
+                [message] * AT_ONCE,
             )
+            answers = list(pool.map(_deliver, engines, starts, messages))
 
         assert answers == [ChannelAnswer.SUCCESS.value] * AT_ONCE
+    with units.unit_of_work(units.Work(writes=True)), Session(fresh_engine) as session:
+        assert online_booking.book_paid_orders(session, place.community_id) == ROUNDS
+        session.commit()
     with Session(fresh_engine) as session:
         for round_ in range(ROUNDS):
             entry = ledger.find_entry_by_external_id(

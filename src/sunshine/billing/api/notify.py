@@ -1,9 +1,10 @@
 """The payment channels' notifications: POST /api/v1/pay/notify/{channel}.
 
 No login and no CSRF token: the channel signs what it sends, and the channel verifies
-the signature (`billing.service.online.receive_notice`). The route commits once, then
-answers in the channel's own format (WeChat Pay JSON `{"code": "SUCCESS"}`, Alipay the
-text `success`, or their "fail"), so a refused notice is kept even though it booked nothing.
+the signature (`billing.service.online.receive_notice`). The route commits once, wakes
+the server's booker (the ledger entry follows in a batch: `online_booking`), then answers
+in the channel's own format (WeChat Pay JSON `{"code": "SUCCESS"}`, Alipay the text
+`success`, or their "fail"); a refused notice is kept even though it booked nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from sunshine.billing.service import online
+from sunshine.billing.service import online_booking
 from sunshine.billing.service.channels.registry import channel_named
 from sunshine.infra import clock
 from sunshine.infra.web import DbSession
@@ -42,5 +44,6 @@ def notify(
         raise NotFound("there is no payment channel called {name}", args={"name": channel[:32]})
     answer = online.receive_notice(session, found, request.headers, body, now=clock.now())
     session.commit()
+    online_booking.wake_booker()
     reply = found.answer(answer)
     return Response(reply.body, status_code=reply.status, media_type=reply.media_type)

@@ -1,4 +1,4 @@
-"""`sunshine billing orders open|close-expired|refused`: online orders from the command line.
+"""`sunshine billing orders open|close-expired|book|refused`: online orders from the command line.
 
 `close-expired` is the job cron or a systemd timer runs every few minutes: each community's
 orders whose time has run out are closed at their channel and marked expired.
@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from sunshine.billing.service import online
+from sunshine.billing.service import online_booking
 from sunshine.billing.service.channels.registry import default_channel
 from sunshine.infra import clock
 from sunshine.infra.db import open_session
@@ -73,6 +74,20 @@ def close_expired() -> None:
             closed += len(online.close_expired(session, community.id, now=clock.now()))
             session.commit()
     typer.echo(_("Closed {count} expired orders.").format(count=closed))
+
+
+@app.command("book")
+def book() -> None:
+    """Book every paid order not yet in the ledger (the server does it as they are paid)."""
+    booked = 0
+    with open_session(writes=True) as session:
+        communities = online_booking.communities_with_unbooked(session)
+        session.rollback()  # the read began a transaction; each batch has its own
+        for community_id in communities:
+            while count := online_booking.book_paid_orders(session, community_id):
+                session.commit()
+                booked += count
+    typer.echo(_("Booked {count} paid orders.").format(count=booked))
 
 
 @app.command("refused")

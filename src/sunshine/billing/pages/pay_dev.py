@@ -22,6 +22,7 @@ from sunshine.billing.rules.channels import ChannelName
 from sunshine.billing.rules.channels import OrderStatus
 from sunshine.billing.rules.channels import PaidNotice
 from sunshine.billing.service import online
+from sunshine.billing.service import online_booking
 from sunshine.billing.service.channels.development import DevelopmentChannel
 from sunshine.billing.service.channels.registry import channel_named
 from sunshine.infra import clock
@@ -78,4 +79,5 @@ def pay(order_no: str, session: DbSession) -> Response:
     headers, body = channel.sign_notice(notice, at=now)
     online.receive_notice(session, channel, headers, body, now=now)
     session.commit()
+    online_booking.wake_booker()
     return RedirectResponse(f"/pay/dev/{order.order_no}", status_code=303)

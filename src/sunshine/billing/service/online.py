@@ -1,12 +1,14 @@
 """Online orders: open one at a channel, take the channel's notifications, close the expired.
 
-A notification is booked exactly once. The channel verifies its signature and reads it
+A notification's money is booked exactly once. The channel verifies its signature and reads it
 (`channels.base.Channel.read_notice`); here the notice is checked against our own order,
 which is locked first (SELECT … FOR UPDATE on PostgreSQL; SQLite has one writer, and a
 notification is a write from its first statement), so the same notice twice at the same
 moment books once: the second sees the order paid by the same transaction and is a
 duplicate, answered as success so that the channel stops sending it. The transaction id
-is also unique per channel in the table, and the ledger entry's external id.
+is also unique per channel in the table, and the ledger entry's external id. The order is
+marked paid here and the channel answered at once; the ledger entry follows moments later,
+many orders in one batch (`online_booking`), so a busy channel is answered in milliseconds.
 
 A notice that pays an order that was closed or had expired is still booked — the money
 really came in — and the order is flagged for staff. Anything refused (forged, stale,
@@ -45,7 +47,6 @@ from sunshine.billing.rules.channels import flag_for
 from sunshine.billing.rules.channels import order_number
 from sunshine.billing.service.channels.base import Channel
 from sunshine.billing.service.channels.registry import channel_named
-from sunshine.billing.service.online_settle import settle_paid_order
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
@@ -131,8 +132,7 @@ def _book(session: Session, channel: Channel, notice: PaidNotice) -> Refused | N
     order.status = OrderStatus.PAID
     order.transaction_id = notice.transaction_id
     order.paid_at = notice.paid_at
-    session.flush()
-    settle_paid_order(session, order, notice)
+    session.flush()  # booked in the ledger moments later, in a batch (online_booking)
     if order.flag:
         log.warning("order %s paid after it was %s", order.order_no, order.flag)
     return None
