@@ -2,9 +2,9 @@
 
 `sunshine serve` starts one per process (`entrypoints.asgi`). It books every community's
 paid, unbooked orders (`online_booking.book_paid_orders`, one transaction per batch) a
-moment (`GATHER_SECONDS`) after a notification wakes it, and every `SWEEP_SECONDS` besides. Two bookers at once (two server
-processes) book nothing twice: the orders are locked and the entries' external ids are
-the channels' transactions.
+moment (`GATHER_SECONDS`) after a notification wakes it, and every `SWEEP_SECONDS`
+besides. Two bookers at once (two server processes) book nothing twice: the orders are
+locked and the entries' external ids are the channels' transactions.
 """
 
 from __future__ import annotations
