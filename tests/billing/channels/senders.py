@@ -265,6 +265,8 @@ class WeChatPayServer:
         self.calls.append((path, json or {}))
         if path.endswith("/close"):
             return self._signed(204, "")
+        if path.endswith("/jsapi"):
+            return self._signed(200, _json.dumps({"prepay_id": "wx2617" + secrets.token_hex(8)}))
         return self._signed(
             200, _json.dumps({"code_url": "weixin://wxpay/bizpayurl?pr=" + secrets.token_hex(4)})
         )

@@ -194,3 +194,28 @@ def test_development_channel_round_trip_and_forgery() -> None:
     assert channel.create_order(OrderRequest(ORDER, Fen(100), "x", now)).url == (
         f"http://testserver/pay/dev/{ORDER}"
     )
+
+
+def test_wechat_jsapi_params_are_signed_with_the_merchants_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = senders.WeChatPayServer()
+    monkeypatch.setattr("wechatpayv3.core.requests.post", server.post)
+    channel = senders.wechat_channel(tmp_path)
+    expires = dt.datetime(2026, 12, 3, 12, 45, tzinfo=dt.UTC)
+
+    order = OrderRequest(ORDER, Fen(8850), "物业费", expires, payer="oUpF8uMuAJO_M2pxb1Q9zNjWeS6o")
+    instruction = channel.create_order(order)
+
+    path, sent = server.calls[-1]
+    assert path == "/v3/pay/transactions/jsapi"
+    assert sent["payer"] == {"openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}
+    assert sent["time_expire"] == "2026-12-03T20:45:00+08:00"
+    params = dict(instruction.jsapi)
+    assert params["package"].startswith("prepay_id=wx2617")
+    signed = "".join(
+        f"{params[k]}\n" for k in ("appId", "timeStamp", "nonceStr", "package")
+    ).encode()
+    senders.rsa_key("merchant").public_key().verify(
+        base64.b64decode(params["paySign"]), signed, padding.PKCS1v15(), hashes.SHA256()
+    )

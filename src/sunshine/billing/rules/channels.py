@@ -62,6 +62,7 @@ class OrderRequest:
     amount: Fen
     description: str
     expires_at: datetime  # timezone-aware
+    payer: str = ""  # WeChat's openid of the payer, inside WeChat (JSAPI); else Native
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 r"""WeChat Pay, API v3, through the maintained SDK `wechatpayv3`.
 
-Native pay: an order gets a `code_url` that the payer's phone scans (JSAPI inside WeChat
-needs the payer's openid, which we do not hold yet). A notification is a JSON body with
+Native pay: an order gets a `code_url` that the payer's phone scans; inside WeChat, with the
+payer's openid, JSAPI: the signed parameters for WeixinJSBridge. A notification is a JSON body with
 its `resource` encrypted by AES-256-GCM under the API v3 key, signed by WeChat Pay over
 `timestamp\nnonce\nbody\n` (headers Wechatpay-Timestamp, -Nonce, -Signature, -Serial).
 
@@ -16,6 +16,7 @@ advice); WeChat signs each delivery, retries included, afresh.
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
@@ -84,18 +85,38 @@ class WeChatPayChannel:
         )
 
     def create_order(self, order: OrderRequest) -> PayInstruction:
-        expires = order.expires_at.astimezone(SHANGHAI).isoformat(timespec="seconds")
+        """Native (a code_url to show as a QR code), or JSAPI when the payer's openid is known."""
+        pay_type = WeChatPayType.JSAPI if order.payer else WeChatPayType.NATIVE
         code, message = self._call(
             self._pay.pay,
             description=order.description,
             out_trade_no=order.order_no,
             amount={"total": order.amount.value, "currency": "CNY"},
-            time_expire=expires,
-            pay_type=WeChatPayType.NATIVE,
+            time_expire=order.expires_at.astimezone(SHANGHAI).isoformat(timespec="seconds"),
+            payer={"openid": order.payer} if order.payer else None,
+            pay_type=pay_type,
         )
         if code != 200:
             raise Invalid("the payment channel refused the order: {why}", args={"why": message})
-        return PayInstruction(self.name, code_url=str(json.loads(message)["code_url"]))
+        answer = json.loads(message)
+        if pay_type is WeChatPayType.NATIVE:
+            return PayInstruction(self.name, code_url=str(answer["code_url"]))
+        return PayInstruction(self.name, jsapi=self._jsapi(str(answer["prepay_id"])))
+
+    def _jsapi(self, prepay_id: str) -> tuple[tuple[str, str], ...]:
+        """The parameters of WeixinJSBridge's getBrandWCPayRequest, signed with our key."""
+        timestamp = str(int(self._clock.now(UTC).timestamp()))
+        nonce = secrets.token_hex(16)
+        package = f"prepay_id={prepay_id}"
+        signature = self._pay.sign([self._config.appid, timestamp, nonce, package])
+        return (
+            ("appId", self._config.appid),
+            ("timeStamp", timestamp),
+            ("nonceStr", nonce),
+            ("package", package),
+            ("signType", "RSA"),
+            ("paySign", signature),
+        )
 
     def close_order(self, order_no: str) -> None:
         code, message = self._call(self._pay.close, out_trade_no=order_no)
