@@ -8,7 +8,10 @@ request again. On its own database of each kind, migrated to head, since the row
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -16,6 +19,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.billing.jobs import booking
 from sunshine.billing.models.orders import OnlineOrder
 from sunshine.billing.models.orders import RefusedNotice
 from sunshine.billing.rules.channels import ChannelAnswer
@@ -109,3 +113,48 @@ def test_one_notification_many_times_at_once_books_once(fresh_engine: Engine) ->
         assert reasons == [Refusal.DUPLICATE] * ((AT_ONCE - 1) * ROUNDS)
         orders = session.scalars(select(OnlineOrder.status)).all()
         assert orders == [OrderStatus.PAID] * ROUNDS
+
+
+@pytest.mark.db
+def test_the_servers_booker_books_what_was_paid_when_woken(
+    fresh_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    migrate.upgrade(fresh_engine)
+    place = _setup(fresh_engine)
+    with Session(fresh_engine) as session:
+        numbers = [open_order(session, place, senders.dev_channel(), 100 + n) for n in range(5)]
+        session.commit()
+    monkeypatch.setattr(booking, "GATHER_SECONDS", 0.01)
+    monkeypatch.setattr(booking, "open_session", lambda **_: _writing_session(fresh_engine))
+    booking.start_booker()
+    try:
+        for n, order_no in enumerate(numbers):
+            now = clock.now()
+            paid = PaidNotice(order_no, f"WOKEN{n}", Fen(100 + n), now)
+            message = senders.dev_channel().sign_notice(paid, at=now)
+            assert _deliver(fresh_engine, threading.Barrier(1), message) == "success"
+            online_booking.wake_booker()
+        booked = _wait_for_entries(fresh_engine, place.community_id, 5)
+    finally:
+        booking.stop_booker()
+    assert booked == 5
+    with Session(fresh_engine) as session:
+        unbooked = session.scalars(select(OnlineOrder).where(OnlineOrder.entry_id.is_(None)))
+        assert list(unbooked) == []
+
+
+@contextlib.contextmanager
+def _writing_session(engine: Engine) -> Iterator[Session]:
+    with units.unit_of_work(units.Work(writes=True)), Session(engine) as session:
+        yield session
+
+
+def _wait_for_entries(engine: Engine, community_id: int, count: int) -> int:
+    """Poll (the booker is another thread) until `count` entries are booked, for 20 s at most."""
+    deadline = time.monotonic() + 20
+    while True:
+        with Session(engine) as session:
+            booked = ledger.entry_count(session, community_id)
+        if booked >= count or time.monotonic() > deadline:
+            return booked
+        time.sleep(0.05)
