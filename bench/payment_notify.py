@@ -5,7 +5,8 @@ here, as the tests do) the demo is served by `sunshine serve` in a process of it
 (tests/concurrency/live.py), with the development channel's secret set. This process
 opens the orders in the database, then is the load generator: it posts signed
 development-channel notifications to POST /api/v1/pay/notify/development at a fixed rate
-(open loop: each is sent on its schedule whether or not the earlier ones were answered),
+(each is due on its schedule whether or not the earlier ones were answered, over 32
+kept-alive connections),
 one in ten a repeat of an earlier one (a duplicate: answered SUCCESS, booked nothing),
 and times each answer from its send. Before that, 200 are sent one at a time on one
 connection (each once the last was answered): the answer time without queueing. Every notification goes through the code path of
@@ -18,14 +19,13 @@ up is `booker_lag_s`).
     .venv/bin/python bench/payment_notify.py                                  # SQLite, 5 runs
     .venv/bin/python bench/payment_notify.py --databases sqlite postgresql --rate 150
 
-Results go to bench/results/payment-notify-<date>.json; exit 1 if a run's p99 is 20 ms or
+Results go to bench/results/payment-notify-<date>-<rate>.json; exit 1 if a run's p99 is 20 ms or
 more, or on any 5xx or a wrong count in the books.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import datetime as dt
 import json
@@ -33,9 +33,11 @@ import os
 import platform
 import statistics
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,7 @@ SECRET = "bench development channel secret"
 TARGET_P99_MS = 20.0
 WARM_UP_SECONDS = 1.0
 REPEAT_EVERY = 10
+CONNECTIONS = 32
 BOOKER_WAIT_SECONDS = 60
 
 
@@ -113,31 +116,35 @@ def _messages(orders: list[tuple[str, int]], run: str) -> list[tuple[dict[str, s
     return mixed
 
 
-async def _fire(
+def _fire(
     base: str, messages: list[tuple[dict[str, str], bytes]], rate: float
 ) -> list[tuple[float, int, str]]:
-    """Send each message on its schedule; (milliseconds to the answer, status, body) each."""
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+    """Send each message on its schedule; (milliseconds to the answer, status, body) each.
 
-        async def one(headers: dict[str, str], body: bytes) -> tuple[float, int, str]:
-            sent = time.perf_counter()
-            try:
-                response = await client.post(
-                    "/api/v1/pay/notify/development", headers=headers, content=body
-                )
-            except httpx.TransportError as exc:  # counted, as the channel would retry it
-                return (time.perf_counter() - sent) * 1000, 0, type(exc).__name__
-            return (time.perf_counter() - sent) * 1000, response.status_code, response.text
+    CONNECTIONS kept-alive connections, one per thread, as a channel's senders keep theirs.
+    Each time counts from when the message was due, so a send held up behind a slow answer
+    counts its wait too (no coordinated omission).
+    """
+    local = threading.local()
+    start = time.perf_counter() + 0.2
 
-        start = time.perf_counter()
-        tasks = []
-        for n, (headers, body) in enumerate(messages):
-            delay = start + n / rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(headers, body)))
-        return list(await asyncio.gather(*tasks))
+    def one(n: int) -> tuple[float, int, str]:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(base_url=base, timeout=30)
+        due = start + n / rate
+        if (delay := due - time.perf_counter()) > 0:
+            time.sleep(delay)
+        headers, body = messages[n]
+        try:
+            response = local.client.post(
+                "/api/v1/pay/notify/development", headers=headers, content=body
+            )
+        except httpx.TransportError as exc:  # counted, as the channel would send it again
+            return (time.perf_counter() - due) * 1000, 0, type(exc).__name__
+        return (time.perf_counter() - due) * 1000, response.status_code, response.text
+
+    with ThreadPoolExecutor(CONNECTIONS) as pool:
+        return list(pool.map(one, range(len(messages))))
 
 
 def _one_at_a_time(base: str, messages: list[tuple[dict[str, str], bytes]]) -> list[float]:
@@ -158,13 +165,13 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 def _run(site: Site, rate: float, seconds: float, run: str) -> dict[str, Any]:
     warm = _open_orders(site.database_url, round(rate * WARM_UP_SECONDS))
-    asyncio.run(_fire(site.url, _messages(warm, f"W{run}"), rate))
+    _fire(site.url, _messages(warm, f"W{run}"), rate)
     alone = _one_at_a_time(site.url, _messages(_open_orders(site.database_url, 200), f"A{run}"))
     count = round(rate * seconds * REPEAT_EVERY / (REPEAT_EVERY + 1))
     orders = _open_orders(site.database_url, count)
     messages = _messages(orders, run)
     began = time.perf_counter()
-    answers = asyncio.run(_fire(site.url, messages, rate))
+    answers = _fire(site.url, messages, rate)
     wall = time.perf_counter() - began
     times = [ms for ms, _, _ in answers]
     return {
@@ -253,7 +260,8 @@ def main() -> int:
             print("  ", {k: v for k, v in run.items() if k != "answers"})
         failed |= max(p99s) >= TARGET_P99_MS or summary["server_errors"] > 0
         failed |= books["entries"] != books["paid_orders"]
-    out = BENCH / "results" / f"payment-notify-{dt.datetime.now(dt.UTC).date().isoformat()}.json"
+    day = dt.datetime.now(dt.UTC).date().isoformat()
+    out = BENCH / "results" / f"payment-notify-{day}-{args.rate:g}.json"
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"written to {out.relative_to(REPO)}")
     return 1 if failed else 0
