@@ -1,7 +1,7 @@
 """billing: online orders and the payment notifications refused
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-03 23:50:00
 
 An order belongs to a community (key community_id, id) and one unit; its number is unique
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0012"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

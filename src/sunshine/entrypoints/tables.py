@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sunshine.billing import models as billing_models
 from sunshine.billing.models import orders as billing_orders
 from sunshine.disclosure.models import budgets as disclosure_budgets
 from sunshine.disclosure.models import notices as disclosure_notices
@@ -18,6 +19,7 @@ PARTS = (
     ledger_models,
     disclosure_notices,
     disclosure_budgets,
+    billing_models,
     billing_orders,
 )
 metadata = Base.metadata

@@ -31,7 +31,7 @@ def test_online_orders_migrate_up_and_down(fresh_engine: Engine) -> None:
     assert ("community_id", "channel", "transaction_id") in uniques
     assert ("community_id", "order_no") in uniques
 
-    migrate.downgrade(fresh_engine, "0012")
+    migrate.downgrade(fresh_engine, "0014")
     assert not TABLES & set(inspect(fresh_engine).get_table_names())
 
     migrate.upgrade(fresh_engine, "0015")

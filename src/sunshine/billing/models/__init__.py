@@ -1,1 +1,16 @@
-"""Billing's tables, one module per concern."""
+"""Billing's tables: charge items and rates, parking leases, runs, bills, payments.
+
+Online orders and refused notifications are in `orders`, imported by its path.
+"""
+
+from __future__ import annotations
+
+from sunshine.billing.models.bills import Allocation
+from sunshine.billing.models.bills import Bill
+from sunshine.billing.models.bills import Payment
+from sunshine.billing.models.bills import Run
+from sunshine.billing.models.items import ChargeItem
+from sunshine.billing.models.items import ParkingLease
+from sunshine.billing.models.items import Rate
+
+__all__ = ["Allocation", "Bill", "ChargeItem", "ParkingLease", "Payment", "Rate", "Run"]

@@ -1,1 +1,1 @@
-"""Pure values and checks of billing: no database, no web, no I/O."""
+"""Pure rules of billing: charge kinds, rates, line amounts, allocation; no database, no I/O."""

@@ -11,7 +11,8 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
 - entries: get_entry, find_entry, find_entry_by_external_id, find_reversal, first_period,
   latest_period, list_entries, entry_count, draft_of, record_of, voucher_hashes, vouchers_by_entry,
   reversals_by_entry
-- periods: close_period (final), check_closable, closed_through, is_closed
+- periods: close_period (final), check_closable, closed_through, is_closed, lock_books
+  (another part that reads what it then books, billing, takes the books' lock first)
 - closing: request_close, countersign_close (closes the month), withdraw_close,
   month_summary, list_close_steps, pending_request (the committee countersigns a close)
 - terms / remuneration: set_trust_terms, list_trust_terms, terms_in_force,
@@ -77,6 +78,7 @@ from sunshine.ledger.service.periods import check_closable
 from sunshine.ledger.service.periods import close_period
 from sunshine.ledger.service.periods import closed_through
 from sunshine.ledger.service.periods import is_closed
+from sunshine.ledger.service.periods import lock_books
 from sunshine.ledger.service.posting import ENTRY_KIND
 from sunshine.ledger.service.posting import IMPORT
 from sunshine.ledger.service.posting import MANUAL
@@ -187,6 +189,7 @@ __all__ = [
     "list_entries",
     "list_trust_terms",
     "list_vouchers",
+    "lock_books",
     "mismatches",
     "month_summary",
     "open_chart",
