@@ -52,6 +52,7 @@ sys.path.insert(0, str(REPO))  # tests.concurrency and tests.pg
 
 from tests.concurrency.live import Site  # noqa: E402
 from tests.concurrency.live import demo_site  # noqa: E402
+from tests.concurrency.scenarios import replays  # noqa: E402
 from tests.pg import running_postgres  # noqa: E402
 
 SECRET = "bench development channel secret"
@@ -246,12 +247,16 @@ def main() -> int:
         with _site(database) as site:
             runs = [_run(site, args.rate, args.seconds, str(n)) for n in range(args.runs)]
             books = _books(site.database_url)
+            again = dict(replays(site))
+            booker_failed = site.log_text().count("booking paid orders failed")
         p99s = [run["p99_ms"] for run in runs]
         summary = {
             "median_p99_ms": statistics.median(p99s),
             "median_p50_ms": statistics.median(run["p50_ms"] for run in runs),
             "server_errors": sum(run["server_errors"] for run in runs),
             "books": books,
+            "run_again": again,  # requests the server ran again after a transient failure
+            "booker_failures": booker_failed,
             "runs": runs,
         }
         report["databases"][database] = summary
