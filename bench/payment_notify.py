@@ -5,8 +5,8 @@ here, as the tests do) the demo is served by `sunshine serve` in a process of it
 (tests/concurrency/live.py), with the development channel's secret set. This process
 opens the orders in the database, then is the load generator: it posts signed
 development-channel notifications to POST /api/v1/pay/notify/development at a fixed rate
-(each is due on its schedule whether or not the earlier ones were answered, over 32
-kept-alive connections),
+(each is due on its schedule whether or not the earlier ones were answered, over
+`--connections` kept-alive connections, 8 by default),
 one in ten a repeat of an earlier one (a duplicate: answered SUCCESS, booked nothing),
 and times each answer from its send. Before that, 200 are sent one at a time on one
 connection (each once the last was answered): the answer time without queueing. Every notification goes through the code path of
@@ -19,7 +19,7 @@ up is `booker_lag_s`).
     .venv/bin/python bench/payment_notify.py                                  # SQLite, 5 runs
     .venv/bin/python bench/payment_notify.py --databases sqlite postgresql --rate 150
 
-Results go to bench/results/payment-notify-<date>-<rate>.json; exit 1 if a run's p99 is 20 ms or
+Results go to bench/results/payment-notify-<date>-<rate>x<connections>.json; exit 1 if a run's p99 is 20 ms or
 more, or on any 5xx or a wrong count in the books.
 """
 
@@ -59,7 +59,7 @@ SECRET = "bench development channel secret"
 TARGET_P99_MS = 20.0
 WARM_UP_SECONDS = 1.0
 REPEAT_EVERY = 10
-CONNECTIONS = 32
+CONNECTIONS = 8
 BOOKER_WAIT_SECONDS = 60
 
 
@@ -118,11 +118,14 @@ def _messages(orders: list[tuple[str, int]], run: str) -> list[tuple[dict[str, s
 
 
 def _fire(
-    base: str, messages: list[tuple[dict[str, str], bytes]], rate: float
+    base: str,
+    messages: list[tuple[dict[str, str], bytes]],
+    rate: float,
+    connections: int = CONNECTIONS,
 ) -> list[tuple[float, int, str]]:
     """Send each message on its schedule; (milliseconds to the answer, status, body) each.
 
-    CONNECTIONS kept-alive connections, one per thread, as a channel's senders keep theirs.
+    `connections` kept-alive connections, one per thread, as a channel's senders keep theirs.
     Each time counts from when the message was due, so a send held up behind a slow answer
     counts its wait too (no coordinated omission).
     """
@@ -144,7 +147,7 @@ def _fire(
             return (time.perf_counter() - due) * 1000, 0, type(exc).__name__
         return (time.perf_counter() - due) * 1000, response.status_code, response.text
 
-    with ThreadPoolExecutor(CONNECTIONS) as pool:
+    with ThreadPoolExecutor(connections) as pool:
         return list(pool.map(one, range(len(messages))))
 
 
@@ -164,21 +167,22 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def _run(site: Site, rate: float, seconds: float, run: str) -> dict[str, Any]:
+def _run(site: Site, rate: float, seconds: float, run: str, connections: int) -> dict[str, Any]:
     warm = _open_orders(site.database_url, round(rate * WARM_UP_SECONDS))
-    _fire(site.url, _messages(warm, f"W{run}"), rate)
+    _fire(site.url, _messages(warm, f"W{run}"), rate, connections)
     alone = _one_at_a_time(site.url, _messages(_open_orders(site.database_url, 200), f"A{run}"))
     count = round(rate * seconds * REPEAT_EVERY / (REPEAT_EVERY + 1))
     orders = _open_orders(site.database_url, count)
     messages = _messages(orders, run)
     began = time.perf_counter()
-    answers = _fire(site.url, messages, rate)
+    answers = _fire(site.url, messages, rate, connections)
     wall = time.perf_counter() - began
     times = [ms for ms, _, _ in answers]
     return {
         "notifications": len(answers),
         "orders": len(orders),
         "rate_asked": rate,
+        "connections": connections,
         "rate_sent": round(len(answers) / wall, 1),
         "p50_ms": round(statistics.median(times), 2),
         "p99_ms": round(_percentile(times, 0.99), 2),
@@ -233,6 +237,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=150.0, help="notifications per second")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=CONNECTIONS)
     args = parser.parse_args()
     os.environ["SUNSHINE_PAY_DEV_SECRET"] = SECRET  # the server inherits it
     report: dict[str, Any] = {
@@ -245,7 +250,10 @@ def main() -> int:
     failed = False
     for database in args.databases:
         with _site(database) as site:
-            runs = [_run(site, args.rate, args.seconds, str(n)) for n in range(args.runs)]
+            runs = [
+                _run(site, args.rate, args.seconds, str(n), args.connections)
+                for n in range(args.runs)
+            ]
             books = _books(site.database_url)
             again = dict(replays(site))
             booker_failed = site.log_text().count("booking paid orders failed")
@@ -266,7 +274,7 @@ def main() -> int:
         failed |= max(p99s) >= TARGET_P99_MS or summary["server_errors"] > 0
         failed |= books["entries"] != books["paid_orders"]
     day = dt.datetime.now(dt.UTC).date().isoformat()
-    out = BENCH / "results" / f"payment-notify-{day}-{args.rate:g}.json"
+    out = BENCH / "results" / f"payment-notify-{day}-{args.rate:g}x{args.connections}.json"
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"written to {out.relative_to(REPO)}")
     return 1 if failed else 0
