@@ -123,6 +123,7 @@ def _scenario(run: Runner, tmp: Path) -> None:
     _log_and_checkpoints(run, tmp)
     _ledger(run, tmp)
     _notices(run, tmp)
+    _online_orders(run)
     run("audit")
     run("audit", "-c", "jcdy")
     run("checkpoint", "sign-due")
@@ -211,6 +212,13 @@ def _notices(run: Runner, tmp: Path) -> None:
     archive = str(tmp / "books.zip")
     run("handover", "-c", "jcdy", "--out", archive)
     _verify(run, archive)
+
+
+def _online_orders(run: Runner) -> None:
+    run("billing", "orders", "open", "jcdy", "3-1-601", "100.00")  # the development channel
+    run("billing", "orders", "book")
+    run("billing", "orders", "close-expired")
+    run("billing", "orders", "refused")
 
 
 def _serve(demo: Demo) -> Ran:

@@ -1,1 +1,4 @@
-"""Bills: charge items with their rates, billing runs booked in the ledger, desk payments."""
+"""Bills: charge items with their rates, billing runs booked in the ledger, desk payments.
+
+Online payment channels and their orders, too (`service.online`, `service.channels`).
+"""

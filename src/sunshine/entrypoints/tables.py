@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sunshine.banking import models as banking_models
 from sunshine.billing import models as billing_models
+from sunshine.billing.models import orders as billing_orders
 from sunshine.disclosure.models import budgets as disclosure_budgets
 from sunshine.disclosure.models import notices as disclosure_notices
 from sunshine.identity import models as identity_models
@@ -21,5 +22,6 @@ PARTS = (
     disclosure_budgets,
     banking_models,
     billing_models,
+    billing_orders,
 )
 metadata = Base.metadata

@@ -77,6 +77,25 @@ class Settings(BaseSettings):
     # The address owners reach the app at (SUNSHINE_PUBLIC_URL): printed notices' QR codes
     # lead there, so it must be one a phone can open; `run.sh` sets it to what it serves.
     public_url: str = "http://127.0.0.1:8000"
+    # Online payments (billing/service/channels): the channel new orders go to (development,
+    # wechat or alipay), how long an order may be paid, and each channel's keys, read from
+    # files. The development channel signs its notices with `pay_dev_secret`, or with a key
+    # derived from the server's secret when empty.
+    pay_channel: str = "development"
+    pay_order_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    pay_dev_secret: str = ""
+    wechat_mchid: str = ""
+    wechat_appid: str = ""
+    wechat_private_key_file: Path | None = None  # the merchant's API private key (PEM)
+    wechat_cert_serial_no: str = ""  # the merchant's API certificate serial number
+    wechat_apiv3_key: str = ""  # 32 bytes: decrypts notifications' resource
+    wechat_platform_cert_dir: Path | None = None  # WeChat Pay platform certificates (*.pem)
+    wechat_public_key_file: Path | None = None  # or WeChat Pay's public key (PEM) and its id
+    wechat_public_key_id: str = ""
+    alipay_appid: str = ""
+    alipay_private_key_file: Path | None = None  # the app's private key (PEM)
+    alipay_public_key_file: Path | None = None  # Alipay's public key (PEM)
+    alipay_sandbox: bool = False
 
 
 def is_loopback(host: str) -> bool:

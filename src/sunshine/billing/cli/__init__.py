@@ -1,4 +1,4 @@
-"""`sunshine billing …`: charge items, rates, leases, runs and desk payments.
+"""`sunshine billing …`: charge items, rates, leases, runs, desk payments, online orders.
 
 Each command's module is imported when it runs (`infra.lazy_cli`).
 """
@@ -18,10 +18,11 @@ app = typer.Typer(
             "lease": "sunshine.billing.cli.bills:lease",
             "run": "sunshine.billing.cli.bills:run",
             "pay": "sunshine.billing.cli.bills:pay",
+            "orders": "sunshine.billing.cli.orders:app",
         }
     ),
     no_args_is_help=True,
-    help="Bills: charge items and rates, billing runs, payments at the desk.",
+    help="Bills: charge items and rates, billing runs, payments at the desk, online orders.",
 )
 
 

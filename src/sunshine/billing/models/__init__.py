@@ -1,4 +1,7 @@
-"""Billing's tables: charge items and rates, parking leases, runs, bills, payments."""
+"""Billing's tables: charge items and rates, parking leases, runs, bills, payments.
+
+Online orders and refused notifications are in `orders`, imported by its path.
+"""
 
 from __future__ import annotations
 

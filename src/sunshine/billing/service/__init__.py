@@ -9,6 +9,9 @@ Callers write `from sunshine.billing import service as billing`.
   get_payment, allocations_of, unit_bills, unit_payments
 - prepayments: prepayment_of (a unit's prepayment), credits_by_unit
 - payers: payers_on (who pays, fixed at issue; to be replaced by the registry's liable_on)
+- online payments, imported by their paths: online (orders, notifications, expiry),
+  online_booking (paid orders into the ledger in batches), online_settle (the booking),
+  channels (WeChat Pay, Alipay, development behind one interface)
 """
 
 from __future__ import annotations

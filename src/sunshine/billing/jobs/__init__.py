@@ -1,0 +1,1 @@
+"""Billing's background work: the server's booker of paid online orders."""

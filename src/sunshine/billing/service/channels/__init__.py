@@ -1,0 +1,1 @@
+"""The online payment channels behind one interface (`base.Channel`); `registry` picks them."""
