@@ -42,7 +42,9 @@ def band_of(days_past_due: int) -> int:
     """The index in BANDS of a bill this many days past its due date (0 or more)."""
     if days_past_due < 0:
         raise ValueError("a bill not yet due is not in arrears")
-    return next(i for i, band in enumerate(BANDS) if band.last is None or days_past_due <= band.last)
+    return next(
+        i for i, band in enumerate(BANDS) if band.last is None or days_past_due <= band.last
+    )
 
 
 def band_starts(as_of: date) -> list[date]:
@@ -59,7 +61,7 @@ class CollectionRate:
 
     @property
     def tenths_of_percent(self) -> int | None:
-        """paid / billed in tenths of a percent, rounded half up; None when nothing was billed."""
+        """Paid / billed in tenths of a percent, rounded half up; None when nothing was billed."""
         if not self.billed.value:
             return None
         return (self.paid.value * 2000 + self.billed.value) // (2 * self.billed.value)
@@ -97,7 +99,7 @@ NO_CLAUSE = LateFeeClause(0)
 
 
 def _half_up(numerator: int, denominator: int) -> int:
-    """numerator / denominator rounded half up (both non-negative)."""
+    """The quotient rounded half up (both non-negative)."""
     return (2 * numerator + denominator) // (2 * denominator)
 
 

@@ -62,14 +62,14 @@ def _next_number(session: Session, community_id: int) -> int:
     """Bump the counter (made at 1 on the first receipt); the row stays locked until commit."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = ReceiptCounter.__table__
     statement = (
-        insert(table)
+        insert(ReceiptCounter)
         .values(community_id=community_id, last_no=1)
         .on_conflict_do_update(
-            index_elements=[table.c.community_id], set_={"last_no": table.c.last_no + 1}
+            index_elements=[ReceiptCounter.community_id],
+            set_={"last_no": ReceiptCounter.last_no + 1},
         )
-        .returning(table.c.last_no)
+        .returning(ReceiptCounter.last_no)
     )
     return int(session.execute(statement).scalar_one())
 
