@@ -44,7 +44,8 @@ def test_a_bill_ages_from_band_to_band_at_the_boundaries(
 ) -> None:
     place, _ = _billed(session)
     [row] = arrears.ageing_by_unit(session, place.community_id, DUE + timedelta(days=days))
-    assert row.bands[band] == Fen(10000) and row.total == Fen(10000)
+    assert row.bands[band] == Fen(10000)
+    assert row.total == Fen(10000)
     assert band_of(days) == band
 
 
@@ -69,7 +70,8 @@ def test_arrears_as_of_a_date_count_payments_received_by_then(session: Session) 
     assert [row.total for row in after] == [Fen(6000), Fen(10000)]
     assert arrears.band_totals(session, cid, date(2024, 11, 5))[1] == Fen(16000)
     [by_item] = arrears.ageing_by_item(session, cid, date(2024, 11, 5))
-    assert by_item.key == fee and by_item.total == Fen(16000)
+    assert by_item.key == fee
+    assert by_item.total == Fen(16000)
     filtered = arrears.ageing_by_unit(session, cid, date(2024, 11, 5), unit_ids=[place.units[1]])
     assert [row.key for row in filtered] == [place.units[1]]
 
@@ -100,7 +102,8 @@ def test_the_collection_rate_is_kept_exact_and_shown_rounded_half_up(session: Se
     assert row.rate == CollectionRate(Fen(20000), Fen(30000))
     assert row.rate.percent == "66.7%"
     [early] = arrears.collection_rates(session, cid, periods=[SEPT], as_of=date(2024, 10, 1))
-    assert early.rate.paid == Fen(0) and early.rate.percent == "0.0%"
+    assert early.rate.paid == Fen(0)
+    assert early.rate.percent == "0.0%"
 
 
 @pytest.mark.parametrize(

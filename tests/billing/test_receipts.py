@@ -64,7 +64,8 @@ def test_a_refund_keeps_the_number_and_marks_the_receipt(session: Session) -> No
     kept = receipts.get_receipt(session, place.community_id, 1)
     assert kept.payment_id == paid.id
     rows = {row.receipt.number: row for row in receipts.list_receipts(session, place.community_id)}
-    assert rows[1].refunded and not rows[2].refunded
+    assert rows[1].refunded
+    assert not rows[2].refunded
     receipt = receipts.get_receipt(session, place.community_id, 1)
     check = receipts.check_receipt(session, place.community_id, 1, receipt.check_code)
     assert check.refunded
@@ -74,14 +75,16 @@ def test_the_check_code_confirms_a_real_receipt_and_names_nobody(session: Sessio
     place = _billed(session)
     paid = pay(session, place, place.units[0], "60.00")
     receipt = receipts.get_receipt(session, place.community_id, paid.receipt_no or 0)
-    assert len(receipt.check_code) == 9 and receipt.check_code[4] == "-"
+    assert len(receipt.check_code) == 9
+    assert receipt.check_code[4] == "-"
     typed = receipt.check_code.replace("-", " ").lower()
     check = receipts.check_receipt(session, place.community_id, receipt.number, typed)
     assert check.amount == Fen.parse("60.00")
     assert check.entry_id == paid.entry_id
     assert check.log_seq is not None  # the payment's entry is in the public log
     shown = " ".join(str(value) for value in dataclasses.asdict(check).values())
-    assert "业主" not in shown and "1-1-" not in shown
+    assert "业主" not in shown
+    assert "1-1-" not in shown
     wrong = receipt.check_code[:-1] + ("A" if receipt.check_code[-1] != "A" else "B")
     with pytest.raises(NotFound):
         receipts.check_receipt(session, place.community_id, receipt.number, wrong)

@@ -74,16 +74,20 @@ def test_reminders_are_sent_recorded_and_throttled(
     phone = Phone()
     sent = _send(session, place, phone)
     assert sent.sent == [place.units[0]]
-    assert sent.no_phone == [place.units[1]] and sent.nothing_owed == [place.units[2]]
+    assert sent.no_phone == [place.units[1]]
+    assert sent.nothing_owed == [place.units[2]]
     [(number, text)] = phone.sent
-    assert number == "13800138000" and "100.00元" in text and "1-1-101" in text
+    assert number == "13800138000"
+    assert "100.00元" in text
+    assert "1-1-101" in text
     assert not any(word in text for word in CUT_OFF_WORDS)
     [history] = reminders.history(session, place.community_id, place.units[0])
     assert (history.channel, history.owed_fen, history.actor) == ("sms", Fen(10000), "clerk")
 
     monkeypatch.setattr(clock, "now", lambda: now + timedelta(days=6))
     again = _send(session, place, phone)
-    assert again.too_soon == [place.units[0]] and len(phone.sent) == 1
+    assert again.too_soon == [place.units[0]]
+    assert len(phone.sent) == 1
     monkeypatch.setattr(clock, "now", lambda: now + timedelta(days=7))
     assert _send(session, place, phone).sent == [place.units[0]]
     assert len(reminders.history(session, place.community_id, place.units[0])) == 2
@@ -113,7 +117,9 @@ def test_public_figures_name_nobody_and_no_room_unless_allowed(session: Session)
     figures = public.public_arrears(session, cid, AS_OF)
     rates = public.public_collection_rates(session, cid, [SEPT])
     shown = repr(figures) + repr(rates)
-    assert "张" not in shown and "1-1-" not in shown and "138" not in shown
+    assert "张" not in shown
+    assert "1-1-" not in shown
+    assert "138" not in shown
     assert not figures.rooms_shown
     assert [(b.band, b.total, b.units) for b in figures.bands] == [
         ("0-30", Fen(0), 0), ("31-90", Fen(20000), 2), ("91-180", Fen(0), 0),
@@ -127,7 +133,8 @@ def test_public_figures_name_nobody_and_no_room_unless_allowed(session: Session)
 
     terms.set_terms(session, cid, late_fee_bp=0, public_rooms=True)
     allowed = public.public_arrears(session, cid, AS_OF)
-    assert allowed.rooms_shown and allowed.bands[1].rooms == ("1-1-101", "1-1-102")
+    assert allowed.rooms_shown
+    assert allowed.bands[1].rooms == ("1-1-101", "1-1-102")
     assert "张" not in repr(allowed)
     for band in allowed.bands:  # a band carries its total, never an amount per room
         assert {f.name for f in dataclasses.fields(band)} == {"band", "total", "units", "rooms"}
