@@ -18,6 +18,8 @@ app = typer.Typer(
             "lease": "sunshine.billing.cli.bills:lease",
             "run": "sunshine.billing.cli.bills:run",
             "pay": "sunshine.billing.cli.bills:pay",
+            "receipt": "sunshine.billing.cli.collect:receipt",
+            "arrears": "sunshine.billing.cli.collect:arrears",
         }
     ),
     no_args_is_help=True,
