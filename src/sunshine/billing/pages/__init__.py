@@ -1,12 +1,18 @@
-"""Billing's staff pages under /c/{code}/billing: charge items, runs, the front desk."""
+"""Billing's pages: charge items and runs, the front desk, arrears, reminders, receipts.
+
+Staff pages live under /c/{code}/billing; the public receipt check at
+/c/{code}/receipts/check.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from sunshine.billing.pages import charges
+from sunshine.billing.pages import collect
 from sunshine.billing.pages import desk
 
 router = APIRouter(include_in_schema=False)
 router.include_router(charges.router)
 router.include_router(desk.router)
+router.include_router(collect.router)
