@@ -169,7 +169,7 @@ def receipt_lines(session: Session, payment: Payment) -> list[tuple[Bill, Fen]]:
         .where(Allocation.payment_id == payment.id)
         .order_by(Bill.period, Bill.id)
     )
-    return list(session.execute(query).tuples())
+    return [(bill, amount) for bill, amount in session.execute(query).all()]
 
 
 def issued_on(receipt: Receipt) -> datetime:
