@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy import create_engine
@@ -22,6 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from sunshine.entrypoints.web import create_app
+from sunshine.identity.service import accounts
 from sunshine.infra import db
 from sunshine.infra import migrate
 from sunshine.infra.db import make_engine
@@ -32,6 +34,19 @@ from sunshine.infra.web import open_request_session
 from tests.pg import running_postgres
 
 DATABASES = os.environ.get("SUNSHINE_TEST_DATABASES", "sqlite,postgresql").split(",")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashes() -> Iterator[None]:
+    """Argon2 at its lowest cost: tests need hashes that verify, not ones that resist guessing.
+
+    The default cost is a quarter of a second a hash, paid by every demo load and login.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+        )
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

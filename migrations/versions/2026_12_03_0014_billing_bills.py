@@ -208,6 +208,7 @@ def upgrade() -> None:
         sa.Column("entry_id", sa.Integer(), nullable=False),
         sa.Column("actor", sa.String(length=80), nullable=False),
         sa.Column("receipt_no", sa.Integer(), nullable=True),
+        sa.Column("request_key", sa.String(length=64), nullable=True),
         sa.Column("refund_entry_id", sa.Integer(), nullable=True),
         sa.Column("refund_reason", sa.String(length=200), nullable=False),
         sa.Column("community_id", sa.Integer(), nullable=False),
@@ -236,6 +237,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("community_id", "id", name=op.f("pk_billing_payment")),
         sa.UniqueConstraint(
             "community_id", "receipt_no", name=op.f("uq_billing_payment_community_id_receipt_no")
+        ),
+        sa.UniqueConstraint(
+            "community_id", "request_key", name=op.f("uq_billing_payment_community_id_request_key")
         ),
     )
     with op.batch_alter_table("billing_payment", schema=None) as batch_op:

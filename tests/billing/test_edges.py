@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -124,3 +126,30 @@ def test_the_pages_preview_then_confirm_a_run_and_take_a_payment_at_the_desk(
     assert "50.00" in unit.text  # the prepayment
     assert client.post(f"{page}/units/{units[0]}/payments", data={"amount": "x"}).status_code == 422
     assert client.get(f"{page}/units", params={"number": "9-9-999"}).status_code == 404
+
+
+def test_the_manager_lets_a_parking_space_on_the_page(client: TestClient, session: Session) -> None:
+    code, _ = _staff(client, session)
+    page = f"/c/{code}/billing"
+    lease = {"space": "P07", "unit_number": "1-1-102", "starts_on": "2024-09-01", "ends_on": ""}
+    assert client.post(f"{page}/leases", data=lease, follow_redirects=False).status_code == 303
+    assert "P07" in client.get(page).text
+    unknown = client.post(f"{page}/leases", data={**lease, "unit_number": "9-9-999"})
+    assert unknown.status_code == 404
+
+
+def test_a_double_press_at_the_desk_takes_the_money_once(
+    client: TestClient, session: Session
+) -> None:
+    code, units = _staff(client, session)
+    unit_page = f"/c/{code}/billing/units/{units[0]}"
+    key = re.search(r'name="key" value="([^"]+)"', client.get(unit_page).text)
+    assert key is not None
+    form = {"amount": "80", "method": "cash", "key": key.group(1)}
+    for _ in range(2):
+        assert (
+            client.post(f"{unit_page}/payments", data=form, follow_redirects=False).status_code
+            == 303
+        )
+    payments = client.get(f"/api/v1/communities/{code}/billing/units/{units[0]}/payments").json()
+    assert [p["amount"] for p in payments] == ["80.00"]

@@ -115,3 +115,13 @@ def test_a_payment_of_nothing_or_by_an_unknown_method_is_refused(session: Sessio
         pay(session, place, place.units[0], "0.00")
     with pytest.raises(Invalid):
         pay(session, place, place.units[0], "1.00", method="barter")
+
+
+def test_the_desk_form_sent_twice_books_the_money_once(session: Session) -> None:
+    place, fee = _two_months(session)
+    first = pay(session, place, place.units[0], "100.00", request_key="form-key-1")
+    again = pay(session, place, place.units[0], "100.00", request_key="form-key-1")
+    assert again.id == first.id
+    assert _paid(session, place, fee) == [10000, 0]
+    with pytest.raises(Conflict):
+        pay(session, place, place.units[0], "50.00", request_key="form-key-1")

@@ -9,11 +9,13 @@ from sqlalchemy.orm import Session
 
 from sunshine.billing import service as billing
 from sunshine.billing.rules.charges import ChargeKind
+from sunshine.billing.rules.charges import Liable
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service as ledger
 from sunshine.registry import service as registry
+from sunshine.registry.rules import ResidentKind
 from tests.billing.builders import SEPT
 from tests.billing.builders import balance
 from tests.billing.builders import bills_of
@@ -131,3 +133,34 @@ def test_the_payer_is_fixed_when_the_bill_is_issued(session: Session) -> None:
     registry.set_owner(session, place.community_id, unit_id=unit, party_id=buyer.id)
     billing.post_run(session, place.community_id, fee, Period(2024, 10), actor="m")
     assert [b.payer_name for b in bills_of(session, place, fee)] == ["业主1", "新业主"]
+
+
+def test_an_item_residents_pay_goes_to_the_tenant_or_else_the_owner(session: Session) -> None:
+    place = community_with_units(session, ["80.00", "90.00"])
+    row = billing.add_item(
+        session,
+        place.community_id,
+        code="water",
+        name="二次供水",
+        kind=ChargeKind.ONE_OFF,
+        account_code="6001",
+        liable=Liable.RESIDENT,
+    )
+    billing.set_rate(
+        session,
+        place.community_id,
+        row.id,
+        rate=Fen(500),
+        effective_from=date(2024, 1, 1),
+        actor="m",
+    )
+    tenant = registry.add_party(session, place.community_id, name="租户甲")
+    registry.add_resident(
+        session,
+        place.community_id,
+        unit_id=place.units[0],
+        party_id=tenant.id,
+        kind=ResidentKind.TENANT,
+    )
+    billing.post_run(session, place.community_id, row.id, SEPT, actor="m")
+    assert [b.payer_name for b in bills_of(session, place, row.id)] == ["租户甲", "业主2"]

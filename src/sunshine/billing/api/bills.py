@@ -134,7 +134,11 @@ def take_payment(
     viewer: OptionalViewer,
     community: CurrentCommunity,
 ) -> schemas.PaymentRead:
-    """Money taken at the desk, spread over the unit's bills (oldest first unless chosen)."""
+    """Money taken at the desk, spread over the unit's bills (oldest first unless chosen).
+
+    With a `request_key` sent before, the payment made then is returned: a retried request
+    books the money once.
+    """
     actor = identity.authorize(viewer, Action.BOOK_ENTRY, community.id)
     payment = service.take_payment(
         session,
@@ -147,6 +151,7 @@ def take_payment(
         bill_ids=body.bill_ids,
         actor=actor.display_name,
         actor_id=actor.user_id,
+        request_key=body.request_key,
     )
     session.commit()
     return schemas.PaymentRead.of(payment)

@@ -123,6 +123,8 @@ class Payment(TenantKeyed, Base):
     entry_id: Mapped[int]
     actor: Mapped[str] = mapped_column(String(80))
     receipt_no: Mapped[int | None]  # numbered without gaps by the receipts work
+    # The desk form's one-time key: a second press of "take the payment" finds the first.
+    request_key: Mapped[str | None] = mapped_column(String(64))
     refund_entry_id: Mapped[int | None]
     refund_reason: Mapped[str] = mapped_column(String(200), default="")
 
@@ -132,6 +134,7 @@ class Payment(TenantKeyed, Base):
         _entry_key("refund_entry_id", "fk_billing_payment_refund"),
         Index("ix_billing_payment_unit", "community_id", "unit_id"),
         UniqueConstraint("community_id", "receipt_no"),
+        UniqueConstraint("community_id", "request_key"),
         CheckConstraint("amount_fen > 0", name="amount"),
     )
 

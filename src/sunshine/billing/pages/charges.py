@@ -37,6 +37,8 @@ from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
 from sunshine.infra.web import Viewer
 from sunshine.kernel.errors import Invalid
+from sunshine.kernel.errors import NotFound
+from sunshine.registry import service as registry
 
 router = APIRouter(include_in_schema=False)
 
@@ -163,6 +165,38 @@ def post_run(
     return RedirectResponse(f"/c/{community.code}/billing", status_code=303)
 
 
+@router.post(f"{BILLING}/leases", dependencies=[CsrfChecked])
+def add_lease(
+    request: Request,
+    session: DbSession,
+    viewer: CurrentViewer,
+    community: CurrentCommunity,
+    space: FormText = "",
+    unit_number: FormText = "",
+    starts_on: FormText = "",
+    ends_on: FormText = "",
+) -> Response:
+    """Let a parking space to a unit (the list parking rent is billed from)."""
+    identity.authorize(viewer, Action.MANAGE_LEDGER, community.id)
+    try:
+        with session.begin_nested():
+            unit = registry.find_unit(session, community.id, unit_number.strip()[:16])
+            if unit is None:
+                raise NotFound("no unit {number}", args={"number": unit_number.strip()[:16]})
+            service.add_lease(
+                session,
+                community.id,
+                space=space,
+                unit_id=unit.id,
+                starts_on=schemas.parse_day(starts_on, where="starts_on"),
+                ends_on=schemas.parse_day(ends_on, where="ends_on") if ends_on.strip() else None,
+            )
+    except REFUSALS as exc:
+        return _refused(request, session, viewer, community, exc)
+    session.commit()
+    return RedirectResponse(f"/c/{community.code}/billing", status_code=303)
+
+
 def _kind(text: str) -> ChargeKind:
     try:
         return ChargeKind(text)
@@ -194,6 +228,7 @@ def _page(
 ) -> Response:
     cid = community.id
     items = service.list_items(session, cid)
+    leases = service.list_leases(session, cid)
     return render_billing(
         request,
         viewer,
@@ -205,6 +240,10 @@ def _page(
         names={i.id: i.name for i in items},
         runs=service.list_runs(session, cid)[:50],
         accounts=service.income_accounts(session, cid),
+        leases=leases,
+        unit_numbers={
+            u: registry.get_unit(session, cid, u).number for u in {x.unit_id for x in leases}
+        },
         kinds=list(ChargeKind),
         **context,
     )

@@ -39,6 +39,9 @@ FIELDS = {
     "reason": "Reason",
     "booked_on": "Date",
     "issued_on": "Date",
+    "starts_on": "From",
+    "ends_on": "Until",
+    "unit_number": "Unit number",
 }
 
 

@@ -8,6 +8,7 @@ payment is refunded with its reason (its ledger entry is reversed).
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 from typing import Any
 
@@ -96,6 +97,7 @@ def take_payment(
     method: FormText = "cash",
     reference: FormText = "",
     bill_ids: Annotated[list[RowId] | None, Form(max_length=500)] = None,
+    key: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     identity.authorize(viewer, Action.BOOK_ENTRY, community.id)
     try:
@@ -111,6 +113,7 @@ def take_payment(
                 bill_ids=bill_ids or None,
                 actor=viewer.display_name,
                 actor_id=viewer.user_id,
+                request_key=key or None,
             )
     except REFUSALS as exc:
         return _refused(request, session, viewer, community, unit_id, exc)
@@ -183,6 +186,7 @@ def _page(
         names={i.id: i.name for i in service.list_items(session, cid)},
         prepaid=service.prepayment_of(session, cid, unit_id),
         methods=METHOD_NAMES,
+        key=secrets.token_urlsafe(24),  # one per form shown: a second press books nothing
         owed=sum((b.amount_fen - b.paid_fen for b in bills), ZERO),
         **context,
     )

@@ -75,6 +75,7 @@ class PaymentCreate(BaseModel):
     method: Annotated[str, Field(pattern="^(" + "|".join(METHODS) + ")$")]
     reference: Annotated[str, Field(max_length=64)] = ""
     bill_ids: Annotated[list[RowId], Field(max_length=500)] | None = None
+    request_key: Annotated[str, Field(min_length=8, max_length=64)] | None = None
 
 
 class RefundCreate(BaseModel):

@@ -34,7 +34,7 @@ from sunshine.ledger import service as ledger
 from sunshine.registry import service as registry
 
 
-def take_payment(
+def take_payment(  # noqa: PLR0913 - the interface agreed with the channels, plus who and a key
     session: Session,
     *,
     community_id: int,
@@ -46,15 +46,22 @@ def take_payment(
     bill_ids: Sequence[int] | None = None,
     actor: str,
     actor_id: int | None = None,
+    request_key: str | None = None,
 ) -> Payment:
     """Book money received for a unit and spread it over its bills (rules.allocation).
 
     Dr 1001 (or 1002 for cash) the amount; Cr 1122 what pays bills, oldest first unless
-    `bill_ids` are given; Cr 2203 the rest, a prepayment the next bills use.
+    `bill_ids` are given; Cr 2203 the rest, a prepayment the next bills use. A
+    `request_key` (the desk form's one-time key) seen before returns that payment: the
+    form sent twice books the money once.
     """
     if problems := rules.payment_problems(amount, method, reference):
         raise Invalid("the payment was not taken", problems=problems)
     ledger.lock_books(session, community_id)
+    if request_key is not None and (seen := _by_key(session, community_id, request_key)):
+        if (seen.unit_id, seen.amount_fen, seen.method) != (unit_id, amount, method):
+            raise Conflict("this form was already used for another payment")
+        return seen
     registry.get_unit(session, community_id, unit_id)
     bills = _open_bills(session, community_id, unit_id)
     _check_chosen(bills, bill_ids)
@@ -75,7 +82,15 @@ def take_payment(
         received_at=received_at,
         entry_id=entry.id,
         actor=actor,
+        request_key=request_key,
     )
+    _allocate(session, payment, bills, split)
+    issue_receipt(session, payment)  # numbered in this transaction: no gaps (receipts.py)
+    return payment
+
+
+def _allocate(session: Session, payment: Payment, bills: list[Bill], split: rules.Split) -> None:
+    """Store the payment and what it paid of each bill (the bills were read under the lock)."""
     session.add(payment)
     session.flush()
     by_id = {bill.id: bill for bill in bills}
@@ -83,12 +98,13 @@ def take_payment(
         by_id[bill_id].paid_fen += part
         session.add(
             Allocation(
-                community_id=community_id, payment_id=payment.id, bill_id=bill_id, amount_fen=part
+                community_id=payment.community_id,
+                payment_id=payment.id,
+                bill_id=bill_id,
+                amount_fen=part,
             )
         )
     session.flush()
-    issue_receipt(session, payment)  # numbered in this transaction: no gaps (receipts.py)
-    return payment
 
 
 def refund_payment(
@@ -126,6 +142,12 @@ def refund_payment(
     payment.refund_reason = reason.strip()
     session.flush()
     return payment
+
+
+def _by_key(session: Session, community_id: int, key: str) -> Payment | None:
+    return session.scalar(
+        select(Payment).where(Payment.community_id == community_id, Payment.request_key == key)
+    )
 
 
 def _open_bills(session: Session, community_id: int, unit_id: int) -> list[Bill]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select
@@ -39,6 +38,7 @@ from sunshine.billing.service import prepayments
 from sunshine.billing.service.payers import payers_on
 from sunshine.infra import clock
 from sunshine.infra.bulk import Layout
+from sunshine.infra.bulk import stored_value
 from sunshine.infra.db import Base
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import Problem
@@ -110,15 +110,17 @@ def post_run(
     issued_on: date | None = None,
     progress: Progress | None = None,
 ) -> tuple[Plan, Run | None]:
-    """Issue the period's bills not issued yet and book them; None when there were none."""
+    """Issue the period's bills not issued yet and book them.
+
+    Returns the plan and the run; no run when nothing was new (or it all came to 0.00,
+    a free item: nothing to book).
+    """
     ledger.lock_books(session, community_id)  # first: runs and payments read, then book
     item = items.get_item(session, community_id, item_id)
     plan = _plan(session, community_id, item, period, issued_on or period.first_day)
     if not plan.rows or plan.total.value == 0:
         return plan, None
-    first = (
-        session.scalar(select(func.max(Bill.id)).where(Bill.community_id == community_id)) or 0
-    ) + 1
+    first = _next_bill_id(session, community_id)
     key = f"billing-run:{item.code}:{period}:{first}"
     draft = _draft(item, plan)
     entry = ledger.post_entry(
@@ -140,6 +142,12 @@ def post_run(
     session.flush()
     _write_bills(session, community_id, run, plan, first, progress)
     return plan, run
+
+
+def _next_bill_id(session: Session, community_id: int) -> int:
+    """Bills are numbered per community here, not at flush: they never pass through the ORM."""
+    last = session.scalar(select(func.max(Bill.id)).where(Bill.community_id == community_id))
+    return (last or 0) + 1
 
 
 def _plan(
@@ -221,19 +229,24 @@ def _write_bills(
     session: Session, community_id: int, run: Run, plan: Plan, first: int, progress: Progress | None
 ) -> None:
     """The bills in chunks (driver-level), then the few allocations of prepayments used."""
-    shared: dict[str, Any] = {
-        "community_id": community_id,
-        "item_id": run.item_id,
-        "period": plan.period,
-        "run_id": run.id,
-        "rate_fen": plan.rate,
-        "issued_on": plan.issued_on,
-        "due_on": charges.due_on(plan.period),
+    table = _BILLS.table
+    shared = {  # in stored form once, not converted again for every row
+        name: stored_value(session, table, name, value)
+        for name, value in {
+            "community_id": community_id,
+            "item_id": run.item_id,
+            "period": plan.period,
+            "run_id": run.id,
+            "rate_fen": plan.rate,
+            "issued_on": plan.issued_on,
+            "due_on": charges.due_on(plan.period),
+        }.items()
     }
     rows = [(first + at, *row) for at, row in enumerate(plan.rows)]
+    ready = set(_BILLS.per_row) | set(shared)  # ints and text as the driver takes them
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
-        _BILLS.insert(session, chunk, ready={"amount_fen", "paid_fen"}, **shared)
+        _BILLS.insert(session, chunk, ready=ready, **shared)
         if progress is not None:
             progress(start + len(chunk), len(rows))
     prepaid = [(row[0], row[1], row[5]) for row in rows if row[5]]  # (bill, unit, fen)

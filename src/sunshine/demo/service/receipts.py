@@ -106,6 +106,7 @@ def _font(size: int) -> Font:
     return ImageFont.load_default(size)
 
 
+@cache  # the same receipt draws the same bytes; a process that loads the demo twice draws once
 def render(receipt: Receipt, *, redact_names: bool = False) -> bytes:
     """The receipt as PNG bytes; with `redact_names`, each person's name is blacked out."""
     rows = len(receipt.pay)
