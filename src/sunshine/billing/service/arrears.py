@@ -181,8 +181,8 @@ def open_lines(
         .order_by(bills.unit_id, Bill.period, bills.due_on, bills.id)
     )
     lines = []
-    for bill_id, unit_id, item_id, period, due_on, owed in session.execute(query).all():
-        days = (as_of - due_on).days
+    for bill_id, unit_id, item_id, period, due_on, left in session.execute(query).all():
+        days, owed = (as_of - due_on).days, int(left)  # PostgreSQL sums to NUMERIC
         lines.append(
             OpenLine(
                 bill_id,
