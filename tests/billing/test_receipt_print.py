@@ -65,6 +65,14 @@ def test_a_receipt_prints_in_chinese_on_a4_or_half_a4(cli_database: Engine, tmp_
     assert "收款收据" in text
     assert width > height
     assert round(width) == 595  # an A4's short side, in points
+    shown = CliRunner().invoke(app, ["billing", "receipt", code, "1"])
+    assert "壹佰贰拾元整" in shown.output
+    assert (
+        "1-1-102"
+        in CliRunner().invoke(app, ["billing", "arrears", code, "--on", "2024-11-01"]).output
+    )
+    set_terms = ["billing", "terms", code, "--late-fee-bp", "5", "--clause", "第十二条"]
+    assert "万分之5" in CliRunner().invoke(app, set_terms).output
     missing = CliRunner().invoke(app, ["billing", "receipt", code, "9"])
     assert isinstance(missing.exception, NotFound)
 

@@ -20,6 +20,7 @@ app = typer.Typer(
             "pay": "sunshine.billing.cli.bills:pay",
             "receipt": "sunshine.billing.cli.collect:receipt",
             "arrears": "sunshine.billing.cli.collect:arrears",
+            "terms": "sunshine.billing.cli.collect:terms",
         }
     ),
     no_args_is_help=True,

@@ -1,4 +1,4 @@
-"""`sunshine billing receipt|arrears CODE …`: a receipt as a PDF, the arrears by band.
+"""`sunshine billing receipt|arrears|terms CODE …`: receipts, arrears, collection terms.
 
 Refusals (no such receipt) print their reason and exit with code 2 (the root command).
 """
@@ -16,6 +16,7 @@ from rich.table import Table
 from sunshine.billing.rules import collect as rules
 from sunshine.billing.service import arrears as arrears_service
 from sunshine.billing.service import printing
+from sunshine.billing.service import terms as terms_service
 from sunshine.infra import clock
 from sunshine.infra import tenancy
 from sunshine.infra.db import open_session
@@ -59,3 +60,35 @@ def arrears(
     for row in sorted(rows, key=lambda r: numbers.get(r.key, "")):
         table.add_row(numbers.get(row.key, "?"), *(str(b) for b in row.bands), str(row.total))
     Console(emoji=False, highlight=False).print(table)
+
+
+def terms(
+    code: Code,
+    late_fee_bp: Annotated[
+        int,
+        typer.Option(help="The contract's daily late-fee rate in basis points (万分之); 0: none."),
+    ] = 0,
+    from_day: Annotated[int, typer.Option(help="The fee runs from this day past due.")] = 1,
+    cap_bp: Annotated[
+        int | None, typer.Option(help="Its cap in basis points of what is owed, if written.")
+    ] = None,
+    clause: Annotated[str, typer.Option(help="The clause quoted, e.g. 委托合同第十二条.")] = "",
+    public_rooms: Annotated[
+        bool, typer.Option(help="Public figures may list room numbers (never amounts).")
+    ] = False,
+) -> None:
+    """Record the community's collection terms: the late-fee clause, room numbers in public."""
+    with open_session(writes=True) as session:
+        ref = tenancy.resolve(session, code)
+        terms_service.set_terms(
+            session,
+            ref.id,
+            late_fee_bp=late_fee_bp,
+            late_fee_from_day=from_day,
+            late_fee_cap_bp=cap_bp,
+            clause_ref=clause,
+            public_rooms=public_rooms,
+        )
+        session.commit()
+    fee = f"万分之{late_fee_bp}/日 from day {from_day}" if late_fee_bp else "none 无"
+    typer.echo(f"late fee 违约金: {fee}; rooms in public 公开房号: {public_rooms}")
