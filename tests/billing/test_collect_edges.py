@@ -15,6 +15,7 @@ from sunshine.billing import service as billing
 from sunshine.billing.rules.charges import ChargeKind
 from sunshine.billing.service import receipts
 from sunshine.billing.service.reminders import liable_for
+from sunshine.billing.service.terms import terms_of
 from sunshine.identity.rules import Role
 from sunshine.kernel.money import Fen
 from sunshine.registry import service as registry
@@ -26,6 +27,7 @@ from tests.factories import log_in
 from tests.factories import make_user
 
 ON = "2024-11-15"
+ZH = {"Accept-Language": "zh-CN"}
 
 
 def _owing(session: Session) -> Place:
@@ -127,3 +129,25 @@ def test_a_receipt_for_staff_and_the_owner_who_paid_and_its_public_check(
     fake = client.get(check, params={"number": 1, "check": "AAAA-AAAA"})
     assert fake.status_code == 404
     assert "100.00" not in fake.text
+
+
+def test_the_manager_records_the_terms_and_staff_only_read_them(
+    client: TestClient, session: Session
+) -> None:
+    place = _owing(session)
+    code = place.community.code
+    log_in(client, session, make_user(session, community=place.community, role=Role.TRUSTEE_STAFF))
+    assert "不收违约金" in client.get(f"/c/{code}/billing/terms", headers=ZH).text
+    assert client.post(f"/c/{code}/billing/terms", data={"late_fee_bp": "5"}).status_code == 403
+    manager = make_user(session, community=place.community, role=Role.TRUSTEE_MANAGER)
+    log_in(client, session, manager)
+    unquoted = client.post(f"/c/{code}/billing/terms", data={"late_fee_bp": "5"})
+    assert unquoted.status_code == 422  # a clause is quoted
+    form = {"late_fee_bp": "5", "clause_ref": "第十二条", "public_rooms": "true"}
+    assert client.post(f"/c/{code}/billing/terms", data=form).status_code == 200  # redirected
+    page = client.get(f"/c/{code}/billing/terms", headers=ZH).text
+    assert "万分之 5" in page
+    assert "可由法院酌减" in page
+    assert "公开数据可列出房号" in page
+    terms = terms_of(session, place.community_id)
+    assert (terms.late_fee_bp, terms.public_rooms) == (5, True)

@@ -11,8 +11,10 @@ from fastapi import APIRouter
 from sunshine.billing.pages import charges
 from sunshine.billing.pages import collect
 from sunshine.billing.pages import desk
+from sunshine.billing.pages import terms
 
 router = APIRouter(include_in_schema=False)
 router.include_router(charges.router)
 router.include_router(desk.router)
 router.include_router(collect.router)
+router.include_router(terms.router)
