@@ -151,3 +151,24 @@ def test_the_manager_records_the_terms_and_staff_only_read_them(
     assert "公开数据可列出房号" in page
     terms = terms_of(session, place.community_id)
     assert (terms.late_fee_bp, terms.public_rooms) == (5, True)
+
+
+def test_anyone_reads_the_public_figures_without_names(
+    client: TestClient, session: Session
+) -> None:
+    place = _owing(session)
+    api = f"/api/v1/communities/{place.community.code}/billing/public-figures"
+    figures = client.get(api, params={"on": ON, "year": 2024})
+    assert figures.status_code == 200, figures.text
+    body = figures.json()
+    assert body["bands"][1] == {
+        "band": "31-90",
+        "total": {"yuan": "100.00", "fen": 10000},
+        "units": 1,
+        "rooms": [],
+    }
+    [rate] = body["rates"]
+    assert (rate["period"], rate["percent"]) == ("2024-09", "50.0%")
+    assert "王芳" not in figures.text
+    assert "HYPERLINK" not in figures.text
+    assert "1-1-10" not in figures.text

@@ -1,17 +1,22 @@
 """JSON API of collecting (mounted at /api/v1): arrears, rates, reminders, receipts.
 
-Staff only (BOOK_ENTRY), as the pages; sending reminders is CSRF-checked and commits
+Staff only (BOOK_ENTRY), as the pages, but for the public figures (READ_PUBLIC, as the
+notices: no names, no amount per room); sending reminders is CSRF-checked and commits
 once, in the route.
 """
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter
+from fastapi import Query
 
 from sunshine.billing.rules import collect as rules
 from sunshine.billing.schemas import collect as schemas
 from sunshine.billing.service import arrears
 from sunshine.billing.service import printing
+from sunshine.billing.service import public
 from sunshine.billing.service import receipts
 from sunshine.billing.service import reminders
 from sunshine.billing.service.items import list_items
@@ -24,6 +29,7 @@ from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import DbSession
 from sunshine.infra.web import OptionalViewer
+from sunshine.kernel.periods import Period
 from sunshine.registry import service as registry
 
 router = APIRouter(prefix="/communities/{code}/billing", tags=["billing"])
@@ -132,4 +138,22 @@ def get_receipt(
     identity.authorize(viewer, Action.BOOK_ENTRY, community.id)
     return schemas.ReceiptRead.of(
         printing.receipt_view(session, community.id, community.name, number)
+    )
+
+
+@router.get("/public-figures")
+def public_figures(
+    session: DbSession,
+    viewer: OptionalViewer,
+    community: CurrentCommunity,
+    on: Day | None = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+) -> schemas.PublicFiguresRead:
+    """Arrears by band and the collection rate per item and month of a year: no names."""
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
+    day = on or clock.today()
+    periods = [Period(year or day.year, month) for month in range(1, 13)]
+    return schemas.PublicFiguresRead.of(
+        public.public_arrears(session, community.id, day),
+        public.public_collection_rates(session, community.id, periods, as_of=day),
     )

@@ -18,6 +18,8 @@ from sunshine.billing.rules import collect as rules
 from sunshine.billing.service.arrears import Ageing
 from sunshine.billing.service.arrears import ItemRate
 from sunshine.billing.service.printing import ReceiptView
+from sunshine.billing.service.public import PublicArrears
+from sunshine.billing.service.public import PublicRate
 from sunshine.billing.service.reminders import ReminderRow
 from sunshine.billing.service.reminders import Sent
 from sunshine.infra.inputs import Day
@@ -160,3 +162,53 @@ class ReceiptRowRead(BaseModel):
     amount: Money
     entry_id: int
     refunded: bool
+
+
+class PublicBandRead(BaseModel):
+    band: str
+    total: Money
+    units: int
+    rooms: list[str]  # empty unless the community allows room numbers
+
+
+class PublicRateRead(BaseModel):
+    item: str
+    period: str
+    paid: Money
+    billed: Money
+    percent: str
+    rounding: str = rules.RATE_ROUNDING
+
+
+class PublicFiguresRead(BaseModel):
+    """What may be shown to anyone (LAW.md 3): no names, no amount per room."""
+
+    as_of: date
+    bands: list[PublicBandRead]
+    total: Money
+    rooms_shown: bool
+    rates: list[PublicRateRead]
+
+    @classmethod
+    def of(cls, arrears: PublicArrears, rates: list[PublicRate]) -> PublicFiguresRead:
+        return cls(
+            as_of=arrears.as_of,
+            bands=[
+                PublicBandRead(
+                    band=b.band, total=Money.of(b.total), units=b.units, rooms=list(b.rooms)
+                )
+                for b in arrears.bands
+            ],
+            total=Money.of(arrears.total),
+            rooms_shown=arrears.rooms_shown,
+            rates=[
+                PublicRateRead(
+                    item=r.item,
+                    period=str(r.period),
+                    paid=Money.of(r.paid),
+                    billed=Money.of(r.billed),
+                    percent=r.percent,
+                )
+                for r in rates
+            ],
+        )
