@@ -77,6 +77,10 @@ def test_staff_see_arrears_export_them_and_remind(client: TestClient, session: S
     again = client.get(f"/c/{code}/billing/reminders", params={"on": ON})
     assert "从未" not in again.text
     assert "never" not in again.text
+    listed = client.get(f"/c/{code}/billing/reminders.csv", params={"on": ON})
+    assert "'=HYPERLINK(1),100.00,31-90,20" in listed.content.decode("utf-8-sig")
+    book = client.get(f"/c/{code}/billing/reminders.xlsx", params={"on": ON})
+    assert load_workbook(io.BytesIO(book.content)).active["B2"].value == "=HYPERLINK(1)"
     letters = client.post(f"/c/{code}/billing/reminders/letters", data=form)
     assert letters.headers["content-type"] == "application/pdf"
     api = f"/api/v1/communities/{code}/billing"

@@ -113,7 +113,7 @@ def arrears_export(
     ageing = arrears.ageing_by_unit(session, community.id, day, item_id=item, unit_ids=among)
     liable = reminders.liable_for(session, community.id, [row.key for row in ageing])
     header = ["房号", "缴费人", *(f"{band.key}天" for band in rules.BANDS), "合计"]
-    rows = [
+    rows: list[list[object]] = [
         [
             numbers.get(row.key, "?"),
             liable[row.key].name if row.key in liable else "",
@@ -123,17 +123,53 @@ def arrears_export(
         for row in sorted(ageing, key=lambda r: numbers.get(r.key, ""))
     ]
     name = f"arrears-{community.code}-{day.isoformat()}.{kind}"
+    return _download(kind, name, "欠费账龄", header, rows)
+
+
+def _download(
+    kind: str, name: str, title: str, header: list[str], rows: list[list[object]]
+) -> Response:
+    """Rows as a CSV or XLSX attachment (every cell neutral: infra.spreadsheets)."""
     if kind == "csv":
         data, media = spreadsheets.csv_bytes([header, *rows]), "text/csv; charset=utf-8"
     else:
         book = spreadsheets.new_workbook()
-        sheet = spreadsheets.add_sheet(book, "欠费账龄", header)
+        sheet = spreadsheets.add_sheet(book, title, header)
         for row in rows:
             spreadsheets.append_row(sheet, row)
         data = spreadsheets.xlsx_bytes(book)
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     disposition = f'attachment; filename="{name}"'
     return Response(data, media_type=media, headers={"Content-Disposition": disposition})
+
+
+@router.get(f"{BILLING}/reminders.{{kind}}")
+def reminders_export(
+    kind: Literal["csv", "xlsx"],
+    session: DbSession,
+    viewer: CurrentViewer,
+    community: CurrentCommunity,
+    on: Day | None = None,
+    item: RowId | None = None,
+    building: RowId | None = None,
+) -> Response:
+    """The reminder list as CSV or XLSX: who owes, who is liable, the last reminder."""
+    identity.authorize(viewer, Action.BOOK_ENTRY, community.id)
+    day = on or clock.today()
+    listed = reminders.reminder_list(session, community.id, day, item_id=item, building_id=building)
+    header = ["房号", "缴费人", "欠费", "最长账龄（天）", "上次提醒"]
+    rows: list[list[object]] = [
+        [
+            r.number,
+            r.liable.name,
+            r.owed.plain(),
+            r.oldest_band,
+            r.last_reminded.strftime("%Y-%m-%d %H:%M") if r.last_reminded else "",
+        ]
+        for r in listed
+    ]
+    name = f"reminders-{community.code}-{day.isoformat()}.{kind}"
+    return _download(kind, name, "催缴提醒", header, rows)
 
 
 @router.get(f"{BILLING}/reminders")
