@@ -128,20 +128,3 @@ def test_the_vouchers_are_the_same_bytes_on_every_load() -> None:
     wages = books.OCTOBER[2].receipt
     assert receipts.render(wages, redact_names=True) != receipts.render(wages)
     assert sum((p.amount for p in books.OCTOBER), Fen(0)) == Fen.parse("9618.58")
-
-
-@pytest.mark.parametrize(
-    ("yuan", "capitals"),
-    [
-        ("23.58", "贰拾叁元伍角捌分"),
-        ("195.00", "壹佰玖拾伍元整"),
-        ("5300.00", "伍仟叁佰元整"),
-        ("9618.58", "玖仟陆佰壹拾捌元伍角捌分"),
-        ("50000.00", "伍万元整"),
-        ("100.05", "壹佰元零伍分"),
-        ("1010.10", "壹仟零壹拾元壹角整"),
-        ("100000001.00", "壹亿零壹元整"),
-    ],
-)
-def test_amounts_in_chinese_capitals(yuan: str, capitals: str) -> None:
-    assert receipts.capital_amount(Fen.parse(yuan)) == capitals

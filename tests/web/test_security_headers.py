@@ -20,8 +20,13 @@ from sunshine.infra.headers import SVG_CONTENT_SECURITY_POLICY
 from sunshine.infra.headers import security_headers
 from sunshine.infra.web import TEMPLATE_DIR
 
-# Rendered into PDFs by WeasyPrint only (disclosure/service/notice_pdf.py), never served.
-PDF_ONLY = {"disclosure/notice_print.html"}
+# Rendered into PDFs by WeasyPrint only (disclosure/service/notice_pdf.py,
+# billing/service/printing.py), never served.
+PDF_ONLY = {
+    "disclosure/notice_print.html",
+    "billing/receipt_print.html",
+    "billing/letters_print.html",
+}
 INLINE = re.compile(
     # A data block (type="application/json", e.g. the verify page's words) is never run.
     r"<script(?![^>]*\bsrc=)(?![^>]*\btype=\"application/json\")[^>]*>"
@@ -92,4 +97,4 @@ def test_the_pdf_only_templates_are_rendered_by_the_pdf_code_alone() -> None:
         for path in src.rglob("*.py")
         if any(name in path.read_text("utf-8") for name in PDF_ONLY)
     }
-    assert users == {Path("disclosure/service/notice_pdf.py")}
+    assert users == {Path("disclosure/service/notice_pdf.py"), Path("billing/service/printing.py")}

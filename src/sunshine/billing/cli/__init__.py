@@ -19,6 +19,9 @@ app = typer.Typer(
             "run": "sunshine.billing.cli.bills:run",
             "pay": "sunshine.billing.cli.bills:pay",
             "orders": "sunshine.billing.cli.orders:app",
+            "receipt": "sunshine.billing.cli.collect:receipt",
+            "arrears": "sunshine.billing.cli.collect:arrears",
+            "terms": "sunshine.billing.cli.collect:terms",
         }
     ),
     no_args_is_help=True,

@@ -1,6 +1,8 @@
-"""Billing's pages: staff pages under /c/{code}/billing, the development channel's pay page.
+"""Billing's pages: charge items and runs, the front desk, arrears, reminders, receipts, and the
+development channel's pay page.
 
-Charge items and runs, the front desk, and /pay/dev/{order} where the demo's payer pays.
+Staff pages live under /c/{code}/billing; the public receipt check at /c/{code}/receipts/check;
+/pay/dev/{order} is where the demo's payer pays.
 """
 
 from __future__ import annotations
@@ -8,10 +10,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from sunshine.billing.pages import charges
+from sunshine.billing.pages import collect
 from sunshine.billing.pages import desk
 from sunshine.billing.pages import pay_dev
+from sunshine.billing.pages import terms
 
 router = APIRouter(include_in_schema=False)
 router.include_router(charges.router)
 router.include_router(desk.router)
 router.include_router(pay_dev.router)
+router.include_router(collect.router)
+router.include_router(terms.router)

@@ -8,6 +8,8 @@ Callers write `from sunshine.billing import service as billing`.
 - payments: take_payment (the interface the online channels use), refund_payment,
   get_payment, allocations_of, unit_bills, unit_payments
 - prepayments: prepayment_of (a unit's prepayment), credits_by_unit
+- receipts, arrears, reminders, printing, terms (collecting; import those modules);
+  public: public_collection_rates, public_arrears (for the monthly notice; LAW.md 3)
 - payers: payers_on (who pays, fixed at issue; to be replaced by the registry's liable_on)
 - online payments, imported by their paths: online (orders, notifications, expiry),
   online_booking (paid orders into the ledger in batches), online_settle (the booking),
@@ -38,6 +40,11 @@ from sunshine.billing.service.payments import unit_bills
 from sunshine.billing.service.payments import unit_payments
 from sunshine.billing.service.prepayments import credits_by_unit
 from sunshine.billing.service.prepayments import prepayment_of
+from sunshine.billing.service.public import PublicArrears
+from sunshine.billing.service.public import PublicBand
+from sunshine.billing.service.public import PublicRate
+from sunshine.billing.service.public import public_arrears
+from sunshine.billing.service.public import public_collection_rates
 from sunshine.billing.service.runs import Plan
 from sunshine.billing.service.runs import list_runs
 from sunshine.billing.service.runs import post_run
@@ -46,6 +53,9 @@ from sunshine.billing.service.runs import preview_run
 __all__ = [
     "Payer",
     "Plan",
+    "PublicArrears",
+    "PublicBand",
+    "PublicRate",
     "add_item",
     "add_lease",
     "allocations_of",
@@ -63,6 +73,8 @@ __all__ = [
     "post_run",
     "prepayment_of",
     "preview_run",
+    "public_arrears",
+    "public_collection_rates",
     "rate_for",
     "rates_of",
     "refund_payment",

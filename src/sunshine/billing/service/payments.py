@@ -22,6 +22,7 @@ from sunshine.billing.models import Payment
 from sunshine.billing.rules import allocation as rules
 from sunshine.billing.rules.charges import Liable
 from sunshine.billing.service.payers import payers_on
+from sunshine.billing.service.receipts import issue_receipt
 from sunshine.infra import clock
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
@@ -84,6 +85,7 @@ def take_payment(  # noqa: PLR0913 - the interface agreed with the channels, plu
         request_key=request_key,
     )
     _allocate(session, payment, bills, split)
+    issue_receipt(session, payment)  # numbered in this transaction: no gaps (receipts.py)
     return payment
 
 

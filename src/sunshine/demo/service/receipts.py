@@ -27,6 +27,7 @@ from PIL import Image
 from PIL import ImageDraw
 from PIL import ImageFont
 
+from sunshine.kernel.capitals import capital_amount
 from sunshine.kernel.money import Fen
 
 NOTO_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
@@ -40,9 +41,6 @@ RED = (200, 30, 30)
 STAMP = 1  # the palette index drawn red: no grey level of the drawing is 1 (INK is the darkest
 # anti-aliased text, BLACK only fills the blacked-out names)
 PALETTE = [level for grey in range(256) for level in (RED if grey == STAMP else (grey,) * 3)]
-DIGITS = "零壹贰叁肆伍陆柒捌玖"
-PLACES = ("", "拾", "佰", "仟")
-GROUPS = ("", "万", "亿")
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
@@ -67,54 +65,6 @@ class Receipt:
     item: str
     amount: Fen
     pay: tuple[PayLine, ...] = ()
-
-
-def capital_amount(amount: Fen) -> str:
-    """The amount in Chinese financial capitals: 9,618.58 → 玖仟陆佰壹拾捌元伍角捌分."""
-    fen = amount.value
-    if fen < 0:
-        return "负" + capital_amount(Fen(-fen))
-    yuan, jiao, cents = fen // 100, fen // 10 % 10, fen % 10
-    text = (_whole(yuan) or "零") + "元"
-    if not jiao and not cents:
-        return text + "整"
-    if not cents:
-        return f"{text}{DIGITS[jiao]}角整"
-    middle = f"{DIGITS[jiao]}角" if jiao else "零"
-    return f"{text}{middle}{DIGITS[cents]}分"
-
-
-def _whole(number: int) -> str:
-    """A whole number in capitals, with 零 where places are skipped (below 10^12)."""
-    groups = []
-    while number:
-        groups.append(number % 10000)
-        number //= 10000
-    text, gap = "", False
-    for index in range(len(groups) - 1, -1, -1):
-        group = groups[index]
-        if group == 0:
-            gap = bool(text)
-            continue
-        if text and (gap or group < 1000):
-            text += "零"
-        text += _four(group) + GROUPS[index]
-        gap = False
-    return text
-
-
-def _four(group: int) -> str:
-    text, gap = "", False
-    for place in (3, 2, 1, 0):
-        digit = group // 10**place % 10
-        if digit == 0:
-            gap = bool(text)
-            continue
-        if gap:
-            text += "零"
-            gap = False
-        text += DIGITS[digit] + PLACES[place]
-    return text
 
 
 class _RememberingFont(ImageFont.FreeTypeFont):
