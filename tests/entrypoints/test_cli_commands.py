@@ -123,6 +123,9 @@ def _scenario(run: Runner, tmp: Path) -> None:
     _log_and_checkpoints(run, tmp)
     _ledger(run, tmp)
     _notices(run, tmp)
+    _registry_changes(run)
+    _billing(run, tmp)
+    _bank(run)
     _online_orders(run)
     run("audit")
     run("audit", "-c", "jcdy")
@@ -212,6 +215,41 @@ def _notices(run: Runner, tmp: Path) -> None:
     archive = str(tmp / "books.zip")
     run("handover", "-c", "jcdy", "--out", archive)
     _verify(run, archive)
+
+
+def _registry_changes(run: Runner) -> None:
+    unit = ("--community", "jcdy", "--unit", "1-1-101")
+    run("registry", "history", *unit)
+    run("registry", "transfer", *unit, "--to", "19900000049", "--on", "2025-06-01",
+        "--reason", "sale")  # fmt: skip
+    run("registry", "move-in", *unit, "--person", "19900000049", "--on", "2025-06-02",
+        "--kind", "owner_occupier")  # fmt: skip
+    run("registry", "move-out", *unit, "--person", "19900000049", "--on", "2025-07-01")
+    run("registry", "edit-person", "--community", "jcdy", "--person", "19900000049",
+        "--note", "命令行测试")  # fmt: skip
+    run("registry", "remove-vehicle", "--community", "jcdy", "--plate", "苏DA1234")
+
+
+def _billing(run: Runner, tmp: Path) -> None:
+    run("billing", "add-item", "jcdy", "--code", "cli-fee", "--name", "命令行测试费",
+        "--kind", "per_household_year", "--account", "6004", "--first-month", "9")  # fmt: skip
+    run("billing", "rate", "jcdy", "--item", "cli-fee", "--rate", "1.00", "--from", "2025-09-01")
+    run("billing", "items", "jcdy")
+    run("billing", "lease", "jcdy", "--space", "CLI-1", "--unit-id", "1", "--from", "2025-09-01")
+    run("billing", "run", "jcdy", "--item", "cli-fee", "--period", "2025-09", "--preview")
+    run("billing", "run", "jcdy", "--item", "cli-fee", "--period", "2025-09")
+    run("billing", "pay", "jcdy", "--unit-id", "1", "--amount", "1.00")
+    run("billing", "receipt", "jcdy", "1", "--pdf", str(tmp / "receipt.pdf"), "--half")
+    run("billing", "arrears", "jcdy", "--on", "2025-09-20")
+    run("billing", "terms", "jcdy")
+
+
+def _bank(run: Runner) -> None:
+    statement = Path(__file__).parents[1] / "banking" / "samples" / "jcdy_2024_10_jsb.csv"
+    run("bank", "account", "jcdy", "32040188000012345678", "--bank", "jsb")
+    run("bank", "import", "jcdy", str(statement), "--bank", "jsb")
+    run("bank", "match", "jcdy")
+    run("bank", "reconcile", "jcdy", "--date", "2024-10-31", "--no-record")
 
 
 def _online_orders(run: Runner) -> None:

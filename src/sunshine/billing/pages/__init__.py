@@ -1,5 +1,4 @@
-"""Billing's pages: charge items and runs, the front desk, arrears, reminders, receipts, and the
-development channel's pay page.
+"""Billing's pages: charges, the front desk, arrears, reminders, receipts, the dev pay page.
 
 Staff pages live under /c/{code}/billing; the public receipt check at /c/{code}/receipts/check;
 /pay/dev/{order} is where the demo's payer pays.
