@@ -16,6 +16,7 @@ from sunshine.kernel.periods import Period
 from sunshine.ledger import service as ledger
 from sunshine.registry import service as registry
 from sunshine.registry.rules import ResidentKind
+from sunshine.registry.rules import TransferReason
 from tests.billing.builders import SEPT
 from tests.billing.builders import balance
 from tests.billing.builders import bills_of
@@ -164,3 +165,25 @@ def test_an_item_residents_pay_goes_to_the_tenant_or_else_the_owner(session: Ses
     )
     billing.post_run(session, place.community_id, row.id, SEPT, actor="m")
     assert [b.payer_name for b in bills_of(session, place, row.id)] == ["租户甲", "业主2"]
+
+
+def test_a_transfer_mid_year_moves_the_bills_after_its_day_to_the_new_owner(
+    session: Session,
+) -> None:
+    place = community_with_units(session, ["80.00"])
+    fee = item(session, place, ChargeKind.PER_AREA_MONTH, "1.00")
+    [unit] = place.units
+    [seller] = registry.owners_of(session, place.community_id, unit)
+    buyer = registry.add_party(session, place.community_id, name="新业主")
+    draft = registry.TransferDraft(
+        unit_id=unit,
+        from_party_ids=[seller.party_id],
+        to=[registry.NewOwner(party_id=buyer.id, share_percent=100, designated_voter=True)],
+        effective_on=date(2024, 11, 15),
+        reason=TransferReason.SALE,
+    )
+    registry.transfer_ownership(session, place.community_id, draft, actor="m")
+    for month in (9, 10, 11, 12):  # all issued after the transfer was recorded
+        billing.post_run(session, place.community_id, fee, Period(2024, month), actor="m")
+    names = [b.payer_name for b in bills_of(session, place, fee)]
+    assert names == ["业主1", "业主1", "业主1", "新业主"]  # November's is issued on the 1st

@@ -162,6 +162,7 @@ def page_routes() -> list[str]:
 def _demo_values(page: Page) -> dict[str, str]:
     """The demo's records for the path parameters; the voucher as October's notice links it."""
     values = {"code": COMMUNITY, "period": PERIOD, "budget_id": "1", "number": "1", "unit_id": "1"}
+    values |= {"kind": "csv", "party_id": "1", "order_no": "none"}  # no order in the demo yet
     page.goto(f"/c/{COMMUNITY}/notices/{PERIOD}")
     voucher = page.locator("a.voucher")
     href = voucher.first.get_attribute("href") if voucher.count() else None

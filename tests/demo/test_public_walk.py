@@ -48,6 +48,7 @@ PUBLIC = {
     "/c/{code}/budget/{budget_id}/chart.svg",
     "/c/{code}/budget/{budget_id}/gap",
     "/c/{code}/verify",
+    "/c/{code}/receipts/check",  # issue 13: anyone holding a receipt checks it is real
     "/api/v1/communities/{code}",
     "/api/v1/communities/{code}/notices",
     "/api/v1/communities/{code}/notices/calendar",
@@ -62,6 +63,7 @@ PUBLIC = {
     "/api/v1/communities/{code}/vouchers/{sha256}",
     "/api/v1/communities/{code}/vouchers/{sha256}/public",
     "/api/v1/communities/{code}/log",
+    "/api/v1/communities/{code}/billing/public-figures",  # totals, no names (LAW.md 3)
     "/api/v1/communities/{code}/log/proofs/inclusion",
     "/api/v1/communities/{code}/log/proofs/consistency",
 }

@@ -78,8 +78,10 @@ def _routes_naming_a_community(method: str) -> list[str]:
 
 
 def _with_b(path: str) -> str:
-    """The path with B's code and an id that exists in B (ids count up per community)."""
-    return _PARAM.sub(lambda m: "b" if m.group(1) == "code" else "1", path)
+    """The path with B's code, an id that exists in B (ids count up per community), and a
+    well-formed export kind (a malformed one is refused before the community check)."""
+    names = {"code": "b", "kind": "csv"}
+    return _PARAM.sub(lambda m: names.get(m.group(1), "1"), path)
 
 
 def test_the_check_covers_every_registry_read_route() -> None:

@@ -10,7 +10,7 @@ Callers write `from sunshine.billing import service as billing`.
 - prepayments: prepayment_of (a unit's prepayment), credits_by_unit
 - receipts, arrears, reminders, printing, terms (collecting; import those modules);
   public: public_collection_rates, public_arrears (for the monthly notice; LAW.md 3)
-- payers: payers_on (who pays, fixed at issue; to be replaced by the registry's liable_on)
+- payers: payers_on (who pays on the bill's day, from the registry's liable_on)
 - online payments, imported by their paths: online (orders, notifications, expiry),
   online_booking (paid orders into the ledger in batches), online_settle (the booking),
   channels (WeChat Pay, Alipay, development behind one interface)
