@@ -8,7 +8,9 @@ from sqlalchemy.orm import Session
 
 from sunshine.identity.rules import Role
 from sunshine.infra.settings import Settings
+from sunshine.infra.settings import pay_channel_problem
 from sunshine.infra.settings import public_url_problem
+from sunshine.infra.settings import start_up_problems
 from sunshine.registry.service import publicity
 from tests.factories import log_in
 from tests.factories import make_community
@@ -110,6 +112,28 @@ def test_the_app_warns_when_the_qr_codes_would_lead_to_this_machine_only(
     settings = Settings(public_url=url, code_sender=sender)
 
     assert (public_url_problem(settings, serving_host=host) is not None) is warned
+
+
+@pytest.mark.parametrize(
+    ("channel", "sender", "host", "warned"),
+    [
+        ("development", "log", "127.0.0.1", False),  # the demo on this machine
+        ("development", "log", None, False),
+        ("development", "log", "0.0.0.0", True),  # others could mark their orders paid
+        ("development", "sms", None, True),  # a real code sender: owners use this server
+        ("wechat", "sms", "0.0.0.0", False),
+        ("alipay", "log", "0.0.0.0", False),
+    ],
+)
+def test_the_app_warns_when_online_payments_would_not_be_real(
+    channel: str, sender: str, host: str | None, warned: bool
+) -> None:
+    settings = Settings(
+        pay_channel=channel, code_sender=sender, public_url="https://wuye.example.cn"
+    )
+
+    assert (pay_channel_problem(settings, serving_host=host) is not None) is warned
+    assert (len(start_up_problems(settings, serving_host=host)) == 1) is warned
 
 
 def test_the_disclosure_command_shows_and_sets_the_setting(

@@ -111,11 +111,10 @@ def serve(
     import uvicorn
 
     from sunshine.infra.settings import get_settings
-    from sunshine.infra.settings import public_url_problem
+    from sunshine.infra.settings import start_up_problems
 
     typer.echo(f"Sunshine is at http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)")
-    problem = public_url_problem(get_settings(), serving_host=host)
-    if problem:
+    for problem in start_up_problems(get_settings(), serving_host=host):
         typer.echo(f"WARNING: {problem}", err=True)
     uvicorn.run(
         "sunshine.entrypoints.asgi:app",

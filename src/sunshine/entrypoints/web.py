@@ -44,7 +44,7 @@ from sunshine.infra.i18n import pick_locale
 from sunshine.infra.inputs import refuse_unstorable_input
 from sunshine.infra.replay import ReplayTransientFailures
 from sunshine.infra.settings import get_settings
-from sunshine.infra.settings import public_url_problem
+from sunshine.infra.settings import start_up_problems
 from sunshine.infra.web import CSRF_COOKIE
 from sunshine.infra.web import LOCALE_COOKIE
 from sunshine.infra.web import TEMPLATE_DIR
@@ -250,8 +250,7 @@ def create_app() -> FastAPI:
         dependencies=[Depends(refuse_unstorable_input)],  # every route, before its own
     )
     app.state.resolve_viewer = identity_service.viewer_for_token
-    problem = public_url_problem(get_settings())
-    if problem:
+    for problem in start_up_problems(get_settings()):
         log.warning(problem)
     app.add_exception_handler(SunshineError, _render_error)
     # The kinds a transient failure comes as (infra.work.transient names them).

@@ -124,6 +124,32 @@ def public_url_problem(settings: Settings, *, serving_host: str | None = None) -
     )
 
 
+def pay_channel_problem(settings: Settings, *, serving_host: str | None = None) -> str | None:
+    """Why online payments would not be real, or None.
+
+    The development channel lets whoever holds an order's link mark it paid, with no money
+    moving: right for the demo and a trial on this machine, wrong anywhere owners pay.
+    """
+    if settings.pay_channel != "development":
+        return None
+    to_network = serving_host is not None and not is_loopback(serving_host)
+    if settings.code_sender == "log" and not to_network:
+        return None
+    return (
+        "SUNSHINE_PAY_CHANNEL is development: anyone holding an order's link can mark it "
+        "paid and no money moves; set it to wechat or alipay (docs/operations.md)"
+    )
+
+
+def start_up_problems(settings: Settings, *, serving_host: str | None = None) -> list[str]:
+    """Every setting that would mislead owners if the server started with it."""
+    found = (
+        public_url_problem(settings, serving_host=serving_host),
+        pay_channel_problem(settings, serving_host=serving_host),
+    )
+    return [problem for problem in found if problem]
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings."""
