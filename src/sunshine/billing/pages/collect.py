@@ -9,6 +9,7 @@ shows nobody's name.
 from __future__ import annotations
 
 from typing import Annotated
+from typing import Any
 from typing import Literal
 
 from fastapi import APIRouter
@@ -187,20 +188,8 @@ def reminders_page(
     identity.authorize(viewer, Action.BOOK_ENTRY, community.id)
     day = on or clock.today()
     rows = reminders.reminder_list(session, community.id, day, item_id=item, building_id=building)
-    return render_billing(
-        request,
-        viewer,
-        community,
-        "billing/reminders.html",
-        on=day,
-        item=item,
-        building=building,
-        rows=rows,
-        sent=sent[:200],
-        gap_days=rules.REMINDER_GAP.days,
-        items=list_items(session, community.id),
-        buildings=registry.list_buildings(session, community.id),
-    )
+    return _reminders(request, session, viewer, community, rows, on=day, item=item,
+                      building=building, sent=sent[:200])  # fmt: skip
 
 
 @router.post(f"{BILLING}/reminders/send", dependencies=[CsrfChecked])
@@ -224,20 +213,29 @@ def send_reminders(
     )
     session.commit()
     rows = reminders.reminder_list(session, community.id, on)
+    return _reminders(request, session, viewer, community, rows, on=on, result=result)
+
+
+def _reminders(
+    request: Request,
+    session: Session,
+    viewer: Viewer,
+    community: CommunityRef,
+    rows: object,
+    **shown: Any,
+) -> Response:
+    """The reminder list page: the filters' choices and the week between two messages."""
+    context: dict[str, Any] = {"item": None, "building": None, "sent": ""} | shown
     return render_billing(
         request,
         viewer,
         community,
         "billing/reminders.html",
-        on=on,
-        item=None,
-        building=None,
         rows=rows,
-        result=result,
-        sent="",
         gap_days=rules.REMINDER_GAP.days,
         items=list_items(session, community.id),
         buildings=registry.list_buildings(session, community.id),
+        **context,
     )
 
 
