@@ -73,8 +73,13 @@ def open_order(
     channel: Channel,
     now: datetime,
     minutes: int,
+    nonce: str | None = None,
 ) -> Opened:
-    """Record an order for a unit's money and place it with `channel`; what the payer needs."""
+    """Record an order for a unit's money and place it with `channel`; what the payer needs.
+
+    `nonce` is the order number's random part (8 hex digits); only the demo gives one, so
+    that its loads write the same bytes.
+    """
     if not Fen(0) < amount <= MAX_ORDER:
         raise Invalid(
             "an online payment is between 0.01 and {most} yuan", args={"most": str(MAX_ORDER)}
@@ -82,7 +87,7 @@ def open_order(
     registry.get_unit(session, community_id, unit_id)  # NotFound for another community's
     order = OnlineOrder(
         community_id=community_id,
-        order_no=order_number(community_id, now, secrets.token_hex(4)),
+        order_no=order_number(community_id, now, nonce or secrets.token_hex(4)),
         unit_id=unit_id,
         amount=amount,
         description=description[:128],
