@@ -4,12 +4,18 @@ Every payment holds the books' lock from its first read (`ledger.lock_books`: an
 transaction lock on PostgreSQL; SQLite's one writer, whose unit of work begins IMMEDIATE),
 so two clerks paying the same bill at the same moment run one after the other: the second
 reads the bill as the first left it, and no bill is ever paid beyond its amount (the
-database's CHECK `paid_fen <= amount_fen` would refuse it anyway).
+database's CHECK `paid_fen <= amount_fen` would refuse it anyway). Online payments come
+through here too (`online_settle`), under the same lock: a desk payment racing a channel's
+notification for the same bill is one of the two, never both.
+
+Where income is recognised on collection (rules.income), the payment's entry also moves
+what it paid of each bill from 2205 into that bill's item's income account.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from datetime import datetime
 
@@ -18,11 +24,14 @@ from sqlalchemy.orm import Session
 
 from sunshine.billing.models import Allocation
 from sunshine.billing.models import Bill
+from sunshine.billing.models import ChargeItem
 from sunshine.billing.models import Payment
 from sunshine.billing.rules import allocation as rules
+from sunshine.billing.rules import income
 from sunshine.billing.rules.charges import Liable
 from sunshine.billing.service.payers import payers_on
 from sunshine.billing.service.receipts import issue_receipt
+from sunshine.billing.service.terms import income_basis
 from sunshine.infra import clock
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
@@ -47,13 +56,17 @@ def take_payment(  # noqa: PLR0913 - the interface agreed with the channels, plu
     actor: str,
     actor_id: int | None = None,
     request_key: str | None = None,
+    booked_on: date | None = None,
+    external_id: str | None = None,
 ) -> Payment:
     """Book money received for a unit and spread it over its bills (rules.allocation).
 
     Dr 1001 (or 1002 for cash) the amount; Cr 1122 what pays bills, oldest first unless
     `bill_ids` are given; Cr 2203 the rest, a prepayment the next bills use. A
-    `request_key` (the desk form's one-time key) seen before returns that payment: the
-    form sent twice books the money once.
+    `request_key` (the desk form's one-time key, a channel's transaction) seen before
+    returns that payment: the form sent twice books the money once. The entry is dated
+    `booked_on`, else the day it was received (in China); `external_id` is the entry's
+    (an online payment's: its channel's transaction, as the ledger has always keyed them).
     """
     if problems := rules.payment_problems(amount, method, reference):
         raise Invalid("the payment was not taken", problems=problems)
@@ -63,16 +76,23 @@ def take_payment(  # noqa: PLR0913 - the interface agreed with the channels, plu
             raise Conflict("this form was already used for another payment")
         return seen
     registry.get_unit(session, community_id, unit_id)
-    bills = _open_bills(session, community_id, unit_id)
-    _check_chosen(bills, bill_ids)
+    bills = open_bills(session, community_id, unit_id)
+    if problems := chosen_problems(bills, bill_ids):
+        raise Invalid("the payment was not taken", problems=problems)
     split = rules.allocate(
         amount,
         [rules.OpenBill(b.id, b.period, b.due_on, b.amount_fen - b.paid_fen) for b in bills],
         bill_ids,
     )
     payer = _payer(session, community_id, unit_id, bills)
-    draft = _draft(amount, method, split, clock.local(received_at).date(), payer)
-    entry = ledger.post_entry(session, community_id, draft, actor_id=actor_id, source="billing")
+    day = booked_on or clock.local(received_at).date()
+    draft = _draft(amount, method, split, day, payer)
+    if income_basis(session, community_id) is income.IncomeBasis.COLLECTED:
+        collected = income.recognised(_by_account(session, community_id, bills, split))
+        draft = replace(draft, postings=draft.postings + tuple(collected))
+    entry = ledger.post_entry(
+        session, community_id, draft, actor_id=actor_id, source="billing", external_id=external_id
+    )
     payment = Payment(
         community_id=community_id,
         unit_id=unit_id,
@@ -150,7 +170,24 @@ def _by_key(session: Session, community_id: int, key: str) -> Payment | None:
     )
 
 
-def _open_bills(session: Session, community_id: int, unit_id: int) -> list[Bill]:
+def _by_account(
+    session: Session, community_id: int, bills: list[Bill], split: rules.Split
+) -> list[tuple[str, Fen]]:
+    """What the payment pays of each bill, as (its item's income account, fen)."""
+    item_of = {bill.id: bill.item_id for bill in bills}
+    accounts = dict(
+        session.execute(
+            select(ChargeItem.id, ChargeItem.account_code).where(
+                ChargeItem.community_id == community_id,
+                ChargeItem.id.in_({item_of[bill_id] for bill_id, _ in split.paid}),
+            )
+        ).tuples()
+    )
+    return [(accounts[item_of[bill_id]], part) for bill_id, part in split.paid]
+
+
+def open_bills(session: Session, community_id: int, unit_id: int) -> list[Bill]:
+    """The unit's bills not paid in full, oldest first (read under the books' lock to pay)."""
     query = select(Bill).where(
         Bill.community_id == community_id,
         Bill.unit_id == unit_id,
@@ -159,9 +196,10 @@ def _open_bills(session: Session, community_id: int, unit_id: int) -> list[Bill]
     return list(session.scalars(query.order_by(Bill.period, Bill.due_on, Bill.id)))
 
 
-def _check_chosen(bills: list[Bill], chosen: Sequence[int] | None) -> None:
+def chosen_problems(bills: list[Bill], chosen: Sequence[int] | None) -> list[Problem]:
+    """Why the chosen bills cannot be paid: not among `bills` (the unit's open ones), none."""
     if chosen is None:
-        return
+        return []
     open_ids = {bill.id for bill in bills}
     problems = [
         Problem("bill", "bill {id} is not an open bill of this unit", {"id": i}, where="bill_ids")
@@ -170,8 +208,7 @@ def _check_chosen(bills: list[Bill], chosen: Sequence[int] | None) -> None:
     ]
     if not chosen:
         problems.append(Problem("bill", "choose at least one bill", where="bill_ids"))
-    if problems:
-        raise Invalid("the payment was not taken", problems=problems)
+    return problems
 
 
 def _payer(session: Session, community_id: int, unit_id: int, bills: list[Bill]) -> str:
