@@ -175,14 +175,13 @@ def _by_account(
 ) -> list[tuple[str, Fen]]:
     """What the payment pays of each bill, as (its item's income account, fen)."""
     item_of = {bill.id: bill.item_id for bill in bills}
-    accounts = dict(
-        session.execute(
-            select(ChargeItem.id, ChargeItem.account_code).where(
-                ChargeItem.community_id == community_id,
-                ChargeItem.id.in_({item_of[bill_id] for bill_id, _ in split.paid}),
-            )
-        ).tuples()
+    if not split.paid:
+        return []
+    query = select(ChargeItem.id, ChargeItem.account_code).where(
+        ChargeItem.community_id == community_id,
+        ChargeItem.id.in_({item_of[bill_id] for bill_id, _ in split.paid}),
     )
+    accounts = {int(item_id): str(code) for item_id, code in session.execute(query)}
     return [(accounts[item_of[bill_id]], part) for bill_id, part in split.paid]
 
 
