@@ -48,8 +48,8 @@ from sunshine.billing.rules.channels import flag_for
 from sunshine.billing.rules.channels import order_number
 from sunshine.billing.service.channels.base import Channel
 from sunshine.billing.service.channels.registry import channel_named
-from sunshine.billing.service.payments import chosen_problems
-from sunshine.billing.service.payments import open_bills
+from sunshine.billing.service.taking import chosen_problems
+from sunshine.billing.service.taking import open_bills
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound

@@ -21,8 +21,8 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from sunshine.billing.models.orders import OnlineOrder
-from sunshine.billing.service.payments import open_bills
-from sunshine.billing.service.payments import take_payment
+from sunshine.billing.service.taking import Money
+from sunshine.billing.service.taking import take_payments
 from sunshine.infra import clock
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service as ledger
@@ -38,30 +38,31 @@ def settle_paid_orders(session: Session, community_id: int, orders: Sequence[Onl
     ledger.lock_books(session, community_id)  # before the first read: the desk waits for us
     closed = ledger.closed_through(session, community_id)
     today = clock.today()
-    for order in orders:
-        _settle(session, order, _booking_day(order, closed, today))
+    received = [_money(order, _booking_day(order, closed, today)) for order in orders]
+    payments = take_payments(session, community_id, received, actor_id=None)
+    for order, payment in zip(orders, payments, strict=True):
+        order.payment_id = payment.id
+        order.entry_id = payment.entry_id
     session.flush()
 
 
-def _settle(session: Session, order: OnlineOrder, day: date) -> None:
+def _money(order: OnlineOrder, day: date) -> Money:
     assert order.paid_at is not None  # _booking_day checked both
     assert order.transaction_id is not None
-    payment = take_payment(
-        session,
-        community_id=order.community_id,
+    key = payment_key(order.channel, order.transaction_id)
+    return Money(
         unit_id=order.unit_id,
         amount=order.amount,
         method="online",
         reference=order.transaction_id,
         received_at=order.paid_at,
-        bill_ids=_still_open(session, order),
         actor=f"在线支付 {CHANNEL_NAMES.get(order.channel, order.channel)} / {order.channel}",
-        request_key=(key := payment_key(order.channel, order.transaction_id)),
+        bill_ids=order.chosen_bills,
+        request_key=key,
         booked_on=day,
         external_id=key,
+        skip_paid=True,
     )
-    order.payment_id = payment.id
-    order.entry_id = payment.entry_id
 
 
 def payment_key(channel: str, transaction_id: str) -> str:
@@ -70,15 +71,6 @@ def payment_key(channel: str, transaction_id: str) -> str:
     if len(key) <= KEY_MAX:
         return key
     return f"pay:{channel}:sha256:{hashlib.sha256(transaction_id.encode()).hexdigest()}"[:KEY_MAX]
-
-
-def _still_open(session: Session, order: OnlineOrder) -> list[int] | None:
-    """The chosen bills still open (a desk payment may have paid some meanwhile); None: any."""
-    chosen = order.chosen_bills
-    if chosen is None:
-        return None
-    open_ids = {bill.id for bill in open_bills(session, order.community_id, order.unit_id)}
-    return [bill_id for bill_id in chosen if bill_id in open_ids] or None
 
 
 def _booking_day(order: OnlineOrder, closed: Period | None, today: date) -> date:
