@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
 from sunshine.billing import service as billing
 from sunshine.billing.models.orders import OnlineOrder
@@ -15,6 +17,7 @@ from sunshine.billing.service import online
 from sunshine.billing.service import online_booking
 from sunshine.billing.service.online_settle import payment_key
 from sunshine.billing.service.online_settle import settle_paid_orders
+from sunshine.entrypoints.cli import app
 from sunshine.infra import clock
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.money import Fen
@@ -25,6 +28,8 @@ from tests.billing.channels.conftest import Place
 from tests.billing.channels.conftest import bill_for
 from tests.billing.channels.conftest import open_order
 from tests.billing.channels.conftest import paid_with_receipt
+from tests.factories import make_community
+from tests.factories import make_unit
 
 
 def _paid(session: Session, place: Place, order_no: str, txn: str, at: dt.datetime) -> OnlineOrder:
@@ -103,3 +108,37 @@ def test_an_order_names_only_open_bills_of_its_unit(session: Session, place: Pla
         open_order(session, place, senders.dev_channel(), bill_ids=[])
     order_no = open_order(session, place, senders.dev_channel(), bill_ids=[bill, bill])
     assert online.find_order(session, place.community_id, order_no).chosen_bills == [bill]
+
+
+def test_the_cli_opens_an_order_for_the_bills_chosen(cli_database: Engine) -> None:
+    with Session(cli_database) as session:
+        community = make_community(session)
+        ledger.open_chart(session, community.id, on=dt.date(2024, 9, 1))
+        place = Place(community.id, make_unit(session, community, number="1-1-101").id)
+        bill = bill_for(session, place, 6000)
+        code = community.code
+        session.commit()
+    done = CliRunner().invoke(
+        app, ["billing", "orders", "open", code, "1-1-101", "60", "--bill", str(bill)]
+    )
+    assert done.exit_code == 0, done.output
+    with Session(cli_database) as session:
+        order = online.find_order(session, place.community_id, done.output.split()[0])
+        assert order.chosen_bills == [bill]
+
+
+def test_two_orders_for_the_same_bill_in_one_batch_pay_it_once(
+    session: Session, place: Place
+) -> None:
+    bill = bill_for(session, place, 6000)
+    numbers = [
+        open_order(session, place, senders.dev_channel(), 6000, bill_ids=[bill]) for _ in range(2)
+    ]
+    for n, order_no in enumerate(numbers):
+        _paid(session, place, order_no, f"TWICE{n}", clock.now())
+
+    assert online_booking.book_paid_orders(session, place.community_id) == 2
+
+    paid = [paid_with_receipt(session, place, order_no) for order_no in numbers]
+    assert paid == [(6000, 1), (0, 2)]  # the second is the unit's prepayment
+    assert billing.prepayment_of(session, place.community_id, place.unit_id) == Fen(6000)
