@@ -21,7 +21,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from sunshine.billing.models.orders import OnlineOrder
-from sunshine.billing.service.taking import Money
+from sunshine.billing.service.taking import Received
 from sunshine.billing.service.taking import take_payments
 from sunshine.infra import clock
 from sunshine.kernel.periods import Period
@@ -46,11 +46,11 @@ def settle_paid_orders(session: Session, community_id: int, orders: Sequence[Onl
     session.flush()
 
 
-def _money(order: OnlineOrder, day: date) -> Money:
+def _money(order: OnlineOrder, day: date) -> Received:
     assert order.paid_at is not None  # _booking_day checked both
     assert order.transaction_id is not None
     key = payment_key(order.channel, order.transaction_id)
-    return Money(
+    return Received(
         unit_id=order.unit_id,
         amount=order.amount,
         method="online",

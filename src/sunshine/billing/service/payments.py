@@ -1,4 +1,4 @@
-"""Money taken for a unit, at the desk or online; refunds; what a unit paid.
+"""Received taken for a unit, at the desk or online; refunds; what a unit paid.
 
 Every payment holds the books' lock from its first read (`ledger.lock_books`: an advisory
 transaction lock on PostgreSQL; SQLite's one writer, whose unit of work begins IMMEDIATE),
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from sunshine.billing.models import Allocation
 from sunshine.billing.models import Bill
 from sunshine.billing.models import Payment
-from sunshine.billing.service.taking import Money
+from sunshine.billing.service.taking import Received
 from sunshine.billing.service.taking import take_payments
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import NotFound
@@ -58,7 +58,7 @@ def take_payment(  # noqa: PLR0913 - the interface agreed with the channels, plu
     (an online payment's: its channel's transaction, as the ledger has always keyed them).
     A batch of one of `taking.take_payments`, which the online booker calls with many.
     """
-    money = Money(
+    money = Received(
         unit_id=unit_id,
         amount=amount,
         method=method,

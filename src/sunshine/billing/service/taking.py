@@ -43,7 +43,7 @@ from sunshine.registry import service as registry
 
 
 @dataclass(frozen=True, slots=True)
-class Money:
+class Received:
     """Money received for a unit: what `take_payments` books (see payments.take_payment)."""
 
     unit_id: int
@@ -63,14 +63,14 @@ class Money:
 
 @dataclass(slots=True)
 class _Planned:
-    money: Money
+    money: Received
     split: rules.Split
     draft: ledger_rules.EntryDraft
     payment: Payment | None = None
 
 
 def take_payments(
-    session: Session, community_id: int, received: Sequence[Money], *, actor_id: int | None
+    session: Session, community_id: int, received: Sequence[Received], *, actor_id: int | None
 ) -> list[Payment]:
     """Book each sum received and spread it over its unit's bills; the payments, in order.
 
@@ -97,7 +97,7 @@ def take_payments(
 def _plan(
     session: Session,
     community_id: int,
-    received: Sequence[Money],
+    received: Sequence[Received],
     seen: dict[str, Payment | _Planned],
     bills: dict[int, list[Bill]],
 ) -> list[Payment | _Planned]:
@@ -128,7 +128,7 @@ def _plan(
     return plans
 
 
-def _split(money: Money, owing: list[Bill]) -> rules.Split:
+def _split(money: Received, owing: list[Bill]) -> rules.Split:
     """How the sum pays the unit's open bills (`owing`, oldest first), or why it cannot."""
     chosen = _chosen(money, owing)
     if problems := chosen_problems(owing, chosen):
@@ -146,14 +146,14 @@ def _payment(plan: Payment | _Planned) -> Payment:
     return plan.payment
 
 
-def _chosen(money: Money, owing: list[Bill]) -> Sequence[int] | None:
+def _chosen(money: Received, owing: list[Bill]) -> Sequence[int] | None:
     if not money.skip_paid or money.bill_ids is None:
         return money.bill_ids
     still = {bill.id for bill in owing}
     return [bill_id for bill_id in money.bill_ids if bill_id in still] or None
 
 
-def _same(earlier: Payment | _Planned, money: Money) -> Payment | _Planned:
+def _same(earlier: Payment | _Planned, money: Received) -> Payment | _Planned:
     """The payment a key was used for, if it was for the same sum (else Conflict)."""
     if isinstance(earlier, _Planned):
         shown = (earlier.money.unit_id, earlier.money.amount, earlier.money.method)
@@ -262,7 +262,7 @@ def _accounts(session: Session, community_id: int, bills: dict[int, list[Bill]])
     return {int(item_id): str(code) for item_id, code in session.execute(query)}
 
 
-def _draft(money: Money, split: rules.Split, day: date, payer: str) -> ledger_rules.EntryDraft:
+def _draft(money: Received, split: rules.Split, day: date, payer: str) -> ledger_rules.EntryDraft:
     P = ledger_rules.PostingDraft  # noqa: N806 - a constructor, read as one
     postings = [P(rules.debit_account(money.method), money.amount)]
     if split.to_bills.value:
