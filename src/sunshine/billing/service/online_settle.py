@@ -1,15 +1,15 @@
 """Booking paid online orders: each one is a payment, taken as the desk takes one.
 
-A paid order is booked by `payments.take_payment` (method "online", the channel's
-transaction as the reference, received when the channel says it was paid): it pays the
-bills the payer chose (those still open; none left: the oldest, as any payment), or the
-unit's oldest, keeps the rest as a prepayment, and gets its receipt. The payment's key is
-the transaction (`pay:{channel}:{transaction}`), so a transaction is booked once however
-often this runs; and since take_payment holds the books' lock, a desk payment taken at
-the same moment for the same bill runs before or after it, never beside it. The order
-keeps its payment and that payment's entry. Many orders are booked in one transaction
-(`online_booking`), which is what lets a busy channel's notifications be booked in
-batches.
+Paid orders are booked by `taking.take_payments`, the desk's own path, many in one go
+(method "online", the channel's transaction as the reference, received when the channel
+says it was paid): each pays the bills the payer chose (those still open; none left: the
+oldest, as any payment), or the unit's oldest, keeps the rest as a prepayment, and gets
+its receipt. The payment's key is the transaction (`pay:{channel}:{transaction}`, also the
+entry's external id), so a transaction is booked once however often this runs; and since
+the books' lock is taken first, a desk payment taken at the same moment for the same bill
+runs before or after the batch, never beside it. The order keeps its payment and that
+payment's entry. A batch is a few queries whatever its size (`online_booking` books up to
+500 in one transaction), so a busy channel's orders hold the books only briefly.
 """
 
 from __future__ import annotations
