@@ -84,9 +84,10 @@ def take_payments(
         raise Invalid("the payment was not taken", problems=problems)
     ledger.lock_books(session, community_id)
     seen = _by_keys(session, community_id, [m.request_key for m in received if m.request_key])
-    for unit_id in sorted({m.unit_id for m in received}):
+    units = {m.unit_id for m in received}
+    bills = _open_by_unit(session, community_id, units)
+    for unit_id in sorted(units - bills.keys()):  # a bill's unit is the community's (its key)
         registry.get_unit(session, community_id, unit_id)  # NotFound for another community's
-    bills = _open_by_unit(session, community_id, {m.unit_id for m in received})
     plans = _plan(session, community_id, received, seen, bills)
     fresh = [plan for plan in plans if isinstance(plan, _Planned)]
     if fresh:
