@@ -21,7 +21,7 @@ from tests.factories import load_demo
 
 # The October 2024 notice's printed checkpoint (fingerprint, log size), the same whenever the
 # demo is loaded into a fresh database; docs/trust-model.md quotes it.
-OCTOBER_CHECKPOINT = ("9C79 27E8 761B 035E", 244)
+OCTOBER_CHECKPOINT = ("C477 4669 74F3 B8E0", 1139)
 TRUST_MODEL = Path(__file__).parents[2] / "docs" / "trust-model.md"
 
 

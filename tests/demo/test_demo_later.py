@@ -171,7 +171,8 @@ def test_the_october_notice_s_fingerprint_does_not_depend_on_when_the_demo_was_l
     session, cid = loaded_later.session, loaded_later.community_id
     october = notices.get_notice(session, cid, Period(2024, 10))
     printed = notices.printed_checkpoint(session, cid, october)
-    assert printed.tree_size == OCTOBER_CHECKPOINT[1]  # as a first-year load: nothing later
+    state = f"docs/trust-model.md: `{printed.fingerprint}`, log size {printed.tree_size}"
+    assert printed.tree_size == OCTOBER_CHECKPOINT[1], state  # as a first-year load: nothing later
     if ids_start_afresh(session):
-        assert printed.fingerprint == OCTOBER_CHECKPOINT[0]
+        assert printed.fingerprint == OCTOBER_CHECKPOINT[0], state
         assert f"`{printed.fingerprint}`" in TRUST_MODEL.read_text(encoding="utf-8")

@@ -30,6 +30,7 @@ from datetime import date
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
+from functools import cache
 
 from sqlalchemy.orm import Session
 
@@ -38,10 +39,14 @@ from sunshine.billing.rules.channels import ChannelAnswer
 from sunshine.billing.rules.channels import PaidNotice
 from sunshine.billing.rules.charges import ChargeKind
 from sunshine.billing.rules.charges import Liable
+from sunshine.billing.rules.income import IncomeBasis
 from sunshine.billing.service import online
 from sunshine.billing.service import online_booking
+from sunshine.billing.service import taking
+from sunshine.billing.service import terms
 from sunshine.billing.service.channels.development import DevelopmentChannel
 from sunshine.billing.service.channels.registry import channel_named
+from sunshine.billing.service.taking import Money
 from sunshine.demo.rules import plan
 from sunshine.demo.service import year
 from sunshine.infra import clock
@@ -71,6 +76,7 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@cache
 def schedule() -> Schedule:
     """The demo's payers, from the plan: the same on every machine."""
     blueprint = plan.reference_plan()
@@ -92,7 +98,9 @@ def schedule() -> Schedule:
 
 
 def open_billing(session: Session, community_id: int) -> None:
-    """The two items, their rates from September 2024, and the 60 leases (as of that day)."""
+    """Income on collection, the two items with their rates from September 2024, the leases."""
+    # The trust contract has no late-fee clause (0, LAW.md 2); income is what is collected.
+    terms.set_terms(session, community_id, late_fee_bp=0, income_on=IncomeBasis.COLLECTED)
     for code, name, kind, account, rate in (
         (GARBAGE, "生活垃圾清运费", ChargeKind.PER_HOUSEHOLD_YEAR, "6004", year.GARBAGE_FEE),
         (PARKING, "车位租金", ChargeKind.PER_SPACE_MONTH, "6002", year.PARKING_RENT),
@@ -137,7 +145,8 @@ def collect_month(
     """Bill `period` (parking; in September the season's garbage fee) and take its payments.
 
     The parking run goes first, so in September a space's rent is the older bill by
-    number and its payment pays the rent, not the garbage fee. How many payments.
+    number and its payment pays the rent, not the garbage fee. The desk's payments of the
+    month are taken as one batch, in the order they came in; how many payments in all.
     """
     items = {item.code: item.id for item in billing.list_items(session, community_id)}
     billing.post_run(session, community_id, items[PARKING], period, actor=CLERK, actor_id=actor_id)
@@ -146,54 +155,56 @@ def collect_month(
             session, community_id, items[GARBAGE], period, actor=CLERK, actor_id=actor_id
         )
     units = _unit_ids(session, community_id)
-    desk = Desk(session, community_id, actor_id)
+    desk = [
+        Money(units[number], amount, method, reference, at, CLERK)
+        for number, amount, method, reference, at in _desk(period)
+    ]
+    desk.sort(key=lambda money: (money.received_at, money.unit_id))
+    taking.take_payments(session, community_id, desk, actor_id=actor_id)
+    paid_online = _online(period)
+    if paid_online is not None:
+        pay_online(session, community_id, units[paid_online[0]], paid_online[1])
+    return len(desk) + (paid_online is not None)
+
+
+def _season(period: Period) -> int:
+    """The year the garbage fee's season (September to August) of `period` starts."""
+    return period.year if period.month >= year.FIRST.month else period.year - 1
+
+
+def _garbage_days(period: Period) -> list[tuple[date, tuple[str, ...]]]:
+    """The garbage payers' days that fall in `period`, moved to its season."""
+    shift = _season(period) - year.FIRST.year
+    days = [(day.replace(year=day.year + shift), units) for day, units in schedule().garbage]
+    return [(day, units) for day, units in days if day in period]
+
+
+def _online(period: Period) -> tuple[str, datetime] | None:
+    """The demo owner's garbage fee of the first season, paid online on its day, if in `period`."""
+    if _season(period) != year.FIRST.year:
+        return None
+    for day, units in _garbage_days(period):
+        if schedule().online in units:
+            return schedule().online, _at(day, units.index(schedule().online))
+    return None
+
+
+def _desk(period: Period) -> list[tuple[str, Fen, str, str, datetime]]:
+    """(unit, amount, method, reference, when) of every payment at the desk in `period`."""
+    paid = []
     for index, number in enumerate(schedule().leased):
         day = period.first_day + timedelta(days=index % PARKING_DAYS)
         reference = f"CW{period.year}{period.month:02d}-P{index + 1:02d}"
-        desk.pay(units[number], year.PARKING_RENT, "transfer", reference, _at(day, index))
-    return year.PARKING_SPACES + _garbage(desk, units, period)
-
-
-def _garbage(desk: Desk, units: dict[str, int], period: Period) -> int:
-    """The garbage fees paid in `period`, at the desk (the demo owner's first one online)."""
-    season = period.year if period.month >= year.FIRST.month else period.year - 1
-    plan_ = schedule()
-    taken = 0
-    for first_day, numbers in plan_.garbage:
-        day = first_day.replace(year=first_day.year + season - year.FIRST.year)
-        if day not in period:
-            continue
+        paid.append((number, year.PARKING_RENT, "transfer", reference, _at(day, index)))
+    online = _online(period)
+    for day, numbers in _garbage_days(period):
         for index, number in enumerate(numbers):
-            if number == plan_.online and season == year.FIRST.year:
-                pay_online(desk.session, desk.community_id, units[number], _at(day, index))
-            else:
-                method = "transfer" if index % 3 == 2 else "card"
-                reference = f"LJ{season}-{number}"
-                desk.pay(units[number], year.GARBAGE_FEE, method, reference, _at(day, index))
-        taken += len(numbers)
-    return taken
-
-
-@dataclass(frozen=True, slots=True)
-class Desk:
-    """The trustee's front desk: payments taken by the demo's staff login."""
-
-    session: Session
-    community_id: int
-    actor_id: int | None
-
-    def pay(self, unit_id: int, amount: Fen, method: str, reference: str, at: datetime) -> None:
-        billing.take_payment(
-            self.session,
-            community_id=self.community_id,
-            unit_id=unit_id,
-            amount=amount,
-            method=method,
-            reference=reference,
-            received_at=at,
-            actor=CLERK,
-            actor_id=self.actor_id,
-        )
+            if online is not None and number == online[0]:
+                continue
+            method = "transfer" if index % 3 == 2 else "card"
+            reference = f"LJ{_season(period)}-{number}"
+            paid.append((number, year.GARBAGE_FEE, method, reference, _at(day, index)))
+    return paid
 
 
 def pay_online(session: Session, community_id: int, unit_id: int, at: datetime) -> str:
@@ -227,12 +238,7 @@ def pay_online(session: Session, community_id: int, unit_id: int, at: datetime) 
 
 def collected_in(period: Period) -> dict[str, Fen]:
     """What the payments of `period` bring in, by income account (pure: for checks ahead)."""
-    season = period.year if period.month >= year.FIRST.month else period.year - 1
-    households = sum(
-        count
-        for day, count in year.GARBAGE_PAID
-        if day.replace(year=day.year + season - year.FIRST.year) in period
-    )
+    households = sum(len(units) for _, units in _garbage_days(period))
     return {
         "6002": year.PARKING_RENT.times(year.PARKING_SPACES),
         "6004": year.GARBAGE_FEE.times(households),
