@@ -46,7 +46,7 @@ from sunshine.billing.service import taking
 from sunshine.billing.service import terms
 from sunshine.billing.service.channels.development import DevelopmentChannel
 from sunshine.billing.service.channels.registry import channel_named
-from sunshine.billing.service.taking import Money
+from sunshine.billing.service.taking import Received
 from sunshine.demo.rules import plan
 from sunshine.demo.service import year
 from sunshine.infra import clock
@@ -156,7 +156,7 @@ def collect_month(
         )
     units = _unit_ids(session, community_id)
     desk = [
-        Money(units[number], amount, method, reference, at, CLERK)
+        Received(units[number], amount, method, reference, at, CLERK)
         for number, amount, method, reference, at in _desk(period)
     ]
     desk.sort(key=lambda money: (money.received_at, money.unit_id))
