@@ -110,8 +110,8 @@ def reconciliation_section(
         notes.append(_NO_ACCOUNT)
     return Section(
         key=SECTION_KEY,
-        title_zh=f"银行余额调节表（{last.last_day}）",
-        title_en=f"Bank reconciliation ({last.last_day})",
+        title_zh="银行余额调节表",
+        title_en="Bank reconciliation at the month's end",
         columns=(
             Column("item", "项目", "Item", lang="zh"),
             Column("date", "日期", "Date"),
