@@ -59,7 +59,7 @@ def test_income_by_item_reads_billed_collected_rate_and_earlier_months(session: 
         ("合计", 30000, 10000, "33.3%", 10000, "Total"),
     )
     assert "本期应收" in section.note_zh
-    assert "Collected for earlier months" in section.note_en
+    assert "Earlier months: what payments received in the period" in section.note_en
 
 
 def test_arrears_are_totals_by_band_at_the_spans_end(session: Session) -> None:

@@ -82,7 +82,7 @@ def _account_note(rec: rules.Reconciliation | None, masked: str, month: Period) 
     else:
         zh, en = "尚有差额未能解释", "a difference is left unexplained"
     return (
-        f"账户 {masked}：自 {rec.first_day} 至 {rec.on} 逐笔核对，{zh}。",
+        f"账户 {masked}：{rec.first_day} 至 {rec.on} 逐笔核对，{zh}。",
         f"Account {masked}: checked line by line from {rec.first_day} to {rec.on}; {en}.",
     )
 
@@ -120,7 +120,7 @@ def reconciliation_section(
         ),
         rows=tuple(rows),
         note_zh="".join(zh for zh, _ in notes)
-        + ("只列金额和日期，不列对方户名、摘要。" if rows else ""),
+        + ("只列金额和日期，不列户名、摘要。" if rows else ""),
         note_en=" ".join(en for _, en in notes)
         + (" Amounts and dates only: no names." if rows else ""),
     )

@@ -149,18 +149,15 @@ def collection_section(
         ),
         rows=tuple(rows),
         note_zh=(
-            f"本期应收：{first} 至 {last} 各月的账单（截至 {last.last_day} 已开出）；"
-            f"本期已收：截至 {last.last_day} 收到的缴费中付给这些账单的部分；"
-            f"收缴率 = 本期已收 ÷ 本期应收，{rules.RATE_ROUNDING.split(' / ')[0]}；"
-            "本期收回往期：本期内收到的缴费中付给以前月份账单的部分（含欠费和按年收取的费用）。"
-            "只列合计，不列户名、房号。"
+            f"本期应收：{first} 至 {last} 各月的账单；本期已收：截至 {last.last_day} 日终"
+            "收到的缴费付给这些账单的部分；收缴率 = 本期已收 ÷ 本期应收（四舍五入至 0.1%）；"
+            "收回往期：本期收到的缴费付给以前月份账单的部分。只列合计。"
         ),
         note_en=(
-            f"Billed: the bills for the months {first} to {last} issued by {last.last_day}. "
-            f"Collected: what payments received by the end of {last.last_day} paid of them. "
-            "Rate: collected ÷ billed, rounded half up to 0.1%. "
-            "Collected for earlier months: what payments received in the period paid of bills "
-            "for months before it (arrears and yearly fees). Totals only: no names, no rooms."
+            f"Billed: the bills for {first} to {last}. Collected: what payments received by the "
+            f"end of {last.last_day} paid of them. Rate: collected ÷ billed, rounded half up to "
+            "0.1%. Earlier months: what payments received in the period paid of older bills. "
+            "Totals only."
         ),
     )
 
@@ -203,11 +200,11 @@ def arrears_section(
         ),
         rows=tuple(rows),
         note_zh=(
-            f"截至 {as_of} 日终已到期未缴的账单，按逾期天数分段；"
-            "一户的欠费可能分属几个账龄段。只列合计，不列户名、房号。"
+            f"截至 {as_of} 日终已到期未缴的账单，按逾期天数分段（一户可分属几段）。"
+            "只列合计，不列户名、房号。"
         ),
         note_en=(
-            f"Bills due and unpaid at the end of {as_of}, by days past their due date; one "
-            "unit's arrears may fall in several bands. Totals only: no names, no rooms."
+            f"Bills due and unpaid at the end of {as_of}, by days past their due date (a unit "
+            "may owe in several bands). Totals only: no names, no rooms."
         ),
     )

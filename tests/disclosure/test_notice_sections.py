@@ -1,0 +1,182 @@
+"""The notice's three sections from billing and banking, published and verified like the rest.
+
+A small community: three units billed 100.00 a month for September and October, paid in
+part, and October's bank statement imported (tests/banking/samples/icbc.csv). Its
+October notice holds income by charge item with the collection rate, arrears by band and
+the month-end reconciliation; they are in the logged record (so the bundle, the verify
+page and the fingerprint cover them), on the web page, in the PDF and in a correction's
+changes. A community with neither billing nor a bank account says so.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+from sqlalchemy.orm import Session
+
+from sunshine.banking.service import accounts
+from sunshine.banking.service import imports
+from sunshine.banking.service import matching
+from sunshine.billing import service as billing
+from sunshine.billing.rules.charges import ChargeKind
+from sunshine.disclosure.service import notices
+from sunshine.infra.tenancy import CommunityRef
+from sunshine.kernel.money import Fen
+from sunshine.kernel.periods import Period
+from sunshine.transparency import service as log
+from sunshine.transparency.rules import records
+from sunshine.transparency.rules import verifier
+from tests.banking.support import NUMBER
+from tests.banking.support import sample
+from tests.billing.builders import SEPT
+from tests.billing.builders import Place
+from tests.billing.builders import community_with_units
+from tests.billing.builders import item
+from tests.factories import make_community
+
+OCTOBER = Period(2024, 10)
+NOVEMBER_5 = date(2024, 11, 5)
+KEYS = ["collection", "arrears", "bank_reconciliation"]
+
+
+def _pay(session: Session, place: Place, unit: int, yuan: str, on: datetime) -> None:
+    billing.take_payment(
+        session, community_id=place.community_id, unit_id=place.units[unit],
+        amount=Fen.parse(yuan), method="transfer", reference="", received_at=on, actor="c",
+    )  # fmt: skip
+
+
+def _community(session: Session) -> tuple[Place, CommunityRef]:
+    place = community_with_units(session, ["100.00"] * 3)
+    cid = place.community_id
+    fee = item(session, place, ChargeKind.PER_AREA_MONTH, "1.00")
+    for period in (SEPT, OCTOBER):
+        billing.post_run(session, cid, fee, period, actor="m", issued_on=period.first_day)
+    _pay(session, place, 0, "100.00", datetime(2024, 9, 20, 2, tzinfo=UTC))
+    _pay(session, place, 1, "200.00", datetime(2024, 10, 15, 2, tzinfo=UTC))
+    account = accounts.set_account(session, cid, number=NUMBER, bank="icbc", name="信托资金账户")
+    imports.import_statement(session, cid, sample("icbc"), bank="icbc")
+    matching.auto_match(session, cid, account.id)
+    community = place.community
+    return place, CommunityRef(cid, community.code, community.name)
+
+
+def _sections(record: dict[str, object]) -> dict[str, dict[str, object]]:
+    found = record["sections"]
+    assert isinstance(found, list)
+    return {section["key"]: section for section in found}
+
+
+def test_the_published_record_holds_the_three_sections_and_the_log_covers_them(
+    session: Session,
+) -> None:
+    place, ref = _community(session)
+    published = notices.publish_notice(
+        session, ref, period=OCTOBER, actor_id=None, today=NOVEMBER_5
+    )
+    record = notices.record_of(published)
+    sections = _sections(record)
+    assert list(sections) == KEYS  # registered by the app's wiring, in this order
+    assert sections["collection"]["rows"][0][:5] == ["物业服务费", 30000, 10000, "33.3%", 10000]
+    assert sections["arrears"]["rows"][-1][:3] == ["合计", 30000, 2]
+    bank = {row[0]: row[2] for row in sections["bank_reconciliation"]["rows"]}
+    assert bank["银行对账单余额"] == 5697642  # the statement's closing balance
+    assert "未匹配的银行流水" in bank  # the sample's lines are not in these books
+    # The log holds exactly this record, so the bundle (and the verify page) checks it…
+    assert log.get_record(session, ref.id, published.log_seq).body.decode() == published.body
+    bundle = notices.notice_bundle(session, ref, period=OCTOBER)
+    keys = [key.text() for key in log.public_keys(session, ref.id)]
+    assert verifier.verify_bundle(bundle, trusted_keys=keys).ok
+    # …and a section's figure changed after publishing fails it, like any other figure.
+    logged = bundle["records"]
+    assert isinstance(logged, list)
+    logged[0]["record"] = logged[0]["record"].replace('"合计",30000,2', '"合计",20000,2')
+    assert '"合计",20000,2' in logged[0]["record"]
+    assert not verifier.verify_bundle(bundle, trusted_keys=keys).ok
+    assert place.community_id == ref.id
+
+
+def test_the_same_books_give_the_same_bytes_and_later_payments_leave_the_record_alone(
+    session: Session,
+) -> None:
+    place, ref = _community(session)
+    first = notices.preview(session, ref, period=OCTOBER, today=NOVEMBER_5)
+    again = notices.preview(session, ref, period=OCTOBER, today=NOVEMBER_5)
+    assert records.canonical(first) == records.canonical(again)
+    published = notices.publish_notice(
+        session, ref, period=OCTOBER, actor_id=None, today=NOVEMBER_5
+    )
+    _pay(session, place, 2, "200.00", datetime(2024, 11, 3, 2, tzinfo=UTC))  # after the span
+    assert notices.record_of(notices.get_notice(session, ref.id, OCTOBER, 1)) == json.loads(
+        published.body
+    )
+    # A later payment is not October's: a correction would state the same sections.
+    later = notices.preview(session, ref, period=OCTOBER, today=date(2024, 11, 6))
+    assert later["sections"] == json.loads(published.body)["sections"]
+
+
+def test_a_correction_shows_the_new_section_figures_as_changes(session: Session) -> None:
+    place, ref = _community(session)
+    notices.publish_notice(session, ref, period=OCTOBER, actor_id=None, today=NOVEMBER_5)
+    # A payment received on 30 October, entered late: October's figures were wrong.
+    _pay(session, place, 2, "100.00", datetime(2024, 10, 30, 2, tzinfo=UTC))
+    second = notices.publish_notice(
+        session, ref, period=OCTOBER, actor_id=None, today=date(2024, 11, 8),
+        reason="10月30日的一笔缴费漏记",
+    )  # fmt: skip
+    revision = notices.record_of(second)["revision"]
+    assert isinstance(revision, dict)
+    changed = {(c["part"], c["item"]): (c["was"], c["now"]) for c in revision["changes"]}
+    # Unit 3 paid its September bill (the oldest): collected for earlier months grows,
+    # and the 31-90 band empties.
+    assert changed[("collection", "物业服务费")] == (
+        [30000, 10000, "33.3%", 10000, "Property service fees"],
+        [30000, 10000, "33.3%", 20000, "Property service fees"],
+    )
+    assert changed[("arrears", "逾期 31–90 天")] == (
+        [10000, 1, "31–90 days overdue"],
+        [0, 0, "31–90 days overdue"],
+    )
+
+
+def test_the_web_notice_and_the_pdf_show_the_sections(client: TestClient, session: Session) -> None:
+    _, ref = _community(session)
+    found = notices.publish_notice(session, ref, period=OCTOBER, actor_id=None, today=NOVEMBER_5)
+    page = client.get(f"/c/{ref.code}/notices/2024-10")
+    assert page.status_code == 200
+    for text in ("收费项目收入与收缴率", "33.3%", "欠费账龄", "逾期 31–90 天", "银行余额调节表"):
+        assert text in page.text
+    assert 'data-label="收缴率"' in page.text  # the phone layout labels each cell
+    printed = notices.printed_checkpoint(session, ref.id, found)
+    pdf = client.get(f"/api/v1/communities/{ref.code}/notices/2024-10/pdf?version=1")
+    assert pdf.headers["content-type"] == "application/pdf"
+    data = pdf.content
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    for expected in ("收费项目收入与收缴率", "33.3%", "欠费账龄", "300.00", "银行余额调节表",
+                     "56,976.42"):  # fmt: skip
+        assert expected in text
+    verify = client.get(notices.verify_url(ref, found, printed).split("testserver")[-1])
+    assert verify.status_code == 200
+    api = client.get(f"/api/v1/communities/{ref.code}/notices/2024-10?version=1").json()
+    assert [section["key"] for section in api["record"]["sections"]] == KEYS
+
+
+def test_a_community_without_billing_or_a_bank_says_so(
+    client: TestClient, session: Session
+) -> None:
+    community = make_community(session)
+    ref = CommunityRef(community.id, community.code, community.name)
+    from sunshine.ledger import service as ledger
+
+    ledger.open_chart(session, community.id, on=date(2024, 1, 1))
+    record = notices.preview(session, ref, period=OCTOBER, today=NOVEMBER_5)
+    [bank] = _sections(record).values()
+    assert bank["key"] == "bank_reconciliation"
+    assert bank["rows"] == []
+    assert bank["note_zh"] == "本小区尚未登记银行账户，没有银行对账。"
