@@ -25,10 +25,15 @@ from sunshine.banking.service import imports
 from sunshine.banking.service import matching
 from sunshine.billing import service as billing
 from sunshine.billing.rules.charges import ChargeKind
+from sunshine.disclosure.rules.notice import PrintedCheckpoint
 from sunshine.disclosure.service import notices
+from sunshine.disclosure.service.cosigning import CosignStatus
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
+from sunshine.kernel.sections import CellKind
+from sunshine.kernel.sections import Column
+from sunshine.kernel.sections import Section
 from sunshine.transparency import service as log
 from sunshine.transparency.rules import records
 from sunshine.transparency.rules import verifier
@@ -43,6 +48,7 @@ from tests.factories import make_community
 OCTOBER = Period(2024, 10)
 NOVEMBER_5 = date(2024, 11, 5)
 KEYS = ["collection", "arrears", "bank_reconciliation"]
+VERIFY = "https://sunshine.example/c/x/verify?period=2024-10&v=1&size=244&root=" + "0" * 64
 
 
 def _pay(session: Session, place: Place, unit: int, yuan: str, on: datetime) -> None:
@@ -145,7 +151,9 @@ def test_a_correction_shows_the_new_section_figures_as_changes(session: Session)
     )
 
 
-def test_the_web_notice_and_the_pdf_show_the_sections(client: TestClient, session: Session) -> None:
+def test_the_web_notice_and_the_verify_page_show_the_sections(
+    client: TestClient, session: Session
+) -> None:
     _, ref = _community(session)
     found = notices.publish_notice(session, ref, period=OCTOBER, actor_id=None, today=NOVEMBER_5)
     page = client.get(f"/c/{ref.code}/notices/2024-10")
@@ -154,15 +162,13 @@ def test_the_web_notice_and_the_pdf_show_the_sections(client: TestClient, sessio
         assert text in page.text
     assert 'data-label="收缴率"' in page.text  # the phone layout labels each cell
     printed = notices.printed_checkpoint(session, ref.id, found)
-    pdf = client.get(f"/api/v1/communities/{ref.code}/notices/2024-10/pdf?version=1")
-    assert pdf.headers["content-type"] == "application/pdf"
-    data = pdf.content
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-    for expected in ("收费项目收入与收缴率", "33.3%", "欠费账龄", "300.00", "银行余额调节表",
-                     "56,976.42"):  # fmt: skip
-        assert expected in text
-    verify = client.get(notices.verify_url(ref, found, printed).split("testserver")[-1])
+    url = notices.verify_url(ref, found, printed)
+    verify = client.get(url[url.index("/c/") :])
     assert verify.status_code == 200
+    # The verify page names the sections its hash covers, each linked to the notice's table.
+    assert 'id="verify-sections"' in verify.text
+    for key, title in (("collection", "收费项目收入与收缴率"), ("arrears", "欠费账龄")):
+        assert f'#section-{key}">{title}</a>' in verify.text
     api = client.get(f"/api/v1/communities/{ref.code}/notices/2024-10?version=1").json()
     assert [section["key"] for section in api["record"]["sections"]] == KEYS
 
@@ -180,3 +186,41 @@ def test_a_community_without_billing_or_a_bank_says_so(
     assert bank["key"] == "bank_reconciliation"
     assert bank["rows"] == []
     assert bank["note_zh"] == "本小区尚未登记银行账户，没有银行对账。"
+
+
+def test_the_pdf_prints_the_sections_and_a_full_month_keeps_to_one_a4_page(
+    session: Session,
+) -> None:
+    """As the demo's October: four spending lines, a 14-line budget, then these sections."""
+    from sunshine.disclosure.service.notice_pdf import notice_pdf  # WeasyPrint loads slowly
+
+    _, ref = _community(session)
+    record = notices.preview(session, ref, period=OCTOBER, today=NOVEMBER_5)
+    budget = Section(
+        key="budget",
+        title_zh="预算执行情况",
+        title_en="Budget vs actual",
+        columns=(
+            Column("line", "预算项目", "Budget line"),
+            *(Column(k, k, k, CellKind.FEN) for k in ("b", "a", "by", "ay")),
+        ),
+        rows=tuple((f"预算项目{n}", 1291668, 961858, 2583336, 2113202) for n in range(14)),
+        note_zh="2024—2025 年度预算：2024-09 至 2025-08，第 1 版（已批准）；年度累计自 2024-09 起。",
+    )
+    assert isinstance(record["sections"], list)
+    record["sections"] = [budget.as_record(), *record["sections"]]
+    for n in range(4):  # the paper's four spending lines, each with a voucher
+        record["spending"]["lines"].append(  # type: ignore[index]
+            {"entry": n + 2, "booked_on": "2024-10-08", "narration": "10月公共水费",
+             "account": "660801", "account_zh": "水费", "account_en": "Water",
+             "counterparty": "常州通用自来水有限公司", "amount_fen": 2358, "vouchers": ["ab" * 32]}
+        )  # fmt: skip
+    checkpoint = PrintedCheckpoint(244, bytes(32), "2024-11-05T02:00:00+00:00", ("sunshine/x",))
+    cosign = CosignStatus(signed=1, members=1, threshold=1)
+    data = notice_pdf(record, checkpoint=checkpoint, cosign=cosign, verify_url=VERIFY)
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    for expected in ("收费项目收入与收缴率", "33.3%", "欠费账龄", "逾期 31–90 天", "300.00",
+                     "银行余额调节表", "56,976.42", "未能解释的差额"):  # fmt: skip
+        assert expected in text
