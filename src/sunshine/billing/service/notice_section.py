@@ -149,17 +149,21 @@ def collection_section(
         ),
         rows=tuple(rows),
         note_zh=(
-            f"本期应收：{first} 至 {last} 各月的账单；本期已收：截至 {last.last_day} 日终"
+            f"本期应收：{_span(first, last, ' 至 ')} 的账单；本期已收：截至 {last.last_day} 日终"
             "收到的缴费付给这些账单的部分；收缴率 = 本期已收 ÷ 本期应收（四舍五入至 0.1%）；"
             "收回往期：本期收到的缴费付给以前月份账单的部分。只列合计。"
         ),
         note_en=(
-            f"Billed: the bills for {first} to {last}. Collected: what payments received by the "
-            f"end of {last.last_day} paid of them. Rate: collected ÷ billed, rounded half up to "
-            "0.1%. Earlier months: what payments received in the period paid of older bills. "
-            "Totals only."
+            f"Billed: the bills for {_span(first, last, ' to ')}. Collected: what payments "
+            f"received by the end of {last.last_day} paid of them. Rate: collected ÷ billed, "
+            "rounded half up to 0.1%. Earlier months: what payments received in the period "
+            "paid of older bills. Totals only."
         ),
     )
+
+
+def _span(first: Period, last: Period, to: str) -> str:
+    return str(first) if first == last else f"{first}{to}{last}"
 
 
 def _rate_row(
