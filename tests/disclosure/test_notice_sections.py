@@ -26,9 +26,12 @@ from sunshine.banking.service import matching
 from sunshine.billing import service as billing
 from sunshine.billing.rules.charges import ChargeKind
 from sunshine.disclosure.rules.notice import PrintedCheckpoint
+from sunshine.disclosure.rules.notice import change_cells
+from sunshine.disclosure.rules.notice import change_item
 from sunshine.disclosure.service import notices
 from sunshine.disclosure.service.cosigning import CosignStatus
 from sunshine.infra.tenancy import CommunityRef
+from sunshine.infra.web import LOCALE_COOKIE
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.kernel.sections import CellKind
@@ -127,7 +130,9 @@ def test_the_same_books_give_the_same_bytes_and_later_payments_leave_the_record_
     assert later["sections"] == json.loads(published.body)["sections"]
 
 
-def test_a_correction_shows_the_new_section_figures_as_changes(session: Session) -> None:
+def test_a_correction_shows_the_new_section_figures_as_changes(
+    client: TestClient, session: Session
+) -> None:
     place, ref = _community(session)
     notices.publish_notice(session, ref, period=OCTOBER, actor_id=None, today=NOVEMBER_5)
     # A payment received on 30 October, entered late: October's figures were wrong.
@@ -149,6 +154,14 @@ def test_a_correction_shows_the_new_section_figures_as_changes(session: Session)
         [10000, 1, "31–90 days overdue"],
         [0, 0, "31–90 days overdue"],
     )
+    # The notice's page says it in the reader's language, figures without the name columns.
+    page = client.get(f"/c/{ref.code}/notices/2024-10?v=2").text
+    assert "100.00 / 1" in page
+    assert "0.00 / 0" in page
+    assert "31–90 days overdue" not in page
+    client.cookies.set(LOCALE_COOKIE, "en")
+    english = client.get(f"/c/{ref.code}/notices/2024-10?v=2").text
+    assert "31–90 days overdue" in english
 
 
 def test_the_web_notice_and_the_verify_page_show_the_sections(
@@ -224,3 +237,21 @@ def test_the_pdf_prints_the_sections_and_a_full_month_keeps_to_one_a4_page(
     for expected in ("收费项目收入与收缴率", "33.3%", "欠费账龄", "逾期 31–90 天", "300.00",
                      "银行余额调节表", "56,976.42", "未能解释的差额"):  # fmt: skip
         assert expected in text
+
+
+def test_a_changed_row_reads_in_the_reader_s_language_without_the_name_columns() -> None:
+    section = Section(
+        key="arrears",
+        title_zh="欠费账龄",
+        title_en="Arrears by age",
+        columns=(
+            Column("band", "账龄", "Overdue", lang="zh"),
+            Column("owed", "欠费金额", "Owed", CellKind.FEN),
+            Column("band_en", "账龄", "Overdue", lang="en"),
+        ),
+        rows=(("逾期 0–30 天", 100, "0–30 days"), ("逾期 0–30 天", 5, "0–30 days")),
+    ).as_record()
+    assert change_cells(section, [100, "0–30 days"]) == [(100, "fen")]
+    assert change_item(section, "逾期 0–30 天 #2", english=True) == "0–30 days #2"
+    assert change_item(section, "逾期 0–30 天", english=False) == "逾期 0–30 天"
+    assert change_item(None, "gone", english=True) == "gone"
