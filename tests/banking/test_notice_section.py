@@ -6,6 +6,7 @@ import json
 
 from sqlalchemy.orm import Session
 
+from sunshine.banking.service import accounts
 from sunshine.banking.service import imports
 from sunshine.banking.service import matching
 from sunshine.banking.service.notice_section import reconciliation_section
@@ -60,3 +61,18 @@ def test_a_community_without_a_bank_account_says_so_plainly(session: Session) ->
     assert section.rows == ()
     assert section.note_zh == "本小区尚未登记银行账户，没有银行对账。"
     assert "no bank account" in section.note_en
+
+
+def test_each_of_several_accounts_is_reconciled_or_said_to_lack_a_statement(
+    session: Session,
+) -> None:
+    setup = october(session)
+    imports.import_statement(session, setup.cid, sample("icbc"), bank="icbc")
+    accounts.set_account(
+        session, setup.cid, number="6222000011112222", bank="icbc", name="维修资金账户"
+    )
+    section = reconciliation_section(session, setup.cid, OCT, OCT)
+    names = [row[0] for row in section.rows]
+    assert names[0] == "****0001 银行对账单余额"  # rows name their account when there are two
+    assert all(name.startswith("****0001 ") for name in names)
+    assert "账户 ****2222：2024-10 没有银行对账单流水" in section.note_zh
