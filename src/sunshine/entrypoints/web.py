@@ -30,6 +30,7 @@ from sunshine.disclosure import api as disclosure_api
 from sunshine.disclosure import pages as disclosure_pages
 from sunshine.disclosure.service import budget_lines
 from sunshine.entrypoints import home
+from sunshine.entrypoints import notice_sections
 from sunshine.entrypoints import tables
 from sunshine.identity import api as identity_api
 from sunshine.identity import pages as identity_pages
@@ -241,6 +242,7 @@ def create_app() -> FastAPI:
     tenancy.use_lookup(registry_service.community_ref, every=registry_service.community_refs)
     catalogue.use_catalogue(lambda: tables.metadata)  # imported above: every table is loaded
     ledger_service.use_budget_lines(budget_lines.line_names)  # the booking form's choice
+    notice_sections.register_all()  # billing's and banking's sections of every notice
     app = FastAPI(
         title="Sunshine 阳光信托物业平台",
         version="0.1.0",
