@@ -1,0 +1,76 @@
+"""A committee decision's public form: the record appended to the log (no names, LAW.md 3).
+
+Members appear by their member number only; the record carries the counts, both thresholds
+with their sources, the outcome, the settings it was counted by and the day by which it must
+be announced, so anyone can recount it from the log alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from sunshine.governance.rules.committee import CommitteeResult
+from sunshine.governance.rules.committee import announce_by
+from sunshine.governance.rules.tally import Choice
+from sunshine.governance.rules.thresholds import Threshold
+
+
+class Way(StrEnum):
+    MEETING = "meeting"  # 会议
+    CIRCULATION = "circulation"  # 书面传签: those who answer take part
+
+
+class MemberRole(StrEnum):
+    CHAIR = "chair"  # 主任
+    VICE_CHAIR = "vice_chair"  # 副主任
+    MEMBER = "member"  # 委员
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionFacts:
+    """What a decision record states besides the count."""
+
+    decision_id: int
+    committee_id: int
+    title: str
+    way: Way
+    decided_on: date
+    members: frozenset[int]
+    present: frozenset[int]
+    votes: Mapping[int, Choice]
+
+
+def _step(threshold: Threshold, *, met: bool) -> dict[str, object]:
+    return {"rule": threshold.rule, "source": threshold.source, "met": met}
+
+
+def decision_record(facts: DecisionFacts, result: CommitteeResult) -> dict[str, object]:
+    """The log record of a counted decision (JSON values only: text, whole numbers, lists)."""
+    return {
+        "decision": facts.decision_id,
+        "committee": facts.committee_id,
+        "title": facts.title,
+        "way": facts.way.value,
+        "on": facts.decided_on.isoformat(),
+        "members": sorted(facts.members),
+        "present": sorted(facts.present),
+        "votes": {str(m): facts.votes[m].value for m in sorted(facts.votes)},
+        "counted": {
+            "members": result.members,
+            "present": result.present,
+            "yes": result.yes,
+            "no": result.no,
+            "abstain": result.abstain,
+        },
+        "quorum": _step(result.quorum, met=result.quorum_met),
+        "majority": _step(result.majority, met=result.majority_met),
+        "outcome": result.outcome.value,
+        "settings": {
+            "majority": result.settings.majority.value,
+            "announce_within_days": result.settings.announce_within_days,
+        },
+        "announce_by": announce_by(facts.decided_on, result.settings).isoformat(),
+    }
