@@ -163,10 +163,20 @@ def counted_ballots(
     problems: list[Problem] = []
     for ballot in ballots:
         unknown = set(ballot.answers) - numbers
+        args, where = {"voter": ballot.voter}, ballot.voter
         if unknown:
-            problems.append(_problem("ballot_matter", "a ballot answers no such matter", ballot))
+            problems.append(
+                Problem(
+                    "ballot_matter",
+                    "the ballot of {voter} answers a matter the vote does not have",
+                    args,
+                    where,
+                )
+            )
         elif ballot.voter in counted:
-            problems.append(_problem("ballot_twice", "one ballot per person", ballot))
+            problems.append(
+                Problem("ballot_twice", "{voter} has two ballots; a person casts one", args, where)
+            )
         elif roll.voter(ballot.voter) is None:
             aside.append(SetAside(ballot.voter, "not_on_roll", roll.source))
         elif ballot.by_proxy and not ballot.authorised:
@@ -176,10 +186,6 @@ def counted_ballots(
     if problems:
         raise Invalid("the ballots cannot be counted", problems=problems)
     return counted, tuple(sorted(aside, key=lambda a: (a.voter, a.reason)))
-
-
-def _problem(code: str, message: str, ballot: Ballot) -> Problem:
-    return Problem(code, message, {"voter": ballot.voter}, ballot.voter)
 
 
 def answers_to(roll: Roll, counted: Mapping[str, Ballot], number: int) -> dict[Choice, Count]:
