@@ -51,6 +51,7 @@ def test_a_committee_decides_and_announces_from_the_command_line(cli_database: E
         assert log.tree_size(session, cid) == size + 1
         [made] = decisions.list_decisions(session, cid)
         assert decisions.record_of(made)["outcome"] == "adopted"  # 2 of 3 is more than half
+    assert "1" in _run("recount", code, "1")
     assert _run("late", code, "--today", "2026-12-05", code=1).startswith("1\t2026-12-04")
     _run("announce", code, "1", "--on", "2026-12-05")
     _run("late", code, "--today", "2026-12-06", code=1)  # announced a day late: still named

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -11,6 +12,10 @@ from sunshine.governance.rules.committee import CommitteeOutcome
 from sunshine.governance.rules.committee import CommitteeSettings
 from sunshine.governance.rules.committee import announce_by
 from sunshine.governance.rules.committee import decide
+from sunshine.governance.rules.decisions import DecisionFacts
+from sunshine.governance.rules.decisions import Way
+from sunshine.governance.rules.decisions import decision_record
+from sunshine.governance.rules.decisions import recount
 from sunshine.governance.rules.tally import Choice
 from sunshine.kernel.errors import Invalid
 
@@ -69,3 +74,26 @@ def test_a_decision_is_announced_within_the_set_days() -> None:
     assert announce_by(date(2026, 12, 1), CommitteeSettings(announce_within_days=5)) == date(
         2026, 12, 6
     )
+
+
+def _record() -> dict[str, object]:
+    facts = DecisionFacts(7, 1, "批准2027年度预算", Way.MEETING, date(2026, 12, 1), FIVE,
+                          frozenset({1, 2, 3}), {1: Y, 2: Y, 3: Y})  # fmt: skip
+    return decision_record(facts, decide(facts.members, facts.present, facts.votes))
+
+
+def test_a_logged_decision_recounts_to_itself_from_its_own_facts() -> None:
+    record = json.loads(json.dumps(_record()))  # as read back from the log
+    assert record["outcome"] == "adopted"
+    assert record["announce_by"] == "2026-12-04"
+    assert recount(record) == record
+
+
+def test_a_record_whose_outcome_does_not_follow_from_its_votes_is_caught() -> None:
+    claimed = _record() | {"outcome": "adopted", "votes": {"1": "yes", "2": "no", "3": "no"}}
+    assert recount(claimed)["outcome"] == "not_adopted"
+    assert recount(claimed) != claimed
+    stricter = _record() | {"settings": {"majority": "more_than_half", "announce_within_days": 3}}
+    assert recount(stricter)["majority"] != stricter["majority"]  # the rule follows the setting
+    with pytest.raises(ValueError, match="not a committee decision record"):
+        recount({"decision": 1})

@@ -84,6 +84,7 @@ def test_a_decision_is_counted_logged_and_kept_with_its_record(session: Session)
     assert logged.seq == decision.log_seq
     assert json.loads(decision.body) == body
     assert not any(name in decision.body for name in NAMES)  # members by number only
+    assert decisions.recount_from_log(session, setup.cid, decision.id)
 
 
 def test_the_strict_setting_is_the_committees_and_recorded(session: Session) -> None:

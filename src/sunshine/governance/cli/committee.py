@@ -171,6 +171,20 @@ def announce(code: Code, decision_id: Annotated[int, typer.Argument()], on: Day)
     typer.echo(_("decision {id} announced on {day}").format(id=decision_id, day=on))
 
 
+@app.command("recount")
+def recount(code: Code, decision_id: Annotated[int, typer.Argument()]) -> None:
+    """Count a decision again from its record in the public log alone; exit 1 if it differs."""
+    with open_session() as session:
+        ref = tenancy.resolve(session, code)
+        same = decisions.recount_from_log(session, ref.id, decision_id)
+    if not same:
+        typer.echo(_("decision {id}: the log's record is not what its facts count to")
+                   .format(id=decision_id))  # fmt: skip
+        raise typer.Exit(1)
+    same_text = _("decision {id}: counted again from the log, the same result")
+    typer.echo(same_text.format(id=decision_id))
+
+
 @app.command("late")
 def late(code: Code, today: Annotated[str, typer.Option("--today")] = "") -> None:
     """Decisions announced after their day, or not yet announced with their day gone by."""

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from sunshine.governance.rules.committee import CommitteeMajority
 from sunshine.governance.rules.committee import CommitteeResult
+from sunshine.governance.rules.committee import CommitteeSettings
 from sunshine.governance.rules.committee import announce_by
+from sunshine.governance.rules.committee import decide
 from sunshine.governance.rules.tally import Choice
 from sunshine.governance.rules.thresholds import Threshold
 
@@ -74,3 +77,43 @@ def decision_record(facts: DecisionFacts, result: CommitteeResult) -> dict[str, 
         },
         "announce_by": announce_by(facts.decided_on, result.settings).isoformat(),
     }
+
+
+def recount(record: Mapping[str, object]) -> dict[str, object]:
+    """Count a logged decision again from its record alone, and give the record it should be.
+
+    The members, those present, the votes and the settings are read from the record; the
+    counts, both steps and the outcome are derived anew. A record equal to its recount was
+    counted by these rules; anyone holding the log can do this (ValueError if unreadable).
+    """
+    try:
+        settings_in, votes_in = _mapping(record["settings"]), _mapping(record["votes"])
+        settings = CommitteeSettings(
+            CommitteeMajority(str(settings_in["majority"])),
+            int(str(settings_in["announce_within_days"])),
+        )
+        facts = DecisionFacts(
+            decision_id=int(str(record["decision"])),
+            committee_id=int(str(record["committee"])),
+            title=str(record["title"]),
+            way=Way(str(record["way"])),
+            decided_on=date.fromisoformat(str(record["on"])),
+            members=frozenset(_numbers(record["members"])),
+            present=frozenset(_numbers(record["present"])),
+            votes={int(k): Choice(str(v)) for k, v in votes_in.items()},
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"not a committee decision record: {exc}") from exc
+    return decision_record(facts, decide(facts.members, facts.present, facts.votes, settings))
+
+
+def _mapping(value: object) -> Mapping[str, object]:
+    if not isinstance(value, Mapping):
+        raise TypeError("a mapping")
+    return value
+
+
+def _numbers(value: object) -> list[int]:
+    if not isinstance(value, list):
+        raise TypeError("a list of member numbers")
+    return [int(str(item)) for item in value]

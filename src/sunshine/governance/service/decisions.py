@@ -21,6 +21,7 @@ from sunshine.governance.rules.committee import decide
 from sunshine.governance.rules.decisions import DecisionFacts
 from sunshine.governance.rules.decisions import Way
 from sunshine.governance.rules.decisions import decision_record
+from sunshine.governance.rules.decisions import recount
 from sunshine.governance.rules.tally import Choice
 from sunshine.governance.service.committees import get_committee
 from sunshine.governance.service.committees import members_on
@@ -126,6 +127,21 @@ def announce(session: Session, community_id: int, decision_id: int, *, on: date)
     decision.announced_on = on
     session.flush()
     return decision
+
+
+def recount_from_log(session: Session, community_id: int, decision_id: int) -> bool:
+    """Whether the decision's record in the log is what counting its own facts again gives."""
+    get_decision(session, community_id, decision_id)
+    logged = transparency.find_record(
+        session, community_id, kind=str(LOG_KIND), ref=ref_of(decision_id)
+    )
+    if logged is None:
+        raise NotFound("decision {id} has no record in the log", args={"id": decision_id})
+    record: dict[str, object] = json.loads(logged.body)
+    try:
+        return recount(record) == record
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True, slots=True)
