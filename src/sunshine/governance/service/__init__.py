@@ -8,5 +8,6 @@ Functions take an open Session first and the community's id, never commit, and r
 - decisions: record_decision (counted, logged, kept with its record), get_decision,
   list_decisions, record_of, announce, late (announced after their day, or overdue),
   recount_from_log (the logged record counted again from its own facts)
+- roll: registry_units, draw_roll (the roll of a vote's scope from the registry)
 - audit_checks: the `governance.decision` check for `sunshine audit`
 """
