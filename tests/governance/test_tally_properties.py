@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -94,3 +95,39 @@ def test_the_single_voter_checks() -> None:
     roll = build_roll([unit(1)])
     result = tally_vote(roll, MATTERS, [Ballot(key(1), {1: Choice.YES, 2: Choice.NO})])
     assert _outcomes(result) == [Outcome.PASSED, Outcome.REJECTED]
+
+
+@given(st.lists(st.integers(min_value=1, max_value=10**6), min_size=1, max_size=15), st.data())
+def test_single_unit_owners_pass_exactly_when_the_fractions_say_so(sizes, data) -> None:
+    """An oracle of plain Fractions, one matter of each kind, for one-unit owners."""
+    roll = build_roll([unit(i, Decimal(a) / 100) for i, a in enumerate(sizes, 1)])
+    choices = [data.draw(st.sampled_from([None, *Choice])) for _ in sizes]
+    ballots = [
+        Ballot(key(i), {1: c, 2: c}) for i, c in enumerate(choices, 1) if c is not None
+    ]
+    area = dict(zip(range(1, len(sizes) + 1), sizes, strict=True))
+    took = [i for i, c in enumerate(choices, 1) if c is not None]
+    agreed = [i for i, c in enumerate(choices, 1) if c is Choice.YES]
+
+    def share(group: list[int], base: list[int]) -> tuple[Fraction, Fraction]:
+        whole = sum(area[i] for i in base)
+        return Fraction(sum(area[i] for i in group), whole), Fraction(len(group), len(base))
+
+    quorum = all(s >= Fraction(2, 3) for s in share(took, list(area)))
+    simple = bool(took) and all(s > Fraction(1, 2) for s in share(agreed, took))
+    special = bool(took) and all(s >= Fraction(3, 4) for s in share(agreed, took))
+    expected = [
+        Outcome.NO_QUORUM if not quorum else Outcome.PASSED if ok else Outcome.REJECTED
+        for ok in (simple, special)
+    ]
+    assert _outcomes(tally_vote(roll, MATTERS, ballots)) == expected
+
+
+@given(votes())
+def test_the_silent_following_an_agreeing_majority_never_undo_a_pass(drawn) -> None:
+    roll, ballots, silent = drawn
+    settings = TallySettings(silent_follow_majority=True)
+    for result in tally_vote(roll, MATTERS, ballots, settings=settings, silent_eligible=silent).matters:
+        if result.raw.outcome is Outcome.PASSED and result.adjusted is not None:
+            assert result.adjusted.yes.heads > result.adjusted.no.heads
+            assert result.outcome is Outcome.PASSED
