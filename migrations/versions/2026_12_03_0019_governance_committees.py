@@ -6,7 +6,8 @@ Create Date: 2026-12-04 04:40:00
 
 A committee (业委会, or 物管会) keeps the settings its decisions are counted by (半数以上 or
 过半数, the days within which a decision is announced). A member is a registry party serving
-for a term. A decision is kept with the record it appended to the public log (members by
+for a term. A decision, with what it is about (a budget version, an expense, a month's
+close, a signing key, or another matter), is kept with the record it appended to the public log (members by
 number, never by name) and the day it went up on the board.
 """
 
@@ -71,6 +72,12 @@ def upgrade() -> None:
         "governance_decision",
         sa.Column("committee_id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column(
+            "subject",
+            _enum("budget", "expense", "month_close", "signing_key", "other", name="subject"),
+            nullable=False,
+        ),
+        sa.Column("subject_ref", sa.String(length=64), nullable=False),
         sa.Column("decided_on", sa.Date(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("log_seq", sa.Integer(), nullable=False),
@@ -85,6 +92,11 @@ def upgrade() -> None:
     )
     op.create_index(
         "ix_governance_decision_day", "governance_decision", ["community_id", "decided_on"]
+    )
+    op.create_index(
+        "ix_governance_decision_subject",
+        "governance_decision",
+        ["community_id", "subject", "subject_ref"],
     )
     op.create_table(
         "governance_member",
@@ -116,6 +128,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_governance_member_committee", table_name="governance_member")
     op.drop_table("governance_member")
+    op.drop_index("ix_governance_decision_subject", table_name="governance_decision")
     op.drop_index("ix_governance_decision_day", table_name="governance_decision")
     op.drop_table("governance_decision")
     op.drop_table("governance_committee")

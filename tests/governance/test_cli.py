@@ -44,13 +44,14 @@ def test_a_committee_decides_and_announces_from_the_command_line(cli_database: E
         size = log.tree_size(session, cid)
     out = _run(
         "decide", code, "1", "批准2027年度预算", "--on", "2026-12-01", "--present", "1,2",
-        "--yes", "1,2",
+        "--yes", "1,2", "--about", "budget:2027/v1",
     )
     assert "2026-12-04" in out
     with Session(cli_database) as session:
         assert log.tree_size(session, cid) == size + 1
         [made] = decisions.list_decisions(session, cid)
         assert decisions.record_of(made)["outcome"] == "adopted"  # 2 of 3 is more than half
+        assert decisions.record_of(made)["subject"] == {"kind": "budget", "ref": "2027/v1"}
     assert "1" in _run("recount", code, "1")
     assert _run("late", code, "--today", "2026-12-05", code=1).startswith("1\t2026-12-04")
     _run("announce", code, "1", "--on", "2026-12-05")
@@ -65,5 +66,7 @@ def test_a_refused_decision_writes_nothing_and_exits_2(cli_database: Engine) -> 
     _run("decide", code, "1", "批准", "--on", "2026-12-01", "--present", "1", "--yes", "1",
          "--no", "1", code=2)  # fmt: skip
     _run("decide", code, "1", "批准", "--on", "12/01", "--present", "1", code=2)
+    _run("decide", code, "1", "批准", "--on", "2026-12-01", "--present", "1", "--about", "car",
+         code=2)  # fmt: skip
     with Session(cli_database) as session:
         assert decisions.list_decisions(session, cid) == []

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from sunshine.governance.models import Committee
 from sunshine.governance.rules.committee import CommitteeMajority
+from sunshine.governance.rules.decisions import About
 from sunshine.governance.rules.decisions import MemberRole
+from sunshine.governance.rules.decisions import Subject
 from sunshine.governance.rules.decisions import Way
 from sunshine.governance.rules.tally import Choice
 from sunshine.governance.service import committees
@@ -174,3 +176,29 @@ def test_the_audit_names_a_decision_edited_behind_the_apps_back(session: Session
     report = transparency.audit(session, setup.cid)
     assert not report.clean
     assert {f.record_kind for f in report.findings} == {"governance.decision"}
+
+
+def test_a_decision_names_what_it_decides_and_is_found_by_it(session: Session) -> None:
+    setup = _setup(session)
+    m = setup.members
+    budget = About(Subject.BUDGET, "2027/v1")
+    made = decisions.record_decision(
+        session, setup.cid, setup.committee.id, title="批准2027年度预算", way=Way.CIRCULATION,
+        decided_on=DAY, present=m, votes=dict.fromkeys(m[:3], Y), actor_id=None, about=budget,
+    )  # fmt: skip
+    assert decisions.record_of(made)["subject"] == {"kind": "budget", "ref": "2027/v1"}
+    assert decisions.record_of(made)["way"] == "circulation"
+    assert decisions.decisions_about(session, setup.cid, Subject.BUDGET, "2027/v1") == [made]
+    assert decisions.decisions_about(session, setup.cid, Subject.BUDGET, "2027/v2") == []
+    assert decisions.recount_from_log(session, setup.cid, made.id)
+    session.execute(
+        text("UPDATE governance_decision SET subject_ref = '2027/v2' WHERE community_id = :c"),
+        {"c": setup.cid},
+    )
+    session.expire_all()
+    assert [f.field for f in transparency.audit(session, setup.cid).findings] == ["subject.ref"]
+    with pytest.raises(Invalid, match="subject"):
+        decisions.record_decision(
+            session, setup.cid, setup.committee.id, title="批准", way=Way.MEETING, decided_on=DAY,
+            present=m, votes={}, actor_id=None, about=About(Subject.EXPENSE, "13812345678"),
+        )  # fmt: skip

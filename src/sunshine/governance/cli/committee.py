@@ -13,7 +13,9 @@ from typing import Annotated
 import typer
 
 from sunshine.governance.rules.committee import CommitteeMajority
+from sunshine.governance.rules.decisions import About
 from sunshine.governance.rules.decisions import MemberRole
+from sunshine.governance.rules.decisions import Subject
 from sunshine.governance.rules.decisions import Way
 from sunshine.governance.rules.tally import Choice
 from sunshine.governance.service import committees
@@ -51,6 +53,15 @@ def _ids(text: str) -> list[int]:
         return [int(part) for part in text.replace("，", ",").split(",") if part.strip()]
     except ValueError:
         raise Invalid("{value} is not a list of member numbers", args={"value": text}) from None
+
+
+def _about(text: str) -> About:
+    kind, _sep, which = text.partition(":")
+    try:
+        return About(Subject(kind.strip()), which.strip())
+    except ValueError:
+        args = {"value": kind, "kinds": ", ".join(Subject)}
+        raise Invalid("{value} is not one of {kinds}", args=args) from None
 
 
 def _outcome(value: str) -> str:
@@ -140,6 +151,9 @@ def decide(
     no: Ids = "",
     abstain: Ids = "",
     way: Annotated[Way, typer.Option("--way")] = Way.MEETING,
+    about: Annotated[
+        str, typer.Option("--about", help="KIND[:WHICH], e.g. budget:2027/v2, month_close:2024-10.")
+    ] = "other",
 ) -> None:
     """Count a decision of the members present, append it to the public log, and print it."""
     votes = _votes({Choice.YES: yes, Choice.NO: no, Choice.ABSTAIN: abstain})
@@ -147,7 +161,7 @@ def decide(
         ref = tenancy.resolve(session, code)
         made = decisions.record_decision(
             session, ref.id, committee_id, title=title, way=way, decided_on=_day(on),
-            present=_ids(present), votes=votes, actor_id=None,
+            present=_ids(present), votes=votes, actor_id=None, about=_about(about),
         )  # fmt: skip
         session.commit()
         record = decisions.record_of(made)

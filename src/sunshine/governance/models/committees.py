@@ -20,6 +20,7 @@ from sqlalchemy.orm import mapped_column
 
 from sunshine.governance.rules.committee import CommitteeMajority
 from sunshine.governance.rules.decisions import MemberRole
+from sunshine.governance.rules.decisions import Subject
 from sunshine.infra.db import Base
 from sunshine.infra.db import TenantKeyed
 from sunshine.infra.db import audited_by
@@ -89,6 +90,8 @@ class Decision(TenantKeyed, Base):
 
     committee_id: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[Subject] = mapped_column(str_enum(Subject))
+    subject_ref: Mapped[str] = mapped_column(String(64), default="")  # budget 2027/v2, 2024-10 …
     decided_on: Mapped[date]
     body: Mapped[str] = mapped_column(Text)  # canonical JSON, as logged
     log_seq: Mapped[int] = mapped_column(info=unlogged("where the record sits in the log"))
@@ -106,4 +109,5 @@ class Decision(TenantKeyed, Base):
             ["governance_committee.community_id", "governance_committee.id"],
         ),
         Index("ix_governance_decision_day", "community_id", "decided_on"),
+        Index("ix_governance_decision_subject", "community_id", "subject", "subject_ref"),
     )

@@ -26,6 +26,24 @@ class Way(StrEnum):
     CIRCULATION = "circulation"  # 书面传签: those who answer take part
 
 
+class Subject(StrEnum):
+    """What a decision is about: the decisions issue 14 asks for by default, or another."""
+
+    BUDGET = "budget"  # approving a budget or a revision (ref: its year and version)
+    EXPENSE = "expense"  # approving an expense above the approval limit (ref: the expense)
+    MONTH_CLOSE = "month_close"  # co-signing the month's close (ref: YYYY-MM)
+    SIGNING_KEY = "signing_key"  # registering a member's signing key (ref: its fingerprint)
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class About:
+    """The subject of a decision: its kind and which one (a budget's "2027/v2", "2024-10")."""
+
+    kind: Subject = Subject.OTHER
+    ref: str = ""
+
+
 class MemberRole(StrEnum):
     CHAIR = "chair"  # 主任
     VICE_CHAIR = "vice_chair"  # 副主任
@@ -44,6 +62,7 @@ class DecisionFacts:
     members: frozenset[int]
     present: frozenset[int]
     votes: Mapping[int, Choice]
+    about: About = About()
 
 
 def _step(threshold: Threshold, *, met: bool) -> dict[str, object]:
@@ -57,6 +76,7 @@ def decision_record(facts: DecisionFacts, result: CommitteeResult) -> dict[str, 
         "committee": facts.committee_id,
         "title": facts.title,
         "way": facts.way.value,
+        "subject": {"kind": facts.about.kind.value, "ref": facts.about.ref},
         "on": facts.decided_on.isoformat(),
         "members": sorted(facts.members),
         "present": sorted(facts.present),
@@ -88,6 +108,7 @@ def recount(record: Mapping[str, object]) -> dict[str, object]:
     """
     try:
         settings_in, votes_in = _mapping(record["settings"]), _mapping(record["votes"])
+        subject_in = _mapping(record["subject"])
         settings = CommitteeSettings(
             CommitteeMajority(str(settings_in["majority"])),
             int(str(settings_in["announce_within_days"])),
@@ -101,6 +122,7 @@ def recount(record: Mapping[str, object]) -> dict[str, object]:
             members=frozenset(_numbers(record["members"])),
             present=frozenset(_numbers(record["present"])),
             votes={int(k): Choice(str(v)) for k, v in votes_in.items()},
+            about=About(Subject(str(subject_in["kind"])), str(subject_in["ref"])),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"not a committee decision record: {exc}") from exc

@@ -1,6 +1,6 @@
 """Governance's audit check: each committee decision against its `governance.decision` record.
 
-A decision row keeps the record it appended (`body`); its title, day and committee repeat
+A decision row keeps the record it appended (`body`); its title, subject, day and committee repeat
 what the record says, so the derived record takes them from the columns: an edit of any of
 them, or of the body, is named, and so is a row with no record or a record whose row is gone.
 """
@@ -42,11 +42,13 @@ def _ref_of(record: Mapping[str, object]) -> str:
 
 
 def decisions(session: Session, community_id: int, report: AuditReport) -> RowRecords:
-    query = select(_D.id, _D.committee_id, _D.title, _D.decided_on, _D.body).where(
+    query = select(
+        _D.id, _D.committee_id, _D.title, _D.subject, _D.subject_ref, _D.decided_on, _D.body
+    ).where(
         _D.community_id == community_id
     )
     derived = []
-    for decision_id, committee_id, title, decided_on, body in driver_rows(
+    for decision_id, committee_id, title, subject, ref, decided_on, body in driver_rows(
         session.connection(), query
     ):
         record = parse_body(body.encode("utf-8")) if type(body) is str else None
@@ -56,6 +58,7 @@ def decisions(session: Session, community_id: int, report: AuditReport) -> RowRe
                 **record,
                 "committee": whole(committee_id),
                 "title": text(title),
+                "subject": {"kind": text(subject), "ref": text(ref)},
                 "on": day(decided_on),
             }
         derived.append(Derived(str(decision_id), stored))

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from sunshine.governance.models import Decision
 from sunshine.governance.rules.committee import decide
+from sunshine.governance.rules.decisions import About
 from sunshine.governance.rules.decisions import DecisionFacts
+from sunshine.governance.rules.decisions import Subject
 from sunshine.governance.rules.decisions import Way
 from sunshine.governance.rules.decisions import decision_record
 from sunshine.governance.rules.decisions import recount
@@ -55,6 +57,27 @@ def _title(title: str) -> str:
     return cleaned
 
 
+def _subject_ref(ref: str) -> str:
+    cleaned = ref.strip()
+    if len(cleaned) > 64 or looks_personal(cleaned):
+        raise Invalid(
+            "a decision's subject is named by up to 64 characters, with no phone or ID number"
+        )
+    return cleaned
+
+
+def decisions_about(
+    session: Session, community_id: int, subject: Subject, subject_ref: str
+) -> list[Decision]:
+    """The decisions about one budget version, expense, month or key, oldest first."""
+    query = select(Decision).where(
+        Decision.community_id == community_id,
+        Decision.subject == subject,
+        Decision.subject_ref == subject_ref,
+    )
+    return list(session.scalars(query.order_by(Decision.decided_on, Decision.id)))
+
+
 def record_decision(
     session: Session,
     community_id: int,
@@ -66,16 +89,20 @@ def record_decision(
     present: Iterable[int],
     votes: Mapping[int, Choice],
     actor_id: int | None,
+    about: About | None = None,
 ) -> Decision:
     """Count a decision of the members serving on `decided_on` and append it to the log."""
     committee = get_committee(session, community_id, committee_id)
     members = frozenset(m.id for m in members_on(session, community_id, committee_id, decided_on))
     settings = settings_of(committee)
+    about = About((about or About()).kind, _subject_ref((about or About()).ref))
     result = decide(members, frozenset(present), votes, settings)  # Invalid: stranger, absent
     row = Decision(
         community_id=community_id,
         committee_id=committee_id,
         title=_title(title),
+        subject=about.kind,
+        subject_ref=about.ref,
         decided_on=decided_on,
         body="",
         log_seq=0,
@@ -85,8 +112,9 @@ def record_decision(
     session.add(row)
     session.flush()  # the decision's number goes into its record
     facts = DecisionFacts(
-        row.id, committee_id, row.title, way, decided_on, members, frozenset(present), votes
-    )
+        row.id, committee_id, row.title, way, decided_on, members, frozenset(present), votes,
+        about,
+    )  # fmt: skip
     body = decision_record(facts, result)
     logged = transparency.append(
         session, community_id, kind=LOG_KIND, record=body, ref=ref_of(row.id)
