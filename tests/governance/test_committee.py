@@ -6,6 +6,8 @@ import json
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sunshine.governance.rules.committee import CommitteeMajority
 from sunshine.governance.rules.committee import CommitteeOutcome
@@ -97,3 +99,31 @@ def test_a_record_whose_outcome_does_not_follow_from_its_votes_is_caught() -> No
     assert recount(stricter)["majority"] != stricter["majority"]  # the rule follows the setting
     with pytest.raises(ValueError, match="not a committee decision record"):
         recount({"decision": 1})
+
+
+@st.composite
+def meetings(draw: st.DrawFn) -> tuple[frozenset[int], frozenset[int], dict[int, Choice]]:
+    members = frozenset(range(1, draw(st.integers(1, 15)) + 1))
+    present = frozenset(draw(st.sets(st.sampled_from(sorted(members)))))
+    votes = {m: draw(st.sampled_from(list(Choice))) for m in sorted(present)}
+    return members, present, votes
+
+
+@given(meetings())
+def test_the_strict_setting_never_adopts_what_the_default_refuses(meeting) -> None:
+    members, present, votes = meeting
+    default = decide(members, present, votes)
+    strict = decide(members, present, votes, STRICT)
+    assert default.quorum_met == strict.quorum_met == (2 * len(present) > len(members))
+    assert not strict.majority_met or default.majority_met
+    assert default.majority_met == (2 * strict.yes >= len(members))
+    assert strict.majority_met == (2 * strict.yes > len(members))
+
+
+@given(meetings())
+def test_a_member_changing_to_yes_never_undoes_an_adoption(meeting) -> None:
+    members, present, votes = meeting
+    before = decide(members, present, votes).outcome
+    for member in sorted(present):
+        after = decide(members, present, votes | {member: Y}).outcome
+        assert before is not CommitteeOutcome.ADOPTED or after is CommitteeOutcome.ADOPTED

@@ -115,13 +115,17 @@ def record_decision(
         row.id, committee_id, row.title, way, decided_on, members, frozenset(present), votes,
         about,
     )  # fmt: skip
-    body = decision_record(facts, result)
+    _log(session, row, decision_record(facts, result))
+    return row
+
+
+def _log(session: Session, row: Decision, body: dict[str, object]) -> None:
+    """Append the record and keep it, and its place in the log, with the row."""
     logged = transparency.append(
-        session, community_id, kind=LOG_KIND, record=body, ref=ref_of(row.id)
+        session, row.community_id, kind=LOG_KIND, record=body, ref=ref_of(row.id)
     )
     row.body, row.log_seq = records.canonical(body).decode("utf-8"), logged.seq
     session.flush()
-    return row
 
 
 def get_decision(session: Session, community_id: int, decision_id: int) -> Decision:
