@@ -31,6 +31,7 @@ from sunshine.disclosure import pages as disclosure_pages
 from sunshine.disclosure.service import budget_lines
 from sunshine.entrypoints import home
 from sunshine.entrypoints import tables
+from sunshine.governance import api as governance_api
 from sunshine.identity import api as identity_api
 from sunshine.identity import pages as identity_pages
 from sunshine.identity import service as identity_service
@@ -274,6 +275,7 @@ def create_app() -> FastAPI:
     app.include_router(disclosure_api.router, prefix="/api/v1")
     app.include_router(banking_api.router, prefix="/api/v1")
     app.include_router(billing_api.router, prefix="/api/v1")
+    app.include_router(governance_api.router, prefix="/api/v1")
     for router in (home.router, identity_pages.router, registry_pages.router):
         app.include_router(router)
     app.include_router(ledger_pages.router)
