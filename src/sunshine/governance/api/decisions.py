@@ -30,10 +30,11 @@ def list_decisions(
     ]
 
 
-@router.get("/decisions/{decision_id}")
+@router.get("/decisions/{number}")
 def get_decision(
-    decision_id: RowId, session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
+    number: RowId, session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
 ) -> schemas.DecisionRead:
+    """One decision, by its number in the community."""
     identity.authorize(viewer, Action.VIEW_COMMUNITY, community.id)
-    decision = decisions.get_decision(session, community.id, decision_id)
+    decision = decisions.get_decision(session, community.id, number)
     return schemas.DecisionRead.from_model(decision)
