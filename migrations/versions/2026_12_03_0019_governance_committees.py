@@ -1,7 +1,7 @@
 """governance: committees with their settings, members with terms, logged decisions
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-04 04:40:00
 
 A committee (业委会, or 物管会) keeps the settings its decisions are counted by (半数以上 or
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

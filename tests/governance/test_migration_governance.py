@@ -18,7 +18,7 @@ def test_upgrade_matches_the_models_and_downgrade_removes_the_tables(fresh_engin
     assert set(inspect(fresh_engine).get_table_names()) >= TABLES
     with fresh_engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), metadata) == []
-    migrate.downgrade(fresh_engine, "0017")
+    migrate.downgrade(fresh_engine, "0018")
     assert not TABLES & set(inspect(fresh_engine).get_table_names())
     migrate.upgrade(fresh_engine)
     assert set(inspect(fresh_engine).get_table_names()) >= TABLES
