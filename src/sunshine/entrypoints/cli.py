@@ -40,6 +40,7 @@ _PARTS = {
     "handover": "sunshine.disclosure.cli.notices:handover",
     "bank": "sunshine.banking.cli.bank:app",
     "billing": "sunshine.billing.cli:app",
+    "governance": "sunshine.governance.cli.committee:app",
 }
 
 app = typer.Typer(

@@ -32,6 +32,7 @@ from sunshine.disclosure.service import budget_lines
 from sunshine.entrypoints import home
 from sunshine.entrypoints import notice_sections
 from sunshine.entrypoints import tables
+from sunshine.governance import api as governance_api
 from sunshine.identity import api as identity_api
 from sunshine.identity import pages as identity_pages
 from sunshine.identity import service as identity_service
@@ -276,6 +277,7 @@ def create_app() -> FastAPI:
     app.include_router(disclosure_api.router, prefix="/api/v1")
     app.include_router(banking_api.router, prefix="/api/v1")
     app.include_router(billing_api.router, prefix="/api/v1")
+    app.include_router(governance_api.router, prefix="/api/v1")
     for router in (home.router, identity_pages.router, registry_pages.router):
         app.include_router(router)
     app.include_router(ledger_pages.router)
