@@ -209,13 +209,12 @@ def pay_online(
 ) -> online.Opened:
     """Open an order at `channel` for the chosen bills of one of the viewer's units."""
     chosen = choose_bills(session, community_id, user_id, bill_ids)
-    unit = registry.get_unit(session, community_id, chosen.unit_id)
     return online.open_order(
         session,
         community_id,
         unit_id=chosen.unit_id,
         amount=chosen.amount,
-        description=f"物业缴费 {unit.number}（{len(chosen.bill_ids)}笔）",
+        description=f"物业缴费（{len(chosen.bill_ids)}笔账单）",  # no unit: channels show it
         channel=channel,
         now=now,
         minutes=minutes,
