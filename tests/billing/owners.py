@@ -1,7 +1,7 @@
 """A community for the owners' view: three units, their owners with logins, a tenant.
 
 Unit 1 is owned by 业主1 and a co-owner 业主1乙 (both with logins), unit 2 by 业主2, unit 3 by
-业主3 and let to 租户3. The property fee (the owner pays) is billed for September and
+业主3 and let to 租户3; 业主1 alone owns 1-1-104 besides (not the co-owner's to see). The property fee (the owner pays) is billed for September and
 October 2024; the garbage fee (the resident pays) for the year 2024, so unit 3's is the
 tenant's.
 """
@@ -26,6 +26,7 @@ from tests.billing.builders import SEPT
 from tests.billing.builders import Place
 from tests.billing.builders import community_with_units
 from tests.billing.builders import item
+from tests.factories import make_unit
 from tests.factories import make_user
 
 OCT = Period(2024, 10)
@@ -62,6 +63,8 @@ def owners_and_bills(session: Session) -> Owners:
         session, cid, unit_id=place.units[0], party_id=co.id, share_percent=50,
         designated_voter=False,
     )  # fmt: skip
+    own = make_unit(session, place.community, number="1-1-104", area="60.00")
+    registry.set_owner(session, cid, unit_id=own.id, party_id=parties[place.units[0]])
     tenant = registry.add_party(session, cid, name="租户3")
     registry.add_resident(
         session, cid, unit_id=place.units[2], party_id=tenant.id, kind=ResidentKind.TENANT,
