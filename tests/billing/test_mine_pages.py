@@ -162,7 +162,10 @@ def test_my_receipts_list_each_receipt_with_its_check_code_and_only_mine(
     assert payment.receipt_no is not None
     receipt = f"/c/{code}/billing/receipts/{payment.receipt_no}"
     assert receipt in page.text
-    assert client.get(receipt).status_code == 200
+    shown = client.get(receipt)
+    assert shown.status_code == 200
+    assert f"/c/{code}/my/receipts" in shown.text  # the owner's way around, not the desk's
+    assert f"/c/{code}/billing/units" not in shown.text
     assert client.get(f"{receipt}/receipt.pdf").content.startswith(b"%PDF")
     for stranger in (owners.neighbour, owners.tenant):
         log_in(client, session, stranger)
