@@ -11,6 +11,7 @@ from sunshine.billing import service as billing
 from sunshine.billing.service import mine
 from sunshine.billing.service import online
 from sunshine.billing.service.channels.registry import channel_named
+from sunshine.billing.service.terms import set_terms
 from sunshine.infra import clock
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
@@ -149,3 +150,20 @@ def test_a_booked_payments_receipt_is_found_from_its_entry(
     assert mine.may_see_unit(session, cid, owners.owner.id, owners.place.units[0])
     assert not mine.may_see_unit(session, cid, owners.tenant.id, owners.place.units[0])
     assert billing.prepayment_of(session, cid, owners.place.units[0]) == Fen(0)
+
+
+def test_late_fees_are_shown_only_with_the_contracts_clause_and_never_added(
+    session: Session, owners: Owners
+) -> None:
+    cid = owners.place.community_id
+    before = mine.my_money(session, cid, owners.co_owner.id, ON)
+    set_terms(session, cid, late_fee_bp=5, clause_ref="第十二条")  # 0.05% a day
+
+    after = mine.my_money(session, cid, owners.co_owner.id, ON)
+
+    assert before.late_fees == Fen(0)
+    fees = [line.late_fee for line in after.units[0].open]
+    # January's 100.00 is 289 days late (14.45), September's 46 (2.30), October's 15 (0.75)
+    assert fees == [Fen(1445), Fen(230), Fen(75)]
+    assert after.total_due == before.total_due  # shown beside, never added to what is owed
+    assert after.clause.ref == "第十二条"

@@ -13,6 +13,7 @@ from sunshine.billing.rules.channels import OrderStatus
 from sunshine.billing.service import online
 from sunshine.billing.service import online_booking
 from sunshine.billing.service.channels.registry import channel_named
+from sunshine.billing.service.terms import set_terms
 from sunshine.identity.rules import Role
 from sunshine.infra import clock
 from tests.billing.builders import bills_of
@@ -172,3 +173,15 @@ def test_my_receipts_list_each_receipt_with_its_check_code_and_only_mine(
         assert receipt not in client.get(f"/c/{code}/my/receipts").text
         assert client.get(receipt).status_code == 404
         assert client.get(f"{receipt}/receipt.pdf").status_code == 404
+
+
+def test_a_late_fee_is_shown_flagged_as_a_court_may_reduce_it(
+    client: TestClient, session: Session, owners: Owners
+) -> None:
+    set_terms(session, owners.place.community_id, late_fee_bp=5, clause_ref="第十二条")
+    log_in(client, session, owners.owner)
+
+    page = client.get(f"/c/{owners.place.community.code}/my/bills", headers=ZH)
+
+    assert "第十二条" in page.text
+    assert "可由法院酌减" in page.text

@@ -108,6 +108,7 @@ def _bills_page(
         status_code=status_code,
         money=money,
         bands=rules.BANDS,
+        court=rules.COURT_MAY_REDUCE,
         channels=[c.name.value for c in offered_channels()],
         error=error,
     )

@@ -33,6 +33,7 @@ from sunshine.billing.service import receipts
 from sunshine.billing.service.channels.base import Channel
 from sunshine.billing.service.items import list_items
 from sunshine.billing.service.prepayments import prepayment_of
+from sunshine.billing.service.terms import late_fee_clause
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
 from sunshine.kernel.errors import Problem
@@ -89,6 +90,7 @@ class MyBill:
     owed: Fen
     days_late: int  # past the due date; 0 or less: not due yet
     band: int | None  # index in rules.BANDS when overdue
+    late_fee: Fen  # 0 unless the trust contract has the clause (never booked; LAW.md 2)
 
     @property
     def overdue(self) -> bool:
@@ -112,6 +114,11 @@ class MyUnit:
 class MyMoney:
     units: list[MyUnit]
     bands: tuple[Fen, ...]  # overdue, by rules.BANDS
+    clause: rules.LateFeeClause  # the contract's late-fee clause, or none (0)
+
+    @property
+    def late_fees(self) -> Fen:
+        return sum((line.late_fee for unit in self.units for line in unit.open), ZERO)
 
     @property
     def total_due(self) -> Fen:
@@ -126,11 +133,12 @@ class MyMoney:
         return sum((unit.prepaid for unit in self.units), ZERO)
 
 
-def _line(bill: Bill, item_name: str, today: date) -> MyBill:
+def _line(bill: Bill, item_name: str, today: date, clause: rules.LateFeeClause) -> MyBill:
     days = (today - bill.due_on).days
     owed = Fen(bill.amount_fen.value - bill.paid_fen.value)
     band = rules.band_of(days) if days >= 0 and owed.value > 0 else None
-    return MyBill(bill, item_name, owed, days, band)
+    fee = clause.fee(owed, days) if band is not None else ZERO
+    return MyBill(bill, item_name, owed, days, band, fee)
 
 
 def my_money(session: Session, community_id: int, user_id: int, today: date) -> MyMoney:
@@ -144,8 +152,9 @@ def my_money(session: Session, community_id: int, user_id: int, today: date) -> 
         for unit_id in unit_ids
     }
     bands = [0] * len(rules.BANDS)
+    clause = late_fee_clause(session, community_id)
     for bill in bills:
-        line = _line(bill, names.get(bill.item_id, ""), today)
+        line = _line(bill, names.get(bill.item_id, ""), today, clause)
         unit = units[bill.unit_id]
         (unit.open if line.owed.value > 0 else unit.paid).append(line)
         if line.band is not None:
@@ -155,7 +164,7 @@ def my_money(session: Session, community_id: int, user_id: int, today: date) -> 
         unit.paid = unit.paid[:PAID_SHOWN]
         unit.prepaid = prepayment_of(session, community_id, unit.unit_id)
     ordered = sorted(units.values(), key=lambda unit: unit.number)
-    return MyMoney(ordered, tuple(Fen(value) for value in bands))
+    return MyMoney(ordered, tuple(Fen(value) for value in bands), clause)
 
 
 def my_unit_ids(session: Session, community_id: int, user_id: int) -> frozenset[int]:
