@@ -38,8 +38,9 @@ PHONE = {"width": 390, "height": 844}
 ITEM = "t-ownview"  # this test's own charge item: whatever else the demo bills, ours is open
 
 
-def _bill_this_month() -> None:
-    """Bill the demo this month for a charge item of the test's own (once per server)."""
+def _bill_two_months() -> None:
+    """Bill the demo for a charge item of the test's own, this month and two months ago (the
+    older bills overdue: the arrears and reminder pages have rows to lay out too)."""
     with open_session(writes=True) as session:
         community = registry.community_ref(session, "jcdy")
         assert community is not None
@@ -51,11 +52,13 @@ def _bill_this_month() -> None:
             first_month=1,
         )  # fmt: skip
         month = Period.of(clock.today())
+        earlier = month.shift(-2)
         billing.set_rate(
-            session, community.id, item.id, rate=Fen(50), effective_from=month.first_day,
+            session, community.id, item.id, rate=Fen(50), effective_from=earlier.first_day,
             actor="test",
         )  # fmt: skip
-        billing.post_run(session, community.id, item.id, month, actor="test")
+        for period in (earlier, month):
+            billing.post_run(session, community.id, item.id, period, actor="test")
         session.commit()
 
 
@@ -64,7 +67,7 @@ def paying(live_server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> Iterator
     """The development channel sends payers to this server; its booker runs, as `serve`'s."""
     monkeypatch.setattr(get_settings(), "public_url", live_server.url)
     channels.forget_channels()
-    _bill_this_month()
+    _bill_two_months()
     booking.start_booker()
     try:
         yield
