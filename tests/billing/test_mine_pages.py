@@ -100,7 +100,10 @@ def test_paying_online_through_the_development_channel_to_the_receipt(
     order = online.find_order(session, cid, order_no)
     assert order.status is OrderStatus.PAID
 
+    history = client.get(f"/c/{code}/my/receipts")
+    assert order_page in history.text  # among my online payments
     log_in(client, session, owners.neighbour)
+    assert order_page not in client.get(f"/c/{code}/my/receipts").text
     assert client.get(order_page).status_code == 404
     assert client.get(f"{order_page}/status").status_code == 404
 

@@ -208,9 +208,20 @@ def order_status(
 def my_receipts(
     request: Request, session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
 ) -> Response:
-    """My units' receipts and payments, newest first, each linking its page and PDF."""
+    """My units' receipts and payments, newest first, each linking its page and PDF; and my
+    latest online orders with their state (waiting, paid, expired, closed).
+    """
     _mine(viewer, community)
     rows = mine.my_receipts(session, community.id, viewer.user_id)
     units = {row.payment.unit_id for row in rows}
     numbers = {u: registry.get_unit(session, community.id, u).number for u in units}
-    return _render(request, community, "billing/my_receipts.html", rows=rows, numbers=numbers)
+    orders = mine.my_orders(session, community.id, viewer.user_id)
+    return _render(
+        request,
+        community,
+        "billing/my_receipts.html",
+        rows=rows,
+        numbers=numbers,
+        orders=orders,
+        now=clock.now(),
+    )

@@ -274,5 +274,21 @@ def my_receipts(session: Session, community_id: int, user_id: int) -> list[recei
     return sorted(rows, key=lambda row: row.receipt.number, reverse=True)
 
 
+def my_orders(
+    session: Session, community_id: int, user_id: int, *, limit: int = 20
+) -> list[OnlineOrder]:
+    """The latest online orders of the viewer's units, newest first, whatever their state."""
+    units = my_unit_ids(session, community_id, user_id)
+    if not units:
+        return []
+    query = (
+        select(OnlineOrder)
+        .where(OnlineOrder.community_id == community_id, OnlineOrder.unit_id.in_(sorted(units)))
+        .order_by(OnlineOrder.created_at.desc(), OnlineOrder.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
 def may_see_unit(session: Session, community_id: int, user_id: int, unit_id: int) -> bool:
     return unit_id in my_unit_ids(session, community_id, user_id)
