@@ -208,9 +208,7 @@ def order_status(
 def my_receipts(
     request: Request, session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
 ) -> Response:
-    """My units' receipts and payments, newest first, each linking its page and PDF; and my
-    latest online orders with their state (waiting, paid, expired, closed).
-    """
+    """My units' receipts and payments, each linking its page and PDF; my online orders."""
     _mine(viewer, community)
     rows = mine.my_receipts(session, community.id, viewer.user_id)
     units = {row.payment.unit_id for row in rows}
