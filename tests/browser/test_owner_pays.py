@@ -3,7 +3,8 @@
 My bills → tick a bill, pay → the channel's page (/pay/dev/{order}) → pay → back to the
 merchant → the order's page waits (htmx) until the server's booker has booked the
 notification → the receipt, which only its owner can open. Pages are taken at 390×844 into
-SUNSHINE_SCREENSHOTS=<folder> when given (else pytest's tmp folder). About 10 s.
+SUNSHINE_SCREENSHOTS=<folder> when given (else pytest's tmp folder). About 20 s alone (the
+server's start and the demo load included).
 """
 
 from __future__ import annotations
