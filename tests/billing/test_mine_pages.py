@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from sunshine.billing.rules.channels import OrderStatus
+from sunshine.billing.service import mine
 from sunshine.billing.service import online
 from sunshine.billing.service import online_booking
 from sunshine.billing.service.channels.registry import channel_named
@@ -71,6 +72,7 @@ def test_paying_online_through_the_development_channel_to_the_receipt(
     client: TestClient, session: Session, owners: Owners
 ) -> None:
     code, cid = owners.place.community.code, owners.place.community_id
+    unit = owners.place.units[0]
     log_in(client, session, owners.owner)
     chosen = _my_bill_ids(session, owners)
 
@@ -99,6 +101,13 @@ def test_paying_online_through_the_development_channel_to_the_receipt(
     assert "hx-trigger" not in booked.text  # done: it stops asking
     order = online.find_order(session, cid, order_no)
     assert order.status is OrderStatus.PAID
+    receipt = mine.receipt_of_order(session, order)
+    assert receipt is not None
+    assert f"/c/{code}/billing/receipts/{receipt.number}" in booked.text
+    chosen_bills = [b for b in bills_of(session, owners.place, owners.fee) if str(b.id) in chosen]
+    assert [b.paid_fen for b in chosen_bills] == [b.amount_fen for b in chosen_bills]
+    [garbage] = [b for b in bills_of(session, owners.place, owners.garbage) if b.unit_id == unit]
+    assert garbage.paid_fen.value == 0  # older, but not chosen: still open
 
     history = client.get(f"/c/{code}/my/receipts")
     assert order_page in history.text  # among my online payments

@@ -12,13 +12,11 @@ as if it were not there.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -227,19 +225,8 @@ def pay_online(
         channel=channel,
         now=now,
         minutes=minutes,
-        **_for_bills(chosen.bill_ids),
+        bill_ids=chosen.bill_ids,  # paid exactly, when the order is booked (online_settle)
     )
-
-
-def _for_bills(bill_ids: tuple[int, ...]) -> dict[str, Any]:
-    """The chosen bills, for an `open_order` that books a paid order against them.
-
-    An order that names no bills is booked against the unit's oldest bills first, which are
-    the ones the payer saw as open; an `open_order` that takes `bill_ids` pays exactly those.
-    """
-    if "bill_ids" in inspect.signature(online.open_order).parameters:
-        return {"bill_ids": list(bill_ids)}
-    return {}
 
 
 def my_order(session: Session, community_id: int, user_id: int, order_no: str) -> OnlineOrder:
