@@ -124,6 +124,7 @@ def test_paying_online_opens_an_order_for_the_chosen_bills_that_only_its_unit_se
         with pytest.raises(NotFound):
             mine.my_order(session, cid, stranger.id, order.order_no)
     assert mine.receipt_of_order(session, order) is None  # not paid yet
+    assert mine.order_bills(session, order) == [september]
 
 
 def test_a_booked_payments_receipt_is_found_from_its_entry(
@@ -137,7 +138,7 @@ def test_a_booked_payments_receipt_is_found_from_its_entry(
         session, cid, unit_id=owners.place.units[0], amount=Fen(10000), description="x",
         channel=channel, now=clock.now(), minutes=30,
     ).order  # fmt: skip
-    order.entry_id = payment.entry_id  # as the booking of a paid order leaves it
+    order.entry_id, order.payment_id = payment.entry_id, payment.id  # as booking leaves it
 
     receipt = mine.receipt_of_order(session, order)
 

@@ -27,6 +27,7 @@ from sunshine.billing.rules.channels import OrderStatus
 from sunshine.billing.service import mine
 from sunshine.billing.service.channels.base import Channel
 from sunshine.billing.service.channels.registry import channel_named
+from sunshine.billing.service.items import list_items
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
 from sunshine.infra import clock
@@ -169,6 +170,8 @@ def _order_context(
     booking = order.status is OrderStatus.PAID and order.entry_id is None
     return {
         "order": order,
+        "bills": mine.order_bills(session, order),
+        "names": {item.id: item.name for item in list_items(session, community.id)},
         "receipt": receipt,
         "waiting": waiting,
         "booking": booking,

@@ -22,7 +22,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.billing.models import Bill
-from sunshine.billing.models import Payment
 from sunshine.billing.models import Receipt
 from sunshine.billing.models.orders import OnlineOrder
 from sunshine.billing.rules import collect as rules
@@ -239,16 +238,18 @@ def my_order(session: Session, community_id: int, user_id: int, order_no: str) -
 
 def receipt_of_order(session: Session, order: OnlineOrder) -> Receipt | None:
     """The receipt of the payment that booked a paid order, once it is booked."""
-    if order.entry_id is None:
+    if order.payment_id is None:
         return None
-    payment_id = session.scalar(
-        select(Payment.id).where(
-            Payment.community_id == order.community_id, Payment.entry_id == order.entry_id
-        )
-    )
-    if payment_id is None:
-        return None
-    return receipts.receipt_of_payment(session, order.community_id, payment_id)
+    return receipts.receipt_of_payment(session, order.community_id, order.payment_id)
+
+
+def order_bills(session: Session, order: OnlineOrder) -> list[Bill]:
+    """The bills the order was opened for, oldest first (none: it pays the oldest first)."""
+    chosen = order.chosen_bills
+    if not chosen:
+        return []
+    query = select(Bill).where(Bill.community_id == order.community_id, Bill.id.in_(chosen))
+    return list(session.scalars(query.order_by(Bill.period, Bill.id)))
 
 
 def my_receipts(session: Session, community_id: int, user_id: int) -> list[receipts.ReceiptRow]:
