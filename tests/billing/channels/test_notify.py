@@ -1,7 +1,7 @@
 """POST /api/v1/pay/notify/{channel}, for each channel, on both databases.
 
-The money is booked exactly once (Dr 1001 / Cr 2203, one ledger entry) however often the
-notice comes; forged, mismatched and unknown notices are refused, answered in the
+The money is booked exactly once (one payment: Dr 1001 / Cr 1122 for the bill the payer
+chose, Cr 2203 the rest; one ledger entry, one receipt) however often the notice comes; forged, mismatched and unknown notices are refused, answered in the
 channel's format and kept with their reason; an order paid after it expired is booked
 once and flagged.
 """
@@ -29,7 +29,9 @@ from sunshine.ledger import service as ledger
 from tests.billing.channels import senders
 from tests.billing.channels.conftest import Channels
 from tests.billing.channels.conftest import Place
+from tests.billing.channels.conftest import bill_for
 from tests.billing.channels.conftest import open_order
+from tests.billing.channels.conftest import paid_with_receipt
 
 CHANNELS = ["wechat", "alipay", "development"]
 
@@ -82,7 +84,8 @@ def booked(session: Session, place: Place, name: str, txn: str) -> int | None:
 def test_a_notification_twice_books_once(
     client: TestClient, session: Session, place: Place, channels: Channels, name: str
 ) -> None:
-    order_no = open_order(session, place, getattr(channels, name))
+    bill = bill_for(session, place, 6000)
+    order_no = open_order(session, place, getattr(channels, name), bill_ids=[bill])
     entries = ledger.entry_count(session, place.community_id)
     message = notification(channels, name, order_no, "T0001", 8850)
 
@@ -97,10 +100,13 @@ def test_a_notification_twice_books_once(
     assert online_booking.book_paid_orders(session, place.community_id) == 0
     assert ledger.entry_count(session, place.community_id) == entries + 1
     assert booked(session, place, name, "T0001") == order.entry_id
+    assert paid_with_receipt(session, place, order_no) == (6000, 1)  # the bill, receipt No. 1
     today = clock.today()
     assert ledger.trust_bank_balance(session, place.community_id, on=today) == Fen(8850)
     prepaid = ledger.account_balance(session, place.community_id, account_code="2203", on=today)
-    assert prepaid == Fen(-8850)
+    assert prepaid == Fen(-2850)
+    owed = ledger.account_balance(session, place.community_id, account_code="1122", on=today)
+    assert owed == Fen(0)
     assert refusals(session)[-1:] == [Refusal.DUPLICATE]
 
 
@@ -240,7 +246,8 @@ def test_a_wechat_order_gets_a_code_url_from_the_channel(
 def test_the_development_channel_end_to_end_through_the_page_and_the_endpoint(
     client: TestClient, session: Session, place: Place, channels: Channels
 ) -> None:
-    order_no = open_order(session, place, channels.development)
+    bill = bill_for(session, place, 8850)
+    order_no = open_order(session, place, channels.development, bill_ids=[bill])
 
     page = client.get(f"/pay/dev/{order_no}")
     assert page.status_code == 200
@@ -252,6 +259,7 @@ def test_the_development_channel_end_to_end_through_the_page_and_the_endpoint(
     assert order.status is OrderStatus.PAID
     assert order.transaction_id is not None
     assert booked(session, place, "development", order.transaction_id) == order.entry_id
+    assert paid_with_receipt(session, place, order_no) == (8850, 1)
 
     # The same notice sent again, now at the endpoint, books nothing more.
     again = channels.development.sign_notice(

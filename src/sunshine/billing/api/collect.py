@@ -1,4 +1,4 @@
-"""JSON API of collecting (mounted at /api/v1): arrears, rates, reminders, receipts.
+"""JSON API of collecting (mounted at /api/v1): arrears, rates, reminders, receipts, terms.
 
 Staff only (BOOK_ENTRY), as the pages, but for the public figures (READ_PUBLIC, as the
 notices: no names, no amount per room); sending reminders is CSRF-checked and commits
@@ -19,6 +19,7 @@ from sunshine.billing.service import printing
 from sunshine.billing.service import public
 from sunshine.billing.service import receipts
 from sunshine.billing.service import reminders
+from sunshine.billing.service import terms
 from sunshine.billing.service.items import list_items
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
@@ -157,3 +158,36 @@ def public_figures(
         public.public_arrears(session, community.id, day),
         public.public_collection_rates(session, community.id, periods, as_of=day),
     )
+
+
+@router.get("/terms")
+def get_terms(
+    session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
+) -> schemas.TermsRead:
+    """The collection terms: late-fee clause, room numbers in public, when income is booked."""
+    identity.authorize(viewer, Action.BOOK_ENTRY, community.id)
+    return schemas.TermsRead.of(terms.terms_of(session, community.id))
+
+
+@router.put("/terms", dependencies=[CsrfChecked])
+def put_terms(
+    body: schemas.TermsWrite,
+    session: DbSession,
+    viewer: OptionalViewer,
+    community: CurrentCommunity,
+) -> schemas.TermsRead:
+    """Record the terms (the manager). Changing `income_on` once there are bills: 409."""
+    identity.authorize(viewer, Action.MANAGE_LEDGER, community.id)
+    recorded = terms.set_terms(
+        session,
+        community.id,
+        late_fee_bp=body.late_fee_bp,
+        late_fee_from_day=body.late_fee_from_day,
+        late_fee_cap_bp=body.late_fee_cap_bp,
+        clause_ref=body.clause_ref,
+        public_rooms=body.public_rooms,
+        income_on=body.income_on,
+    )
+    read = schemas.TermsRead.of(recorded)
+    session.commit()
+    return read

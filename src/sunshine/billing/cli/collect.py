@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sunshine.billing.rules import collect as rules
+from sunshine.billing.rules.income import IncomeBasis
 from sunshine.billing.service import arrears as arrears_service
 from sunshine.billing.service import printing
 from sunshine.billing.service import terms as terms_service
@@ -23,6 +24,10 @@ from sunshine.infra.db import open_session
 from sunshine.registry import service as registry
 
 Code = Annotated[str, typer.Argument(help="Community code, e.g. jcdy.")]
+BASIS_NAMES = {
+    IncomeBasis.BILLED: "开单时（权责发生制）",
+    IncomeBasis.COLLECTED: "收款时（收付实现制）",
+}
 
 
 def receipt(
@@ -76,8 +81,16 @@ def terms(
     public_rooms: Annotated[
         bool, typer.Option(help="Public figures may list room numbers (never amounts).")
     ] = False,
+    income_on: Annotated[
+        IncomeBasis | None,
+        typer.Option(
+            "--income-on",
+            help="Income when billed (the default) or when collected (收付实现制);"
+            " fixed once there are bills. Unchanged if not given.",
+        ),
+    ] = None,
 ) -> None:
-    """Record the community's collection terms: the late-fee clause, room numbers in public."""
+    """Record the community's collection terms: late-fee clause, public rooms, income basis."""
     with open_session(writes=True) as session:
         ref = tenancy.resolve(session, code)
         terms_service.set_terms(
@@ -88,7 +101,12 @@ def terms(
             late_fee_cap_bp=cap_bp,
             clause_ref=clause,
             public_rooms=public_rooms,
+            income_on=income_on,
         )
+        basis = terms_service.income_basis(session, ref.id)
         session.commit()
     fee = f"万分之{late_fee_bp}/日 from day {from_day}" if late_fee_bp else "none 无"
-    typer.echo(f"late fee 违约金: {fee}; rooms in public 公开房号: {public_rooms}")
+    typer.echo(
+        f"late fee 违约金: {fee}; rooms in public 公开房号: {public_rooms};"
+        f" income 收入确认: {BASIS_NAMES[basis]} {basis.value}"
+    )

@@ -38,6 +38,10 @@ def open_order(
     unit: Annotated[str, typer.Argument(help="The unit's number, 1-1-101.")],
     amount: Annotated[str, typer.Argument(help="Yuan, 100.00.")],
     description: Annotated[str, typer.Option(help="What is paid for.")] = "物业费",
+    bill: Annotated[
+        list[int] | None,
+        typer.Option("--bill", help="A bill the payer chose (repeat); else the oldest first."),
+    ] = None,
 ) -> None:
     """Open an online order for a unit at the configured channel; print where to pay it."""
     try:
@@ -58,6 +62,7 @@ def open_order(
             channel=default_channel(),
             now=clock.now(),
             minutes=get_settings().pay_order_minutes,
+            bill_ids=bill or None,
         )
         session.commit()
         instruction = opened.instruction

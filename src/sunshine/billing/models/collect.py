@@ -20,9 +20,11 @@ from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
+from sunshine.billing.rules.income import IncomeBasis
 from sunshine.infra.db import Base
 from sunshine.infra.db import TenantKeyed
 from sunshine.infra.db import not_audited
+from sunshine.infra.db import str_enum
 from sunshine.kernel.money import Fen
 
 
@@ -71,7 +73,8 @@ class Terms(Base):
 
     No clause (`late_fee_bp` 0): late fees are 0. A clause is stored as written: a daily
     rate in basis points of what is owed (万分之), from which day past the due date, and a
-    cap in basis points of what is owed, if the contract sets one.
+    cap in basis points of what is owed, if the contract sets one. `income_on` says when
+    billed money becomes income (rules.income): fixed once the community has bills.
     """
 
     __tablename__ = "billing_terms"
@@ -87,11 +90,15 @@ class Terms(Base):
     clause_ref: Mapped[str] = mapped_column(String(200), default="")
     # LAW.md 3: public figures name no room unless the community has decided they may.
     public_rooms: Mapped[bool] = mapped_column(default=False)
+    income_on: Mapped[IncomeBasis] = mapped_column(
+        str_enum(IncomeBasis), default=IncomeBasis.BILLED, server_default=IncomeBasis.BILLED.value
+    )
 
     __table_args__ = (
         CheckConstraint("late_fee_bp BETWEEN 0 AND 10000", name="late_fee_bp"),
         CheckConstraint("late_fee_from_day >= 1", name="late_fee_from_day"),
         CheckConstraint("late_fee_cap_bp IS NULL OR late_fee_cap_bp >= 0", name="late_fee_cap"),
+        CheckConstraint("income_on IN ('billed', 'collected')", name="income_on"),
     )
 
 

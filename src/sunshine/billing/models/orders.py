@@ -18,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKeyConstraint
 from sqlalchemy import Index
 from sqlalchemy import String
+from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -50,14 +51,26 @@ class OnlineOrder(TenantKeyed, Base):
     closed_at: Mapped[datetime | None]
     transaction_id: Mapped[str | None] = mapped_column(String(TXN_ID_MAX))
     paid_at: Mapped[datetime | None]
-    entry_id: Mapped[int | None]  # the ledger entry that booked the money
+    entry_id: Mapped[int | None]  # the ledger entry that booked the money (its payment's)
     flag: Mapped[str] = mapped_column(String(32), default="")
+    bill_ids: Mapped[str] = mapped_column(Text, default="", server_default="")
+    payment_id: Mapped[int | None]
+
+    @property
+    def chosen_bills(self) -> list[int] | None:
+        """The bills the payer chose, or None: the payment pays the oldest first."""
+        return [int(part) for part in self.bill_ids.split(",")] if self.bill_ids else None
 
     __table_args__ = (
         UniqueConstraint("community_id", "order_no"),
         UniqueConstraint("community_id", "channel", "transaction_id"),
         ForeignKeyConstraint(
             ["community_id", "unit_id"], ["registry_unit.community_id", "registry_unit.id"]
+        ),
+        ForeignKeyConstraint(
+            ["community_id", "payment_id"],
+            ["billing_payment.community_id", "billing_payment.id"],
+            name="fk_billing_online_order_payment",
         ),
         Index(
             "ix_billing_online_order_community_id_status_expires_at",

@@ -1,8 +1,9 @@
 """The community's collection terms at /c/{code}/billing/terms.
 
-The trust contract's late-fee clause as data, and whether public figures may list room
-numbers. Staff who book see them; the manager (MANAGE_LEDGER) records them. Off by default: no
-late fee without a clause (LAW.md 2), no room numbers in public (LAW.md 3).
+The trust contract's late-fee clause as data, whether public figures may list room
+numbers, and when billed money becomes income (fixed once there are bills). Staff who
+book see them; the manager (MANAGE_LEDGER) records them. Off by default: no late fee
+without a clause (LAW.md 2), no room numbers in public (LAW.md 3), income on billing.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sunshine.billing.pages.common import STATUS
 from sunshine.billing.pages.common import FormText
 from sunshine.billing.pages.common import render_billing
 from sunshine.billing.rules.collect import COURT_MAY_REDUCE
+from sunshine.billing.rules.income import IncomeBasis
 from sunshine.billing.service import terms as service
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
@@ -56,6 +58,7 @@ def set_terms(
     late_fee_cap_bp: Annotated[int | None, Form(ge=0, le=1_000_000)] = None,
     clause_ref: FormText = "",
     public_rooms: Annotated[bool, Form()] = False,
+    income_on: Annotated[IncomeBasis | None, Form()] = None,
 ) -> Response:
     """Record the terms as the contract writes them (a rate of 0: no clause)."""
     identity.authorize(viewer, Action.MANAGE_LEDGER, community.id)
@@ -69,6 +72,7 @@ def set_terms(
                 late_fee_cap_bp=late_fee_cap_bp,
                 clause_ref=clause_ref[:200],
                 public_rooms=public_rooms,
+                income_on=income_on,
             )
     except REFUSALS as exc:
         return render_billing(

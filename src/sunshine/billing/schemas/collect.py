@@ -14,7 +14,9 @@ from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
 
+from sunshine.billing.models import Terms
 from sunshine.billing.rules import collect as rules
+from sunshine.billing.rules.income import IncomeBasis
 from sunshine.billing.service.arrears import Ageing
 from sunshine.billing.service.arrears import ItemRate
 from sunshine.billing.service.printing import ReceiptView
@@ -212,3 +214,37 @@ class PublicFiguresRead(BaseModel):
                 for r in rates
             ],
         )
+
+
+class TermsRead(BaseModel):
+    """The collection terms: the late-fee clause as written, public rooms, income basis."""
+
+    late_fee_bp: int
+    late_fee_from_day: int
+    late_fee_cap_bp: int | None
+    clause_ref: str
+    public_rooms: bool
+    income_on: IncomeBasis
+
+    @classmethod
+    def of(cls, terms: Terms) -> TermsRead:
+        return cls(
+            late_fee_bp=terms.late_fee_bp,
+            late_fee_from_day=terms.late_fee_from_day,
+            late_fee_cap_bp=terms.late_fee_cap_bp,
+            clause_ref=terms.clause_ref,
+            public_rooms=terms.public_rooms,
+            income_on=terms.income_on or IncomeBasis.BILLED,
+        )
+
+
+class TermsWrite(BaseModel):
+    """The terms recorded whole, as the page does; `income_on` left out stays as it is."""
+
+    model_config = _STRICT
+    late_fee_bp: Annotated[int, Field(ge=0, le=10_000)] = 0
+    late_fee_from_day: Annotated[int, Field(ge=1, le=10_000)] = 1
+    late_fee_cap_bp: Annotated[int | None, Field(ge=0, le=1_000_000)] = None
+    clause_ref: Annotated[str, Field(max_length=200)] = ""
+    public_rooms: bool = False
+    income_on: IncomeBasis | None = None

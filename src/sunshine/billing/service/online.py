@@ -22,6 +22,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
@@ -47,6 +48,8 @@ from sunshine.billing.rules.channels import flag_for
 from sunshine.billing.rules.channels import order_number
 from sunshine.billing.service.channels.base import Channel
 from sunshine.billing.service.channels.registry import channel_named
+from sunshine.billing.service.taking import chosen_problems
+from sunshine.billing.service.taking import open_bills
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
@@ -73,13 +76,22 @@ def open_order(
     channel: Channel,
     now: datetime,
     minutes: int,
+    bill_ids: Sequence[int] | None = None,
 ) -> Opened:
-    """Record an order for a unit's money and place it with `channel`; what the payer needs."""
+    """Record an order for a unit's money and place it with `channel`; what the payer needs.
+
+    `bill_ids`, the bills the payer chose, must be open bills of the unit (Invalid); the
+    payment pays them when the order is booked (`online_settle`), else the oldest first.
+    """
     if not Fen(0) < amount <= MAX_ORDER:
         raise Invalid(
             "an online payment is between 0.01 and {most} yuan", args={"most": str(MAX_ORDER)}
         )
     registry.get_unit(session, community_id, unit_id)  # NotFound for another community's
+    if bill_ids is not None and (
+        chosen := chosen_problems(open_bills(session, community_id, unit_id), bill_ids)
+    ):
+        raise Invalid("the order was not opened", problems=chosen)
     order = OnlineOrder(
         community_id=community_id,
         order_no=order_number(community_id, now, secrets.token_hex(4)),
@@ -91,6 +103,7 @@ def open_order(
         created_at=now,
         expires_at=now + timedelta(minutes=minutes),
         flag="",
+        bill_ids=",".join(str(i) for i in dict.fromkeys(bill_ids or ())),
     )
     session.add(order)
     session.flush()

@@ -1,76 +1,81 @@
-"""Booking paid online orders in the trust ledger: the one place the integrator joins up.
+"""Booking paid online orders: each one is a payment, taken as the desk takes one.
 
-Until billing's desk payments (`billing.service.payments.take_payment`) are on this
-branch, a paid order is booked here as money received into the trust bank account and
-held for the unit as a prepayment: Dr 1001 信托资金银行存款 / Cr 2203 预收业主款项. Each
-entry's external id is the channel's transaction, so the ledger itself books a
-transaction once even if this were called twice. The narration names the channel and our
-order number, never the unit or a person (it is published); the order keeps the link
-(`entry_id`). Orders are booked many at a time (`ledger.post_entries`, a few queries per
-batch), which is what lets a busy channel's notifications be answered quickly
-(`online_booking`).
+Paid orders are booked by `taking.take_payments`, the desk's own path, many in one go
+(method "online", the channel's transaction as the reference, received when the channel
+says it was paid): each pays the bills the payer chose (those still open; none left: the
+oldest, as any payment), or the unit's oldest, keeps the rest as a prepayment, and gets
+its receipt. The payment's key is the transaction (`pay:{channel}:{transaction}`, also the
+entry's external id), so a transaction is booked once however often this runs; and since
+the books' lock is taken first, a desk payment taken at the same moment for the same bill
+runs before or after the batch, never beside it. The order keeps its payment and that
+payment's entry. A batch is a few queries whatever its size (`online_booking` books up to
+500 in one transaction), so a busy channel's orders hold the books only briefly.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from sunshine.billing.models.orders import OnlineOrder
-from sunshine.billing.rules.channels import PaidNotice
+from sunshine.billing.service.taking import Received
+from sunshine.billing.service.taking import take_payments
 from sunshine.infra import clock
 from sunshine.kernel.periods import Period
-from sunshine.ledger import rules as ledger_rules
 from sunshine.ledger import service as ledger
 
-TRUST_BANK = "1001"
-PREPAYMENT = "2203"
-SOURCE = "online"
+KEY_MAX = 64  # billing_payment.request_key
 CHANNEL_NAMES = {"wechat": "微信支付", "alipay": "支付宝", "development": "开发渠道"}
 
 
-def settle_paid_order(session: Session, order: OnlineOrder, notice: PaidNotice) -> int:
-    """Book one paid order for its unit; the ledger entry's number (kept on the order)."""
-    if (order.transaction_id, order.paid_at) != (notice.transaction_id, notice.paid_at):
-        raise ValueError("the notice is not the one that paid the order")
-    settle_paid_orders(session, order.community_id, [order])
-    assert order.entry_id is not None  # set just above
-    return order.entry_id
-
-
 def settle_paid_orders(session: Session, community_id: int, orders: Sequence[OnlineOrder]) -> None:
-    """Book paid orders of one community, all or none; each order gets its entry's number."""
+    """Book paid orders of one community, all or none; each gets its payment and entry."""
     if not orders:
         return
+    ledger.lock_books(session, community_id)  # before the first read: the desk waits for us
     closed = ledger.closed_through(session, community_id)
     today = clock.today()
-    drafts = [_draft(order, _booking_day(order, closed, today)) for order in orders]
-    keys: list[str | None] = [f"pay:{o.channel}:{o.transaction_id}" for o in orders]
-    numbers = ledger.post_entries(
-        session, community_id, drafts, actor_id=None, source=SOURCE, external_ids=keys
-    )
-    for order, number in zip(orders, numbers, strict=True):
-        order.entry_id = number
+    received = [_money(order, _booking_day(order, closed, today)) for order in orders]
+    payments = take_payments(session, community_id, received, actor_id=None)
+    for order, payment in zip(orders, payments, strict=True):
+        order.payment_id = payment.id
+        order.entry_id = payment.entry_id
     session.flush()
 
 
-def _draft(order: OnlineOrder, day: date) -> ledger_rules.EntryDraft:
-    channel = CHANNEL_NAMES.get(order.channel, order.channel)
-    return ledger_rules.EntryDraft(
+def _money(order: OnlineOrder, day: date) -> Received:
+    assert order.paid_at is not None  # _booking_day checked both
+    assert order.transaction_id is not None
+    key = payment_key(order.channel, order.transaction_id)
+    return Received(
+        unit_id=order.unit_id,
+        amount=order.amount,
+        method="online",
+        reference=order.transaction_id,
+        received_at=order.paid_at,
+        actor=f"在线支付 {CHANNEL_NAMES.get(order.channel, order.channel)} / {order.channel}",
+        bill_ids=order.chosen_bills,
+        request_key=key,
         booked_on=day,
-        narration=f"在线缴费（{channel}）订单 {order.order_no}",
-        postings=(
-            ledger_rules.PostingDraft(TRUST_BANK, order.amount),
-            ledger_rules.PostingDraft(PREPAYMENT, -order.amount),
-        ),
+        external_id=key,
+        skip_paid=True,
     )
+
+
+def payment_key(channel: str, transaction_id: str) -> str:
+    """The payment's one-time key: the channel's transaction (hashed when it is too long)."""
+    key = f"pay:{channel}:{transaction_id}"
+    if len(key) <= KEY_MAX:
+        return key
+    return f"pay:{channel}:sha256:{hashlib.sha256(transaction_id.encode()).hexdigest()}"[:KEY_MAX]
 
 
 def _booking_day(order: OnlineOrder, closed: Period | None, today: date) -> date:
     """The day it was paid (in China), or today when that month is closed already."""
-    if order.paid_at is None:
+    if order.paid_at is None or order.transaction_id is None:
         raise ValueError(f"order {order.order_no} is not paid")
     paid = clock.local(order.paid_at).date()
     if paid > today or (closed is not None and Period.of(paid) <= closed):

@@ -1,10 +1,15 @@
-"""Money taken for a unit: at the desk now, online through the channels later.
+"""Received taken for a unit, at the desk or online; refunds; what a unit paid.
 
 Every payment holds the books' lock from its first read (`ledger.lock_books`: an advisory
 transaction lock on PostgreSQL; SQLite's one writer, whose unit of work begins IMMEDIATE),
 so two clerks paying the same bill at the same moment run one after the other: the second
 reads the bill as the first left it, and no bill is ever paid beyond its amount (the
-database's CHECK `paid_fen <= amount_fen` would refuse it anyway).
+database's CHECK `paid_fen <= amount_fen` would refuse it anyway). Online payments take
+the same path (`taking.take_payments`, from `online_settle`) under the same lock: a desk
+payment racing a channel's notification for the same bill is one of the two, never both.
+
+Where income is recognised on collection (rules.income), the payment's entry also moves
+what it paid of each bill from 2205 into that bill's item's income account.
 """
 
 from __future__ import annotations
@@ -19,19 +24,12 @@ from sqlalchemy.orm import Session
 from sunshine.billing.models import Allocation
 from sunshine.billing.models import Bill
 from sunshine.billing.models import Payment
-from sunshine.billing.rules import allocation as rules
-from sunshine.billing.rules.charges import Liable
-from sunshine.billing.service.payers import payers_on
-from sunshine.billing.service.receipts import issue_receipt
-from sunshine.infra import clock
+from sunshine.billing.service.taking import Received
+from sunshine.billing.service.taking import take_payments
 from sunshine.kernel.errors import Conflict
-from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
-from sunshine.kernel.errors import Problem
 from sunshine.kernel.money import Fen
-from sunshine.ledger import rules as ledger_rules
 from sunshine.ledger import service as ledger
-from sunshine.registry import service as registry
 
 
 def take_payment(  # noqa: PLR0913 - the interface agreed with the channels, plus who and a key
@@ -47,64 +45,33 @@ def take_payment(  # noqa: PLR0913 - the interface agreed with the channels, plu
     actor: str,
     actor_id: int | None = None,
     request_key: str | None = None,
+    booked_on: date | None = None,
+    external_id: str | None = None,
 ) -> Payment:
     """Book money received for a unit and spread it over its bills (rules.allocation).
 
     Dr 1001 (or 1002 for cash) the amount; Cr 1122 what pays bills, oldest first unless
     `bill_ids` are given; Cr 2203 the rest, a prepayment the next bills use. A
-    `request_key` (the desk form's one-time key) seen before returns that payment: the
-    form sent twice books the money once.
+    `request_key` (the desk form's one-time key, a channel's transaction) seen before
+    returns that payment: the form sent twice books the money once. The entry is dated
+    `booked_on`, else the day it was received (in China); `external_id` is the entry's
+    (an online payment's: its channel's transaction, as the ledger has always keyed them).
+    A batch of one of `taking.take_payments`, which the online booker calls with many.
     """
-    if problems := rules.payment_problems(amount, method, reference):
-        raise Invalid("the payment was not taken", problems=problems)
-    ledger.lock_books(session, community_id)
-    if request_key is not None and (seen := _by_key(session, community_id, request_key)):
-        if (seen.unit_id, seen.amount_fen, seen.method) != (unit_id, amount, method):
-            raise Conflict("this form was already used for another payment")
-        return seen
-    registry.get_unit(session, community_id, unit_id)
-    bills = _open_bills(session, community_id, unit_id)
-    _check_chosen(bills, bill_ids)
-    split = rules.allocate(
-        amount,
-        [rules.OpenBill(b.id, b.period, b.due_on, b.amount_fen - b.paid_fen) for b in bills],
-        bill_ids,
-    )
-    payer = _payer(session, community_id, unit_id, bills)
-    draft = _draft(amount, method, split, clock.local(received_at).date(), payer)
-    entry = ledger.post_entry(session, community_id, draft, actor_id=actor_id, source="billing")
-    payment = Payment(
-        community_id=community_id,
+    money = Received(
         unit_id=unit_id,
-        amount_fen=amount,
+        amount=amount,
         method=method,
-        reference=reference.strip(),
+        reference=reference,
         received_at=received_at,
-        entry_id=entry.id,
         actor=actor,
+        bill_ids=bill_ids,
         request_key=request_key,
+        booked_on=booked_on,
+        external_id=external_id,
     )
-    _allocate(session, payment, bills, split)
-    issue_receipt(session, payment)  # numbered in this transaction: no gaps (receipts.py)
+    [payment] = take_payments(session, community_id, [money], actor_id=actor_id)
     return payment
-
-
-def _allocate(session: Session, payment: Payment, bills: list[Bill], split: rules.Split) -> None:
-    """Store the payment and what it paid of each bill (the bills were read under the lock)."""
-    session.add(payment)
-    session.flush()
-    by_id = {bill.id: bill for bill in bills}
-    for bill_id, part in split.paid:
-        by_id[bill_id].paid_fen += part
-        session.add(
-            Allocation(
-                community_id=payment.community_id,
-                payment_id=payment.id,
-                bill_id=bill_id,
-                amount_fen=part,
-            )
-        )
-    session.flush()
 
 
 def refund_payment(
@@ -142,62 +109,6 @@ def refund_payment(
     payment.refund_reason = reason.strip()
     session.flush()
     return payment
-
-
-def _by_key(session: Session, community_id: int, key: str) -> Payment | None:
-    return session.scalar(
-        select(Payment).where(Payment.community_id == community_id, Payment.request_key == key)
-    )
-
-
-def _open_bills(session: Session, community_id: int, unit_id: int) -> list[Bill]:
-    query = select(Bill).where(
-        Bill.community_id == community_id,
-        Bill.unit_id == unit_id,
-        Bill.paid_fen < Bill.amount_fen,
-    )
-    return list(session.scalars(query.order_by(Bill.period, Bill.due_on, Bill.id)))
-
-
-def _check_chosen(bills: list[Bill], chosen: Sequence[int] | None) -> None:
-    if chosen is None:
-        return
-    open_ids = {bill.id for bill in bills}
-    problems = [
-        Problem("bill", "bill {id} is not an open bill of this unit", {"id": i}, where="bill_ids")
-        for i in chosen
-        if i not in open_ids
-    ]
-    if not chosen:
-        problems.append(Problem("bill", "choose at least one bill", where="bill_ids"))
-    if problems:
-        raise Invalid("the payment was not taken", problems=problems)
-
-
-def _payer(session: Session, community_id: int, unit_id: int, bills: list[Bill]) -> str:
-    """Who paid, as the books name (and mask) them: the bills' payer, else the owner."""
-    if bills:
-        return bills[0].payer_name
-    payers = payers_on(session, community_id, clock.today(), Liable.OWNER, {unit_id})
-    return payers[unit_id].name if unit_id in payers else "业主"
-
-
-def _draft(
-    amount: Fen, method: str, split: rules.Split, day: date, payer: str
-) -> ledger_rules.EntryDraft:
-    P = ledger_rules.PostingDraft  # noqa: N806 - a constructor, read as one
-    postings = [P(rules.debit_account(method), amount)]
-    if split.to_bills.value:
-        postings.append(P(rules.RECEIVABLE_ACCOUNT, -split.to_bills))
-    if split.prepaid.value:
-        postings.append(P(rules.PREPAYMENT_ACCOUNT, -split.prepaid))
-    return ledger_rules.EntryDraft(
-        booked_on=day,
-        narration=f"收费 {rules.METHOD_NAMES[method]}",
-        postings=tuple(postings),
-        counterparty=payer[:80],
-        counterparty_is_person=True,
-    )
 
 
 def get_payment(session: Session, community_id: int, payment_id: int) -> Payment:

@@ -10,6 +10,7 @@ with the entry and its place in the public log, and no personal data.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,39 +36,52 @@ ENTRY_KIND = "ledger.entry"  # how the log names a ledger entry's record
 
 def issue_receipt(session: Session, payment: Payment) -> Receipt:
     """Give a just-booked payment the community's next receipt number and its check code."""
-    number = _next_number(session, payment.community_id)
-    code = rules.check_code(
-        server_secret(),
-        community_id=payment.community_id,
-        number=number,
-        entry_id=payment.entry_id,
-        amount=payment.amount_fen,
-    )
-    receipt = Receipt(
-        community_id=payment.community_id,
-        number=number,
-        payment_id=payment.id,
-        entry_id=payment.entry_id,
-        amount_fen=payment.amount_fen,
-        issued_at=clock.now(),
-        check_code=code,
-    )
-    payment.receipt_no = number
-    session.add(receipt)
-    session.flush()
+    [receipt] = issue_receipts(session, [payment])
     return receipt
 
 
-def _next_number(session: Session, community_id: int) -> int:
-    """Bump the counter (made at 1 on the first receipt); the row stays locked until commit."""
+def issue_receipts(session: Session, payments: Sequence[Payment]) -> list[Receipt]:
+    """Number just-booked payments of one community in order, with one bump of the counter."""
+    if not payments:
+        return []
+    last = _next_number(session, payments[0].community_id, len(payments))
+    receipts = []
+    secret, now = server_secret(), clock.now()
+    for number, payment in enumerate(payments, start=last - len(payments) + 1):
+        code = rules.check_code(
+            secret,
+            community_id=payment.community_id,
+            number=number,
+            entry_id=payment.entry_id,
+            amount=payment.amount_fen,
+        )
+        receipts.append(
+            Receipt(
+                community_id=payment.community_id,
+                number=number,
+                payment_id=payment.id,
+                entry_id=payment.entry_id,
+                amount_fen=payment.amount_fen,
+                issued_at=now,
+                check_code=code,
+            )
+        )
+        payment.receipt_no = number
+    session.add_all(receipts)
+    session.flush()
+    return receipts
+
+
+def _next_number(session: Session, community_id: int, count: int = 1) -> int:
+    """Bump the counter by `count` (made on the first receipt); its row stays locked till commit."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
         insert(ReceiptCounter)
-        .values(community_id=community_id, last_no=1)
+        .values(community_id=community_id, last_no=count)
         .on_conflict_do_update(
             index_elements=[ReceiptCounter.community_id],
-            set_={"last_no": ReceiptCounter.last_no + 1},
+            set_={"last_no": ReceiptCounter.last_no + count},
         )
         .returning(ReceiptCounter.last_no)
     )

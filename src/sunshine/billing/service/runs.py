@@ -10,7 +10,9 @@ bills only the units and leases without one, so running a period again books not
 units added since (or a payer recorded since) are billed by the next run.
 
 The ledger gets one entry per run: Dr 1122 receivable / Cr the item's income account for
-the run's total, and Dr 2203 / Cr 1122 for what the units' prepayments paid at once. One
+the run's total, and Dr 2203 / Cr 1122 for what the units' prepayments paid at once. Where
+income is recognised on collection (rules.income), the run credits 2205 instead, and what
+the prepayments paid is collected income at once: Dr 2205 / Cr the income account. One
 entry rather than one per bill, because the entry is public (the log and the owners'
 ledger) and a room's bill is not (LAW.md 3): the bills are the detail behind it, and one
 entry keeps a 100,000-unit run to one log record.
@@ -31,11 +33,13 @@ from sunshine.billing.models import Bill
 from sunshine.billing.models import ChargeItem
 from sunshine.billing.models import Run
 from sunshine.billing.rules import charges
+from sunshine.billing.rules import income
 from sunshine.billing.rules.allocation import PREPAYMENT_ACCOUNT
 from sunshine.billing.rules.allocation import RECEIVABLE_ACCOUNT
 from sunshine.billing.service import items
 from sunshine.billing.service import prepayments
 from sunshine.billing.service.payers import payers_on
+from sunshine.billing.service.terms import income_basis
 from sunshine.infra import clock
 from sunshine.infra.bulk import Layout
 from sunshine.infra.bulk import stored_value
@@ -122,7 +126,7 @@ def post_run(
         return plan, None
     first = _next_bill_id(session, community_id)
     key = f"billing-run:{item.code}:{period}:{first}"
-    draft = _draft(item, plan)
+    draft = _draft(item, plan, income_basis(session, community_id))
     entry = ledger.post_entry(
         session, community_id, draft, actor_id=actor_id, source="billing", external_id=key
     )
@@ -210,13 +214,15 @@ def _prepaid(
     return paid
 
 
-def _draft(item: ChargeItem, plan: Plan) -> ledger_rules.EntryDraft:
-    """Dr 1122 / Cr income for the run; Dr 2203 / Cr 1122 for what prepayments paid."""
+def _draft(item: ChargeItem, plan: Plan, basis: income.IncomeBasis) -> ledger_rules.EntryDraft:
+    """Dr 1122 / Cr income (or 2205) for the run; Dr 2203 / Cr 1122 for what prepayments paid."""
     P = ledger_rules.PostingDraft  # noqa: N806 - a constructor, read as one
     total, prepaid = plan.total, plan.prepaid
-    postings = [P(RECEIVABLE_ACCOUNT, total), P(item.account_code, -total)]
+    postings = [P(RECEIVABLE_ACCOUNT, total), P(income.billed_to(basis, item.account_code), -total)]
     if prepaid.value:
         postings += [P(PREPAYMENT_ACCOUNT, prepaid), P(RECEIVABLE_ACCOUNT, -prepaid)]
+        if basis is income.IncomeBasis.COLLECTED:
+            postings += income.recognised([(item.account_code, prepaid)])
     return ledger_rules.EntryDraft(
         booked_on=plan.issued_on,
         narration=f"{item.name} {plan.period} 开单 {plan.count} 笔",
