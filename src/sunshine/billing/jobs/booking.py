@@ -32,9 +32,10 @@ SWEEP_SECONDS = 30.0
 # a chunk at a time (a few queries for many), not one entry per notification, which
 # would take the books' writer (and, on SQLite, the database's) for each.
 GATHER_SECONDS = 1.0
-# Orders per transaction: a few queries for all of them, and short enough (a few ms) that
-# a notification waiting for the writer behind it still answers in time.
-CHUNK = 25
+# Orders per transaction: a few queries for all of them, and short enough that a
+# notification waiting for the writer behind it still answers in time (booked as payments,
+# an order takes about 1 ms: bench/RESULTS.md, payment notifications).
+CHUNK = 10
 
 Turn = Callable[[], AbstractContextManager[None]]
 
