@@ -121,10 +121,15 @@ def _new_text(value: str | None) -> str:
     if not value:
         return "X"
     if value.startswith("{"):  # a published record: one figure one higher, as 9618 → 9619
-        return re.sub(
+        edited = re.sub(
             r'(_fen":-?\d*)(\d)', lambda m: m[1] + str((int(m[2]) + 1) % 10), value, count=1
-        )
+        )  # a record without money (a committee decision): its first digit
+        return edited if edited != value else re.sub(r"\d", _next_digit, value, count=1)
     return ("Y" if value[0] == "X" else "X") + value[1:]
+
+
+def _next_digit(match: re.Match[str]) -> str:
+    return str((int(match[0]) + 1) % 10)
 
 
 def _instant(value: Any) -> datetime:

@@ -22,6 +22,7 @@ from sqlalchemy import create_engine
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from sunshine.entrypoints import notice_sections
 from sunshine.entrypoints.web import create_app
 from sunshine.identity.service import accounts
 from sunshine.infra import db
@@ -32,6 +33,10 @@ from sunshine.infra.web import CSRF_COOKIE
 from sunshine.infra.web import CSRF_HEADER
 from sunshine.infra.web import open_request_session
 from tests.pg import running_postgres
+
+# Every notice a test builds holds the sections the app's would, whether or not a test has
+# made the app yet (the record, and so a fingerprint, depends on them).
+notice_sections.register_all()
 
 DATABASES = os.environ.get("SUNSHINE_TEST_DATABASES", "sqlite,postgresql").split(",")
 

@@ -8,6 +8,7 @@ the SQLite file at the same time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +20,23 @@ from sqlalchemy.orm import Session
 from sunshine.registry.models import Community
 from tests.factories import load_demo
 
-# The October 2024 notice's printed checkpoint (fingerprint, log size), the same whenever the
-# demo is loaded into a fresh database; docs/trust-model.md quotes it.
-OCTOBER_CHECKPOINT = ("9C79 27E8 761B 035E", 244)
 TRUST_MODEL = Path(__file__).parents[2] / "docs" / "trust-model.md"
+
+
+def _october_checkpoint() -> tuple[str, int]:
+    """The October 2024 notice's printed checkpoint (fingerprint, log size), as the docs state it.
+
+    The same whenever the demo is loaded into a fresh database. docs/trust-model.md is the one
+    place it is written: what changes the notice's record (a new section, the demo's books)
+    changes the fingerprint, and the tests then say which value to write there.
+    """
+    text = TRUST_MODEL.read_text(encoding="utf-8")
+    found = re.search(r"notice prints `([0-9A-F]{4}(?: [0-9A-F]{4}){3})`,\s+log size (\d+)", text)
+    assert found is not None, "docs/trust-model.md no longer states the October checkpoint"
+    return found.group(1), int(found.group(2))
+
+
+OCTOBER_CHECKPOINT = _october_checkpoint()
 
 
 def ids_start_afresh(session: Session) -> bool:

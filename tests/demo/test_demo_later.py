@@ -24,6 +24,7 @@ from sunshine.disclosure.service import budget_actuals
 from sunshine.disclosure.service import budgets
 from sunshine.disclosure.service import notices
 from sunshine.disclosure.service import schedule
+from sunshine.disclosure.service.sections import registered
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service as ledger
@@ -156,7 +157,10 @@ def test_the_second_year_has_its_approved_budget_in_its_notices(loaded_later: La
     record = notices.record_of(notices.get_notice(session, cid, LAST))
     sections = record["sections"]
     assert isinstance(sections, list)
-    assert [section["key"] for section in sections] == [budget_actuals.SECTION_KEY]
+    keys = [section["key"] for section in sections]
+    assert keys[0] == budget_actuals.SECTION_KEY  # then the other parts', as registered
+    assert keys == [key for key in registered() if key in keys]
+    assert "bank_reconciliation" in keys  # always there: a missing one says why
 
 
 def test_the_october_notice_s_fingerprint_does_not_depend_on_when_the_demo_was_loaded(
@@ -169,4 +173,4 @@ def test_the_october_notice_s_fingerprint_does_not_depend_on_when_the_demo_was_l
     assert printed.tree_size == OCTOBER_CHECKPOINT[1]  # as a first-year load: nothing later
     if ids_start_afresh(session):
         assert printed.fingerprint == OCTOBER_CHECKPOINT[0]
-        assert f"`{printed.fingerprint}`" in TRUST_MODEL.read_text(encoding="utf-8")
+        assert f"`{printed.fingerprint}`" in TRUST_MODEL.read_text(encoding="utf-8")  # quoted

@@ -60,7 +60,12 @@ def test_the_notice_as_csv_and_xlsx_states_what_was_published(session: Session) 
         ("更换小区道闸", "常州安居门业有限公司", "4100.00"),
     ]
     book = load_workbook(io.BytesIO(exports.xlsx_bytes(tables)))
-    assert book.sheetnames == ["公示 notice", "收入 income", "支出 spending", "酬金 remuneration"]
+    assert book.sheetnames == [
+        "公示 notice", "收入 income", "支出 spending", "酬金 remuneration", "银行余额调节表",
+    ]  # fmt: skip
+    # A section with nothing to list still says why, in its note (no bank account here).
+    [note] = [[c.value for c in row] for row in book["银行余额调节表"].iter_rows(min_row=2)]
+    assert note[:2] == ["说明 note", "本小区尚未登记银行账户，没有银行对账。"]
     sheet = book["支出 spending"]
     assert [c.value for c in sheet[5]][:3] == [5, "2024-10-25", "更换小区道闸"]
     assert sheet["A1"].font.bold

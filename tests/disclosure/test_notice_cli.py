@@ -39,6 +39,8 @@ def test_publish_then_bundle_pdf_exports_and_handover_all_check_out(
     assert shown.exit_code == 0, shown.output
     assert "9,618.58" in shown.output
     assert "预览" in shown.output
+    assert "银行余额调节表" in shown.output  # every section, and a section without rows says why
+    assert "本小区尚未登记银行账户" in shown.output
 
     published = runner.invoke(app, ["notice", "publish", "-c", code, "-p", "2024-10"])
     assert published.exit_code == 0, published.output

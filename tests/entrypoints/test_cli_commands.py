@@ -127,6 +127,7 @@ def _scenario(run: Runner, tmp: Path) -> None:
     _billing(run, tmp)
     _bank(run)
     _online_orders(run)
+    _governance(run)
     run("audit")
     run("audit", "-c", "jcdy")
     run("checkpoint", "sign-due")
@@ -257,6 +258,20 @@ def _online_orders(run: Runner) -> None:
     run("billing", "orders", "book")
     run("billing", "orders", "close-expired")
     run("billing", "orders", "refused")
+
+
+def _governance(run: Runner) -> None:
+    """A committee of the demo's first three people decides, announces on time, recounts."""
+    run("governance", "committee", "jcdy", "物业管理委员会", "--formed", "2024-01-01",
+        "--kind", "property_committee")  # fmt: skip
+    for party in ("1", "2", "3"):
+        run("governance", "member", "jcdy", "1", party, "--from", "2024-01-01")
+    run("governance", "members", "jcdy", "1", "--on", "2024-10-31")
+    run("governance", "decide", "jcdy", "1", "批准大门更换", "--on", "2024-10-31",
+        "--present", "1,2", "--yes", "1,2")  # fmt: skip
+    run("governance", "announce", "jcdy", "1", "--on", "2024-11-02")
+    run("governance", "recount", "jcdy", "1")
+    run("governance", "late", "jcdy", "--today", "2024-11-10")
 
 
 def _serve(demo: Demo) -> Ran:

@@ -40,6 +40,7 @@ _PARTS = {
     "handover": "sunshine.disclosure.cli.notices:handover",
     "bank": "sunshine.banking.cli.bank:app",
     "billing": "sunshine.billing.cli:app",
+    "governance": "sunshine.governance.cli.committee:app",
 }
 
 app = typer.Typer(
@@ -71,11 +72,13 @@ def _budget_line_names(session: Session, community_id: int, period: Period) -> l
 
 
 def _load_tables() -> None:
-    """Every part's tables, and the ledger's budget lines from disclosure, as create_app does."""
+    """Every part's tables, the ledger's budget lines, the notice's sections: as create_app."""
+    from sunshine.entrypoints import notice_sections
     from sunshine.entrypoints import tables  # noqa: F401 - imported for its side effect
     from sunshine.ledger.service.budget_lines import use_budget_lines
 
     use_budget_lines(_budget_line_names)  # so a command books against the approved budget
+    notice_sections.register_all()  # so a command's notice holds the app's sections
 
 
 # Parts below registry find communities through the lookup installed here, and every

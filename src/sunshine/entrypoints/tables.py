@@ -7,6 +7,7 @@ from sunshine.billing import models as billing_models
 from sunshine.billing.models import orders as billing_orders
 from sunshine.disclosure.models import budgets as disclosure_budgets
 from sunshine.disclosure.models import notices as disclosure_notices
+from sunshine.governance import models as governance_models
 from sunshine.identity import models as identity_models
 from sunshine.infra.db import Base
 from sunshine.ledger import models as ledger_models
@@ -23,5 +24,6 @@ PARTS = (
     banking_models,
     billing_models,
     billing_orders,
+    governance_models,
 )
 metadata = Base.metadata

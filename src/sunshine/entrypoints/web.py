@@ -34,7 +34,9 @@ from sunshine.disclosure import api as disclosure_api
 from sunshine.disclosure import pages as disclosure_pages
 from sunshine.disclosure.service import budget_lines
 from sunshine.entrypoints import home
+from sunshine.entrypoints import notice_sections
 from sunshine.entrypoints import tables
+from sunshine.governance import api as governance_api
 from sunshine.identity import api as identity_api
 from sunshine.identity import pages as identity_pages
 from sunshine.identity import service as identity_service
@@ -264,6 +266,7 @@ def create_app() -> FastAPI:
     tenancy.use_lookup(registry_service.community_ref, every=registry_service.community_refs)
     catalogue.use_catalogue(lambda: tables.metadata)  # imported above: every table is loaded
     ledger_service.use_budget_lines(budget_lines.line_names)  # the booking form's choice
+    notice_sections.register_all()  # billing's and banking's sections of every notice
     app = FastAPI(
         title="Sunshine 阳光信托物业平台",
         version="0.1.0",
@@ -296,6 +299,7 @@ def create_app() -> FastAPI:
     app.include_router(disclosure_api.router, prefix="/api/v1")
     app.include_router(banking_api.router, prefix="/api/v1")
     app.include_router(billing_api.router, prefix="/api/v1")
+    app.include_router(governance_api.router, prefix="/api/v1")
     for router in (home.router, identity_pages.router, registry_pages.router):
         app.include_router(router)
     app.include_router(ledger_pages.router)

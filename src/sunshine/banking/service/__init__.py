@@ -8,5 +8,6 @@ Functions take an open Session first and the community's id, never commit, and r
 - matching: auto_match, match_line, unmatch_line, explain_line (each staff step kept)
 - lines: list_lines, work_list, counts, steps
 - reconcile: reconcile, record (appended to the log when it balances), month_end (the notice)
+- notice_section: reconciliation_section (the monthly notice's; the app registers it)
 - audit_checks: the `banking.reconciliation` check for `sunshine audit`
 """

@@ -9,7 +9,9 @@ Callers write `from sunshine.billing import service as billing`.
   get_payment, allocations_of, unit_bills, unit_payments
 - prepayments: prepayment_of (a unit's prepayment), credits_by_unit
 - receipts, arrears, reminders, printing, terms (collecting; import those modules);
-  public: public_collection_rates, public_arrears (for the monthly notice; LAW.md 3)
+  public: public_collection_rates, public_arrears (public figures; LAW.md 3)
+- notice_section: collection_section, arrears_section (the monthly notice's sections, as of
+  its last day; the app registers them with disclosure)
 - payers: payers_on (who pays on the bill's day, from the registry's liable_on)
 - online payments, imported by their paths: online (orders, notifications, expiry),
   online_booking (paid orders into the ledger in batches), online_settle (the booking),

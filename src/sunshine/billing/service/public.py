@@ -2,7 +2,8 @@
 
 No names, no phones, and no room-level amounts, ever. Room numbers appear (beside a band,
 never with an amount) only where the community's terms allow them (`public_rooms`, off
-by default). The monthly notice reads these two functions.
+by default). The monthly notice's sections (`notice_section`) read the same figures, as
+of the notice's last day, and never name rooms.
 """
 
 from __future__ import annotations

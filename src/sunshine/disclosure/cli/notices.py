@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Annotated
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -20,6 +21,7 @@ from sunshine.infra import tenancy
 from sunshine.infra.db import open_session
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
+from sunshine.kernel.sections import shown_columns
 
 app = typer.Typer(no_args_is_help=True, help="Monthly notices: publish, print, bundle, calendar.")
 console = Console()
@@ -136,6 +138,31 @@ def _print_record(record: dict[str, object], *, published: bool) -> None:
     table.add_row("往来及其他 / other movements", _yuan(record["other_movements_fen"]))
     table.add_row("期末余额 / closing", _yuan(account["closing_fen"]))
     console.print(table)
+    sections = record.get("sections")
+    for section in sections if isinstance(sections, list) else []:
+        _print_section(section)
+
+
+def _print_section(section: dict[str, Any]) -> None:
+    """A part's section as the Chinese page shows it: its columns but the English names."""
+    title = f"{section['title_zh']} / {section['title_en']}"
+    if not section["rows"]:  # nothing to tabulate: the note says why
+        console.print(f"{title}\n  {section['note_zh']}")
+        return
+    shown = shown_columns(section["columns"], "zh_CN")
+    table = Table(title=title, caption=section["note_zh"] or None)
+    for i in shown:
+        column = section["columns"][i]
+        table.add_column(column["name_zh"], justify="left" if column["kind"] == "text" else "right")
+    for row in section["rows"]:
+        table.add_row(*(_cell(row[i], section["columns"][i]["kind"]) for i in shown))
+    console.print(table)
+
+
+def _cell(value: object, kind: str) -> str:
+    if kind == "fen":
+        return _yuan(value)
+    return f"{value:,}" if kind == "count" else str(value)
 
 
 def _yuan(value: object) -> str:

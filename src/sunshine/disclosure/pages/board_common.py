@@ -20,6 +20,8 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from sunshine.disclosure.models.notices import NoticeVersion
+from sunshine.disclosure.rules.notice import change_cells
+from sunshine.disclosure.rules.notice import change_item
 from sunshine.disclosure.rules.notice import cited_vouchers
 from sunshine.disclosure.rules.notice import voucher_numbers
 from sunshine.disclosure.rules.schedule import Slot
@@ -86,12 +88,12 @@ def _section(record: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
     return next((s for s in sections if isinstance(s, Mapping) and s.get("key") == key), None)
 
 
-def _value(value: object, kinds: list[str]) -> str:
+def _value(value: object, section: Mapping[str, Any] | None) -> str:
     """A change's old or new value: fen as yuan; a section row's cells by their columns."""
     if value is None:
         return "—"
     if isinstance(value, list):
-        return " / ".join(cell(v, k) for v, k in zip(value, kinds, strict=False))
+        return " / ".join(cell(v, k) for v, k in change_cells(section, value))
     if isinstance(value, str):  # a line's details (narration, payee, vouchers)
         return value
     return yuan(value)
@@ -117,27 +119,25 @@ def describe_changes(
     described = []
     for change in revision.get("changes", []):
         part, item = str(change["part"]), str(change["item"])
-        kinds: list[str] = []
         section = _section(record, part)
         if part in PARTS:
             part_text = gettext(PARTS[part])
         else:
             part_text = named(section, "title", locale) if section else part
-            kinds = [str(c["kind"]) for c in section["columns"][1:]] if section else []
         if part == "trust_account" and item in ITEMS:
             item_text = gettext(ITEMS[item])
         elif part == "income" and item in income:
             item_text = named(income[item], "name", locale)
         elif part in ("spending", "remuneration"):
             item_text = _line_name(record, part, item, locale, gettext)
-        else:
-            item_text = item
+        else:  # a section's row
+            item_text = change_item(section, item, english=locale == "en")
         described.append(
             {
                 "part": part_text,
                 "item": item_text,
-                "was": _value(change.get("was"), kinds),
-                "now": _value(change.get("now"), kinds),
+                "was": _value(change.get("was"), section),
+                "now": _value(change.get("now"), section),
             }
         )
     return described

@@ -138,6 +138,7 @@ def _target(
     code = community.code
     return {
         "notice": found,
+        "record": service.record_of(found),  # its sections are named: the hash covers them
         "size": size,
         "root": root.lower(),
         "paper_fingerprint": short_fingerprint(bytes.fromhex(root)),

@@ -261,6 +261,34 @@ def changes_between(
     return changes
 
 
+def change_cells(section: Mapping[str, object] | None, value: object) -> list[tuple[object, str]]:
+    """A changed section row's cells after its name, as (value, kind), for a reader.
+
+    The name columns of either language are left out: the change names its row already.
+    """
+    cells = value if isinstance(value, list) else []
+    columns = _lines(section.get("columns"))[1:] if section else []
+    if len(columns) != len(cells):
+        return [(cell, "text") for cell in cells]
+    return [
+        (cell, str(column.get("kind")))
+        for cell, column in zip(cells, columns, strict=True)
+        if not column.get("lang")
+    ]
+
+
+def change_item(section: Mapping[str, object] | None, item: str, *, english: bool) -> str:
+    """A changed section row's name in the reader's language (its first cell is Chinese)."""
+    columns = _lines(section.get("columns")) if section and english else []
+    en = next((i for i, c in enumerate(columns) if c.get("lang") == "en"), None)
+    name, mark, number = item.rpartition(" #")
+    base = name if mark and number.isdigit() else item
+    for row in _rows(section.get("rows")) if section and en is not None else []:
+        if str(row[0]) == base and en is not None and len(row) > en:
+            return str(row[en]) + item[len(base) :]
+    return item
+
+
 def _natural(item: str) -> tuple[int, str]:
     head = item.split("/", 1)[0]
     return (int(head), item) if head.isdigit() else (-1, item)

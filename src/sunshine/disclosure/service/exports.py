@@ -100,19 +100,22 @@ def notice_tables(record: Mapping[str, object]) -> dict[str, Table]:
     sections = record.get("sections") or []
     assert isinstance(sections, list)
     for section in sections:
-        columns = section["columns"]
-        kinds = [c["kind"] for c in columns]
-        tables[str(section["title_zh"])[:31]] = (
-            [f"{c['name_zh']} {c['name_en']}" for c in columns],
-            [
-                [
-                    _yuan(cell) if kind == "fen" else cell
-                    for cell, kind in zip(row, kinds, strict=True)
-                ]
-                for row in section["rows"]
-            ],
-        )
+        tables[str(section["title_zh"])[:31]] = _section_table(section)
     return tables
+
+
+def _section_table(section: Mapping[str, object]) -> Table:
+    """A section's rows in yuan, and its note (what the figures mean, or why there are none)."""
+    columns = section["columns"]
+    assert isinstance(columns, list)
+    kinds = [c["kind"] for c in columns]
+    rows: list[list[object]] = [
+        [_yuan(cell) if kind == "fen" else cell for cell, kind in zip(row, kinds, strict=True)]
+        for row in section["rows"]  # type: ignore[attr-defined]
+    ]
+    if section.get("note_zh") or section.get("note_en"):
+        rows.append(["说明 note", section.get("note_zh", ""), section.get("note_en", "")])
+    return [f"{c['name_zh']} {c['name_en']}" for c in columns], rows
 
 
 def period_ledger(session: Session, community_id: int, *, first: Period, last: Period) -> Table:

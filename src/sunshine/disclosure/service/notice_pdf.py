@@ -15,7 +15,6 @@ Not here: building or publishing the notice (service.notices), the web board's p
 from __future__ import annotations
 
 from collections.abc import Mapping
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
@@ -26,6 +25,8 @@ from markupsafe import Markup
 
 from sunshine.disclosure.rules.notice import FORMAT
 from sunshine.disclosure.rules.notice import PrintedCheckpoint
+from sunshine.disclosure.rules.notice import change_cells
+from sunshine.disclosure.rules.notice import change_item
 from sunshine.disclosure.rules.notice import voucher_numbers
 from sunshine.disclosure.service.cosigning import CosignStatus
 from sunshine.infra import clock
@@ -323,13 +324,12 @@ def _change(
             was=_fen_or_none(change["was"], none),
             now=_fen_or_none(change["now"], none),
         )
-    section = next((s for s in _maps(record["sections"]) if s.get("key") == part), {})
-    kinds = [_str(c["kind"]) for c in _maps(section.get("columns", []))][1:]
+    section = next((s for s in _maps(record["sections"]) if s.get("key") == part), None)
     return PrintChange(
         part=_named(section, "title", words) if section else part,
-        item=item,
-        was=_row_text(change["was"], kinds, none),
-        now=_row_text(change["now"], kinds, none),
+        item=change_item(section, item, english=words.english),
+        was=_row_text(change["was"], section, none),
+        now=_row_text(change["now"], section, none),
     )
 
 
@@ -353,13 +353,10 @@ def _fen_or_none(value: object, none: str) -> str:
     return none if value is None else yuan(value)
 
 
-def _row_text(value: object, kinds: Sequence[str], none: str) -> str:
+def _row_text(value: object, section: Mapping[str, object] | None, none: str) -> str:
     if value is None:
         return none
-    cells = _list(value)
-    if len(cells) != len(kinds):
-        return " / ".join(str(cell) for cell in cells)
-    return " / ".join(_cell(cell, kind) for cell, kind in zip(cells, kinds, strict=True))
+    return " / ".join(_cell(cell, kind) for cell, kind in change_cells(section, _list(value)))
 
 
 def _checkpoint(checkpoint: PrintedCheckpoint, verify_url: str, words: Words) -> dict[str, object]:

@@ -1,0 +1,1 @@
+"""`sunshine governance …`: committees, members and their decisions."""

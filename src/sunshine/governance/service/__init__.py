@@ -1,0 +1,14 @@
+"""Use cases of governance, one module per concern.
+
+Functions take an open Session first and the community's id, never commit, and raise
+`sunshine.kernel.errors` types. The registry is read through its service only.
+
+- committees: add_committee, get_committee, list_committees, add_member, end_term,
+  members_on (who serves on a day), settings_of
+- decisions: record_decision (counted, logged, kept with its record), get_decision,
+  decisions_about (a budget version, an expense, a month's close, a signing key),
+  list_decisions, record_of, announce, late (announced after their day, or overdue),
+  recount_from_log (the logged record counted again from its own facts)
+- roll: registry_units, draw_roll (the roll of a vote's scope from the registry)
+- audit_checks: the `governance.decision` check for `sunshine audit`
+"""

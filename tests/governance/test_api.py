@@ -1,0 +1,47 @@
+"""The decisions' JSON API: everyone with a role in the community reads them; nobody else."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from sunshine.identity.rules import Role
+from sunshine.registry.models import Community
+from tests.factories import log_in
+from tests.factories import make_community
+from tests.factories import make_user
+from tests.governance.builders import committee_decision
+
+
+def test_an_owner_reads_the_committees_decisions_with_their_records(
+    client: TestClient, session: Session
+) -> None:
+    community = make_community(session)
+    made = committee_decision(session, community.id, on=date(2026, 12, 1))
+    base = f"/api/v1/communities/{community.code}/governance/decisions"
+    assert client.get(base).status_code == 401
+    log_in(client, session, make_user(session, community=community, role=Role.OWNER))
+    listed = client.get(base)
+    assert listed.status_code == 200, listed.text
+    [shown] = listed.json()
+    assert shown["id"] == made.id
+    assert shown["record"]["outcome"] == "adopted"
+    assert shown["record"]["counted"] == {"members": 3, "present": 3, "yes": 2, "no": 0,
+                                          "abstain": 0}  # fmt: skip
+    assert "委员甲" not in listed.text  # members by number, never by name
+    one = client.get(f"{base}/{made.id}")
+    assert one.status_code == 200
+    assert one.json()["record"]["announce_by"] == "2026-12-04"
+    assert client.get(f"{base}/{made.id + 1}").status_code == 404
+
+
+def test_a_member_of_another_community_learns_nothing(client: TestClient, session: Session) -> None:
+    community, other = make_community(session), make_community(session)
+    committee_decision(session, community.id, on=date(2026, 12, 1))
+    stranger = make_user(session, community=session.get(Community, other.id), role=Role.OWNER)
+    log_in(client, session, stranger)
+    base = f"/api/v1/communities/{community.code}/governance/decisions"
+    assert client.get(base).status_code == 404
+    assert client.get(f"{base}/1").status_code == 404
