@@ -40,6 +40,8 @@ from sunshine.demo.service import fees
 from sunshine.demo.service import year
 from sunshine.demo.service.books import Movement
 from sunshine.demo.service.receipts import Receipt
+from sunshine.infra import bulk
+from sunshine.infra.db import Base
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.transparency import service as transparency
@@ -96,6 +98,9 @@ def load_books(
     for period in months:
         fees.collect_month(session, community_id, period, actor_id=actor_id)
         year.book_month(session, community_id, period, movements(period), actor_id=actor_id)
+    # Thousands of bills and payments in this one transaction: PostgreSQL's planner must see
+    # them (ANALYZE counts the transaction's own rows), or the notices' queries crawl.
+    bulk.refresh_statistics(session, Base.metadata.sorted_tables)
     bank.reconcile_months(session, community_id, months, actor_id=actor_id)
     # The platform signs the log as it stands, so owners can verify these entries at once.
     transparency.sign_checkpoint(session, community_id, origin=origin)
