@@ -26,8 +26,12 @@ from sqlalchemy.orm import mapped_column
 
 from sunshine.infra.db import Base
 from sunshine.infra.db import TenantKeyed
+from sunshine.infra.db import audited_by
 from sunshine.infra.db import not_audited
 from sunshine.infra.db import str_enum
+from sunshine.infra.db import unlogged
+
+VOTE_CHECK = "governance.vote"
 
 
 class VoteState(StrEnum):
@@ -46,10 +50,7 @@ class Vote(TenantKeyed, Base):
     """An owners' vote: matters, scope, times, notice; the frozen roll once open."""
 
     __tablename__ = "governance_vote"
-    __audit__ = not_audited(
-        "its one logged record, the result, is kept with it and counted again from the frozen"
-        " roll and ballots by `sunshine governance vote recount`"
-    )
+    __audit__ = audited_by(VOTE_CHECK)
 
     title: Mapped[str] = mapped_column(String(200))
     matters: Mapped[str] = mapped_column(Text)  # JSON: [{number, item, title}]
@@ -59,14 +60,21 @@ class Vote(TenantKeyed, Base):
     notice_text: Mapped[str] = mapped_column(Text)
     notice_on: Mapped[date]
     state: Mapped[VoteState] = mapped_column(str_enum(VoteState))
-    secret: Mapped[str] = mapped_column(String(64))  # the receipts' HMAC key: shown to no one
-    roll: Mapped[str | None] = mapped_column(Text)  # JSON, frozen on opening
+    secret: Mapped[str] = mapped_column(
+        String(64), info=unlogged("the receipts' HMAC key, shown to no one")
+    )
+    roll: Mapped[str | None] = mapped_column(
+        Text,  # JSON, frozen on opening
+        info=unlogged("who owns what (LAW.md 3): the record has its totals; recount counts it"),
+    )
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     result: Mapped[str | None] = mapped_column(Text)  # canonical JSON, as logged
-    log_seq: Mapped[int | None]
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("identity_user.id"))
-    created_at: Mapped[datetime]
+    log_seq: Mapped[int | None] = mapped_column(info=unlogged("where the record sits in the log"))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("identity_user.id"), info=unlogged("who drafted it: staff-only")
+    )
+    created_at: Mapped[datetime] = mapped_column(info=unlogged("a draft is not logged"))
 
     __table_args__ = (
         CheckConstraint("closes_at > opens_at", name="times"),

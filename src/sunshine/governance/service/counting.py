@@ -1,14 +1,16 @@
 """Closing an owners' vote: the count, its logged aggregate record, the recount, receipts.
 
-The record (`governance.vote`, ref `vote/ID`) holds the vote's number, title, matters with
-their items, the roll's totals, rules.vote_record's tally (aggregates only) and the sorted
-keyed hashes of the receipts of the ballots counted: no voter, no answer of anyone.
+The record (`governance.vote`, ref `vote/ID`) holds the vote's number, title, matters
+with their items, scope, times and notice, the roll's totals, rules.vote_record's tally
+(aggregates only) and the sorted keyed hashes of the receipts of the ballots counted: no
+voter, no answer of anyone.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +44,11 @@ def ref_of(vote_id: int) -> str:
     return f"vote/{vote_id}"
 
 
+def instant(moment: datetime | None) -> str | None:
+    """A time as the record holds it: ISO 8601 in UTC."""
+    return None if moment is None else moment.astimezone(UTC).isoformat()
+
+
 def count_record(session: Session, vote: Vote) -> dict[str, object]:
     """The public record of the vote's count, from its frozen roll and counted ballots."""
     roll = roll_of(vote)
@@ -52,6 +59,11 @@ def count_record(session: Session, vote: Vote) -> dict[str, object]:
         "title": vote.title,
         "matters": [{"number": m["number"], "item": m["item"], "title": m["title"]}
                     for m in matters_of(vote)],
+        "scope": json.loads(vote.scope),
+        "opens": instant(vote.opens_at),
+        "closes": instant(vote.closes_at),
+        "opened": instant(vote.opened_at),
+        "notice": {"text": vote.notice_text, "on": vote.notice_on.isoformat()},
         "roll": {"area_dm2": dm2(roll.area), "heads": roll.heads, "units": len(roll.units)},
         "tally": tally_record(tally),
         "receipts": sorted(b.receipt_mac for b in counting),
@@ -63,12 +75,13 @@ def close_vote(session: Session, community_id: int, vote_id: int, *, at: datetim
     vote = vote_in_state(session, community_id, vote_id, VoteState.OPEN)
     if at < vote.closes_at:
         raise Conflict("vote {id} takes ballots until its closing time", args={"id": vote_id})
-    body = count_record(session, vote)
+    vote.closed_at = at
+    body = count_record(session, vote) | {"closed": instant(at)}
     logged = transparency.append(
         session, community_id, kind=LOG_KIND, record=body, ref=ref_of(vote_id)
     )
     vote.result, vote.log_seq = records.canonical(body).decode("utf-8"), logged.seq
-    vote.state, vote.closed_at = VoteState.CLOSED, at
+    vote.state = VoteState.CLOSED
     session.flush()
     return vote
 
@@ -94,7 +107,8 @@ def recount_from_log(session: Session, community_id: int, vote_id: int) -> bool:
         raise NotFound("vote {id} has no result in the log", args={"id": vote_id})
     record: dict[str, Any] = json.loads(logged.body)
     try:
-        return count_record(session, vote) == record and not misstated(record["tally"])
+        again = count_record(session, vote) | {"closed": instant(vote.closed_at)}
+        return again == record and not misstated(record["tally"])
     except (KeyError, TypeError, ValueError):
         return False
 

@@ -1,0 +1,114 @@
+"""Governance's audit check of owners' votes: each closed vote against its logged result.
+
+A closed vote keeps the record it appended (`result`); its title, matters, scope, times and
+notice repeat what the record says, so the derived record takes them from the columns: an
+edit of any of them, or of the result, is named, and so is a closed vote with no record or
+a record whose vote is gone (or no longer closed). The frozen roll and the ballots are
+counted again by `sunshine governance vote recount`, not here: they name who owns what.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sunshine.governance.models import Vote
+from sunshine.governance.models.votes import VOTE_CHECK
+from sunshine.governance.models.votes import VoteState
+from sunshine.governance.service.counting import LOG_KIND
+from sunshine.infra.bulk import community_ids
+from sunshine.infra.bulk import driver_rows
+from sunshine.transparency.service.audit import AuditCheck
+from sunshine.transparency.service.audit import register
+from sunshine.transparency.service.audit_report import AuditReport
+from sunshine.transparency.service.audit_rows import Derived
+from sunshine.transparency.service.audit_rows import Odd
+from sunshine.transparency.service.audit_rows import RowRecords
+from sunshine.transparency.service.audit_rows import day
+from sunshine.transparency.service.audit_rows import odd
+from sunshine.transparency.service.audit_rows import parse_body
+from sunshine.transparency.service.audit_rows import text
+from sunshine.transparency.service.audit_rows import whole
+
+_V = Vote.__table__.c
+
+
+def _instant(value: object) -> str | Odd:
+    """A stored time as the record holds it: PostgreSQL's aware value, or SQLite's text."""
+    if type(value) is str:
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return odd(value)
+    if type(value) is datetime:
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).isoformat()
+    return odd(value)
+
+
+def _json(value: object) -> object:
+    if type(value) is not str:
+        return odd(value)
+    try:
+        loaded: object = json.loads(value)
+    except ValueError:
+        return odd(value)
+    return loaded
+
+
+def _key_of(record: Mapping[str, object]) -> str:
+    """The vote's number; a record without one raises KeyError, which RowRecords reports."""
+    return str(whole(record["vote"]))
+
+
+def _ref_of(record: Mapping[str, object]) -> str:
+    return f"vote/{_key_of(record)}"
+
+
+def _derived(row: tuple[object, ...]) -> Derived:
+    vote_id, title, matters, scope, opens, closes, opened, closed, notice, on, result = row
+    record = parse_body(result.encode("utf-8")) if type(result) is str else None
+    stored: Mapping[str, object] | Odd = odd(result)
+    if record is not None:
+        stored = {
+            **record,
+            "vote": whole(vote_id),
+            "title": text(title),
+            "matters": _json(matters),
+            "scope": _json(scope),
+            "opens": _instant(opens),
+            "closes": _instant(closes),
+            "opened": _instant(opened),
+            "closed": _instant(closed),
+            "notice": {"text": text(notice), "on": day(on)},
+        }
+    return Derived(str(vote_id), stored)
+
+
+def votes(session: Session, community_id: int, report: AuditReport) -> RowRecords:
+    query = select(
+        _V.id, _V.title, _V.matters, _V.scope, _V.opens_at, _V.closes_at, _V.opened_at,
+        _V.closed_at, _V.notice_text, _V.notice_on, _V.result,
+    ).where(_V.community_id == community_id, _V.state == VoteState.CLOSED.value)  # fmt: skip
+    derived = [_derived(tuple(row)) for row in driver_rows(session.connection(), query)]
+    return RowRecords(report, LOG_KIND, derived, key_of=_key_of, ref_of=_ref_of)
+
+
+def _with_votes(session: Session) -> set[int]:
+    return community_ids(session, [Vote.__table__])
+
+
+register(
+    AuditCheck(
+        name=VOTE_CHECK,
+        kinds=(LOG_KIND,),
+        tables=(Vote.__tablename__,),
+        rows=votes,
+        communities=_with_votes,
+    )
+)
