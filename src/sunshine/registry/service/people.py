@@ -262,6 +262,12 @@ def units_of_parties(session: Session, community_id: int, parties: list[Party]) 
     ]
 
 
+def parties_of_login(session: Session, community_id: int, user_id: int) -> list[int]:
+    """The people of the community a login is linked to (Party.user_id), by party id."""
+    query = select(Party.id).where(Party.community_id == community_id, Party.user_id == user_id)
+    return list(session.scalars(query.order_by(Party.id)))
+
+
 def household_of(session: Session, community_id: int, user_id: int) -> list[HouseholdUnit]:
     """The units a user owns or lives in here (matched by Party.user_id), with their vehicles."""
     party_ids = list(
