@@ -13,8 +13,12 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from sunshine.governance.models import Vote
+from sunshine.governance.models.votes import BallotWay
 from sunshine.governance.rules.roll import Scope
+from sunshine.governance.rules.tally import Choice
 from sunshine.governance.rules.thresholds import Item
+from sunshine.governance.service import ballots
+from sunshine.governance.service import counting
 from sunshine.governance.service import votes
 from sunshine.governance.service.votes import MatterDraft
 from sunshine.ledger import service as ledger
@@ -73,3 +77,17 @@ def voucher(session: Session, cid: int, content: bytes) -> str:
         original_name="scan.pdf", actor_id=None,
     )  # fmt: skip
     return sha256
+
+
+def closed_vote(session: Session, cid: int) -> Vote:
+    """A vote of building 1, two of its owners' ballots cast and counted (for the demo)."""
+    building = registry.find_building(session, cid, "1")
+    assert building is not None
+    vote = draft(session, cid, Scope(buildings=frozenset({building.id})))
+    votes.open_vote(session, cid, vote.id, at=OPENS)
+    for voter in votes.roll_of(vote).voters[:2]:
+        ballots.cast_ballot(
+            session, cid, vote.id, party_id=min(voter.casters), answers={1: Choice.YES},
+            way=BallotWay.ELECTRONIC, at=DURING, voter=voter.key,
+        )  # fmt: skip
+    return counting.close_vote(session, cid, vote.id, at=CLOSES)

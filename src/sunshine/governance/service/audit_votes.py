@@ -32,6 +32,7 @@ from sunshine.transparency.service.audit_rows import RowRecords
 from sunshine.transparency.service.audit_rows import day
 from sunshine.transparency.service.audit_rows import odd
 from sunshine.transparency.service.audit_rows import parse_body
+from sunshine.transparency.service.audit_rows import shown
 from sunshine.transparency.service.audit_rows import text
 from sunshine.transparency.service.audit_rows import whole
 
@@ -75,8 +76,7 @@ def _derived(row: tuple[object, ...]) -> Derived:
     record = parse_body(result.encode("utf-8")) if type(result) is str else None
     stored: Mapping[str, object] | Odd = odd(result)
     if record is not None:
-        stored = {
-            **record,
+        columns = {
             "vote": whole(vote_id),
             "title": text(title),
             "matters": _json(matters),
@@ -87,7 +87,15 @@ def _derived(row: tuple[object, ...]) -> Derived:
             "closed": _instant(closed),
             "notice": {"text": text(notice), "on": day(on)},
         }
+        stored = record | {name: _agreed(v, record.get(name)) for name, v in columns.items()}
     return Derived(str(vote_id), stored)
+
+
+def _agreed(column: object, kept: object) -> object:
+    """A column's value if the result kept with the row says the same; else both, as odd."""
+    if column == kept:
+        return column
+    return Odd(f"{shown(column)} (its kept result: {shown(kept)})")
 
 
 def votes(session: Session, community_id: int, report: AuditReport) -> RowRecords:
