@@ -43,12 +43,13 @@ START_SECONDS = 60
 
 @dataclass(frozen=True)
 class Site:
-    """A served demo: where it answers, the session cookies per role, and the server's log."""
+    """A served demo: where it answers, the session cookies per role, the server's log and pid."""
 
     url: str
     database_url: str
     tokens: dict[str, str]
     log: Path
+    pid: int = 0
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -71,7 +72,8 @@ def demo_site(database: str, *, postgres_url: str | None = None) -> Iterator[Sit
             _serving(url, folder) as started,  # its imports take seconds: start it first
         ):
             tokens = _load(engine)
-            yield Site(started(), url, tokens, folder / "server.log")
+            address, pid = started()
+            yield Site(address, url, tokens, folder / "server.log", pid)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -144,10 +146,10 @@ def _settings(**environment: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _serving(url: str, folder: Path) -> Iterator[Callable[[], str]]:
+def _serving(url: str, folder: Path) -> Iterator[Callable[[], tuple[str, int]]]:
     """Start `sunshine serve` on a free port; stop it (kill it if it lingers) in `finally`.
 
-    Yields a function that waits until the server answers and returns its address.
+    Yields a function that waits until the server answers and returns its address and pid.
     """
     port = free_port()
     environment = {
@@ -167,7 +169,7 @@ def _serving(url: str, folder: Path) -> Iterator[Callable[[], str]]:
         )
         try:
             base = f"http://127.0.0.1:{port}"
-            yield lambda: _wait_until_up(base, server, log)
+            yield lambda: (_wait_until_up(base, server, log), server.pid)
         finally:
             server.terminate()
             try:

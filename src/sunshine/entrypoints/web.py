@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
-from collections.abc import Callable
 from urllib.parse import quote
 
 from fastapi import Depends
@@ -20,7 +18,13 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
+from starlette.types import Message
+from starlette.types import Receive
+from starlette.types import Scope
+from starlette.types import Send
 
 from sunshine.banking import api as banking_api
 from sunshine.banking import pages as banking_pages
@@ -217,25 +221,44 @@ async def _render_out_of_range(request: Request, exc: Exception) -> Response:
     return _respond(request, refused, 422)
 
 
-async def _locale_and_csrf(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Pick the locale, and give every browser a CSRF token cookie (double submit)."""
-    request.state.locale = pick_locale(
-        request.cookies.get(LOCALE_COOKIE), request.headers.get("accept-language")
-    )
-    token = request.cookies.get(CSRF_COOKIE)
-    request.state.csrf_token = token or new_csrf_token()
-    response = await call_next(request)
-    if not token:
-        response.set_cookie(
-            CSRF_COOKIE,
-            request.state.csrf_token,
-            httponly=True,
-            samesite="lax",
-            secure=cookie_is_secure(request),
+class LocaleAndCsrf:
+    """Pick the locale, and give every browser a CSRF token cookie (double submit).
+
+    Plain ASGI: as a BaseHTTPMiddleware (a task and two streams per request) it cost about
+    half a millisecond of CPU per request, a fifth of a payment notification's answer.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        request.state.locale = pick_locale(
+            request.cookies.get(LOCALE_COOKIE), request.headers.get("accept-language")
         )
-    return response
+        token = request.cookies.get(CSRF_COOKIE)
+        request.state.csrf_token = token or new_csrf_token()
+        if token:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                carrier = Response()
+                carrier.set_cookie(
+                    CSRF_COOKIE,
+                    request.state.csrf_token,
+                    httponly=True,
+                    samesite="lax",
+                    secure=cookie_is_secure(request),
+                )
+                MutableHeaders(scope=message).append("set-cookie", carrier.headers["set-cookie"])
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
 
 
 def create_app() -> FastAPI:
@@ -264,10 +287,9 @@ def create_app() -> FastAPI:
     app.add_exception_handler(BodyTooLarge, _render_too_large)
     for unbounded in (OverflowError, UnicodeError, DataError):
         app.add_exception_handler(unbounded, _render_out_of_range)
-    # Inside the locale middleware, so that the route itself calls the limited receive: an
-    # error raised in a BaseHTTPMiddleware's task group would come out wrapped in a group.
+    # Inside the locale middleware, so that the route itself calls the limited receive.
     app.add_middleware(BodyLimit)
-    app.middleware("http")(_locale_and_csrf)
+    app.add_middleware(LocaleAndCsrf)
     # Outside the locale middleware and the body limit: it runs them again on a replay.
     app.add_middleware(ReplayTransientFailures)
     app.add_middleware(SecurityHeaders)  # outermost of ours: error answers get them too

@@ -12,7 +12,6 @@ import hmac
 import secrets
 from collections.abc import AsyncIterator
 from collections.abc import Callable
-from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
@@ -21,7 +20,6 @@ from typing import Annotated
 from typing import Any
 
 import anyio
-from anyio.lowlevel import RunVar
 from fastapi import Depends
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -46,6 +44,7 @@ from sunshine.infra.i18n import translations
 from sunshine.infra.replay import UNSAFE_METHODS
 from sunshine.infra.settings import get_settings
 from sunshine.infra.tenancy import CommunityRef
+from sunshine.infra.turns import write_turn
 from sunshine.infra.work import current as current_work
 from sunshine.infra.work import mark_writing
 from sunshine.kernel.errors import Forbidden
@@ -70,16 +69,8 @@ class Viewer:
     session_token_hash: str = ""
 
 
-# SQLite takes one writer at a time: its writing requests are let in one by one per
-# process, in order (`_write_turn`), waiting without a thread or a connection. Queued
-# inside SQLite instead, each would hold a connection (and a worker thread) while it
-# waited, and the readers, which pass writers under WAL, would wait for a connection.
-# A semaphore belongs to an event loop (a test client may run each request in a new one).
-_WRITE_TURNS: RunVar[anyio.Semaphore] = RunVar("sunshine_write_turns")
-
-
 async def _write_turn() -> AsyncIterator[None]:
-    """On SQLite, a writing request's turn: waited for without a thread, kept until it returns.
+    """On SQLite, a writing request's turn (`infra.turns`): kept until the route returns.
 
     Its body has been read by then (FastAPI reads it before solving dependencies), so a
     slow upload holds up no other writer.
@@ -88,21 +79,28 @@ async def _write_turn() -> AsyncIterator[None]:
     if work is None or not work.writes or not single_writer():
         yield
         return
-    try:
-        turns = _WRITE_TURNS.get()
-    except LookupError:
-        turns = anyio.Semaphore(1)  # first come, first served
-        _WRITE_TURNS.set(turns)
-    async with turns:
+    async with write_turn():
         yield
 
 
-def open_request_session(
+async def open_request_session(
     _turn: Annotated[None, Depends(_write_turn, scope="function")],
-) -> Iterator[Session]:
-    """One session per request; closing it rolls back whatever the route did not commit."""
-    with session_factory()() as session:
+) -> AsyncIterator[Session]:
+    """One session per request; closing it rolls back whatever the route did not commit.
+
+    Made and closed on the event loop, not in a worker thread (two hand-overs fewer per
+    request): a session connects at its first query, in the route's thread, and once it
+    has committed, or if it never queried, it holds no connection and closes without I/O.
+    One still in its transaction (a read, a failure) is closed in a worker thread.
+    """
+    session = session_factory()()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await anyio.to_thread.run_sync(session.close)
+        else:
+            session.close()
 
 
 # The session closes when the route returns, before the response goes out, so a slow

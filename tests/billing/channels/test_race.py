@@ -143,6 +143,34 @@ def test_the_servers_booker_books_what_was_paid_when_woken(
         assert list(unbooked) == []
 
 
+@pytest.mark.db
+def test_the_booker_books_a_chunk_per_transaction_each_in_a_writer_turn(
+    fresh_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    migrate.upgrade(fresh_engine)
+    place = _setup(fresh_engine)
+    count = 2 * booking.CHUNK + 3
+    with Session(fresh_engine) as session:
+        numbers = [open_order(session, place, senders.dev_channel(), 100 + n) for n in range(count)]
+        session.commit()
+    for n, order_no in enumerate(numbers):
+        now = clock.now()
+        paid = PaidNotice(order_no, f"CHUNK{n}", Fen(100 + n), now)
+        message = senders.dev_channel().sign_notice(paid, at=now)
+        assert _deliver(fresh_engine, threading.Barrier(1), message) == "success"
+    monkeypatch.setattr(booking, "open_session", lambda **_: _writing_session(fresh_engine))
+    in_turns: list[int] = []
+
+    @contextlib.contextmanager
+    def turn() -> Iterator[None]:
+        before = _wait_for_entries(fresh_engine, place.community_id, 0)
+        yield
+        in_turns.append(_wait_for_entries(fresh_engine, place.community_id, 0) - before)
+
+    assert booking.book_everything(turn) == count
+    assert in_turns == [0, booking.CHUNK, booking.CHUNK, 3]  # the look, then each chunk
+
+
 @contextlib.contextmanager
 def _writing_session(engine: Engine) -> Iterator[Session]:
     with units.unit_of_work(units.Work(writes=True)), Session(engine) as session:

@@ -22,6 +22,7 @@ from sunshine.billing.pages.common import BILLING
 from sunshine.billing.pages.common import render_billing
 from sunshine.billing.rules import collect as rules
 from sunshine.billing.service import arrears
+from sunshine.billing.service import mine
 from sunshine.billing.service import printing
 from sunshine.billing.service import receipts
 from sunshine.billing.service import reminders
@@ -277,13 +278,13 @@ def receipts_page(
 
 
 def _may_see(session: Session, viewer: Viewer, community: CommunityRef, unit_id: int) -> None:
-    """Staff, or an owner or resident of the unit paid for; others are told it is not there."""
+    """Staff, or an owner or resident whose unit it paid for (service.mine); others: not found."""
     if identity.can(viewer, Action.BOOK_ENTRY, community.id):
         return
-    if identity.can(viewer, Action.VIEW_OWN_HOUSEHOLD, community.id):
-        household = registry.household_of(session, community.id, viewer.user_id)
-        if any(home.unit.id == unit_id for home in household):
-            return
+    if identity.can(viewer, Action.VIEW_OWN_HOUSEHOLD, community.id) and mine.may_see_unit(
+        session, community.id, viewer.user_id, unit_id
+    ):
+        return
     raise NotFound("no such receipt")
 
 

@@ -60,6 +60,7 @@ def render_billing(
         "community_name": community.name,
         "staff": identity.can(viewer, Action.VIEW_REGISTRY, cid),
         "can_manage": identity.can(viewer, Action.MANAGE_LEDGER, cid),
+        "owner": identity.can(viewer, Action.VIEW_OWN_HOUSEHOLD, cid),  # a receipt: own nav
         "fields": FIELDS,
     }
     return render(request, template, {**base, **context}, status_code=status_code)

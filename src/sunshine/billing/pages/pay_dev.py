@@ -3,9 +3,10 @@
 GET /pay/dev/{order} shows the order; POST pays it: the page makes the notification the
 development channel sends — signed with its secret, a fresh transaction id — and hands it
 to `online.receive_notice`, the code every channel's notification goes through, then shows
-the order again. Only orders placed with the development channel are found here; like a
-real channel's cashier page it needs no login (the order number is the payer's link) and
-shows no unit or person.
+the order again, with the way back to the order's page (/c/{code}/my/orders/{order}), as a
+real cashier returns the payer to the merchant. Only orders placed with the development
+channel are found here; like a real channel's cashier page it needs no login (the order
+number is the payer's link) and shows no unit or person.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from sunshine.infra.web import render
 from sunshine.infra.web import translator
 from sunshine.kernel.errors import NotFound
 from sunshine.kernel.errors import SunshineError
+from sunshine.registry import service as registry
 
 router = APIRouter(prefix="/pay/dev", include_in_schema=False)
 
@@ -53,6 +55,12 @@ def _channel() -> DevelopmentChannel:
     return channel
 
 
+def _return_url(session: DbSession, order: OnlineOrder) -> str:
+    """Where a channel sends the payer back to: the order's page in its community."""
+    found = registry.list_communities(session, frozenset({order.community_id}))
+    return f"/c/{found[0].code}/my/orders/{order.order_no}" if found else "/"
+
+
 @router.get("/{order_no}")
 def pay_page(order_no: str, request: Request, session: DbSession) -> Response:
     order = _order(session, order_no)
@@ -64,7 +72,12 @@ def pay_page(order_no: str, request: Request, session: DbSession) -> Response:
         OrderStatus.EXPIRED: _("expired"),
     }
     payable = order.status is OrderStatus.CREATED and clock.now() < order.expires_at
-    context = {"order": order, "status_text": names[order.status], "payable": payable}
+    context = {
+        "order": order,
+        "status_text": names[order.status],
+        "payable": payable,
+        "back": _return_url(session, order),
+    }
     return render(request, "billing/pay_dev.html", context)
 
 

@@ -63,7 +63,7 @@ def cast_ballot(
     roll = votes.roll_of(vote)
     parties = [
         party
-        for party in registry.parties_of_login(session, community.id, viewer.user_id)
+        for party in registry.parties_of_user(session, community.id, viewer.user_id)
         if any(body.voter in (None, v.key) for v in roll.voters_cast_by(party))
     ]
     if not parties:

@@ -11,7 +11,7 @@ every query is scoped by community_id. Callers write
   get_unit, list_units, update_unit (staff corrections)
 - people: add_party, link_login (a person's login), get_party, find_party_by_phone,
   set_owner, owners_of, units_of_party, add_resident, owners_by_unit, residents_of,
-  list_parties, household_of, parties_of_login (the people a login is linked to)
+  list_parties, household_of, parties_of_user (a login's people)
 - vehicles: register_vehicle, register_vehicle_at, find_vehicle, list_vehicles,
   add_parking_spaces, list_parking_spaces
 - search: search_units, search_parties, search_vehicles (a page of matches, Found),
@@ -60,7 +60,7 @@ from sunshine.registry.service.people import link_login
 from sunshine.registry.service.people import list_parties
 from sunshine.registry.service.people import owners_by_unit
 from sunshine.registry.service.people import owners_of
-from sunshine.registry.service.people import parties_of_login
+from sunshine.registry.service.people import parties_of_user
 from sunshine.registry.service.people import residents_of
 from sunshine.registry.service.people import set_owner
 from sunshine.registry.service.people import units_of_parties
@@ -146,7 +146,7 @@ __all__ = [
     "owners_by_unit",
     "owners_of",
     "ownership_history",
-    "parties_of_login",
+    "parties_of_user",
     "party_problems",
     "past_residents_of",
     "ref_of",

@@ -81,6 +81,12 @@ def get_party(session: Session, community_id: int, party_id: int) -> Party:
     return party
 
 
+def parties_of_user(session: Session, community_id: int, user_id: int) -> list[int]:
+    """The ids of the people here whose login is this user (Party.user_id)."""
+    query = select(Party.id).where(Party.community_id == community_id, Party.user_id == user_id)
+    return list(session.scalars(query.order_by(Party.id)))
+
+
 def find_party_by_phone(session: Session, community_id: int, phone: str) -> Party | None:
     return session.scalar(
         select(Party)
@@ -260,12 +266,6 @@ def units_of_parties(session: Session, community_id: int, parties: list[Party]) 
     return [
         PartyUnits(p, sorted(owned.get(p.id, [])), sorted(lived.get(p.id, []))) for p in parties
     ]
-
-
-def parties_of_login(session: Session, community_id: int, user_id: int) -> list[int]:
-    """The people of the community a login is linked to (Party.user_id), by party id."""
-    query = select(Party.id).where(Party.community_id == community_id, Party.user_id == user_id)
-    return list(session.scalars(query.order_by(Party.id)))
 
 
 def household_of(session: Session, community_id: int, user_id: int) -> list[HouseholdUnit]:
