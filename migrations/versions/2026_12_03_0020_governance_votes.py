@@ -104,6 +104,14 @@ def upgrade() -> None:
         "ix_governance_ballot_voter", "governance_ballot", ["community_id", "vote_id", "voter"]
     )
     op.create_index(
+        "uq_governance_ballot_counting",
+        "governance_ballot",
+        ["community_id", "vote_id", "voter"],
+        unique=True,
+        sqlite_where=sa.text("NOT replaced"),
+        postgresql_where=sa.text("NOT replaced"),
+    )
+    op.create_index(
         "ix_governance_ballot_receipt",
         "governance_ballot",
         ["community_id", "vote_id", "receipt_mac"],
@@ -112,6 +120,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_governance_ballot_receipt", table_name="governance_ballot")
+    op.drop_index("uq_governance_ballot_counting", table_name="governance_ballot")
     op.drop_index("ix_governance_ballot_voter", table_name="governance_ballot")
     op.drop_table("governance_ballot")
     op.drop_index("ix_governance_vote_state", table_name="governance_vote")

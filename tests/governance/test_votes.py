@@ -7,8 +7,10 @@ from datetime import date
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from sunshine.governance.models import VoteBallot
 from sunshine.governance.models.votes import BallotWay
 from sunshine.governance.models.votes import VoteState
 from sunshine.governance.rules.roll import Scope
@@ -224,3 +226,20 @@ def test_drafting_refuses_what_cannot_be_a_vote(session: Session) -> None:
         votes.create_vote(session, p.cid, title="表决", matters=(), scope=Scope(), opens_at=CLOSES,
                           closes_at=OPENS, notice_text="公告", notice_on=date(2026, 12, 1),
                           actor_id=None)  # fmt: skip
+
+
+def test_a_person_never_has_two_counting_ballots(session: Session) -> None:
+    """Should two ballots race past the vote's lock, the database keeps one counting."""
+    p = place(session)
+    vote = draft(session, p.cid)
+    votes.open_vote(session, p.cid, vote.id, at=OPENS)
+    _cast(session, p.cid, vote.id, p.owners[0], Y)
+    [kept] = ballots.counting_ballots(session, vote)
+    twin = VoteBallot(
+        community_id=p.cid, vote_id=vote.id, voter=kept.voter, cast_by=kept.cast_by, way=E,
+        answers=kept.answers, receipt_mac="0" * 64, cast_at=DURING, replaced=False,
+    )  # fmt: skip
+    with session.begin_nested():
+        session.add(twin)
+        with pytest.raises(IntegrityError):
+            session.flush()

@@ -21,6 +21,7 @@ from sqlalchemy import ForeignKeyConstraint
 from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
@@ -112,6 +113,15 @@ class VoteBallot(TenantKeyed, Base):
         ),
         Index("ix_governance_ballot_voter", "community_id", "vote_id", "voter"),
         Index("ix_governance_ballot_receipt", "community_id", "vote_id", "receipt_mac"),
+        Index(  # one counting ballot per person, whatever the race
+            "uq_governance_ballot_counting",
+            "community_id",
+            "vote_id",
+            "voter",
+            unique=True,
+            sqlite_where=text("NOT replaced"),
+            postgresql_where=text("NOT replaced"),
+        ),
         CheckConstraint(
             "way <> 'proxy' OR authorisation_sha256 IS NOT NULL", name="proxy_authorised"
         ),

@@ -114,12 +114,14 @@ def cast_ballot(
 ) -> Cast:
     """Cast (or replace) the ballot of the person `party_id` casts for; returns the receipt."""
     vote = open_for_ballots(session, community_id, vote_id, at)
+    session.refresh(vote, with_for_update=True)  # one ballot at a time, and none past the close
     docs = documents or Documents()
     key = _voter_key(vote, party_id, voter)
     body = _answers(vote, answers)
     _documents(session, community_id, way, docs)
     for earlier in _current(session, vote, key):
         earlier.replaced = True
+    session.flush()  # the earlier one stops counting before the new one is inserted
     receipt = _new_receipt()
     ballot = VoteBallot(
         community_id=community_id, vote_id=vote_id, voter=key, cast_by=party_id, way=way,

@@ -73,6 +73,7 @@ def count_record(session: Session, vote: Vote) -> dict[str, object]:
 def close_vote(session: Session, community_id: int, vote_id: int, *, at: datetime) -> Vote:
     """Count the vote once its time is up, append the result to the log, keep it."""
     vote = vote_in_state(session, community_id, vote_id, VoteState.OPEN)
+    session.refresh(vote, with_for_update=True)  # no ballot lands while it is counted
     if at < vote.closes_at:
         raise Conflict("vote {id} takes ballots until its closing time", args={"id": vote_id})
     vote.closed_at = at
