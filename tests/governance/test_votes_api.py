@@ -16,6 +16,7 @@ from sunshine.registry.models import Community
 from tests.factories import log_in
 from tests.factories import make_user
 from tests.governance.votes_setup import MATTERS
+from tests.governance.votes_setup import draft
 from tests.governance.votes_setup import place
 
 
@@ -42,6 +43,7 @@ def test_an_owner_on_the_roll_casts_and_finds_their_ballot(
     owner = make_user(session, community=community, role=Role.OWNER)
     registry.link_login(session, p.cid, party_id=p.owners[0], user_id=owner.id)
     log_in(client, session, owner)
+    draft(session, p.cid)  # not shown until it opens
     [listed] = client.get(base).json()
     assert (listed["id"], listed["state"], listed["result"]) == (vote_id, "open", None)
     assert "secret" not in listed
@@ -57,6 +59,7 @@ def test_an_owner_on_the_roll_casts_and_finds_their_ballot(
     bad = client.post(f"{base}/{vote_id}/ballot", json={"answers": {"1": "maybe"}})
     assert bad.status_code == 422
     assert client.post(f"{base}/{vote_id}/receipt", json={"receipt": "AAAA"}).status_code == 404
+    assert client.get(f"{base}/{vote_id + 1}").status_code == 404  # the draft
 
 
 def test_an_owner_outside_the_scope_or_a_stranger_casts_nothing(

@@ -1,5 +1,7 @@
 """JSON API of owners' votes: read by everyone in the community, a ballot by the owner.
 
+A draft is not shown: owners see a vote once it opens, with the notice given.
+
 The owner's ballot route casts for the people the login is linked to in the registry; the
 frozen roll decides whether that person votes (403 otherwise). The receipt route finds a
 ballot by the code given when it was cast, and says whether the count took it.
@@ -13,6 +15,7 @@ from fastapi import APIRouter
 from fastapi import status
 
 from sunshine.governance.models.votes import BallotWay
+from sunshine.governance.models.votes import VoteState
 from sunshine.governance.schemas import votes as schemas
 from sunshine.governance.service import ballots
 from sunshine.governance.service import counting
@@ -26,6 +29,7 @@ from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
 from sunshine.kernel.errors import Forbidden
+from sunshine.kernel.errors import NotFound
 from sunshine.registry import service as registry
 
 router = APIRouter(prefix="/communities/{code}/governance/votes", tags=["governance"])
@@ -36,7 +40,8 @@ def list_votes(
     session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
 ) -> list[schemas.VoteRead]:
     identity.authorize(viewer, Action.VIEW_COMMUNITY, community.id)
-    return [schemas.VoteRead.from_model(v) for v in votes.list_votes(session, community.id)]
+    shown = [v for v in votes.list_votes(session, community.id) if v.state is not VoteState.DRAFT]
+    return [schemas.VoteRead.from_model(v) for v in shown]
 
 
 @router.get("/{number}")
@@ -44,7 +49,10 @@ def get_vote(
     number: RowId, session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
 ) -> schemas.VoteRead:
     identity.authorize(viewer, Action.VIEW_COMMUNITY, community.id)
-    return schemas.VoteRead.from_model(votes.get_vote(session, community.id, number))
+    vote = votes.get_vote(session, community.id, number)
+    if vote.state is VoteState.DRAFT:  # owners see a vote once it opens, with its notice
+        raise NotFound("no owners' vote {id} in this community", args={"id": number})
+    return schemas.VoteRead.from_model(vote)
 
 
 @router.post(
