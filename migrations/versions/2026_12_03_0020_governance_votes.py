@@ -5,8 +5,8 @@ Revises: 0019
 Create Date: 2026-12-04 05:40:00
 
 A vote (Civil Code art. 278) keeps its matters with their items, scope, times and notice,
-the roll frozen when it opened, its receipts' HMAC key (shown to no one) and the result it
-appended to the log. A ballot is one submission: a later one replaces it, history kept;
+the roll frozen when it opened, its receipts' HMAC key (shown to no one) and the record it
+last appended to the log (opened, then closed with the result). A ballot is one submission: a later one replaces it, history kept;
 paper ballots name their scan, proxy ballots their written authorisation (ledger vouchers).
 """
 
@@ -53,7 +53,7 @@ def upgrade() -> None:
         sa.Column("roll", sa.Text(), nullable=True),
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("result", sa.Text(), nullable=True),
+        sa.Column("body", sa.Text(), nullable=True),
         sa.Column("log_seq", sa.Integer(), nullable=True),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

@@ -56,7 +56,7 @@ def test_a_vote_from_draft_to_its_logged_result(session: Session) -> None:
     vote = draft(session, p.cid)
     with pytest.raises(Conflict):  # a draft takes no ballot
         _cast(session, p.cid, vote.id, p.owners[0], Y, Y)
-    votes.open_vote(session, p.cid, vote.id, at=OPENS)
+    counting.open_vote(session, p.cid, vote.id, at=OPENS)
     with pytest.raises(Conflict):  # counted only once its time is up
         counting.close_vote(session, p.cid, vote.id, at=DURING)
     receipts = [_cast(session, p.cid, vote.id, o, Y, c) for o, c in zip(p.owners[:3], (Y, Y, N), strict=True)]
@@ -69,7 +69,9 @@ def test_a_vote_from_draft_to_its_logged_result(session: Session) -> None:
     assert record is not None
     # 3 of 4 took part (quorum met); matter 1 (item 5): 3 yes > half; matter 2 (item 8): 2/3 < 3/4
     assert _outcomes(record) == ["passed", "rejected"]
-    assert record["roll"] == {"area_dm2": 40000, "heads": 4, "units": 4}
+    assert record["roll"] | {"sha256": ""} == {"area_dm2": 40000, "heads": 4, "units": 4,
+                                               "sha256": ""}  # fmt: skip
+    assert record["state"] == "closed"
     assert len(record["receipts"]) == 3
     logged = transparency.find_record(session, p.cid, kind="governance.vote", ref=f"vote/{vote.id}")
     assert logged is not None
@@ -85,7 +87,7 @@ def test_a_vote_from_draft_to_its_logged_result(session: Session) -> None:
 def test_the_log_record_names_no_one_and_no_ballot(session: Session) -> None:
     p = place(session)
     vote = draft(session, p.cid)
-    votes.open_vote(session, p.cid, vote.id, at=OPENS)
+    counting.open_vote(session, p.cid, vote.id, at=OPENS)
     receipt = _cast(session, p.cid, vote.id, p.owners[0], Y, N)
     counting.close_vote(session, p.cid, vote.id, at=CLOSES)
     logged = transparency.find_record(session, p.cid, kind="governance.vote", ref=f"vote/{vote.id}")
@@ -99,7 +101,11 @@ def test_the_log_record_names_no_one_and_no_ballot(session: Session) -> None:
 def test_the_roll_is_frozen_when_the_vote_opens(session: Session) -> None:
     p = place(session)
     vote = draft(session, p.cid)
-    votes.open_vote(session, p.cid, vote.id, at=OPENS)
+    counting.open_vote(session, p.cid, vote.id, at=OPENS)
+    opened = transparency.find_record(session, p.cid, kind="governance.vote", ref=f"vote/{vote.id}")
+    assert opened is not None  # the roll's digest is public before any ballot
+    assert json.loads(opened.body)["roll"]["sha256"] == counting.roll_digest(vote.roll or "")
+    assert json.loads(opened.body)["state"] == "open"
     buyer = registry.add_party(session, p.cid, name="陈静").id
     move = registry.TransferDraft(
         unit_id=p.units[0], from_party_ids=[p.owners[0]],
@@ -120,7 +126,7 @@ def test_the_roll_is_frozen_when_the_vote_opens(session: Session) -> None:
 def test_a_changed_ballot_counts_its_latest_and_keeps_the_history(session: Session) -> None:
     p = place(session)
     vote = draft(session, p.cid)
-    votes.open_vote(session, p.cid, vote.id, at=OPENS)
+    counting.open_vote(session, p.cid, vote.id, at=OPENS)
     first = _cast(session, p.cid, vote.id, p.owners[0], N, N)
     second = _cast(session, p.cid, vote.id, p.owners[0], Y, Y)
     for owner in p.owners[1:3]:
@@ -138,7 +144,7 @@ def test_a_changed_ballot_counts_its_latest_and_keeps_the_history(session: Sessi
 def test_a_partial_ballot_takes_part_only_in_what_it_answers(session: Session) -> None:
     p = place(session)
     vote = draft(session, p.cid)
-    votes.open_vote(session, p.cid, vote.id, at=OPENS)
+    counting.open_vote(session, p.cid, vote.id, at=OPENS)
     for owner in p.owners[:2]:
         _cast(session, p.cid, vote.id, owner, Y, Y)
     ballots.cast_ballot(session, p.cid, vote.id, party_id=p.owners[2], answers={1: A}, way=E,
@@ -157,7 +163,7 @@ def test_a_partial_ballot_takes_part_only_in_what_it_answers(session: Session) -
 def test_paper_and_proxy_ballots_need_their_documents(session: Session) -> None:
     p = place(session)
     vote = draft(session, p.cid)
-    votes.open_vote(session, p.cid, vote.id, at=OPENS)
+    counting.open_vote(session, p.cid, vote.id, at=OPENS)
     scan, letter = voucher(session, p.cid, b"ballot"), voucher(session, p.cid, b"letter")
 
     def cast(party: int, way: BallotWay, docs: Documents) -> ballots.Cast:
@@ -185,7 +191,7 @@ def test_paper_and_proxy_ballots_need_their_documents(session: Session) -> None:
 def test_a_scoped_vote_has_only_its_buildings_owners(session: Session) -> None:
     p = place(session)
     vote = draft(session, p.cid, Scope(buildings=frozenset({p.buildings[0]})))
-    votes.open_vote(session, p.cid, vote.id, at=OPENS)
+    counting.open_vote(session, p.cid, vote.id, at=OPENS)
     assert votes.roll_of(vote).heads == 2
     with pytest.raises(Forbidden):
         _cast(session, p.cid, vote.id, p.owners[2], Y)
@@ -201,13 +207,19 @@ def test_a_scoped_vote_has_only_its_buildings_owners(session: Session) -> None:
 def test_a_recount_finds_an_edited_result_or_ballot(session: Session) -> None:
     p = place(session)
     vote = draft(session, p.cid)
-    votes.open_vote(session, p.cid, vote.id, at=OPENS)
+    counting.open_vote(session, p.cid, vote.id, at=OPENS)
     for owner in p.owners[:3]:
         _cast(session, p.cid, vote.id, owner, Y, N)
     counting.close_vote(session, p.cid, vote.id, at=CLOSES)
     assert counting.recount_from_log(session, p.cid, vote.id)
     changed = ballots.counting_ballots(session, vote)[0]
+    kept = changed.answers
     changed.answers = json.dumps({"1": "no", "2": "no"})
+    session.flush()
+    assert not counting.recount_from_log(session, p.cid, vote.id)
+    changed.answers = kept
+    assert '"area": "100.00"' in (vote.roll or "")
+    vote.roll = (vote.roll or "").replace('"area": "100.00"', '"area": "150.00"', 1)  # a unit grows
     session.flush()
     assert not counting.recount_from_log(session, p.cid, vote.id)
 
@@ -232,7 +244,7 @@ def test_a_person_never_has_two_counting_ballots(session: Session) -> None:
     """Should two ballots race past the vote's lock, the database keeps one counting."""
     p = place(session)
     vote = draft(session, p.cid)
-    votes.open_vote(session, p.cid, vote.id, at=OPENS)
+    counting.open_vote(session, p.cid, vote.id, at=OPENS)
     _cast(session, p.cid, vote.id, p.owners[0], Y)
     [kept] = ballots.counting_ballots(session, vote)
     twin = VoteBallot(

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from sunshine.governance.rules.roll import Scope
+from sunshine.governance.service import counting
 from sunshine.governance.service import votes
 from sunshine.identity.rules import Role
 from sunshine.infra import clock
@@ -27,7 +28,7 @@ def _open_vote(session: Session, cid: int, scope: Scope) -> int:
         opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1),
         notice_text="公告", notice_on=clock.today() - timedelta(days=3), actor_id=None,
     )  # fmt: skip
-    votes.open_vote(session, cid, vote.id, at=now)
+    counting.open_vote(session, cid, vote.id, at=now)
     return vote.id
 
 

@@ -84,7 +84,7 @@ def closed_vote(session: Session, cid: int) -> Vote:
     building = registry.find_building(session, cid, "1")
     assert building is not None
     vote = draft(session, cid, Scope(buildings=frozenset({building.id})))
-    votes.open_vote(session, cid, vote.id, at=OPENS)
+    counting.open_vote(session, cid, vote.id, at=OPENS)
     for voter in votes.roll_of(vote).voters[:2]:
         ballots.cast_ballot(
             session, cid, vote.id, party_id=min(voter.casters), answers={1: Choice.YES},

@@ -121,7 +121,7 @@ def open_(code: Code, vote_id: VoteId, at: At = "") -> None:
     """Open a vote, freezing the roll of its scope as the registry stands."""
     with open_session(writes=True) as session:
         ref = tenancy.resolve(session, code)
-        vote = votes.open_vote(session, ref.id, vote_id, at=_instant(at))
+        vote = counting.open_vote(session, ref.id, vote_id, at=_instant(at))
         roll = votes.roll_of(vote)
         session.commit()
     typer.echo(

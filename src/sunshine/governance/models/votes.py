@@ -1,9 +1,10 @@
 """Owners' votes (业主共同决定, Civil Code art. 278): the vote, its frozen roll, its ballots.
 
 A vote keeps its matters (each with its art. 278 item), scope, times and notice, and once
-opened the roll drawn at that moment (`roll`, JSON), so later transfers change nothing.
-Its `secret` keys the receipt hashes (HMAC) and never leaves the row: not logged, not
-shown. Closing appends the aggregate result (rules.vote_record) and keeps it (`result`).
+opened the roll drawn at that moment (`roll`, JSON; its SHA-256 is logged), so later
+transfers change nothing. Its `secret` keys the receipt hashes (HMAC) and never leaves
+the row: not logged, not shown. Opening and closing each append a record; the vote keeps
+the latest (`body`), after closing the aggregate result (rules.vote_record).
 
 A ballot row is one submission; a later one from the same voter replaces it (`replaced`)
 and the history stays. It holds the voter's roll key and who cast it, never in the log.
@@ -64,13 +65,10 @@ class Vote(TenantKeyed, Base):
     secret: Mapped[str] = mapped_column(
         String(64), info=unlogged("the receipts' HMAC key, shown to no one")
     )
-    roll: Mapped[str | None] = mapped_column(
-        Text,  # JSON, frozen on opening
-        info=unlogged("who owns what (LAW.md 3): the record has its totals; recount counts it"),
-    )
+    roll: Mapped[str | None] = mapped_column(Text)  # JSON, frozen on opening; logged: its SHA-256
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
-    result: Mapped[str | None] = mapped_column(Text)  # canonical JSON, as logged
+    body: Mapped[str | None] = mapped_column(Text)  # its latest record (opened, closed), as logged
     log_seq: Mapped[int | None] = mapped_column(info=unlogged("where the record sits in the log"))
     created_by: Mapped[int | None] = mapped_column(
         ForeignKey("identity_user.id"), info=unlogged("who drafted it: staff-only")

@@ -1,10 +1,11 @@
-"""Governance's audit check of owners' votes: each closed vote against its logged result.
+"""Governance's audit check of owners' votes: each opened vote against its latest record.
 
-A closed vote keeps the record it appended (`result`); its title, matters, scope, times and
-notice repeat what the record says, so the derived record takes them from the columns: an
-edit of any of them, or of the result, is named, and so is a closed vote with no record or
-a record whose vote is gone (or no longer closed). The frozen roll and the ballots are
-counted again by `sunshine governance vote recount`, not here: they name who owns what.
+A vote keeps the record it last appended (`body`: on opening, then with the result on
+closing); its state, title, matters, scope, times, notice and the SHA-256 of its frozen
+roll repeat what the record says, so the derived record takes them from the columns: an
+edit of any of them, or of the body, is named, and so is an opened vote with no record or
+a record whose vote is gone (or back to a draft). The ballots are counted again by
+`sunshine governance vote recount`, not here: they say who voted how.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sunshine.governance.models import Vote
 from sunshine.governance.models.votes import VOTE_CHECK
 from sunshine.governance.models.votes import VoteState
 from sunshine.governance.service.counting import LOG_KIND
+from sunshine.governance.service.counting import roll_digest
 from sunshine.infra.bulk import community_ids
 from sunshine.infra.bulk import driver_rows
 from sunshine.transparency.service.audit import AuditCheck
@@ -71,22 +73,34 @@ def _ref_of(record: Mapping[str, object]) -> str:
     return f"vote/{_key_of(record)}"
 
 
+def _roll(record: Mapping[str, object], roll: object) -> object:
+    """The record's roll totals with the digest of the roll as stored now."""
+    totals = record.get("roll")
+    digest = roll_digest(roll) if type(roll) is str else odd(roll)
+    return {**totals, "sha256": digest} if isinstance(totals, Mapping) else odd(totals)
+
+
 def _derived(row: tuple[object, ...]) -> Derived:
-    vote_id, title, matters, scope, opens, closes, opened, closed, notice, on, result = row
-    record = parse_body(result.encode("utf-8")) if type(result) is str else None
-    stored: Mapping[str, object] | Odd = odd(result)
+    vote_id, state, title, matters, scope, opens, closes, opened, closed, notice, on, roll, body = (
+        row
+    )
+    record = parse_body(body.encode("utf-8")) if type(body) is str else None
+    stored: Mapping[str, object] | Odd = odd(body)
     if record is not None:
         columns = {
             "vote": whole(vote_id),
+            "state": text(state),
+            "roll": _roll(record, roll),
             "title": text(title),
             "matters": _json(matters),
             "scope": _json(scope),
             "opens": _instant(opens),
             "closes": _instant(closes),
             "opened": _instant(opened),
-            "closed": _instant(closed),
             "notice": {"text": text(notice), "on": day(on)},
         }
+        if state != VoteState.OPEN.value or closed is not None:
+            columns["closed"] = _instant(closed)
         stored = record | {name: _agreed(v, record.get(name)) for name, v in columns.items()}
     return Derived(str(vote_id), stored)
 
@@ -100,11 +114,11 @@ def _agreed(column: object, kept: object) -> object:
 
 def votes(session: Session, community_id: int, report: AuditReport) -> RowRecords:
     query = select(
-        _V.id, _V.title, _V.matters, _V.scope, _V.opens_at, _V.closes_at, _V.opened_at,
-        _V.closed_at, _V.notice_text, _V.notice_on, _V.result,
-    ).where(_V.community_id == community_id, _V.state == VoteState.CLOSED.value)  # fmt: skip
+        _V.id, _V.state, _V.title, _V.matters, _V.scope, _V.opens_at, _V.closes_at,
+        _V.opened_at, _V.closed_at, _V.notice_text, _V.notice_on, _V.roll, _V.body,
+    ).where(_V.community_id == community_id, _V.state != VoteState.DRAFT.value)  # fmt: skip
     derived = [_derived(tuple(row)) for row in driver_rows(session.connection(), query)]
-    return RowRecords(report, LOG_KIND, derived, key_of=_key_of, ref_of=_ref_of)
+    return RowRecords(report, LOG_KIND, derived, key_of=_key_of, ref_of=_ref_of, latest=True)
 
 
 def _with_votes(session: Session) -> set[int]:

@@ -1,13 +1,17 @@
-"""Closing an owners' vote: the count, its logged aggregate record, the recount, receipts.
+"""Opening and closing an owners' vote, each logged; the recount; receipts.
 
-The record (`governance.vote`, ref `vote/ID`) holds the vote's number, title, matters
-with their items, scope, times and notice, the roll's totals, rules.vote_record's tally
-(aggregates only) and the sorted keyed hashes of the receipts of the ballots counted: no
-voter, no answer of anyone.
+Opening stores the roll `draw_roll` gives at that moment (rules.frozen) and logs a
+`governance.vote` record (ref `vote/ID`): the vote's number, title, matters with their
+items, scope, times, notice, and the roll's totals with the SHA-256 of the stored roll, so
+the roll cannot change unseen. Closing counts the ballots on that roll and logs the record
+again with the state `closed`, rules.vote_record's tally (aggregates only) and the sorted
+keyed hashes of the receipts of the ballots counted: no voter, no answer of anyone.
+The vote keeps its latest record (`body`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC
@@ -19,6 +23,7 @@ from sqlalchemy.orm import Session
 from sunshine.governance.models import Vote
 from sunshine.governance.models import VoteBallot
 from sunshine.governance.models.votes import VoteState
+from sunshine.governance.rules.frozen import roll_to_json
 from sunshine.governance.rules.result import tally_vote
 from sunshine.governance.rules.vote_record import dm2
 from sunshine.governance.rules.vote_record import misstated
@@ -26,10 +31,12 @@ from sunshine.governance.rules.vote_record import tally_record
 from sunshine.governance.service.ballots import as_tally_ballot
 from sunshine.governance.service.ballots import counting_ballots
 from sunshine.governance.service.ballots import find_by_receipt
+from sunshine.governance.service.roll import draw_roll
 from sunshine.governance.service.votes import counted_matters
 from sunshine.governance.service.votes import get_vote
 from sunshine.governance.service.votes import matters_of
 from sunshine.governance.service.votes import roll_of
+from sunshine.governance.service.votes import scope_of
 from sunshine.governance.service.votes import vote_in_state
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import NotFound
@@ -49,13 +56,12 @@ def instant(moment: datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(UTC).isoformat()
 
 
-def count_record(session: Session, vote: Vote) -> dict[str, object]:
-    """The public record of the vote's count, from its frozen roll and counted ballots."""
+def opening_record(vote: Vote) -> dict[str, object]:
+    """The public record of an opened vote: what it asks, of whom, when; the roll's digest."""
     roll = roll_of(vote)
-    counting = counting_ballots(session, vote)
-    tally = tally_vote(roll, counted_matters(vote), [as_tally_ballot(b) for b in counting])
     return {
         "vote": vote.id,
+        "state": VoteState.OPEN.value,
         "title": vote.title,
         "matters": [{"number": m["number"], "item": m["item"], "title": m["title"]}
                     for m in matters_of(vote)],
@@ -64,10 +70,46 @@ def count_record(session: Session, vote: Vote) -> dict[str, object]:
         "closes": instant(vote.closes_at),
         "opened": instant(vote.opened_at),
         "notice": {"text": vote.notice_text, "on": vote.notice_on.isoformat()},
-        "roll": {"area_dm2": dm2(roll.area), "heads": roll.heads, "units": len(roll.units)},
+        "roll": {"area_dm2": dm2(roll.area), "heads": roll.heads, "units": len(roll.units),
+                 "sha256": roll_digest(vote.roll or "")},
+    }  # fmt: skip
+
+
+def roll_digest(stored: str) -> str:
+    return hashlib.sha256(stored.encode("utf-8")).hexdigest()
+
+
+def count_record(session: Session, vote: Vote) -> dict[str, object]:
+    """The public record of the vote's count, from its frozen roll and counted ballots."""
+    counting = counting_ballots(session, vote)
+    tally = tally_vote(
+        roll_of(vote), counted_matters(vote), [as_tally_ballot(b) for b in counting]
+    )
+    return opening_record(vote) | {
+        "state": VoteState.CLOSED.value,
         "tally": tally_record(tally),
         "receipts": sorted(b.receipt_mac for b in counting),
-    }  # fmt: skip
+    }
+
+
+def open_vote(session: Session, community_id: int, vote_id: int, *, at: datetime) -> Vote:
+    """Open a drafted vote: freeze the roll of its scope as the registry stands, log it."""
+    vote = vote_in_state(session, community_id, vote_id, VoteState.DRAFT)
+    if at >= vote.closes_at:
+        raise Conflict("vote {id} would close before it opened", args={"id": vote_id})
+    roll = draw_roll(session, community_id, scope=scope_of(vote))  # Invalid names each unit
+    vote.roll = json.dumps(roll_to_json(roll), ensure_ascii=False, sort_keys=True)
+    vote.state, vote.opened_at = VoteState.OPEN, at
+    _log(session, vote, opening_record(vote))
+    return vote
+
+
+def _log(session: Session, vote: Vote, body: dict[str, object]) -> None:
+    logged = transparency.append(
+        session, vote.community_id, kind=LOG_KIND, record=body, ref=ref_of(vote.id)
+    )
+    vote.body, vote.log_seq = records.canonical(body).decode("utf-8"), logged.seq
+    session.flush()
 
 
 def close_vote(session: Session, community_id: int, vote_id: int, *, at: datetime) -> Vote:
@@ -76,22 +118,16 @@ def close_vote(session: Session, community_id: int, vote_id: int, *, at: datetim
     session.refresh(vote, with_for_update=True)  # no ballot lands while it is counted
     if at < vote.closes_at:
         raise Conflict("vote {id} takes ballots until its closing time", args={"id": vote_id})
-    vote.closed_at = at
-    body = count_record(session, vote) | {"closed": instant(at)}
-    logged = transparency.append(
-        session, community_id, kind=LOG_KIND, record=body, ref=ref_of(vote_id)
-    )
-    vote.result, vote.log_seq = records.canonical(body).decode("utf-8"), logged.seq
-    vote.state = VoteState.CLOSED
-    session.flush()
+    vote.closed_at, vote.state = at, VoteState.CLOSED
+    _log(session, vote, count_record(session, vote) | {"closed": instant(at)})
     return vote
 
 
 def result_of(vote: Vote) -> dict[str, Any] | None:
     """The vote's logged result, as kept with it (None until it closes)."""
-    if vote.result is None:
+    if vote.state is not VoteState.CLOSED:
         return None
-    loaded: dict[str, Any] = json.loads(vote.result)
+    loaded: dict[str, Any] = json.loads(vote.body or "{}")
     return loaded
 
 

@@ -1,10 +1,7 @@
-"""Owners' votes: drafted, opened on a frozen roll, closed with a logged aggregate result.
+"""Owners' votes: drafted with their matters, scope, times and notice; read back.
 
-Opening stores the roll `draw_roll` gives at that moment (rules.frozen); ballots and the
-count read that roll, never the registry again. Closing counts the counted ballots with
-rules.result and appends rules.vote_record's aggregate record, with the keyed receipt
-hashes of the ballots counted (never a voter, never an answer), to the community's log.
-Times are passed in (`at`): the edges pass the clock, tests pass what they need.
+Opening and closing, each logged, are in `counting`. Times are passed in (`at`): the
+edges pass the clock, tests pass what they need.
 """
 
 from __future__ import annotations
@@ -23,13 +20,11 @@ from sqlalchemy.orm import Session
 from sunshine.governance.models import Vote
 from sunshine.governance.models.votes import VoteState
 from sunshine.governance.rules.frozen import roll_from_json
-from sunshine.governance.rules.frozen import roll_to_json
 from sunshine.governance.rules.roll import Roll
 from sunshine.governance.rules.roll import Scope
 from sunshine.governance.rules.tally import Matter
 from sunshine.governance.rules.thresholds import Item
 from sunshine.governance.service.decisions import public_title
-from sunshine.governance.service.roll import draw_roll
 from sunshine.infra import clock
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
@@ -117,18 +112,6 @@ def roll_of(vote: Vote) -> Roll:
     if vote.roll is None:
         raise Conflict("vote {id} has not opened: it has no roll yet", args={"id": vote.id})
     return roll_from_json(json.loads(vote.roll))
-
-
-def open_vote(session: Session, community_id: int, vote_id: int, *, at: datetime) -> Vote:
-    """Open a drafted vote, freezing the roll of its scope as the registry stands at `at`."""
-    vote = vote_in_state(session, community_id, vote_id, VoteState.DRAFT)
-    if at >= vote.closes_at:
-        raise Conflict("vote {id} would close before it opened", args={"id": vote_id})
-    roll = draw_roll(session, community_id, scope=scope_of(vote))  # Invalid names each unit
-    vote.roll = json.dumps(roll_to_json(roll), ensure_ascii=False, sort_keys=True)
-    vote.state, vote.opened_at = VoteState.OPEN, at
-    session.flush()
-    return vote
 
 
 def vote_in_state(session: Session, community_id: int, vote_id: int, state: VoteState) -> Vote:
