@@ -30,10 +30,6 @@ from sqlalchemy import Engine
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from sunshine.banking.service import accounts as banking_accounts
-from sunshine.banking.service import imports as banking_imports
-from sunshine.banking.service import matching as banking_matching
-from sunshine.banking.service import reconcile as banking_reconcile
 from sunshine.infra.db import Base
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service as ledger
@@ -47,7 +43,6 @@ from tests.audit_edits import key_where
 from tests.audit_edits import new_value
 from tests.audit_edits import pick_row
 from tests.audit_edits import run
-from tests.banking.support import SAMPLES
 from tests.factories import load_demo
 from tests.factories import make_user
 from tests.governance.builders import committee_decision
@@ -122,7 +117,10 @@ class Demo:
 
 @pytest.fixture(scope="module")
 def loaded(engine: Engine) -> Iterator[Demo]:
-    """The demo, checked clean, then with its guards off, for the module; rolled back after."""
+    """The demo, checked clean, then with its guards off, for the module; rolled back after.
+
+    The demo holds its bank statements and each month end's reconciliation in the log.
+    """
     with engine.connect() as connection:
         outer = connection.begin()
         with Session(
@@ -130,7 +128,6 @@ def loaded(engine: Engine) -> Iterator[Demo]:
         ) as session:
             community = load_demo(session)
             _close_months(session, community.id)
-            _reconcile_october(session, community.id)
             committee_decision(session, community.id, on=date(2024, 10, 31))  # not in the demo yet
             closed_vote(session, community.id)  # nor an owners' vote
             assert log.audit(session, community.id).clean  # as loaded: nothing to name
@@ -150,17 +147,6 @@ def _close_months(session: Session, community_id: int) -> None:
     ledger.countersign_close(session, community_id, asked.id, actor_id=member)
     again = ledger.request_close(session, community_id, period=Period(2024, 10), actor_id=manager)
     ledger.withdraw_close(session, community_id, again.id, actor_id=manager)
-
-
-def _reconcile_october(session: Session, community_id: int) -> None:
-    """What the demo does not hold yet: October 2024's bank reconciliation, in the log."""
-    account = banking_accounts.set_account(
-        session, community_id, number="32040188000012345678", bank="jsb"
-    )
-    data = (SAMPLES / "jcdy_2024_10_jsb.csv").read_bytes()
-    banking_imports.import_statement(session, community_id, data, bank="jsb")
-    banking_matching.auto_match(session, community_id, account.id)
-    banking_reconcile.record(session, community_id, account, date(2024, 10, 31), actor_id=None)
 
 
 def _guards_off(session: Session) -> None:

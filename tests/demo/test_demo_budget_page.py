@@ -1,4 +1,5 @@
-"""Issue 4's "the budget page shows the shortfall", on the demo's 荆川东园 through the real app."""
+"""On the demo's 荆川东园 through the real app: issue 4's "the budget page shows the shortfall",
+and issue 13's bank pages, which answer with the demo's account and statements."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def _voucher_files_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     get_settings.cache_clear()
 
 
-def test_the_budget_pages_show_the_shortfall_near_50000(
+def test_the_budget_pages_show_the_shortfall_near_50000_and_the_bank_pages_answer(
     client: TestClient, session: Session
 ) -> None:
     community = load_demo(session)
@@ -43,4 +44,14 @@ def test_the_budget_pages_show_the_shortfall_near_50000(
     assert "-49,400.00" in page.text  # the planned shortfall, "close to 50,000"
     gap = client.get(f"/c/jcdy/budget/{budget.id}/gap")
     assert gap.status_code == 200, gap.text
-    assert "-45,123.91" in gap.text  # the year's result: 104,700.00 in, 149,823.91 out
+    assert "-45,128.91" in gap.text  # the year's result: 104,700.00 in, 149,828.91 out
+
+    manager = identity.find_user_by_username(session, "manager")
+    assert manager is not None
+    log_in(client, session, manager)
+    for path in ("", "/lines", "/reconciliation"):
+        page = client.get(f"/c/jcdy/bank{path}")
+        assert page.status_code == 200, (path, page.text)
+    october = client.get("/c/jcdy/bank/reconciliation", params={"date": "2024-10-31"})
+    assert october.status_code == 200, october.text
+    assert "58,062.98" in october.text  # the bank's balance; the books' is 5.00 more (its fee)

@@ -81,9 +81,10 @@ def test_the_october_notice_prints_on_one_page_and_its_bundle_verifies(loaded: L
         assert expected in text
     assert re.search(r"/c/jcdy/verify\?period=2024-10&v=1&size=\d+&root=[0-9a-f]{64}", url)
     assert printed.signers == ("sunshine/jcdy", "jcdy-committee-demo")
-    assert printed.tree_size == OCTOBER_CHECKPOINT[1]  # as loaded later
+    state = f"docs/trust-model.md: `{printed.fingerprint}`, log size {printed.tree_size}"
+    assert printed.tree_size == OCTOBER_CHECKPOINT[1], state  # as loaded later
     if ids_start_afresh(session):
-        assert printed.fingerprint == OCTOBER_CHECKPOINT[0]
+        assert printed.fingerprint == OCTOBER_CHECKPOINT[0], state
     assert "委员会 1/1 名委员已联署" in text  # the role and the count, not the key's name
     assert "jcdy-committee-demo" not in text.replace("\n", "")
     assert "预算执行情况" in text  # the budget's section, from the approved demo budget

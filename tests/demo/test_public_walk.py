@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,9 +21,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.billing.rules.channels import order_number
+from sunshine.demo.service import fees
 from sunshine.disclosure.models.budgets import Budget
 from sunshine.disclosure.service import notices as disclosure
 from sunshine.entrypoints.web import create_app
+from sunshine.infra.clock import SHANGHAI
 from sunshine.infra.web import open_request_session
 from sunshine.kernel.periods import Period
 from sunshine.ledger.models import Voucher
@@ -115,6 +119,8 @@ def walk(loaded: Loaded) -> Iterator[tuple[TestClient, dict[str, str]]]:
         "vehicle_id": "1",
         "account": "1002",
         "seq": "0",
+        # The demo owner's order, paid online through the development channel.
+        "order_no": order_number(cid, datetime(2024, 9, 20, 9, tzinfo=SHANGHAI), fees.ONLINE_NONCE),
     }
     with TestClient(app, base_url="http://testserver") as client:
         yield client, values

@@ -32,7 +32,7 @@ EXPECTED_PAGES = {
 OWNER_PAGES = (
     "/c/jcdy/books?period=2024-10",
     "/c/jcdy/books?period=2024-11",
-    "/c/jcdy/ledger/entries/12",
+    "/c/jcdy/ledger/entries/161",
     "/c/jcdy/ledger/reports/trial-balance?period=2024-10",
     "/c/jcdy/ledger/reports/income-and-spending?from=2024-10&to=2024-10",
     "/c/jcdy/ledger/reports/account-ledger?account=1001&start=2024-10-01&end=2024-10-31",
@@ -149,7 +149,7 @@ def test_owners_read_account_names_and_days_never_codes_or_timestamps(
         assert not codes.search(text), (url, codes.search(text))
         assert not ISO_DAY.search(text), (url, ISO_DAY.search(text))
         assert "科目代码" not in page.headings, url
-    _status, html = _get(target, "owner", "/c/jcdy/ledger/entries/12")
+    _status, html = _get(target, "owner", "/c/jcdy/ledger/entries/161")
     assert "水费" in html  # the account's name is there, its code is not
     assert re.search(r'<span class="fingerprint">[0-9A-F]{4}( [0-9A-F]{4}){3}</span>', html)
     assert not re.search(r">[0-9a-f]{64}<", html)  # a voucher's hash only as its fingerprint

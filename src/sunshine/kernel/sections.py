@@ -18,6 +18,7 @@ class CellKind(StrEnum):
     TEXT = "text"  # shown as it is (a percentage goes here as text, e.g. "95.3%")
     FEN = "fen"  # an integer number of fen, shown as yuan ("9,618.58")
     COUNT = "count"  # an integer count
+    DAY = "day"  # an ISO day ("2024-10-31") in the record; a page writes it as its language does
 
 
 Cell = str | int
@@ -53,7 +54,7 @@ class Section:
                     f"section {self.key}: a row has {len(row)} cells, not {len(self.columns)}"
                 )
             for cell, column in zip(row, self.columns, strict=True):
-                numeric = column.kind is not CellKind.TEXT
+                numeric = column.kind not in (CellKind.TEXT, CellKind.DAY)
                 if numeric != (isinstance(cell, int) and not isinstance(cell, bool)):
                     raise ValueError(f"section {self.key}: {column.key} holds {cell!r}")
 

@@ -10,6 +10,8 @@ app registers the function with the notice (entrypoints); disclosure never impor
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -71,6 +73,11 @@ def _statement_rows(rec: rules.Reconciliation, prefix: str) -> list[Row]:
     return rows
 
 
+def _zh_day(day: date) -> str:
+    """A day as the Chinese note writes it (owners read days, not ISO dates)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def _account_note(rec: rules.Reconciliation | None, masked: str, month: Period) -> tuple[str, str]:
     if rec is None:
         return (
@@ -82,7 +89,7 @@ def _account_note(rec: rules.Reconciliation | None, masked: str, month: Period) 
     else:
         zh, en = "尚有差额未能解释", "a difference is left unexplained"
     return (
-        f"账户 {masked}：{rec.first_day} 至 {rec.on} 逐笔核对，{zh}。",
+        f"账户 {masked}：{_zh_day(rec.first_day)}至{_zh_day(rec.on)}逐笔核对，{zh}。",
         f"Account {masked}: checked line by line from {rec.first_day} to {rec.on}; {en}.",
     )
 
@@ -114,7 +121,7 @@ def reconciliation_section(
         title_en="Bank reconciliation at the month's end",
         columns=(
             Column("item", "项目", "Item", lang="zh"),
-            Column("date", "日期", "Date"),
+            Column("date", "日期", "Date", CellKind.DAY),
             Column("amount", "金额", "Amount", CellKind.FEN),
             Column("item_en", "项目", "Item", lang="en"),
         ),

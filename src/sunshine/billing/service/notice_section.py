@@ -13,6 +13,7 @@ functions with the notice (entrypoints); disclosure never imports billing.
 
 from __future__ import annotations
 
+from datetime import date
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
@@ -46,6 +47,11 @@ _BAND_NAMES = {  # rules.BANDS' keys -> (Chinese, English)
     "91-180": ("逾期 91–180 天", "91–180 days overdue"),
     "over-180": ("逾期 180 天以上", "Over 180 days overdue"),
 }
+
+
+def _zh_day(day: date) -> str:
+    """A day as the Chinese note writes it (owners read days, not ISO dates)."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _periods(first: Period, last: Period) -> list[Period]:
@@ -149,7 +155,8 @@ def collection_section(
         ),
         rows=tuple(rows),
         note_zh=(
-            f"本期应收：{_span(first, last, ' 至 ')} 的账单；本期已收：截至 {last.last_day} 日终"
+            f"本期应收：{_span(first, last, ' 至 ')} 的账单；"
+            f"本期已收：截至 {_zh_day(last.last_day)}日终"
             "收到的缴费付给这些账单的部分；收缴率 = 本期已收 ÷ 本期应收（四舍五入至 0.1%）；"
             "收回往期：本期收到的缴费付给以前月份账单的部分。只列合计。"
         ),
@@ -204,7 +211,7 @@ def arrears_section(
         ),
         rows=tuple(rows),
         note_zh=(
-            f"截至 {as_of} 日终已到期未缴的账单，按逾期天数分段（一户可分属几段）。"
+            f"截至 {_zh_day(as_of)}日终已到期未缴的账单，按逾期天数分段（一户可分属几段）。"
             "只列合计，不列户名、房号。"
         ),
         note_en=(

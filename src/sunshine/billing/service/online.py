@@ -77,11 +77,14 @@ def open_order(
     now: datetime,
     minutes: int,
     bill_ids: Sequence[int] | None = None,
+    nonce: str | None = None,
 ) -> Opened:
     """Record an order for a unit's money and place it with `channel`; what the payer needs.
 
     `bill_ids`, the bills the payer chose, must be open bills of the unit (Invalid); the
     payment pays them when the order is booked (`online_settle`), else the oldest first.
+    `nonce` is the order number's random part (8 hex digits); only the demo gives one, so
+    that its loads write the same bytes.
     """
     if not Fen(0) < amount <= MAX_ORDER:
         raise Invalid(
@@ -94,7 +97,7 @@ def open_order(
         raise Invalid("the order was not opened", problems=chosen)
     order = OnlineOrder(
         community_id=community_id,
-        order_no=order_number(community_id, now, secrets.token_hex(4)),
+        order_no=order_number(community_id, now, nonce or secrets.token_hex(4)),
         unit_id=unit_id,
         amount=amount,
         description=description[:128],

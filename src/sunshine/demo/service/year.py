@@ -10,21 +10,26 @@ bytes on every load.
 The year's figures (`tests/demo/test_demo_year.py` checks them):
 
     income                                               104,700.00
-      6002 parking rent   60 spaces × 120.00 × 12         86,400.00  one entry a month
+      6002 parking rent   60 spaces × 120.00 × 12         86,400.00  60 bills a month, all paid
       6004 garbage fees   183 of 192 households × 100.00  18,300.00  95.3 %, Sept.–March
-    spending                                             149,823.91
+    spending                                             149,828.91
       6601 wages          5,300.00 × 12                   63,600.00  paid to people
       6602 upkeep         10 jobs, the gate in October    16,850.00
       6603 cleaning       garbage clearance 4 × 3,900.00  17,926.50  and supplies
       6604 greening       4 jobs                           5,760.00
       6605 security       night patrol 4 × 7,200.00       28,800.00
-      6606 office                                          1,359.00
+      6606 office         and the bank's fee of October    1,364.00
       6607 insurance      public liability, once           2,680.00
       660801 water        112 t × 3.93                       440.16
       660802 electricity  3,705 kWh × 0.65                 2,408.25
       6610 remuneration   1,000.00 × 10 (2024-11..2025-08) 10,000.00
-    result (a shortfall, the owners')                    -45,123.91
-    trust account  2024-08-31 50,000.00 → 2025-08-31 4,876.09, its lowest month end
+    result (a shortfall, the owners')                    -45,128.91
+    trust account  2024-08-31 50,000.00 → 2025-08-31 4,871.09, its lowest month end
+
+The income is billed and paid through billing (`demo/service/fees.py`): every household
+is billed the garbage fee and every lease its rent, and the community's income basis is
+"collected", so income is what the payments bring in, on their days. The trust account
+is reconciled with the bank's statement at every month end (`demo/service/bank.py`).
 
 The spending follows the lines of the demo's approved budget (`demo/service/budget.py`,
 155,000.00), each line at or a little under its amount (electricity 8.25 over), so budget
@@ -69,7 +74,6 @@ OCTOBER = Period(2024, 10)  # the month of SCENARIO.md's paper notice
 
 PARKING_SPACES = 60
 PARKING_RENT = Fen.yuan(120)  # per space per month
-PARKING_PAYERS = "车位承租业主（60户）"
 HOUSEHOLDS = 192
 GARBAGE_FEE = Fen.yuan(100)  # per household per year
 # When the households paid the year's garbage fee: 183 of 192, most in the first months.
@@ -109,6 +113,11 @@ TRUST_TERMS = rules.TrustTerms(
     contract_ref="信托制物业服务合同 酬金条款：过渡期满，自2024年11月起每月固定1,000.00元",
 )
 PAYABLE = "2202"  # the remuneration payable to the trustee, settled from the trust account
+
+BANK = "江苏银行股份有限公司常州分行"
+BANK_FEE = Fen(500)  # the account fee the bank charges each October
+BANK_FEE_MONTH = 10
+BANK_FEE_NARRATION = "银行账户管理费"
 
 CAMERAS = "常州市安视监控工程有限公司"
 CLEANER = "常州市洁康清洁用品商行"
@@ -162,31 +171,18 @@ def _yyyymm(day: date) -> str:
     return f"{day.year}{day.month:02d}"
 
 
-def parking_rent(period: Period) -> Movement:
-    """The month's rent of the 60 resident spaces, collected by the 5th (one summary)."""
-    day = period.first_day.replace(day=5)
-    amount = PARKING_RENT.times(PARKING_SPACES)
-    item = f"{day.year}年{day.month}月 居民车位租金（{PARKING_SPACES}个×{PARKING_RENT}元）"
-    receipt = Receipt(
-        "车位租金收缴汇总表", books.TRUSTEE, f"CW-{_yyyymm(day)}", day, PARKING_PAYERS, item, amount
-    )
-    return Movement(day, "6002", "车位租金", PARKING_PAYERS, receipt, money_in=True)
+def bank_fee(period: Period) -> Movement:
+    """The bank's account fee charged on the last day of October, booked early in November.
 
-
-def garbage_fees(day: date, households: int, *, season: int = FIRST.year) -> Movement:
-    """Garbage fees of the trust year from September `season`, collected up to `day`."""
-    payers = f"缴费业主（{households}户）"
-    item = f"{season}至{season + 1}年度 生活垃圾清运费（{households}户×{GARBAGE_FEE}元）"
-    receipt = Receipt(
-        "生活垃圾清运费收缴汇总表",
-        books.TRUSTEE,
-        f"LJ-{_yyyymm(day)}",
-        day,
-        payers,
-        item,
-        GARBAGE_FEE.times(households),
-    )
-    return Movement(day, "6004", "生活垃圾清运费", payers, receipt, money_in=True)
+    The bookkeeper books it from the statement (the bank's fee slip is the voucher), so
+    October's month end shows it as the one difference between bank and books.
+    """
+    charged = Period(period.year, BANK_FEE_MONTH).last_day
+    day = period.first_day.replace(day=2)
+    item = f"{charged.year}年{charged.month}月 对公账户管理费"
+    number = f"JS{charged.year}{charged.month:02d}99"
+    receipt = Receipt("银行收费凭证", BANK, number, charged, books.PAYER, item, BANK_FEE)
+    return Movement(day, "6606", BANK_FEE_NARRATION, BANK, receipt)
 
 
 def spending_line(row: tuple[str, str, str, str, str, str]) -> Movement:
@@ -198,15 +194,16 @@ def spending_line(row: tuple[str, str, str, str, str, str]) -> Movement:
 
 
 def movements(period: Period) -> list[Movement]:
-    """Everything the month books except the remuneration, in date order."""
-    lines = [parking_rent(period)]
-    lines += [garbage_fees(day, n) for day, n in GARBAGE_PAID if day in period]
+    """Everything the month books by hand except the remuneration, in date order.
+
+    The income comes in through billing (`demo/service/fees.py`), not here.
+    """
     if period == OCTOBER:
-        lines += books.OCTOBER
+        lines = list(books.OCTOBER)
     else:
         offset = (period.year - OCTOBER.year) * 12 + period.month - OCTOBER.month
         tonnes, kwh = METERED[period]
-        lines += [
+        lines = [
             books.water(
                 period.first_day.replace(day=8),
                 f"SF-{period.year}{period.month:02d}-{376 + 17 * offset:04d}",
@@ -220,6 +217,8 @@ def movements(period: Period) -> list[Movement]:
             books.wages(period.first_day.replace(day=15)),
         ]
         lines += [spending_line(row) for row in SPENDING if date.fromisoformat(row[0]) in period]
+    if period.month == BANK_FEE_MONTH + 1:
+        lines.append(bank_fee(period))
     return sorted(lines, key=lambda line: line.day)
 
 

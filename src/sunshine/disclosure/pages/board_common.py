@@ -28,6 +28,8 @@ from sunshine.disclosure.rules.schedule import Slot
 from sunshine.disclosure.service import notices as service
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
+from sunshine.infra.i18n import DEFAULT_LOCALE
+from sunshine.infra.i18n import format_day
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.infra.web import Viewer
 from sunshine.infra.web import render
@@ -76,10 +78,12 @@ def named(item: Mapping[str, Any], stem: str, locale: str) -> str:
     return chinese if locale == "zh_CN" or not english else english
 
 
-def cell(value: object, kind: str) -> str:
-    """A section's cell as text: fen as yuan, counts and text as they are."""
+def cell(value: object, kind: str, locale: str = DEFAULT_LOCALE) -> str:
+    """A section's cell as text: fen as yuan, a day as the page writes one, the rest as is."""
     if kind == "fen":
         return yuan(value)
+    if kind == "day" and value:
+        return format_day(str(value), locale)
     return "" if value is None else str(value)
 
 
