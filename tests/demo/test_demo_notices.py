@@ -88,6 +88,9 @@ def test_the_october_notice_prints_on_one_page_and_its_bundle_verifies(loaded: L
     assert "委员会 1/1 名委员已联署" in text  # the role and the count, not the key's name
     assert "jcdy-committee-demo" not in text.replace("\n", "")
     assert "预算执行情况" in text  # the budget's section, from the approved demo budget
+    # the bank's fee of 31 October, the month-end's one difference, dated as owners write days
+    assert "2024年10月31日" in text
+    assert "2024-10-31" not in text
     keys = [key.text() for key in log.public_keys(session, ref.id)]
     assert len(keys) == 2  # the platform's and the committee's: both must have signed
     bundle = notices.notice_bundle(session, ref, period=OCTOBER)

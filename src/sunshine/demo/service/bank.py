@@ -18,7 +18,6 @@ section is for. October keeps its four spending lines.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from datetime import date
@@ -33,6 +32,7 @@ from sunshine.banking.service import matching
 from sunshine.banking.service import reconcile
 from sunshine.demo.service import books
 from sunshine.demo.service import year
+from sunshine.infra.spreadsheets import CsvWriter
 from sunshine.kernel.money import ZERO
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
@@ -82,7 +82,7 @@ def statement(
         start=period.first_day, end=period.last_day,
     )  # fmt: skip
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = CsvWriter(out)  # formula-like text quoted, as every CSV we write
     writer.writerow(["江苏银行 对公账户交易明细"])
     writer.writerow([f"账号：{NUMBER}", f"户名：{HOLDER}"])
     writer.writerow(

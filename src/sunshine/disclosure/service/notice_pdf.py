@@ -268,11 +268,13 @@ def _named(item: Mapping[str, object], stem: str, words: Words) -> str:
     return english if words.english and english else chinese
 
 
-def _cell(value: object, kind: str) -> str:
+def _cell(value: object, kind: str, locale: str) -> str:
     if kind == "fen":
         return yuan(value)
     if kind == "count":
         return f"{_int(value):,}"
+    if kind == "day" and value:
+        return format_day(str(value), locale)  # the paper is read in one language too
     return str(value)
 
 
@@ -290,7 +292,7 @@ def _sections(record: Mapping[str, object], words: Words) -> list[PrintSection]:
                     (_named(columns[i], "name", words), kinds[i] != "text") for i in shown
                 ),
                 rows=tuple(
-                    tuple(_cell(row[i], kinds[i]) for i in shown)
+                    tuple(_cell(row[i], kinds[i], words.locale) for i in shown)
                     for row in _list(section["rows"])
                     if isinstance(row, list) and len(row) == len(columns)
                 ),
@@ -328,8 +330,8 @@ def _change(
     return PrintChange(
         part=_named(section, "title", words) if section else part,
         item=change_item(section, item, english=words.english),
-        was=_row_text(change["was"], section, none),
-        now=_row_text(change["now"], section, none),
+        was=_row_text(change["was"], section, none, words.locale),
+        now=_row_text(change["now"], section, none, words.locale),
     )
 
 
@@ -353,10 +355,13 @@ def _fen_or_none(value: object, none: str) -> str:
     return none if value is None else yuan(value)
 
 
-def _row_text(value: object, section: Mapping[str, object] | None, none: str) -> str:
+def _row_text(
+    value: object, section: Mapping[str, object] | None, none: str, locale: str
+) -> str:
     if value is None:
         return none
-    return " / ".join(_cell(cell, kind) for cell, kind in change_cells(section, _list(value)))
+    cells = change_cells(section, _list(value))
+    return " / ".join(_cell(cell, kind, locale) for cell, kind in cells)
 
 
 def _checkpoint(checkpoint: PrintedCheckpoint, verify_url: str, words: Words) -> dict[str, object]:
