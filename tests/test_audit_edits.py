@@ -46,6 +46,7 @@ from tests.audit_edits import run
 from tests.factories import load_demo
 from tests.factories import make_user
 from tests.governance.builders import committee_decision
+from tests.governance.votes_setup import closed_vote
 
 MODELS = {mapper.local_table.name: mapper.class_ for mapper in Base.registry.mappers}
 CHECKS = {check.name: check for check in log.registered_checks()}
@@ -128,6 +129,7 @@ def loaded(engine: Engine) -> Iterator[Demo]:
             community = load_demo(session)
             _close_months(session, community.id)
             committee_decision(session, community.id, on=date(2024, 10, 31))  # not in the demo yet
+            closed_vote(session, community.id)  # nor an owners' vote
             assert log.audit(session, community.id).clean  # as loaded: nothing to name
             _guards_off(session)
             try:

@@ -128,6 +128,7 @@ def _scenario(run: Runner, tmp: Path) -> None:
     _bank(run)
     _online_orders(run)
     _governance(run)
+    _votes(run, tmp)
     run("audit")
     run("audit", "-c", "jcdy")
     run("checkpoint", "sign-due")
@@ -273,6 +274,32 @@ def _governance(run: Runner) -> None:
     run("governance", "announce", "jcdy", "1", "--on", "2024-11-02")
     run("governance", "recount", "jcdy", "1")
     run("governance", "late", "jcdy", "--today", "2024-11-10")
+
+
+def _votes(run: Runner, tmp: Path) -> None:
+    """An owners' vote of building 1: drafted, opened, a paper and a proxy ballot, closed.
+
+    Parties 5 and 6 own 1-1-202 and 1-1-301 (party 2 sold 1-1-101 above).
+    """
+    scan, letter = tmp / "ballot.pdf", tmp / "proxy.pdf"
+    scan.write_bytes(b"%PDF-1.4\n%ballot\n")
+    letter.write_bytes(b"%PDF-1.4\n%proxy\n")
+    run("governance", "vote", "create", "jcdy", "1幢电梯更换表决", "--matter", "5:动用维修资金更换电梯",
+        "--matter", "8:东门空地改作停车场", "--opens", "2025-10-01T09:00", "--closes",
+        "2025-10-15T18:00", "--notice", "10月1日至15日表决", "--notice-on", "2025-09-15",
+        "--building", "1")  # fmt: skip
+    run("governance", "vote", "open", "jcdy", "1", "--at", "2025-10-01T09:00")
+    paper = run("governance", "vote", "ballot", "jcdy", "1", "5", "--answer", "1=yes",
+                "--answer", "2=no", "--scan", str(scan), "--at", "2025-10-02T10:00")  # fmt: skip
+    run("governance", "vote", "ballot", "jcdy", "1", "6", "--answer", "1=yes", "--way", "proxy",
+        "--authorisation", str(letter), "--at", "2025-10-02T10:00")  # fmt: skip
+    run("governance", "vote", "close", "jcdy", "1", "--at", "2025-10-15T18:00")
+    run("governance", "vote", "show", "jcdy", "1")
+    run("governance", "vote", "recount", "jcdy", "1")
+    assert paper.code == 0, paper.err
+    receipt = paper.out.split()[-1]
+    found = run("governance", "vote", "receipt", "jcdy", "1", receipt)
+    assert "counted" in found.out or "计入" in found.out, found.out
 
 
 def _serve(demo: Demo) -> Ran:

@@ -1,7 +1,14 @@
-"""JSON API of governance (mounted at /api/v1)."""
+"""JSON API of governance (mounted at /api/v1): committee decisions and owners' votes."""
 
 from __future__ import annotations
 
-from sunshine.governance.api.decisions import router
+from fastapi import APIRouter
+
+from sunshine.governance.api import decisions
+from sunshine.governance.api import votes
+
+router = APIRouter()
+router.include_router(decisions.router)
+router.include_router(votes.router)
 
 __all__ = ["router"]

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from sunshine.governance.cli.votes import app as votes_app
 from sunshine.governance.rules.committee import CommitteeMajority
 from sunshine.governance.rules.decisions import About
 from sunshine.governance.rules.decisions import MemberRole
@@ -212,3 +213,6 @@ def late(code: Code, today: Annotated[str, typer.Option("--today")] = "") -> Non
     if found:
         raise typer.Exit(1)
     typer.echo(_("every decision was announced on time"))
+
+
+app.add_typer(votes_app, name="vote")

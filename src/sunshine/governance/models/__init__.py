@@ -1,9 +1,11 @@
-"""Tables of governance: committees, their members and their logged decisions."""
+"""Tables of governance: committees, members and logged decisions; owners' votes, ballots."""
 
 from __future__ import annotations
 
 from sunshine.governance.models.committees import Committee
 from sunshine.governance.models.committees import Decision
 from sunshine.governance.models.committees import Member
+from sunshine.governance.models.votes import Vote
+from sunshine.governance.models.votes import VoteBallot
 
-__all__ = ["Committee", "Decision", "Member"]
+__all__ = ["Committee", "Decision", "Member", "Vote", "VoteBallot"]

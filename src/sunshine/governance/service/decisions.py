@@ -45,7 +45,7 @@ def ref_of(decision_id: int) -> str:
     return f"decision/{decision_id}"
 
 
-def _title(title: str) -> str:
+def public_title(title: str) -> str:
     cleaned = " ".join(title.split())
     if not 0 < len(cleaned) <= 200:
         raise Invalid("a decision's title is 1 to 200 characters")
@@ -100,7 +100,7 @@ def record_decision(
     row = Decision(
         community_id=community_id,
         committee_id=committee_id,
-        title=_title(title),
+        title=public_title(title),
         subject=about.kind,
         subject_ref=about.ref,
         decided_on=decided_on,

@@ -1,0 +1,101 @@
+"""JSON API of owners' votes: read by everyone in the community, a ballot by the owner.
+
+A draft is not shown: owners see a vote once it opens, with the notice given.
+
+The owner's ballot route casts for the people the login is linked to in the registry; the
+frozen roll decides whether that person votes (403 otherwise). The receipt route finds a
+ballot by the code given when it was cast, and says whether the count took it.
+"""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter
+from fastapi import status
+
+from sunshine.governance.models.votes import BallotWay
+from sunshine.governance.models.votes import VoteState
+from sunshine.governance.schemas import votes as schemas
+from sunshine.governance.service import ballots
+from sunshine.governance.service import counting
+from sunshine.governance.service import votes
+from sunshine.identity import service as identity
+from sunshine.identity.rules import Action
+from sunshine.infra import clock
+from sunshine.infra.inputs import RowId
+from sunshine.infra.web import CsrfChecked
+from sunshine.infra.web import CurrentCommunity
+from sunshine.infra.web import CurrentViewer
+from sunshine.infra.web import DbSession
+from sunshine.kernel.errors import Forbidden
+from sunshine.kernel.errors import NotFound
+from sunshine.registry import service as registry
+
+router = APIRouter(prefix="/communities/{code}/governance/votes", tags=["governance"])
+
+
+@router.get("")
+def list_votes(
+    session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
+) -> list[schemas.VoteRead]:
+    identity.authorize(viewer, Action.VIEW_COMMUNITY, community.id)
+    shown = [v for v in votes.list_votes(session, community.id) if v.state is not VoteState.DRAFT]
+    return [schemas.VoteRead.from_model(v) for v in shown]
+
+
+@router.get("/{number}")
+def get_vote(
+    number: RowId, session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
+) -> schemas.VoteRead:
+    identity.authorize(viewer, Action.VIEW_COMMUNITY, community.id)
+    vote = votes.get_vote(session, community.id, number)
+    if vote.state is VoteState.DRAFT:  # owners see a vote once it opens, with its notice
+        raise NotFound("no owners' vote {id} in this community", args={"id": number})
+    return schemas.VoteRead.from_model(vote)
+
+
+@router.post(
+    "/{number}/ballot", status_code=status.HTTP_201_CREATED, dependencies=[CsrfChecked]
+)
+def cast_ballot(
+    number: RowId,
+    body: schemas.BallotCast,
+    session: DbSession,
+    viewer: CurrentViewer,
+    community: CurrentCommunity,
+) -> schemas.BallotReceipt:
+    """The logged-in owner's ballot (a later one replaces it until the vote closes)."""
+    identity.authorize(viewer, Action.VIEW_COMMUNITY, community.id)
+    vote = votes.get_vote(session, community.id, number)
+    roll = votes.roll_of(vote)
+    parties = [
+        party
+        for party in registry.parties_of_user(session, community.id, viewer.user_id)
+        if any(body.voter in (None, v.key) for v in roll.voters_cast_by(party))
+    ]
+    if not parties:
+        raise Forbidden("you cast no ballot on this vote's roll")
+    cast = ballots.cast_ballot(
+        session, community.id, number, party_id=parties[0], answers=body.answers,
+        way=BallotWay.ELECTRONIC, at=clock.now(), voter=body.voter, actor_id=viewer.user_id,
+    )  # fmt: skip
+    session.commit()
+    return schemas.BallotReceipt(vote=number, receipt=cast.receipt)
+
+
+@router.post("/{number}/receipt", dependencies=[CsrfChecked])
+def find_receipt(
+    number: RowId,
+    body: schemas.ReceiptLookup,
+    session: DbSession,
+    viewer: CurrentViewer,
+    community: CurrentCommunity,
+) -> schemas.ReceiptFound:
+    """Find one's ballot by its receipt code (POST: the code stays out of the address)."""
+    identity.authorize(viewer, Action.VIEW_COMMUNITY, community.id)
+    check = counting.check_receipt(session, community.id, number, body.receipt)
+    return schemas.ReceiptFound(
+        answers=json.loads(check.ballot.answers), cast_at=check.ballot.cast_at,
+        replaced=check.replaced, counted=check.counted,
+    )  # fmt: skip
