@@ -51,13 +51,15 @@ def upgrade() -> None:
     op.create_table(
         "governance_committee",
         sa.Column(
-            "kind", _enum("owners_committee", "property_committee", name="committeekind"),
+            "kind",
+            _enum("owners_committee", "property_committee", name="committeekind"),
             nullable=False,
         ),
         sa.Column("name", sa.String(length=80), nullable=False),
         sa.Column("formed_on", sa.Date(), nullable=False),
         sa.Column(
-            "majority", _enum("half_or_more", "more_than_half", name="committeemajority"),
+            "majority",
+            _enum("half_or_more", "more_than_half", name="committeemajority"),
             nullable=False,
         ),
         sa.Column("announce_within_days", sa.Integer(), nullable=False),
@@ -87,7 +89,9 @@ def upgrade() -> None:
         *_tenant_key("governance_decision"),
         _committee_ref("governance_decision"),
         sa.ForeignKeyConstraint(
-            ["made_by"], ["identity_user.id"], name=op.f("fk_governance_decision_made_by_identity_user")
+            ["made_by"],
+            ["identity_user.id"],
+            name=op.f("fk_governance_decision_made_by_identity_user"),
         ),
     )
     op.create_index(
@@ -103,7 +107,9 @@ def upgrade() -> None:
         sa.Column("committee_id", sa.Integer(), nullable=False),
         sa.Column("party_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("role", _enum("chair", "vice_chair", "member", name="memberrole"), nullable=False),
+        sa.Column(
+            "role", _enum("chair", "vice_chair", "member", name="memberrole"), nullable=False
+        ),
         sa.Column("term_from", sa.Date(), nullable=False),
         sa.Column("term_to", sa.Date(), nullable=True),
         *_tenant_key("governance_member"),
@@ -117,7 +123,9 @@ def upgrade() -> None:
             name=op.f("fk_governance_member_community_id_party_id_registry_party"),
         ),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["identity_user.id"], name=op.f("fk_governance_member_user_id_identity_user")
+            ["user_id"],
+            ["identity_user.id"],
+            name=op.f("fk_governance_member_user_id_identity_user"),
         ),
     )
     op.create_index(

@@ -36,15 +36,33 @@ def _run(*args: str, code: int = 0) -> str:
 
 def test_a_committee_decides_and_announces_from_the_command_line(cli_database: Engine) -> None:
     code, cid, parties = _community(cli_database)
-    _run("committee", code, "第一届业主委员会", "--formed", "2026-01-01", "--majority", "more_than_half")
+    _run(
+        "committee",
+        code,
+        "第一届业主委员会",
+        "--formed",
+        "2026-01-01",
+        "--majority",
+        "more_than_half",
+    )
     for party in parties:
         _run("member", code, "1", str(party), "--from", "2026-01-01")
     assert _run("members", code, "1", "--on", "2026-12-01").count("\n") == 3
     with Session(cli_database) as session:
         size = log.tree_size(session, cid)
     out = _run(
-        "decide", code, "1", "批准2027年度预算", "--on", "2026-12-01", "--present", "1,2",
-        "--yes", "1,2", "--about", "budget:2027/v1",
+        "decide",
+        code,
+        "1",
+        "批准2027年度预算",
+        "--on",
+        "2026-12-01",
+        "--present",
+        "1,2",
+        "--yes",
+        "1,2",
+        "--about",
+        "budget:2027/v1",
     )
     assert "2026-12-04" in out
     with Session(cli_database) as session:

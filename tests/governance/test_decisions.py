@@ -53,17 +53,29 @@ def _setup(session: Session, *, count: int = 5, majority: CommitteeMajority | No
         party = registry.add_party(session, community.id, name=name)
         role = MemberRole.CHAIR if position == 0 else MemberRole.MEMBER
         member = committees.add_member(
-            session, community.id, committee.id, party_id=party.id, role=role,
+            session,
+            community.id,
+            committee.id,
+            party_id=party.id,
+            role=role,
             term_from=date(2026, 1, 1),
         )
         members.append(member.id)
     return Setup(community.id, committee, members)
 
 
-def _decide(session: Session, setup: Setup, present: list[int], votes: dict[int, Choice], **kw: object):
+def _decide(
+    session: Session, setup: Setup, present: list[int], votes: dict[int, Choice], **kw: object
+):
     return decisions.record_decision(
-        session, setup.cid, setup.committee.id, title=str(kw.get("title", "批准2027年度预算")),
-        way=Way.MEETING, decided_on=kw.get("on", DAY), present=present, votes=votes,  # type: ignore[arg-type]
+        session,
+        setup.cid,
+        setup.committee.id,
+        title=str(kw.get("title", "批准2027年度预算")),
+        way=Way.MEETING,
+        decided_on=kw.get("on", DAY),
+        present=present,
+        votes=votes,  # type: ignore[arg-type]
         actor_id=None,
     )
 
@@ -124,7 +136,10 @@ def test_a_member_serves_once_per_term(session: Session) -> None:
     member = committees.members_on(session, setup.cid, setup.committee.id, DAY)[0]
     with pytest.raises(Conflict):
         committees.add_member(
-            session, setup.cid, setup.committee.id, party_id=member.party_id,
+            session,
+            setup.cid,
+            setup.committee.id,
+            party_id=member.party_id,
             term_from=date(2026, 3, 1),
         )
     committees.end_term(session, setup.cid, member.id, on=date(2026, 2, 28))
@@ -169,7 +184,9 @@ def test_the_audit_names_a_decision_edited_behind_the_apps_back(session: Session
     decision = _decide(session, setup, m[:3], {m[0]: Y, m[1]: Y, m[2]: Y})
     assert transparency.audit(session, setup.cid).clean
     session.execute(
-        text("UPDATE governance_decision SET title = '批准别的' WHERE community_id = :c AND id = :i"),
+        text(
+            "UPDATE governance_decision SET title = '批准别的' WHERE community_id = :c AND id = :i"
+        ),
         {"c": setup.cid, "i": decision.id},
     )
     session.expire_all()

@@ -102,9 +102,7 @@ def test_single_unit_owners_pass_exactly_when_the_fractions_say_so(sizes, data) 
     """An oracle of plain Fractions, one matter of each kind, for one-unit owners."""
     roll = build_roll([unit(i, Decimal(a) / 100) for i, a in enumerate(sizes, 1)])
     choices = [data.draw(st.sampled_from([None, *Choice])) for _ in sizes]
-    ballots = [
-        Ballot(key(i), {1: c, 2: c}) for i, c in enumerate(choices, 1) if c is not None
-    ]
+    ballots = [Ballot(key(i), {1: c, 2: c}) for i, c in enumerate(choices, 1) if c is not None]
     area = dict(zip(range(1, len(sizes) + 1), sizes, strict=True))
     took = [i for i, c in enumerate(choices, 1) if c is not None]
     agreed = [i for i, c in enumerate(choices, 1) if c is Choice.YES]
@@ -127,7 +125,9 @@ def test_single_unit_owners_pass_exactly_when_the_fractions_say_so(sizes, data) 
 def test_the_silent_following_an_agreeing_majority_never_undo_a_pass(drawn) -> None:
     roll, ballots, silent = drawn
     settings = TallySettings(silent_follow_majority=True)
-    for result in tally_vote(roll, MATTERS, ballots, settings=settings, silent_eligible=silent).matters:
+    for result in tally_vote(
+        roll, MATTERS, ballots, settings=settings, silent_eligible=silent
+    ).matters:
         if result.raw.outcome is Outcome.PASSED and result.adjusted is not None:
             assert result.adjusted.yes.heads > result.adjusted.no.heads
             assert result.outcome is Outcome.PASSED

@@ -59,7 +59,10 @@ def test_a_vote_from_draft_to_its_logged_result(session: Session) -> None:
     counting.open_vote(session, p.cid, vote.id, at=OPENS)
     with pytest.raises(Conflict):  # counted only once its time is up
         counting.close_vote(session, p.cid, vote.id, at=DURING)
-    receipts = [_cast(session, p.cid, vote.id, o, Y, c) for o, c in zip(p.owners[:3], (Y, Y, N), strict=True)]
+    receipts = [
+        _cast(session, p.cid, vote.id, o, Y, c)
+        for o, c in zip(p.owners[:3], (Y, Y, N), strict=True)
+    ]
     with pytest.raises(Conflict):  # after the closing time
         ballots.cast_ballot(session, p.cid, vote.id, party_id=p.owners[3], answers={1: Y},
                             way=E, at=CLOSES)  # fmt: skip

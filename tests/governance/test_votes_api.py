@@ -55,7 +55,10 @@ def test_an_owner_on_the_roll_casts_and_finds_their_ballot(
     found = client.post(f"{base}/{vote_id}/receipt", json={"receipt": receipt})
     assert found.status_code == 200, found.text
     assert found.json() | {"cast_at": None} == {
-        "answers": {"1": "yes"}, "cast_at": None, "replaced": False, "counted": None
+        "answers": {"1": "yes"},
+        "cast_at": None,
+        "replaced": False,
+        "counted": None,
     }
     bad = client.post(f"{base}/{vote_id}/ballot", json={"answers": {"1": "maybe"}})
     assert bad.status_code == 422

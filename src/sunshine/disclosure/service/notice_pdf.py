@@ -355,9 +355,7 @@ def _fen_or_none(value: object, none: str) -> str:
     return none if value is None else yuan(value)
 
 
-def _row_text(
-    value: object, section: Mapping[str, object] | None, none: str, locale: str
-) -> str:
+def _row_text(value: object, section: Mapping[str, object] | None, none: str, locale: str) -> str:
     if value is None:
         return none
     cells = change_cells(section, _list(value))

@@ -55,9 +55,7 @@ def get_vote(
     return schemas.VoteRead.from_model(vote)
 
 
-@router.post(
-    "/{number}/ballot", status_code=status.HTTP_201_CREATED, dependencies=[CsrfChecked]
-)
+@router.post("/{number}/ballot", status_code=status.HTTP_201_CREATED, dependencies=[CsrfChecked])
 def cast_ballot(
     number: RowId,
     body: schemas.BallotCast,

@@ -127,9 +127,7 @@ def member(
 
 
 @app.command("members")
-def members(
-    code: Code, committee_id: Annotated[int, typer.Argument()], on: Day = ""
-) -> None:
+def members(code: Code, committee_id: Annotated[int, typer.Argument()], on: Day = "") -> None:
     """The members serving on a day (today by default), by number, role and term."""
     with open_session() as session:
         ref = tenancy.resolve(session, code)

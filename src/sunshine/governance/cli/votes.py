@@ -34,9 +34,7 @@ from sunshine.kernel.errors import NotFound
 from sunshine.ledger import service as ledger
 from sunshine.registry import service as registry
 
-app = typer.Typer(
-    no_args_is_help=True, help="Owners' votes (业主共同决定, 民法典第二百七十八条)."
-)
+app = typer.Typer(no_args_is_help=True, help="Owners' votes (业主共同决定, 民法典第二百七十八条).")
 Code = Annotated[str, typer.Argument(help="Community code, e.g. jcdy.")]
 VoteId = Annotated[int, typer.Argument(help="The vote's number.")]
 At = Annotated[str, typer.Option("--at", help="When it happened (ISO); now by default.")]

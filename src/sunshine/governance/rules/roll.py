@@ -30,8 +30,7 @@ from sunshine.registry.rules import AreaSource
 
 DEVELOPER = "developer"
 SPC_ARTS_8_9 = (
-    "最高人民法院关于审理建筑物区分所有权纠纷案件适用法律若干问题的解释 (2020)"
-    " 第八条、第九条"
+    "最高人民法院关于审理建筑物区分所有权纠纷案件适用法律若干问题的解释 (2020) 第八条、第九条"
 )
 
 

@@ -45,9 +45,7 @@ def _ref_of(record: Mapping[str, object]) -> str:
 def decisions(session: Session, community_id: int, report: AuditReport) -> RowRecords:
     query = select(
         _D.id, _D.committee_id, _D.title, _D.subject, _D.subject_ref, _D.decided_on, _D.body
-    ).where(
-        _D.community_id == community_id
-    )
+    ).where(_D.community_id == community_id)
     derived = []
     for decision_id, committee_id, title, subject, ref, decided_on, body in driver_rows(
         session.connection(), query

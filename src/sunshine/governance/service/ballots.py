@@ -167,9 +167,7 @@ def history(session: Session, community_id: int, vote_id: int, voter: str) -> li
     return list(session.scalars(query.order_by(VoteBallot.id)))
 
 
-def find_by_receipt(
-    session: Session, community_id: int, vote_id: int, receipt: str
-) -> VoteBallot:
+def find_by_receipt(session: Session, community_id: int, vote_id: int, receipt: str) -> VoteBallot:
     """The ballot a receipt code was given for (replaced or counting)."""
     vote = get_vote(session, community_id, vote_id)
     found = session.scalar(

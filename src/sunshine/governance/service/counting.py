@@ -82,9 +82,7 @@ def roll_digest(stored: str) -> str:
 def count_record(session: Session, vote: Vote) -> dict[str, object]:
     """The public record of the vote's count, from its frozen roll and counted ballots."""
     counting = counting_ballots(session, vote)
-    tally = tally_vote(
-        roll_of(vote), counted_matters(vote), [as_tally_ballot(b) for b in counting]
-    )
+    tally = tally_vote(roll_of(vote), counted_matters(vote), [as_tally_ballot(b) for b in counting])
     return opening_record(vote) | {
         "state": VoteState.CLOSED.value,
         "tally": tally_record(tally),
