@@ -90,8 +90,8 @@ def test_paying_online_through_the_development_channel_to_the_receipt(
     waiting = client.get(order_page, headers=ZH)
     assert 'hx-trigger="every 2s"' in waiting.text
     assert "200.00" in waiting.text
-    assert "2024-09" in waiting.text  # the bills it pays
-    assert "2024-10" in waiting.text
+    assert "2024年9月" in waiting.text  # the bills it pays, by month as owners write one
+    assert "2024年10月" in waiting.text
     assert client.post(f"/pay/dev/{order_no}").status_code == 200  # the payer pays
     assert order_page in client.get(f"/pay/dev/{order_no}").text  # back to the merchant
     booking = client.get(f"{order_page}/status")
