@@ -66,7 +66,9 @@ def _save(page: Page, name: str, tmp_path: Path) -> None:
         images.nth(index).scroll_into_view_if_needed()
     # A function, not a bare expression: Playwright polls a bare expression with eval(),
     # which the pages' CSP (script-src 'self') refuses once the first check has failed.
-    page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    page.wait_for_function(
+        "() => [...document.images].every(i => i.complete && i.naturalWidth > 0)"
+    )
     page.evaluate("window.scrollTo(0, 0)")
     shot = tmp_path / name
     page.screenshot(path=str(shot), full_page=True)

@@ -29,7 +29,9 @@ from sunshine.billing.rules.channels import Refusal
 from sunshine.billing.service import online
 from sunshine.billing.service import online_booking
 from sunshine.infra import clock
+from sunshine.infra import db
 from sunshine.infra import migrate
+from sunshine.infra import turns
 from sunshine.infra import work as units
 from sunshine.kernel.money import Fen
 from sunshine.ledger import service as ledger
@@ -141,6 +143,37 @@ def test_the_servers_booker_books_what_was_paid_when_woken(
     with Session(fresh_engine) as session:
         unbooked = session.scalars(select(OnlineOrder).where(OnlineOrder.entry_id.is_(None)))
         assert list(unbooked) == []
+
+
+@pytest.mark.db
+def test_the_servers_booker_process_books_what_was_paid_and_ends_with_the_server(
+    fresh_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `sunshine serve` runs the booker as a process of its own (entrypoints.asgi); on SQLite
+    # it shares the requests' writer turn through a lock file beside the database.
+    migrate.upgrade(fresh_engine)
+    place = _setup(fresh_engine)
+    with Session(fresh_engine) as session:
+        numbers = [open_order(session, place, senders.dev_channel(), 100 + n) for n in range(3)]
+        session.commit()
+    monkeypatch.setattr(db, "_factory", None)
+    db.use_engine(fresh_engine)
+    booking.start_booker(own_process=True)
+    process = booking._booker
+    assert isinstance(process, booking.BookerProcess)
+    try:
+        for n, order_no in enumerate(numbers):
+            now = clock.now()
+            paid = PaidNotice(order_no, f"APART{n}", Fen(100 + n), now)
+            message = senders.dev_channel().sign_notice(paid, at=now)
+            assert _deliver(fresh_engine, threading.Barrier(1), message) == "success"
+            online_booking.wake_booker()
+        booked = _wait_for_entries(fresh_engine, place.community_id, 3)
+    finally:
+        booking.stop_booker()
+    assert booked == 3
+    assert not process._process.is_alive()
+    assert not turns._shared  # the lock file is let go with the booker
 
 
 @pytest.mark.db
