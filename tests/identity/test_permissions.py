@@ -48,19 +48,32 @@ COLUMNS = (
     Action.COSIGN_NOTICE,
     Action.CONFIRM_COSIGN_KEY,
     Action.READ_PUBLIC,
+    Action.MANAGE_VOTES,
+    Action.ENTER_BALLOTS,
+    Action.RECOUNT_VOTES,
+    Action.RECORD_DECISION,
+    Action.SET_DECISION_RULES,
+    Action.PROPOSE_EXPENSE,
+    Action.APPROVE_EXPENSE,
+    Action.OBJECT_EXPENSE,
+    Action.SET_SPENDING_LIMITS,
+    Action.MANAGE_SURVEY,
+    Action.ANSWER_SURVEY,
+    Action.PUBLISH_ANNOUNCEMENT,
+    Action.RECORD_MEETING,
 )
 # Y: allowed in the viewer's own community; -: Forbidden there.
-#                                 view  own   view  mng   imp   exp   mng   mng   over- view  vchr  book  mng   pub   mng   appr  cmnt  csgn  view  co-   cnfm
-#                                 comm  hhld  reg   reg   rost  rost  memb  comm  sight books orig  entry ledg  notc  budg  budg  budg  close close sign  key   publ
+#                                 view  own   view  mng   imp   exp   mng   mng   over- view  vchr  book  mng   pub   mng   appr  cmnt  csgn  view  co-   cnfm  read  mng   enter re-   rec   dec   prop  appr  obj   spend mng   ans   annc  meet
+#                                 comm  hhld  reg   reg   rost  rost  memb  comm  sight books orig  entry ledg  notc  budg  budg  budg  close close sign  key   publ  vote  balt  count decn  rules expn  expn  expn  limit surv  surv  ment  ing
 EXPECTED_IN_OWN_COMMUNITY: dict[Role, str] = {
-    Role.OWNER:                  " Y     Y     -     -     -     -     -     -     -     Y     Y     -     -     -     -     -     Y     -     -     -     -     Y   ",
-    Role.RESIDENT:               " Y     Y     -     -     -     -     -     -     -     Y     -     -     -     -     -     -     -     -     -     -     -     Y   ",
-    Role.TRUSTEE_STAFF:          " Y     -     Y     Y     -     Y     -     -     -     Y     Y     Y     -     Y     -     -     -     -     Y     -     -     Y   ",
-    Role.TRUSTEE_MANAGER:        " Y     -     Y     Y     Y     Y     Y     -     -     Y     Y     Y     Y     Y     Y     -     -     -     Y     -     Y     Y   ",
-    Role.COMMITTEE:              " Y     -     Y     -     -     Y     -     -     -     Y     Y     -     -     -     Y     Y     Y     Y     Y     Y     Y     Y   ",
-    Role.SUPERVISOR:             " Y     -     -     -     -     -     -     -     Y     Y     Y     -     -     -     -     -     -     -     -     -     -     Y   ",
-    Role.CITY_SUPERVISOR:        " Y     -     -     -     -     -     -     -     Y     Y     Y     -     -     -     -     -     -     -     -     -     -     Y   ",
-    Role.PLATFORM_ADMIN:         " Y     -     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     -     -     Y     -     -     Y   ",
+    Role.OWNER:                  " Y     Y     -     -     -     -     -     -     -     Y     Y     -     -     -     -     -     Y     -     -     -     -     Y     -     -     -     -     -     -     -     -     -     -     Y     -     -   ",
+    Role.RESIDENT:               " Y     Y     -     -     -     -     -     -     -     Y     -     -     -     -     -     -     -     -     -     -     -     Y     -     -     -     -     -     -     -     -     -     -     Y     -     -   ",
+    Role.TRUSTEE_STAFF:          " Y     -     Y     Y     -     Y     -     -     -     Y     Y     Y     -     Y     -     -     -     -     Y     -     -     Y     -     Y     -     -     -     Y     -     -     -     Y     -     Y     Y   ",
+    Role.TRUSTEE_MANAGER:        " Y     -     Y     Y     Y     Y     Y     -     -     Y     Y     Y     Y     Y     Y     -     -     -     Y     -     Y     Y     -     Y     -     -     -     Y     -     -     -     Y     -     Y     Y   ",
+    Role.COMMITTEE:              " Y     -     Y     -     -     Y     -     -     -     Y     Y     -     -     -     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     -     Y     -     Y     Y     -     Y     Y   ",
+    Role.SUPERVISOR:             " Y     -     -     -     -     -     -     -     Y     Y     Y     -     -     -     -     -     -     -     -     -     -     Y     -     -     Y     -     -     -     -     Y     -     -     -     -     Y   ",
+    Role.CITY_SUPERVISOR:        " Y     -     -     -     -     -     -     -     Y     Y     Y     -     -     -     -     -     -     -     -     -     -     Y     -     -     Y     -     -     -     -     Y     -     -     -     -     -   ",
+    Role.PLATFORM_ADMIN:         " Y     -     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     Y     -     -     Y     -     -     Y     Y     Y     Y     Y     Y     Y     -     -     Y     Y     -     Y     Y   ",
 }  # fmt: skip
 CITY_WIDE = {Role.CITY_SUPERVISOR, Role.PLATFORM_ADMIN}
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.demo.rules import plan
 from sunshine.demo.service import budget as demo_budget
+from sunshine.demo.service import committee as demo_committee
 from sunshine.demo.service import later as demo_later
 from sunshine.demo.service import notices as demo_notices
 from sunshine.identity import service as identity
@@ -142,7 +143,8 @@ def load_reference_community(session: Session, *, report: Report = _silent) -> C
     )
     report("车位 / parking spaces")
     _add_logins(session, cid, parties=parties)
-    report("登录账号 / logins")
+    demo_committee.ensure_committee(session, cid)
+    report("登录账号与物管会 / logins and the committee")
     _load_years(session, CommunityRef(cid, community.code, community.name), report)
     return community
 

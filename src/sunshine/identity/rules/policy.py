@@ -54,6 +54,20 @@ class Action(StrEnum):
     COMMENT_BUDGET = "comment_budget"  # comment on an open budget's lines (shown without names)
     COSIGN_NOTICE = "cosign_notice"  # co-sign a notice's checkpoint with one's own device key
     CONFIRM_COSIGN_KEY = "confirm_cosign_key"  # confirm another member's co-signing key
+    # Governance (issue 14): owners' votes, committee decisions, spending, surveys, meetings.
+    MANAGE_VOTES = "manage_votes"  # draft, open and close an owners' vote
+    ENTER_BALLOTS = "enter_ballots"  # enter paper and proxy ballots with their scans
+    RECOUNT_VOTES = "recount_votes"  # recount a closed vote from the log
+    RECORD_DECISION = "record_decision"  # record a committee decision and who voted how
+    SET_DECISION_RULES = "set_decision_rules"  # which matters need a decision or a vote
+    PROPOSE_EXPENSE = "propose_expense"  # propose an expense with its quote and budget line
+    APPROVE_EXPENSE = "approve_expense"  # approve or refuse a proposed expense
+    OBJECT_EXPENSE = "object_expense"  # object to an expense, which freezes it
+    SET_SPENDING_LIMITS = "set_spending_limits"  # the approval and vote limits
+    MANAGE_SURVEY = "manage_survey"  # create a survey, enter door-to-door and phone answers
+    ANSWER_SURVEY = "answer_survey"  # answer a survey online
+    PUBLISH_ANNOUNCEMENT = "publish_announcement"  # post a notice to owners
+    RECORD_MEETING = "record_meeting"  # the joint meeting's agenda, minutes and actions
 
 
 _EVERYONE_IN_COMMUNITY = frozenset(Role)
@@ -90,6 +104,25 @@ POLICY: dict[Action, frozenset[Role]] = {
     # publishes; a member's new key is confirmed by a second person before it counts.
     Action.COSIGN_NOTICE: frozenset({Role.COMMITTEE}),
     Action.CONFIRM_COSIGN_KEY: frozenset({Role.COMMITTEE, Role.TRUSTEE_MANAGER}),
+    # The owners' meeting is convened by the committee (Civil Code art. 277), never by the
+    # trustee whose hiring or fees it may decide; staff only help enter paper ballots.
+    Action.MANAGE_VOTES: frozenset({Role.COMMITTEE, Role.PLATFORM_ADMIN}),
+    Action.ENTER_BALLOTS: _STAFF | {Role.COMMITTEE},
+    Action.RECOUNT_VOTES: frozenset(
+        {Role.COMMITTEE, Role.SUPERVISOR, Role.CITY_SUPERVISOR, Role.PLATFORM_ADMIN}
+    ),
+    Action.RECORD_DECISION: frozenset({Role.COMMITTEE, Role.PLATFORM_ADMIN}),
+    Action.SET_DECISION_RULES: frozenset({Role.COMMITTEE, Role.PLATFORM_ADMIN}),
+    # The trustee proposes and the owners' side approves (DESIGN.md rule 3); the supervisor
+    # (社区党委 / 街道) may freeze an expense by objecting.
+    Action.PROPOSE_EXPENSE: _STAFF,
+    Action.APPROVE_EXPENSE: frozenset({Role.COMMITTEE}),
+    Action.OBJECT_EXPENSE: frozenset({Role.SUPERVISOR, Role.CITY_SUPERVISOR}),
+    Action.SET_SPENDING_LIMITS: frozenset({Role.COMMITTEE, Role.PLATFORM_ADMIN}),
+    Action.MANAGE_SURVEY: _STAFF | {Role.COMMITTEE},
+    Action.ANSWER_SURVEY: frozenset({Role.OWNER, Role.RESIDENT}),
+    Action.PUBLISH_ANNOUNCEMENT: _STAFF | {Role.COMMITTEE},
+    Action.RECORD_MEETING: _STAFF | {Role.COMMITTEE, Role.SUPERVISOR},
 }
 
 
