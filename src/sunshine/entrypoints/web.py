@@ -37,6 +37,7 @@ from sunshine.entrypoints import home
 from sunshine.entrypoints import notice_sections
 from sunshine.entrypoints import tables
 from sunshine.governance import api as governance_api
+from sunshine.governance import pages as governance_pages
 from sunshine.identity import api as identity_api
 from sunshine.identity import pages as identity_pages
 from sunshine.identity import service as identity_service
@@ -306,6 +307,7 @@ def create_app() -> FastAPI:
     app.include_router(disclosure_pages.router)
     app.include_router(banking_pages.router)
     app.include_router(billing_pages.router)
+    app.include_router(governance_pages.router)
     _mount_vendor(app)  # before the /static mount, which would otherwise answer first
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     return app
