@@ -19,7 +19,7 @@ up is `booker_lag_s`).
     .venv/bin/python bench/payment_notify.py                                  # SQLite, 5 runs
     .venv/bin/python bench/payment_notify.py --databases sqlite postgresql --rate 150
 
-Results go to bench/results/payment-notify-<date>-<rate>x<connections>.json; exit 1 if a run's p99 is 20 ms or
+Results go to bench/results/payment-notify-<date>-<rate>x<connections>[-<label>].json; exit 1 if a run's p99 is 20 ms or
 more, or on any 5xx or a wrong count in the books.
 """
 
@@ -301,6 +301,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--connections", type=int, default=CONNECTIONS)
+    parser.add_argument("--label", default="", help="added to the results file's name")
     args = parser.parse_args()
     os.environ["SUNSHINE_PAY_DEV_SECRET"] = SECRET  # the server inherits it
     report: dict[str, Any] = {
@@ -339,7 +340,9 @@ def main() -> int:
         failed |= max(p99s) >= TARGET_P99_MS or summary["server_errors"] > 0
         failed |= books["entries"] != books["paid_orders"]
     day = dt.datetime.now(dt.UTC).date().isoformat()
-    out = BENCH / "results" / f"payment-notify-{day}-{args.rate:g}x{args.connections}.json"
+    label = f"-{args.label}" if args.label else ""
+    name = f"payment-notify-{day}-{args.rate:g}x{args.connections}{label}.json"
+    out = BENCH / "results" / name
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"written to {out.relative_to(REPO)}")
     return 1 if failed else 0
