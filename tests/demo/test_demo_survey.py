@@ -29,7 +29,8 @@ def test_the_may_2024_survey_is_115_of_159_valid_responses(loaded: Loaded) -> No
     logged = log.find_record(
         loaded.session, cid, kind="governance.survey", ref=f"survey/{survey.id}"
     )
-    assert logged is not None and logged.seq == survey.log_seq
+    assert logged is not None
+    assert logged.seq == survey.log_seq
 
 
 def test_the_survey_s_result_is_announced_as_a_survey(loaded: Loaded) -> None:
