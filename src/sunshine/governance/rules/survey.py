@@ -24,6 +24,7 @@ from fractions import Fraction
 
 LABEL = "意见征求，不具表决效力"
 LABEL_EN = "Opinion survey: not binding, not an owners' vote"
+MAX_QUESTION_FIELDS = 20  # a form reads at most this many questions
 ROUNDING = "percent to one decimal, half up on the exact fraction; shares rounded alone"
 
 
