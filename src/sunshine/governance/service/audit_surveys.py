@@ -7,7 +7,8 @@ them, or of the body, is named, and so is a survey with no record or a record wh
 is gone. The responses are not here: they say which unit answered what.
 
 An announcement keeps the record it appended; its kind, title, text, reference, day,
-deadline and whether it was late are taken from the columns the same way.
+deadline and whether it was late are taken from the columns the same way. A column that
+disagrees with the record kept with the row shows both (an edit of the kept body is named too).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from sunshine.transparency.service.audit_rows import day
 from sunshine.transparency.service.audit_rows import day_or_none
 from sunshine.transparency.service.audit_rows import odd
 from sunshine.transparency.service.audit_rows import parse_body
+from sunshine.transparency.service.audit_rows import shown
 from sunshine.transparency.service.audit_rows import text
 from sunshine.transparency.service.audit_rows import whole
 
@@ -51,6 +53,13 @@ def _json(value: object) -> object:
     except ValueError:
         return odd(value)
     return loaded
+
+
+def _agreed(column: object, kept: object) -> object:
+    """A column's value if the record kept with the row says the same; else both, as odd."""
+    if column == kept:
+        return column
+    return Odd(f"{shown(column)} (its kept record: {shown(kept)})")
 
 
 def _survey_key(record: Mapping[str, object]) -> str:
@@ -72,8 +81,7 @@ def survey_rows(session: Session, community_id: int, report: AuditReport) -> Row
         record = parse_body(body.encode("utf-8")) if type(body) is str else None
         stored: Mapping[str, object] | Odd = odd(body)
         if record is not None:
-            stored = {
-                **record,
+            columns = {
                 "survey": whole(survey_id),
                 "state": text(state),
                 "title": text(title),
@@ -83,6 +91,7 @@ def survey_rows(session: Session, community_id: int, report: AuditReport) -> Row
                 "opens": day(opens),
                 "closes": day(closes),
             }
+            stored = record | {name: _agreed(v, record.get(name)) for name, v in columns.items()}
         derived.append(Derived(str(survey_id), stored))
     return RowRecords(
         report, surveys.LOG_KIND, derived, key_of=_survey_key, ref_of=_survey_ref, latest=True
@@ -114,8 +123,7 @@ def announcement_rows(session: Session, community_id: int, report: AuditReport) 
         record = parse_body(body.encode("utf-8")) if type(body) is str else None
         stored: Mapping[str, object] | Odd = odd(body)
         if record is not None:
-            stored = {
-                **record,
+            columns = {
                 "announcement": whole(number),
                 "kind": text(kind),
                 "title": text(title),
@@ -125,6 +133,7 @@ def announcement_rows(session: Session, community_id: int, report: AuditReport) 
                 "due_by": day_or_none(due),
                 "late": _late(published, due),
             }
+            stored = record | {name: _agreed(v, record.get(name)) for name, v in columns.items()}
         derived.append(Derived(str(number), stored))
     return RowRecords(
         report,
