@@ -111,6 +111,9 @@ def test_announcements_are_published_by_staff_and_printed_for_the_board(
     listed = client.get(base)
     assert "四方联席会议通知" in listed.text
     assert 'class="late"' in listed.text  # published after the day it was due by
+    board = client.get(f"/c/{community.code}/board")  # disclosure's board, through the port
+    assert board.status_code == 200
+    assert "四方联席会议通知" in board.text
     pdf = client.get(f"{page}.pdf")
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")

@@ -34,6 +34,7 @@ from sunshine.governance.service import surveys
 from sunshine.governance.service import votes
 from sunshine.governance.service.decisions import public_title
 from sunshine.infra import clock
+from sunshine.infra.board_items import BoardItem
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
 from sunshine.kernel.masking import looks_personal
@@ -173,6 +174,26 @@ def list_announcements(
     if limit is not None:
         query = query.limit(limit)
     return list(session.scalars(query))
+
+
+# How the board tags each kind (English message ids; the board's template translates them).
+BOARD_TAGS = {
+    AnnouncementKind.MEETING_NOTICE: "Meeting notice",
+    AnnouncementKind.VOTE_NOTICE: "Vote notice",
+    AnnouncementKind.VOTE_RESULT: "Vote result",
+    AnnouncementKind.DECISION: "Committee decision",
+    AnnouncementKind.SURVEY: "Survey",
+    AnnouncementKind.OTHER: "Notice",
+}
+
+
+def board_items(session: Session, community_id: int, limit: int) -> list[BoardItem]:
+    """The latest announcements as the owners' board lists them (infra.board_items)."""
+    return [
+        BoardItem(row.title, row.published_on, f"announcements/{row.id}", BOARD_TAGS[row.kind],
+                  is_late(row))
+        for row in list_announcements(session, community_id, limit=limit)
+    ]  # fmt: skip
 
 
 def record_of(row: Announcement) -> dict[str, Any]:
