@@ -53,6 +53,13 @@ PUBLIC = {
     "/c/{code}/budget/{budget_id}/gap",
     "/c/{code}/verify",
     "/c/{code}/receipts/check",  # issue 13: anyone holding a receipt checks it is real
+    # issue 14: announcements and surveys (a closed survey's result) are public notices
+    "/c/{code}/announcements",
+    "/c/{code}/announcements/{number}",
+    "/c/{code}/announcements/{number}.pdf",
+    "/c/{code}/surveys",
+    "/c/{code}/surveys/{number}",
+    "/c/{code}/surveys/{number}/result.pdf",
     "/api/v1/communities/{code}",
     "/api/v1/communities/{code}/notices",
     "/api/v1/communities/{code}/notices/calendar",

@@ -38,9 +38,11 @@ from sunshine.entrypoints import notice_sections
 from sunshine.entrypoints import tables
 from sunshine.governance import api as governance_api
 from sunshine.governance import pages as governance_pages
+from sunshine.governance.service import announcements
 from sunshine.identity import api as identity_api
 from sunshine.identity import pages as identity_pages
 from sunshine.identity import service as identity_service
+from sunshine.infra import board_items
 from sunshine.infra import catalogue
 from sunshine.infra import tenancy
 from sunshine.infra import work as units
@@ -268,6 +270,7 @@ def create_app() -> FastAPI:
     catalogue.use_catalogue(lambda: tables.metadata)  # imported above: every table is loaded
     ledger_service.use_budget_lines(budget_lines.line_names)  # the booking form's choice
     notice_sections.register_all()  # billing's and banking's sections of every notice
+    board_items.use_board_items("announcements", announcements.board_items)  # on the board
     app = FastAPI(
         title="Sunshine 阳光信托物业平台",
         version="0.1.0",

@@ -26,6 +26,7 @@ from sunshine.disclosure.service import notices
 from sunshine.disclosure.service import schedule
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
+from sunshine.infra import board_items
 from sunshine.infra import clock
 from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import DbSession
@@ -68,6 +69,7 @@ def board(
         categories=categories,
         budget=budgets.find_budget_for(session, community.id, latest.period) if latest else None,
         keys=transparency.public_keys(session, community.id),
+        announcements=board_items.latest(session, community.id),
         cosigns=cosigning.statuses(session, community.id, published),
         cosign_key=cosigning.key,
         awaiting=cosigning.awaiting(session, community.id, published)

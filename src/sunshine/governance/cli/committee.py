@@ -12,6 +12,8 @@ from typing import Annotated
 
 import typer
 
+from sunshine.governance.cli.surveys import announcement_app
+from sunshine.governance.cli.surveys import survey_app
 from sunshine.governance.cli.votes import app as votes_app
 from sunshine.governance.rules.committee import CommitteeMajority
 from sunshine.governance.rules.decisions import About
@@ -214,3 +216,5 @@ def late(code: Code, today: Annotated[str, typer.Option("--today")] = "") -> Non
 
 
 app.add_typer(votes_app, name="vote")
+app.add_typer(survey_app, name="survey")
+app.add_typer(announcement_app, name="announcement")

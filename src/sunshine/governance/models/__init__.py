@@ -1,11 +1,23 @@
-"""Tables of governance: committees, members and logged decisions; owners' votes, ballots."""
+"""Tables of governance: committees, members, decisions; votes, ballots; surveys, notices."""
 
 from __future__ import annotations
 
 from sunshine.governance.models.committees import Committee
 from sunshine.governance.models.committees import Decision
 from sunshine.governance.models.committees import Member
+from sunshine.governance.models.surveys import Announcement
+from sunshine.governance.models.surveys import Survey
+from sunshine.governance.models.surveys import SurveyResponse
 from sunshine.governance.models.votes import Vote
 from sunshine.governance.models.votes import VoteBallot
 
-__all__ = ["Committee", "Decision", "Member", "Vote", "VoteBallot"]
+__all__ = [
+    "Announcement",
+    "Committee",
+    "Decision",
+    "Member",
+    "Survey",
+    "SurveyResponse",
+    "Vote",
+    "VoteBallot",
+]

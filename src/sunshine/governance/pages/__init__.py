@@ -8,4 +8,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from sunshine.governance.pages import announcements
+from sunshine.governance.pages import surveys
+
 router = APIRouter(include_in_schema=False)
+router.include_router(surveys.router)
+router.include_router(announcements.router)

@@ -16,6 +16,11 @@ Functions take an open Session first and the community's id, never commit, and r
   a later ballot replaces the earlier), history, find_by_receipt, receipt_mac
 - counting: open_vote (freezes the roll, logs it by digest), close_vote (counted, logged
   again as `governance.vote`), result_of, recount_from_log, check_receipt
+- surveys: open_survey, answer_online (the owner or resident, logged in), enter_response
+  (staff, with the channel), answerable_units, current_response, history, count_now,
+  close_survey (counted, logged again as `governance.survey`), questions_of, record_of
+- announcements: publish (logged; a decision's also noted by decisions.announce),
+  deadline, is_late, parse_ref, list_announcements, get_announcement
 - audit_checks: the `governance.decision` check for `sunshine audit`; audit_votes: the
-  `governance.vote` check
+  `governance.vote` check; audit_surveys: `governance.survey`, `governance.announcement`
 """
