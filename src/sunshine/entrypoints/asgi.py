@@ -19,7 +19,7 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # Paid online orders are booked in batches just after their notifications are answered:
     # on SQLite in a thread taking the writer turns on this loop with the requests
     # (infra.turns), on PostgreSQL in a process of its own.
-    booking.start_booker(current_token(), own_process=booking.separate_process_suits())
+    booking.start_booker(current_token(), own_process=True)
     # What start-up built (modules, the app, the ORM's mappings) lives as long as the server:
     # out of the collector's sight, a full collection walks only what requests made since,
     # a few ms instead of 70-150 ms with every request waiting (bench/RESULTS.md).

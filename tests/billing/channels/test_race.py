@@ -31,6 +31,7 @@ from sunshine.billing.service import online_booking
 from sunshine.infra import clock
 from sunshine.infra import db
 from sunshine.infra import migrate
+from sunshine.infra import turns
 from sunshine.infra import work as units
 from sunshine.kernel.money import Fen
 from sunshine.ledger import service as ledger
@@ -148,8 +149,8 @@ def test_the_servers_booker_books_what_was_paid_when_woken(
 def test_the_servers_booker_process_books_what_was_paid_and_ends_with_the_server(
     fresh_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # `sunshine serve` runs the booker as a process of its own on PostgreSQL
-    # (entrypoints.asgi); the process itself works on either database.
+    # `sunshine serve` runs the booker as a process of its own (entrypoints.asgi); on SQLite
+    # it shares the requests' writer turn through a lock file beside the database.
     migrate.upgrade(fresh_engine)
     place = _setup(fresh_engine)
     with Session(fresh_engine) as session:
@@ -172,6 +173,7 @@ def test_the_servers_booker_process_books_what_was_paid_and_ends_with_the_server
         booking.stop_booker()
     assert booked == 3
     assert not process._process.is_alive()
+    assert not turns._shared  # the lock file is let go with the booker
 
 
 @pytest.mark.db

@@ -5,15 +5,14 @@ community's paid, unbooked orders (`online_booking.book_paid_orders`) a moment
 (`GATHER_SECONDS`) after a notification wakes it, and every `SWEEP_SECONDS` besides,
 `CHUNK` orders per transaction.
 
-On PostgreSQL it is a process of its own, so that its Python runs beside the server's, not
-in turns with it under one interpreter lock; a notification waits for nothing of the
-booker's there (it locks only the orders it books). On SQLite it is a thread of the
-server's: each of its transactions takes the requests' writer turn (`infra.turns`) on the
-server's loop, so a notification arriving meanwhile waits for one chunk, not for a whole
-batch. (A process of its own on SQLite, sharing the turn through a lock file, measured
-worse: p99 205 ms against 25-32 ms, bench/RESULTS.md.) Tests run the thread on their loop.
-Two bookers at once (two server processes) book nothing twice: the orders are locked and
-the entries' external ids are the channels' transactions.
+It is a process of its own, so that its Python runs beside the server's, not in turns with
+it under one interpreter lock. On SQLite each of its transactions takes the server's writer
+turn (`infra.turns`, shared through a lock file) like a request, so a notification
+arriving meanwhile waits for one chunk, not for the whole batch (nor oversleeps it in
+SQLite's busy handler); on PostgreSQL a notification waits for nothing of the booker's (it
+locks only the orders it books). Tests run it as a thread of theirs (`Booker`), taking the
+turns on their loop. Two bookers at once (two server processes) book nothing twice: the
+orders are locked and the entries' external ids are the channels' transactions.
 """
 
 from __future__ import annotations
@@ -30,12 +29,14 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from multiprocessing.synchronize import Event as ProcessEvent
+from pathlib import Path
 from typing import Protocol
 
 from anyio.lowlevel import EventLoopToken
 from sqlalchemy import Engine
 
 from sunshine.billing.service import online_booking
+from sunshine.infra import turns
 from sunshine.infra.db import make_engine
 from sunshine.infra.db import open_session
 from sunshine.infra.db import session_factory
@@ -124,14 +125,20 @@ class Booker:
 class BookerProcess:
     """The same booking, in a process of its own (spawned, so nothing crosses a fork)."""
 
-    def __init__(self, *, sweep_seconds: float = SWEEP_SECONDS) -> None:
+    def __init__(
+        self, *, sweep_seconds: float = SWEEP_SECONDS, turn_file: Path | None = None
+    ) -> None:
         context = multiprocessing.get_context("spawn")
         self._woken = context.Event()
         self._stopped = context.Event()
+        self._turn_file = turn_file
+        if turn_file is not None:  # this process's writers take the same turns
+            turns.share_with_processes(turn_file)
         self._process = context.Process(
             target=_follow,
             args=(
                 _engine().url.render_as_string(hide_password=False),
+                turn_file,
                 self._woken,
                 self._stopped,
                 sweep_seconds,
@@ -154,6 +161,8 @@ class BookerProcess:
         if self._process.is_alive():  # mid-chunk past the timeout: its transaction rolls back
             self._process.terminate()
             self._process.join(timeout=5)
+        if self._turn_file is not None:
+            turns.stop_sharing()
 
 
 def _engine() -> Engine:
@@ -162,13 +171,19 @@ def _engine() -> Engine:
     return bind
 
 
-def separate_process_suits() -> bool:
-    """Whether a booker process may write beside the server (not on SQLite: one writer)."""
-    return _engine().url.get_backend_name() != "sqlite"
+def _turn_file() -> Path | None:
+    """Where a booker process and the server share SQLite's writer turn (None: PostgreSQL)."""
+    url = _engine().url
+    if url.get_backend_name() != "sqlite":
+        return None
+    if url.database in (None, "", ":memory:"):
+        raise ValueError("an in-memory database cannot be shared with a booker process")
+    return Path(f"{url.database}-turn")
 
 
 def _follow(
     url: str,
+    turn_file: Path | None,
     woken: ProcessEvent,
     stopped: ProcessEvent,
     sweep_seconds: float,
@@ -181,10 +196,13 @@ def _follow(
     # sight, else a full collection (70-150 ms) could fall inside a chunk, holding the turn.
     gc.collect()
     gc.freeze()
+    turn: Turn = contextlib.nullcontext
+    if turn_file is not None:
+        turn = functools.partial(turns.turn_in_process, turn_file)
     _book_when_woken(
         woken,
         stopped,
-        contextlib.nullcontext,
+        turn,
         sweep_seconds=sweep_seconds,
         still_wanted=lambda: os.getppid() == parent,
     )
@@ -213,12 +231,12 @@ _booker: Booker | BookerProcess | None = None
 def start_booker(token: EventLoopToken | None = None, *, own_process: bool = False) -> None:
     """Start this process's booker; notifications wake it.
 
-    In a process of its own (`sunshine serve` on PostgreSQL), or in a thread taking its
-    writer turns on `token`'s loop (SQLite, and tests).
+    In a process of its own (`sunshine serve`), or in a thread taking its writer turns on
+    `token`'s loop (tests).
     """
     global _booker  # noqa: PLW0603 - one booker per server process
     if _booker is None:
-        _booker = BookerProcess() if own_process else Booker(token=token)
+        _booker = BookerProcess(turn_file=_turn_file()) if own_process else Booker(token=token)
         _booker.start()
         online_booking.use_waker(_booker.wake)
 
