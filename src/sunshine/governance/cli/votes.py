@@ -30,9 +30,7 @@ from sunshine.infra.db import open_session
 from sunshine.infra.i18n import gettext
 from sunshine.infra.settings import get_settings
 from sunshine.kernel.errors import Invalid
-from sunshine.kernel.errors import NotFound
 from sunshine.ledger import service as ledger
-from sunshine.registry import service as registry
 
 app = typer.Typer(no_args_is_help=True, help="Owners' votes (业主共同决定, 民法典第二百七十八条).")
 Code = Annotated[str, typer.Argument(help="Community code, e.g. jcdy.")]
@@ -75,18 +73,7 @@ def _answers(given: list[str]) -> dict[int, Choice]:
 
 
 def _scope(session: Session, cid: int, buildings: list[str], units: list[str]) -> Scope:
-    building_ids, unit_ids = set(), set()
-    for code in buildings:
-        building = registry.find_building(session, cid, code)
-        if building is None:
-            raise NotFound("no building {code}", args={"code": code})
-        building_ids.add(building.id)
-    for number in units:
-        unit = registry.find_unit(session, cid, number)
-        if unit is None:
-            raise NotFound("no unit {number}", args={"number": number})
-        unit_ids.add(unit.id)
-    return Scope(frozenset(building_ids), frozenset(unit_ids))
+    return votes.scope_named(session, cid, buildings, units)
 
 
 @app.command("create")

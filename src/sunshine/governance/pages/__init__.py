@@ -8,4 +8,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from sunshine.governance.pages import desk
+from sunshine.governance.pages import result
+from sunshine.governance.pages import votes
+
 router = APIRouter(include_in_schema=False)
+router.include_router(desk.router)  # before votes: /votes/new is not a vote's number
+router.include_router(votes.router)
+router.include_router(result.router)

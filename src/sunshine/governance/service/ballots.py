@@ -150,6 +150,14 @@ def counting_ballots(session: Session, vote: Vote) -> list[VoteBallot]:
     return _current(session, vote)
 
 
+def all_ballots(session: Session, vote: Vote) -> list[VoteBallot]:
+    """Every submission on the vote, the replaced ones too."""
+    query = select(VoteBallot).where(
+        VoteBallot.community_id == vote.community_id, VoteBallot.vote_id == vote.id
+    )
+    return list(session.scalars(query.order_by(VoteBallot.id)))
+
+
 def as_tally_ballot(ballot: VoteBallot) -> Ballot:
     """The ballot as rules.tally counts it (a stored proxy ballot has its authorisation)."""
     answers = {int(n): Choice(c) for n, c in json.loads(ballot.answers).items()}
