@@ -68,7 +68,8 @@ def test_an_owner_votes_gets_the_receipt_once_and_finds_the_ballot_with_it(
     assert f"{base}/{vote_id}" in listed.text
     page = client.get(f"{base}/{vote_id}")
     assert page.status_code == 200
-    assert 'name="m1"' in page.text and 'name="m2"' in page.text
+    assert 'name="m1"' in page.text
+    assert 'name="m2"' in page.text
     assert "公告：明日起表决" in page.text
     assert "民法典第二百七十八条" in page.text  # each matter's threshold with its source
     first = client.post(f"{base}/{vote_id}/ballot", data={"m1": "yes", "m2": ""})  # partial
