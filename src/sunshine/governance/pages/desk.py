@@ -134,7 +134,7 @@ def create_vote(  # noqa: PLR0913, PLR0917 - one argument per form field
     """Draft the vote; it is shown to owners and logged when it opens."""
     identity.authorize(viewer, Action.MANAGE_VOTES, community.id)
     form: dict[str, object] = {
-        "title": title, "items": item or [], "questions": question or [], "buildings": buildings,
+        "title": title, "chosen": item or [], "questions": question or [], "buildings": buildings,
         "units": units, "opens": opens, "closes": closes, "notice_text": notice_text,
         "notice_on": notice_on, "silent": bool(silent),
     }  # fmt: skip
