@@ -181,3 +181,24 @@ def test_the_result_shows_aggregates_thresholds_and_outcome_and_prints(
     assert "200.00 m²" in printed.text
     opened = open_vote(session, p.cid)
     assert client.get(f"/c/{community.code}/votes/{opened}/result").status_code == 409
+
+
+def test_the_community_home_links_the_votes_for_its_members(
+    client: TestClient, session: Session
+) -> None:
+    p, community = _setting(session)
+    log_in(client, session, _owner(session, community, p.owners[0]))
+    home = client.get(f"/c/{community.code}")
+    assert home.status_code == 200
+    assert f'href="/c/{community.code}/votes"' in home.text
+
+
+def test_the_public_home_of_an_open_community_does_not_link_the_votes(
+    client: TestClient, session: Session
+) -> None:
+    _p, community = _setting(session)
+    community.public_disclosure = True
+    session.flush()
+    home = client.get(f"/c/{community.code}")
+    assert home.status_code == 200
+    assert f'href="/c/{community.code}/votes"' not in home.text
