@@ -103,5 +103,12 @@ def test_the_owner_votes_on_a_phone_and_finds_the_ballot_by_its_receipt(
         expect(found).to_contain_text("不作答")  # matter 2, left blank
         expect(found).to_contain_text("表决尚未截止")
         _shot(page, "found", tmp_path)
+
+        page.goto("/c/jcdy/votes")  # the demo's held vote: its published result fits too
+        page.get_by_role("link", name="表决结果").first.click()
+        expect(page.locator("main")).to_contain_text("通过")
+        expect(page.locator("main")).to_contain_text("民法典第二百七十八条第二款")
+        _shot(page, "result", tmp_path)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         context.close()

@@ -87,6 +87,13 @@ def create(
     notice_on: Annotated[str, typer.Option("--notice-on", help="The day it was given.")],
     building: Annotated[list[str] | None, typer.Option("--building")] = None,
     unit: Annotated[list[str] | None, typer.Option("--unit")] = None,
+    silent: Annotated[
+        bool,
+        typer.Option(
+            "--silent-follow-majority",
+            help="Only where the rules of procedure adopt it (LAW.md 1); off by default.",
+        ),
+    ] = False,
 ) -> None:
     """Draft a vote: its matters with their art. 278 items, scope, times and notice."""
     with open_session(writes=True) as session:
@@ -95,7 +102,7 @@ def create(
             session, ref.id, title=title, matters=[_matter(m) for m in matter],
             scope=_scope(session, ref.id, building or [], unit or []), opens_at=_instant(opens),
             closes_at=_instant(closes), notice_text=notice,
-            notice_on=_instant(notice_on).date(), actor_id=None,
+            notice_on=_instant(notice_on).date(), actor_id=None, silent_follow_majority=silent,
         )  # fmt: skip
         session.commit()
         typer.echo(_("vote {id} drafted: {title}").format(id=made.id, title=made.title))
