@@ -26,7 +26,6 @@ from PIL import ImageDraw
 from sqlalchemy.orm import Session
 
 from sunshine.demo.service.receipts import _font
-from sunshine.governance.models.votes import BallotWay
 from sunshine.governance.rules.roll import Scope
 from sunshine.governance.rules.tally import Choice
 from sunshine.governance.rules.thresholds import Item
@@ -111,10 +110,10 @@ def load_vote(session: Session, community_id: int, *, actor_id: int | None) -> i
                 actor_id=actor_id,
             )  # fmt: skip
             docs = ballots.Documents(voucher_sha256=scan.sha256)
+        way = ballots.BallotWay.PAPER if paper else ballots.BallotWay.ELECTRONIC
         ballots.cast_ballot(
             session, community_id, vote.id, party_id=min(voter.casters), answers={1: answer},
-            way=BallotWay.PAPER if paper else BallotWay.ELECTRONIC, at=at, voter=voter.key,
-            documents=docs, actor_id=actor_id if paper else None,
+            way=way, at=at, voter=voter.key, documents=docs, actor_id=actor_id if paper else None,
         )  # fmt: skip
     counting.close_vote(session, community_id, vote.id, at=CLOSES)
     return vote.id
