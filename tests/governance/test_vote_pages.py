@@ -74,6 +74,7 @@ def test_an_owner_votes_gets_the_receipt_once_and_finds_the_ballot_with_it(
     assert "民法典第二百七十八条" in page.text  # each matter's threshold with its source
     first = client.post(f"{base}/{vote_id}/ballot", data={"m1": "yes", "m2": ""})  # partial
     assert first.status_code == 200, first.text
+    assert first.headers["cache-control"] == "no-store"
     match = RECEIPT.search(first.text)
     assert match is not None
     code = match.group(1)

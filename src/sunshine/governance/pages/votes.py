@@ -136,11 +136,13 @@ def cast(
     except REFUSED as exc:
         return _vote_page(request, session, viewer, community, vote, error=exc, answers=raw)
     session.commit()
-    return render_votes(
+    page = render_votes(
         request, viewer, community, "governance/receipt_given.html", vote=vote,
         receipt=cast.receipt, cast_at=cast.ballot.cast_at, matters=votes.matters_of(vote),
         answers=json.loads(cast.ballot.answers),
     )  # fmt: skip
+    page.headers["Cache-Control"] = "no-store"  # shown once: not kept by the browser either
+    return page
 
 
 @router.get(f"{VOTE}/receipt")
