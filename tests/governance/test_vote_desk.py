@@ -14,6 +14,7 @@ from sunshine.governance.models import VoteBallot
 from sunshine.governance.models.votes import BallotWay
 from sunshine.governance.models.votes import VoteState
 from sunshine.governance.service import ballots
+from sunshine.governance.service import delivery
 from sunshine.governance.service import votes
 from sunshine.identity.rules import Role
 from sunshine.infra import clock
@@ -149,3 +150,28 @@ def test_a_closed_vote_at_the_desk_links_its_result_and_recount(
     assert opened is not None
     page = client.get(f"/c/{community.code}/votes/{opened.id}/desk")
     assert f"/votes/{opened.id}/paper" in page.text
+
+
+def test_staff_record_a_proven_delivery_at_the_desk_and_owners_may_not(
+    client: TestClient, session: Session
+) -> None:
+    cid, community = _community(session)
+    vote = session.get(Vote, (cid, open_vote(session, cid)))
+    assert vote is not None
+    key = votes.roll_of(vote).voters[0].key
+    path = f"/c/{community.code}/votes/{vote.id}/delivery"
+    form = {"voter": key, "delivered_on": clock.today().isoformat(), "how": "in_person",
+            "warned": "on"}  # fmt: skip
+    files = {"file": ("receipt.pdf", b"%PDF-1.4 signed for", "application/pdf")}
+    log_in(client, session, make_user(session, community=community, role=Role.OWNER))
+    assert client.post(path, data=form, files=files).status_code == 403
+    log_in(client, session, make_user(session, community=community, role=Role.TRUSTEE_STAFF))
+    recorded = client.post(path, data=form, files=files, follow_redirects=False)
+    assert recorded.status_code == 303, recorded.text
+    assert delivery.silent_eligible(session, vote) == {key}
+    again = client.post(path, data=form, files=files)
+    assert again.status_code == 409
+    unwarned = form | {"voter": votes.roll_of(vote).voters[1].key}
+    del unwarned["warned"]
+    assert client.post(path, data=unwarned, files=files, follow_redirects=False).status_code == 303
+    assert delivery.silent_eligible(session, vote) == {key}  # delivered, but not warned

@@ -19,6 +19,7 @@ from sunshine.governance.models import Vote
 from sunshine.governance.models.votes import VoteState
 from sunshine.governance.service.votes import roll_of
 from sunshine.governance.service.votes import vote_in_state
+from sunshine.infra import clock
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
 from sunshine.ledger import service as ledger
@@ -47,7 +48,7 @@ def record_delivery(
         raise Invalid(
             "a ballot is delivered in person, by registered mail, at the door or otherwise"
         )
-    if delivered_on > at.date():
+    if delivered_on > clock.local(at).date():  # the day as people there write it
         raise Invalid("a delivery is recorded on or after its day")
     if not proof_sha256:
         raise Invalid("a delivery is proven by its voucher (signed receipt or mail slip)")
