@@ -72,7 +72,7 @@ def create_vote(  # noqa: PLR0913 - one argument per fact of the vote
         raise Invalid("a vote closes after it opens")
     if not notice_text.strip():
         raise Invalid("a vote needs the text of the notice given to the owners")
-    if notice_on > opens_at.date():
+    if notice_on > clock.local(opens_at).date():  # the day in Beijing, where owners read it
         raise Invalid("the notice is given on or before the day the vote opens")
     vote = Vote(
         community_id=community_id, title=public_title(title), matters=_matters_json(matters),
