@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -284,21 +285,24 @@ def _votes(run: Runner, tmp: Path) -> None:
     scan, letter = tmp / "ballot.pdf", tmp / "proxy.pdf"
     scan.write_bytes(b"%PDF-1.4\n%ballot\n")
     letter.write_bytes(b"%PDF-1.4\n%proxy\n")
-    run("governance", "vote", "create", "jcdy", "1幢电梯更换表决", "--matter", "5:动用维修资金更换电梯",
-        "--matter", "8:东门空地改作停车场", "--opens", "2025-10-01T09:00", "--closes",
-        "2025-10-15T18:00", "--notice", "10月1日至15日表决", "--notice-on", "2025-09-15",
-        "--building", "1")  # fmt: skip
-    run("governance", "vote", "open", "jcdy", "1", "--at", "2025-10-01T09:00")
-    paper = run("governance", "vote", "ballot", "jcdy", "1", "5", "--answer", "1=yes",
+    made = run("governance", "vote", "create", "jcdy", "1幢电梯更换表决", "--matter",
+               "5:动用维修资金更换电梯", "--matter", "8:东门空地改作停车场", "--opens",
+               "2025-10-01T09:00", "--closes", "2025-10-15T18:00", "--notice", "10月1日至15日表决",
+               "--notice-on", "2025-09-15", "--building", "1")  # fmt: skip
+    number = re.search(r"\d+", made.out)  # the demo holds a vote of its own already
+    assert number is not None, made.out
+    vote = number.group(0)
+    run("governance", "vote", "open", "jcdy", vote, "--at", "2025-10-01T09:00")
+    paper = run("governance", "vote", "ballot", "jcdy", vote, "5", "--answer", "1=yes",
                 "--answer", "2=no", "--scan", str(scan), "--at", "2025-10-02T10:00")  # fmt: skip
-    run("governance", "vote", "ballot", "jcdy", "1", "6", "--answer", "1=yes", "--way", "proxy",
+    run("governance", "vote", "ballot", "jcdy", vote, "6", "--answer", "1=yes", "--way", "proxy",
         "--authorisation", str(letter), "--at", "2025-10-02T10:00")  # fmt: skip
-    run("governance", "vote", "close", "jcdy", "1", "--at", "2025-10-15T18:00")
-    run("governance", "vote", "show", "jcdy", "1")
-    run("governance", "vote", "recount", "jcdy", "1")
+    run("governance", "vote", "close", "jcdy", vote, "--at", "2025-10-15T18:00")
+    run("governance", "vote", "show", "jcdy", vote)
+    run("governance", "vote", "recount", "jcdy", vote)
     assert paper.code == 0, paper.err
     receipt = paper.out.split()[-1]
-    found = run("governance", "vote", "receipt", "jcdy", "1", receipt)
+    found = run("governance", "vote", "receipt", "jcdy", vote, receipt)
     assert "counted" in found.out or "计入" in found.out, found.out
 
 

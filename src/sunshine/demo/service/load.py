@@ -25,6 +25,7 @@ from sunshine.demo.service import committee as demo_committee
 from sunshine.demo.service import later as demo_later
 from sunshine.demo.service import notices as demo_notices
 from sunshine.demo.service import survey as demo_survey
+from sunshine.demo.service import vote as demo_vote
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Role
 from sunshine.infra import clock
@@ -170,6 +171,7 @@ def _load_years(session: Session, ref: CommunityRef, report: Report) -> None:
     demo_notices.publish_through(session, ref, last=year_end, today=today, actor_id=publisher)
     report("第一年公示 / the first year's notices")
     demo_survey.load_survey(session, ref, actor_id=publisher)  # after the checkpoint
+    demo_vote.load_vote(session, ref.id, actor_id=member)  # after the October checkpoint
     later = year_end.next()
     if later <= last:
         demo_later.load_books(session, ref.id, origin=ref.origin, first=later, last=last)

@@ -1,5 +1,9 @@
 """JSON API of owners' votes: read by everyone in the community, a ballot by the owner.
 
+The committee drafts, opens and closes a vote (Action.MANAGE_VOTES); staff and the
+committee enter paper and proxy ballots whose scan or authorisation was uploaded as a
+voucher first (Action.ENTER_BALLOTS).
+
 A draft is not shown: owners see a vote once it opens, with the notice given.
 
 The owner's ballot route casts for the people the login is linked to in the registry; the
@@ -16,6 +20,7 @@ from fastapi import status
 
 from sunshine.governance.models.votes import BallotWay
 from sunshine.governance.models.votes import VoteState
+from sunshine.governance.rules.thresholds import Item
 from sunshine.governance.schemas import votes as schemas
 from sunshine.governance.service import ballots
 from sunshine.governance.service import counting
@@ -97,3 +102,76 @@ def find_receipt(
         answers=json.loads(check.ballot.answers), cast_at=check.ballot.cast_at,
         replaced=check.replaced, counted=check.counted,
     )  # fmt: skip
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, dependencies=[CsrfChecked])
+def draft_vote(
+    body: schemas.VoteDraftIn,
+    session: DbSession,
+    viewer: CurrentViewer,
+    community: CurrentCommunity,
+) -> schemas.VoteRead:
+    """Draft a vote (shown to owners and logged once it opens)."""
+    identity.authorize(viewer, Action.MANAGE_VOTES, community.id)
+    vote = votes.create_vote(
+        session, community.id, title=body.title,
+        matters=[votes.MatterDraft(Item(m.item), m.title) for m in body.matters],
+        scope=votes.scope_named(session, community.id, body.buildings, body.units),
+        opens_at=body.opens_at, closes_at=body.closes_at, notice_text=body.notice_text,
+        notice_on=body.notice_on, actor_id=viewer.user_id,
+        silent_follow_majority=body.silent_follow_majority,
+    )  # fmt: skip
+    session.commit()
+    return schemas.VoteRead.from_model(vote)
+
+
+@router.post("/{number}/open", dependencies=[CsrfChecked])
+def open_vote(
+    number: RowId, session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
+) -> schemas.VoteRead:
+    """Open a drafted vote now: its roll is frozen and the opening logged."""
+    identity.authorize(viewer, Action.MANAGE_VOTES, community.id)
+    vote = counting.open_vote(session, community.id, number, at=clock.now())
+    session.commit()
+    return schemas.VoteRead.from_model(vote)
+
+
+@router.post("/{number}/close", dependencies=[CsrfChecked])
+def close_vote(
+    number: RowId, session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
+) -> schemas.VoteRead:
+    """Close the vote once its time is up: counted, and the result logged."""
+    identity.authorize(viewer, Action.MANAGE_VOTES, community.id)
+    vote = counting.close_vote(session, community.id, number, at=clock.now())
+    session.commit()
+    return schemas.VoteRead.from_model(vote)
+
+
+@router.post("/{number}/paper", status_code=status.HTTP_201_CREATED, dependencies=[CsrfChecked])
+def enter_ballot(
+    number: RowId,
+    body: schemas.DeskBallot,
+    session: DbSession,
+    viewer: CurrentViewer,
+    community: CurrentCommunity,
+) -> schemas.DeskBallotEntered:
+    """Enter a paper or proxy ballot whose document was uploaded as a voucher."""
+    identity.authorize(viewer, Action.ENTER_BALLOTS, community.id)
+    vote = votes.get_vote(session, community.id, number)
+    person = votes.roll_of(vote).voter(body.voter)
+    if person is None:
+        raise NotFound(
+            "{voter} is not on vote {id}'s roll", args={"voter": body.voter, "id": number}
+        )
+    way = BallotWay(body.way)
+    docs = (
+        ballots.Documents(voucher_sha256=body.voucher_sha256)
+        if way is BallotWay.PAPER
+        else ballots.Documents(authorisation_sha256=body.voucher_sha256)
+    )
+    cast = ballots.cast_ballot(
+        session, community.id, number, party_id=min(person.casters), answers=body.answers,
+        way=way, at=clock.now(), voter=body.voter, documents=docs, actor_id=viewer.user_id,
+    )  # fmt: skip
+    session.commit()
+    return schemas.DeskBallotEntered(vote=number, ballot=cast.ballot.id, receipt=cast.receipt)

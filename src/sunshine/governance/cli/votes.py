@@ -30,9 +30,7 @@ from sunshine.infra.db import open_session
 from sunshine.infra.i18n import gettext
 from sunshine.infra.settings import get_settings
 from sunshine.kernel.errors import Invalid
-from sunshine.kernel.errors import NotFound
 from sunshine.ledger import service as ledger
-from sunshine.registry import service as registry
 
 app = typer.Typer(no_args_is_help=True, help="Owners' votes (业主共同决定, 民法典第二百七十八条).")
 Code = Annotated[str, typer.Argument(help="Community code, e.g. jcdy.")]
@@ -75,18 +73,7 @@ def _answers(given: list[str]) -> dict[int, Choice]:
 
 
 def _scope(session: Session, cid: int, buildings: list[str], units: list[str]) -> Scope:
-    building_ids, unit_ids = set(), set()
-    for code in buildings:
-        building = registry.find_building(session, cid, code)
-        if building is None:
-            raise NotFound("no building {code}", args={"code": code})
-        building_ids.add(building.id)
-    for number in units:
-        unit = registry.find_unit(session, cid, number)
-        if unit is None:
-            raise NotFound("no unit {number}", args={"number": number})
-        unit_ids.add(unit.id)
-    return Scope(frozenset(building_ids), frozenset(unit_ids))
+    return votes.scope_named(session, cid, buildings, units)
 
 
 @app.command("create")
@@ -100,6 +87,13 @@ def create(
     notice_on: Annotated[str, typer.Option("--notice-on", help="The day it was given.")],
     building: Annotated[list[str] | None, typer.Option("--building")] = None,
     unit: Annotated[list[str] | None, typer.Option("--unit")] = None,
+    silent: Annotated[
+        bool,
+        typer.Option(
+            "--silent-follow-majority",
+            help="Only where the rules of procedure adopt it (LAW.md 1); off by default.",
+        ),
+    ] = False,
 ) -> None:
     """Draft a vote: its matters with their art. 278 items, scope, times and notice."""
     with open_session(writes=True) as session:
@@ -108,7 +102,7 @@ def create(
             session, ref.id, title=title, matters=[_matter(m) for m in matter],
             scope=_scope(session, ref.id, building or [], unit or []), opens_at=_instant(opens),
             closes_at=_instant(closes), notice_text=notice,
-            notice_on=_instant(notice_on).date(), actor_id=None,
+            notice_on=_instant(notice_on).date(), actor_id=None, silent_follow_majority=silent,
         )  # fmt: skip
         session.commit()
         typer.echo(_("vote {id} drafted: {title}").format(id=made.id, title=made.title))

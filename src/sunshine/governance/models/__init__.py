@@ -8,11 +8,13 @@ from sunshine.governance.models.committees import Member
 from sunshine.governance.models.surveys import Announcement
 from sunshine.governance.models.surveys import Survey
 from sunshine.governance.models.surveys import SurveyResponse
+from sunshine.governance.models.votes import BallotDelivery
 from sunshine.governance.models.votes import Vote
 from sunshine.governance.models.votes import VoteBallot
 
 __all__ = [
     "Announcement",
+    "BallotDelivery",
     "Committee",
     "Decision",
     "Member",

@@ -22,6 +22,7 @@ from sqlalchemy import ForeignKeyConstraint
 from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import false
 from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -62,6 +63,8 @@ class Vote(TenantKeyed, Base):
     notice_text: Mapped[str] = mapped_column(Text)
     notice_on: Mapped[date]
     state: Mapped[VoteState] = mapped_column(str_enum(VoteState))
+    # "Silent owners follow the majority" (LAW.md 1): off unless the rules of procedure adopt it.
+    silent_follow_majority: Mapped[bool] = mapped_column(default=False, server_default=false())
     secret: Mapped[str] = mapped_column(
         String(64), info=unlogged("the receipts' HMAC key, shown to no one")
     )
@@ -124,4 +127,34 @@ class VoteBallot(TenantKeyed, Base):
             "way <> 'proxy' OR authorisation_sha256 IS NOT NULL", name="proxy_authorised"
         ),
         CheckConstraint("way <> 'paper' OR voucher_sha256 IS NOT NULL", name="paper_voucher"),
+    )
+
+
+class BallotDelivery(TenantKeyed, Base):
+    """Proof that a person on a vote's roll was delivered a ballot, and with what warning.
+
+    Only where the vote's silent-majority setting is on does it change a count: an owner
+    proven delivered a ballot carrying the warning, who returned none, is silent (LAW.md 1).
+    """
+
+    __tablename__ = "governance_ballot_delivery"
+    __audit__ = not_audited(
+        "who was delivered a ballot names a person (LAW.md 3): the close logs only how many"
+        " silent owners the setting added, per matter"
+    )
+
+    vote_id: Mapped[int]
+    voter: Mapped[str] = mapped_column(String(200))  # the frozen roll's voter key
+    delivered_on: Mapped[date]
+    how: Mapped[str] = mapped_column(String(40))  # in_person | registered_mail | door | other
+    warned: Mapped[bool]  # the ballot carried the silent-majority warning
+    proof_sha256: Mapped[str] = mapped_column(String(64))  # signed receipt, mail slip: a voucher
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("identity_user.id"))
+    recorded_at: Mapped[datetime]
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["community_id", "vote_id"], ["governance_vote.community_id", "governance_vote.id"]
+        ),
+        Index("uq_governance_ballot_delivery", "community_id", "vote_id", "voter", unique=True),
     )

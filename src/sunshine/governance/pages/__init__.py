@@ -9,8 +9,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from sunshine.governance.pages import announcements
+from sunshine.governance.pages import desk
+from sunshine.governance.pages import result
 from sunshine.governance.pages import surveys
+from sunshine.governance.pages import votes
 
 router = APIRouter(include_in_schema=False)
+router.include_router(desk.router)  # before votes: /votes/new is not a vote's number
+router.include_router(votes.router)
+router.include_router(result.router)
 router.include_router(surveys.router)
 router.include_router(announcements.router)

@@ -10,6 +10,7 @@ from datetime import date
 from datetime import datetime
 from typing import Annotated
 from typing import Any
+from typing import Literal
 
 from annotated_types import Ge
 from annotated_types import Le
@@ -74,3 +75,39 @@ class ReceiptFound(BaseModel):
     cast_at: datetime
     replaced: bool
     counted: bool | None  # None: the vote has not closed yet
+
+
+class MatterDraftIn(BaseModel):
+    item: Annotated[int, Ge(1), Le(9)]  # art. 278 para. 1 item
+    title: str = Field(min_length=1, max_length=200)
+
+
+class VoteDraftIn(BaseModel):
+    """A vote as the committee drafts it: matters, scope by building code and unit number."""
+
+    title: str = Field(min_length=1, max_length=200)
+    matters: list[MatterDraftIn] = Field(min_length=1, max_length=20)
+    buildings: list[str] = Field(default_factory=list, max_length=100)
+    units: list[str] = Field(default_factory=list, max_length=2000)
+    opens_at: datetime
+    closes_at: datetime
+    notice_text: str = Field(min_length=1, max_length=4000)
+    notice_on: date
+    silent_follow_majority: bool = False
+
+
+class DeskBallot(BaseModel):
+    """A paper ballot (its scan) or proxy ballot (the authorisation), uploaded as a voucher."""
+
+    voter: str = Field(min_length=1, max_length=200)  # the frozen roll's voter key
+    answers: dict[MatterNumber, Choice] = Field(min_length=1, max_length=99)
+    way: Literal["paper", "proxy"]
+    voucher_sha256: str = Field(min_length=64, max_length=64)
+
+
+class DeskBallotEntered(BaseModel):
+    """The receipt code, shown this once, for the office to hand to the owner on paper."""
+
+    vote: int
+    ballot: int
+    receipt: str

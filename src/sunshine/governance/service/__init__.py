@@ -10,10 +10,15 @@ Functions take an open Session first and the community's id, never commit, and r
   list_decisions, record_of, announce, late (announced after their day, or overdue),
   recount_from_log (the logged record counted again from its own facts)
 - roll: registry_units, draw_roll (the roll of a vote's scope from the registry)
-- votes: create_vote, get_vote, list_votes, roll_of,
-  matters_of, scope_of, open_for_ballots
+- votes: create_vote (with the silent-majority setting), get_vote, list_votes, roll_of,
+  matters_of, scope_of, scope_named, scope_names, open_for_ballots
 - ballots: cast_ballot (electronic, paper with its scan, proxy with its authorisation;
-  a later ballot replaces the earlier), history, find_by_receipt, receipt_mac
+  a later ballot replaces the earlier), history, all_ballots, find_by_receipt, receipt_mac
+- owner_votes: my_place (whose ballots a login casts on the frozen roll, or why none),
+  cast_my_ballot
+- desk: roll_entries (by units), figures, enter_ballot (paper or proxy, document kept as
+  a voucher)
+- delivery: record_delivery (proven, with its voucher), deliveries, silent_eligible
 - counting: open_vote (freezes the roll, logs it by digest), close_vote (counted, logged
   again as `governance.vote`), result_of, recount_from_log, check_receipt
 - surveys: open_survey, answer_online (the owner or resident, logged in), enter_response

@@ -1,11 +1,12 @@
 """Governance's audit check of owners' votes: each opened vote against its latest record.
 
 A vote keeps the record it last appended (`body`: on opening, then with the result on
-closing); its state, title, matters, scope, times, notice and the SHA-256 of its frozen
-roll repeat what the record says, so the derived record takes them from the columns: an
-edit of any of them, or of the body, is named, and so is an opened vote with no record or
-a record whose vote is gone (or back to a draft). The ballots are counted again by
-`sunshine governance vote recount`, not here: they say who voted how.
+closing); its state, title, matters, scope, times, notice, silent-majority setting and
+the SHA-256 of its frozen roll repeat what the record says, so the derived record takes
+them from the columns: an edit of any of them, or of the body, is named, and so is an
+opened vote with no record or a record whose vote is gone (or back to a draft). The
+ballots are counted again by `sunshine governance vote recount`, not here: they say who
+voted how.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from sunshine.transparency.service.audit_rows import Derived
 from sunshine.transparency.service.audit_rows import Odd
 from sunshine.transparency.service.audit_rows import RowRecords
 from sunshine.transparency.service.audit_rows import day
+from sunshine.transparency.service.audit_rows import flag
 from sunshine.transparency.service.audit_rows import odd
 from sunshine.transparency.service.audit_rows import parse_body
 from sunshine.transparency.service.audit_rows import shown
@@ -82,8 +84,9 @@ def _roll(record: Mapping[str, object], roll: object) -> object:
 
 def _derived(row: tuple[object, ...]) -> Derived:
     vote_id, state, title, matters, scope, opens, closes, opened, closed, notice, on, roll, body = (
-        row
+        row[:13]
     )
+    silent = row[13]
     record = parse_body(body.encode("utf-8")) if type(body) is str else None
     stored: Mapping[str, object] | Odd = odd(body)
     if record is not None:
@@ -98,6 +101,7 @@ def _derived(row: tuple[object, ...]) -> Derived:
             "closes": _instant(closes),
             "opened": _instant(opened),
             "notice": {"text": text(notice), "on": day(on)},
+            "silent_follow_majority": flag(silent),
         }
         if state != VoteState.OPEN.value or closed is not None:
             columns["closed"] = _instant(closed)
@@ -116,6 +120,7 @@ def votes(session: Session, community_id: int, report: AuditReport) -> RowRecord
     query = select(
         _V.id, _V.state, _V.title, _V.matters, _V.scope, _V.opens_at, _V.closes_at,
         _V.opened_at, _V.closed_at, _V.notice_text, _V.notice_on, _V.roll, _V.body,
+        _V.silent_follow_majority,
     ).where(_V.community_id == community_id, _V.state != VoteState.DRAFT.value)  # fmt: skip
     derived = [_derived(tuple(row)) for row in driver_rows(session.connection(), query)]
     return RowRecords(report, LOG_KIND, derived, key_of=_key_of, ref_of=_ref_of, latest=True)

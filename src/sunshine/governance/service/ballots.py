@@ -36,6 +36,18 @@ from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
 from sunshine.ledger import service as ledger
 
+__all__ = [  # BallotWay too: other parts (the demo) name a ballot's way without the models
+    "BallotWay",
+    "Cast",
+    "Documents",
+    "all_ballots",
+    "as_tally_ballot",
+    "cast_ballot",
+    "counting_ballots",
+    "find_by_receipt",
+    "history",
+    "receipt_mac",
+]
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a phone or paper
 
 
@@ -148,6 +160,14 @@ def _current(session: Session, vote: Vote, voter: str | None = None) -> list[Vot
 def counting_ballots(session: Session, vote: Vote) -> list[VoteBallot]:
     """Each person's latest ballot, the ones the count takes."""
     return _current(session, vote)
+
+
+def all_ballots(session: Session, vote: Vote) -> list[VoteBallot]:
+    """Every submission on the vote, the replaced ones too."""
+    query = select(VoteBallot).where(
+        VoteBallot.community_id == vote.community_id, VoteBallot.vote_id == vote.id
+    )
+    return list(session.scalars(query.order_by(VoteBallot.id)))
 
 
 def as_tally_ballot(ballot: VoteBallot) -> Ballot:

@@ -24,6 +24,7 @@ from sunshine.governance.models import Vote
 from sunshine.governance.models import VoteBallot
 from sunshine.governance.models.votes import VoteState
 from sunshine.governance.rules.frozen import roll_to_json
+from sunshine.governance.rules.result import TallySettings
 from sunshine.governance.rules.result import tally_vote
 from sunshine.governance.rules.vote_record import dm2
 from sunshine.governance.rules.vote_record import misstated
@@ -31,6 +32,7 @@ from sunshine.governance.rules.vote_record import tally_record
 from sunshine.governance.service.ballots import as_tally_ballot
 from sunshine.governance.service.ballots import counting_ballots
 from sunshine.governance.service.ballots import find_by_receipt
+from sunshine.governance.service.delivery import silent_eligible
 from sunshine.governance.service.roll import draw_roll
 from sunshine.governance.service.votes import counted_matters
 from sunshine.governance.service.votes import get_vote
@@ -70,6 +72,7 @@ def opening_record(vote: Vote) -> dict[str, object]:
         "closes": instant(vote.closes_at),
         "opened": instant(vote.opened_at),
         "notice": {"text": vote.notice_text, "on": vote.notice_on.isoformat()},
+        "silent_follow_majority": vote.silent_follow_majority,
         "roll": {"area_dm2": dm2(roll.area), "heads": roll.heads, "units": len(roll.units),
                  "sha256": roll_digest(vote.roll or "")},
     }  # fmt: skip
@@ -82,7 +85,11 @@ def roll_digest(stored: str) -> str:
 def count_record(session: Session, vote: Vote) -> dict[str, object]:
     """The public record of the vote's count, from its frozen roll and counted ballots."""
     counting = counting_ballots(session, vote)
-    tally = tally_vote(roll_of(vote), counted_matters(vote), [as_tally_ballot(b) for b in counting])
+    tally = tally_vote(
+        roll_of(vote), counted_matters(vote), [as_tally_ballot(b) for b in counting],
+        settings=TallySettings(silent_follow_majority=vote.silent_follow_majority),
+        silent_eligible=silent_eligible(session, vote),
+    )  # fmt: skip
     return opening_record(vote) | {
         "state": VoteState.CLOSED.value,
         "tally": tally_record(tally),

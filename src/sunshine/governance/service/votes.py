@@ -29,6 +29,7 @@ from sunshine.infra import clock
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
+from sunshine.registry import service as registry
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,7 @@ def _matters_json(drafts: Sequence[MatterDraft]) -> str:
     )  # fmt: skip
 
 
-def create_vote(
+def create_vote(  # noqa: PLR0913 - one argument per fact of the vote
     session: Session,
     community_id: int,
     *,
@@ -61,24 +62,59 @@ def create_vote(
     notice_text: str,
     notice_on: date,
     actor_id: int | None,
+    silent_follow_majority: bool = False,
 ) -> Vote:
-    """Draft a vote; nothing is frozen or logged until it opens."""
+    """Draft a vote; nothing is frozen or logged until it opens.
+
+    `silent_follow_majority` only where the rules of procedure adopt it (LAW.md 1).
+    """
     if closes_at <= opens_at:
         raise Invalid("a vote closes after it opens")
     if not notice_text.strip():
         raise Invalid("a vote needs the text of the notice given to the owners")
-    if notice_on > opens_at.date():
+    if notice_on > clock.local(opens_at).date():  # the day in Beijing, where owners read it
         raise Invalid("the notice is given on or before the day the vote opens")
     vote = Vote(
         community_id=community_id, title=public_title(title), matters=_matters_json(matters),
         scope=json.dumps({"buildings": sorted(scope.buildings), "units": sorted(scope.units)}),
         opens_at=opens_at, closes_at=closes_at, notice_text=notice_text.strip(),
         notice_on=notice_on, state=VoteState.DRAFT, secret=secrets.token_hex(32),
+        silent_follow_majority=silent_follow_majority,
         created_by=actor_id, created_at=clock.now(),
     )  # fmt: skip
     session.add(vote)
     session.flush()
     return vote
+
+
+def scope_named(
+    session: Session, community_id: int, buildings: Sequence[str], units: Sequence[str]
+) -> Scope:
+    """The scope of the buildings (by code) and units (by number) named; NotFound for others."""
+    building_ids, unit_ids = set(), set()
+    for code in buildings:
+        building = registry.find_building(session, community_id, code)
+        if building is None:
+            raise NotFound("no building {code}", args={"code": code})
+        building_ids.add(building.id)
+    for number in units:
+        unit = registry.find_unit(session, community_id, number)
+        if unit is None:
+            raise NotFound("no unit {number}", args={"number": number})
+        unit_ids.add(unit.id)
+    return Scope(frozenset(building_ids), frozenset(unit_ids))
+
+
+def scope_names(session: Session, vote: Vote) -> tuple[list[str], list[str]]:
+    """The vote's scope as people read it: building names and unit numbers (both empty: all)."""
+    scope = scope_of(vote)
+    buildings = [
+        b.name
+        for b in registry.list_buildings(session, vote.community_id)
+        if b.id in scope.buildings
+    ]
+    units = sorted(registry.get_unit(session, vote.community_id, u).number for u in scope.units)
+    return buildings, units
 
 
 def get_vote(session: Session, community_id: int, vote_id: int) -> Vote:

@@ -50,4 +50,5 @@ def community_home(
         summary=registry.summarise(session, community),
         committee=committee,
         household=household,
+        member=identity.can(viewer, Action.VIEW_COMMUNITY, community.id),  # the votes' pages
     )

@@ -1,0 +1,28 @@
+"""Migration 0021 adds the silent-majority setting and ballot deliveries, and removes them again."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine
+from sqlalchemy import inspect
+
+from sunshine.entrypoints.tables import metadata
+from sunshine.infra import migrate
+
+TABLES = {"governance_ballot_delivery"}
+
+
+def test_upgrade_matches_the_models_and_downgrade_removes_the_tables(fresh_engine: Engine) -> None:
+    migrate.upgrade(fresh_engine)
+    assert set(inspect(fresh_engine).get_table_names()) >= TABLES
+    with fresh_engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), metadata) == []
+    migrate.downgrade(fresh_engine, "0020")
+    names = set(inspect(fresh_engine).get_table_names())
+    assert not TABLES & names
+    assert "governance_ballot" in names
+    columns = {c["name"] for c in inspect(fresh_engine).get_columns("governance_vote")}
+    assert "silent_follow_majority" not in columns
+    migrate.upgrade(fresh_engine)
+    assert set(inspect(fresh_engine).get_table_names()) >= TABLES
