@@ -5,7 +5,19 @@ from __future__ import annotations
 from sunshine.governance.models.committees import Committee
 from sunshine.governance.models.committees import Decision
 from sunshine.governance.models.committees import Member
+from sunshine.governance.models.spending import Expense
+from sunshine.governance.models.spending import ExpenseApproval
+from sunshine.governance.models.spending import SpendingLimits
 from sunshine.governance.models.votes import Vote
 from sunshine.governance.models.votes import VoteBallot
 
-__all__ = ["Committee", "Decision", "Member", "Vote", "VoteBallot"]
+__all__ = [
+    "Committee",
+    "Decision",
+    "Expense",
+    "ExpenseApproval",
+    "Member",
+    "SpendingLimits",
+    "Vote",
+    "VoteBallot",
+]
