@@ -408,7 +408,8 @@ def _check_vote(session: Session, community_id: int, ref: str) -> None:
     result = counting.result_of(vote)
     if result is None:
         raise Invalid("vote {vote} is not closed", args={"vote": vote_id})
-    found = [m for m in result.get("matters", []) if m.get("matter") == matter]
+    tally = result.get("tally") or {}
+    found = [m for m in tally.get("matters", []) if m.get("matter") == matter]
     if not found:
         raise Invalid(
             "vote {vote} has no matter {matter}", args={"vote": vote_id, "matter": matter}
