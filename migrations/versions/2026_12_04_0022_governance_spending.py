@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.Column("effective_from", sa.Date(), nullable=False),
         sa.Column("set_by", sa.Integer(), nullable=True),
         sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
         sa.Column("log_seq", sa.Integer(), nullable=False),
         *_tenant_key("governance_spending_limits"),
         sa.ForeignKeyConstraint(
@@ -110,6 +111,7 @@ def upgrade() -> None:
         sa.Column("proposed_on", sa.Date(), nullable=False),
         sa.Column("proposed_by", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
         sa.Column("log_seq", sa.Integer(), nullable=False),
         *_tenant_key("governance_expense"),
         _user("governance_expense", "objected_by"),

@@ -176,7 +176,7 @@ def _load_years(session: Session, ref: CommunityRef, report: Report) -> None:
         demo_notices.publish_through(
             session, ref, first=later, last=last, today=today, actor_id=publisher
         )
-    demo_spending.load_spending(session, ref.id)  # limits and expenses, logged after the notices
+    demo_spending.load_spending(session, ref)  # limits and expenses, logged after the notices
     report("公示 / notices")
 
 

@@ -32,8 +32,10 @@ from sunshine.governance.rules.spending import Choice
 from sunshine.governance.service import decisions
 from sunshine.governance.service import spending
 from sunshine.identity import service as identity
+from sunshine.infra.tenancy import CommunityRef
 from sunshine.kernel.money import Fen
 from sunshine.ledger import service as ledger
+from sunshine.transparency import service as transparency
 
 SINCE = date(2024, 9, 1)
 COMMITTEE_LIMIT = Fen.parse("3000.00")
@@ -130,8 +132,13 @@ def _gate_entry(session: Session, cid: int) -> int | None:
     return None
 
 
-def load_spending(session: Session, community_id: int) -> None:
-    """Set the limits and record the three expenses (after the first year's notices)."""
+def load_spending(session: Session, ref: CommunityRef) -> None:
+    """Set the limits and record the three expenses (after the notices), then sign the log."""
+    _load(session, ref.id)
+    transparency.sign_if_behind(session, ref.id, origin=ref.origin)
+
+
+def _load(session: Session, community_id: int) -> None:
     committee = demo_committee.find_committee(session, community_id)
     if committee is None:
         return

@@ -26,13 +26,18 @@ from sunshine.governance.rules.spending import ExpenseState
 from sunshine.governance.rules.spending import Need
 from sunshine.infra.db import Base
 from sunshine.infra.db import TenantKeyed
+from sunshine.infra.db import audited_by
 from sunshine.infra.db import not_audited
 from sunshine.infra.db import str_enum
+from sunshine.infra.db import unlogged
 from sunshine.kernel.money import Fen
 
-_LOGGED = (
-    "each change appends its record to the log (governance.spending_limits, governance.expense);"
-    " no audit check re-derives these rows from it yet"
+LIMITS_CHECK = "governance.spending_limits"
+EXPENSE_CHECK = "governance.expense"
+_SEQ = unlogged("where the record sits in the log")
+_WORDS = unlogged(
+    "an objection's words and times stay with the committee and the trustee; each step's"
+    " record says whether one is open or answered"
 )
 
 
@@ -40,7 +45,7 @@ class SpendingLimits(TenantKeyed, Base):
     """The limits in force from a day on; a later row replaces an earlier one."""
 
     __tablename__ = "governance_spending_limits"
-    __audit__ = not_audited(_LOGGED)
+    __audit__ = audited_by(LIMITS_CHECK)
 
     committee_id: Mapped[int]  # the committee that approves
     committee_limit: Mapped[Fen] = mapped_column("committee_limit_fen")
@@ -49,9 +54,12 @@ class SpendingLimits(TenantKeyed, Base):
     vote_accounts: Mapped[str] = mapped_column(Text, default="")  # account codes, comma separated
     exempt_accounts: Mapped[str] = mapped_column(Text, default="")
     effective_from: Mapped[date]
-    set_by: Mapped[int | None] = mapped_column(ForeignKey("identity_user.id"))
-    set_at: Mapped[datetime]
-    log_seq: Mapped[int] = mapped_column(default=0)
+    set_by: Mapped[int | None] = mapped_column(
+        ForeignKey("identity_user.id"), info=unlogged("who set them: staff-only")
+    )
+    set_at: Mapped[datetime] = mapped_column(info=unlogged("the record says from which day"))
+    body: Mapped[str] = mapped_column(Text, default="")  # its record, as logged
+    log_seq: Mapped[int] = mapped_column(default=0, info=_SEQ)
 
     __table_args__ = (
         ForeignKeyConstraint(
@@ -68,7 +76,7 @@ class Expense(TenantKeyed, Base):
     """An expense the trustee proposes, the committee decides, and the ledger pays."""
 
     __tablename__ = "governance_expense"
-    __audit__ = not_audited(_LOGGED)
+    __audit__ = audited_by(EXPENSE_CHECK)
 
     title: Mapped[str] = mapped_column(String(200))
     amount: Mapped[Fen] = mapped_column("amount_fen")
@@ -83,17 +91,22 @@ class Expense(TenantKeyed, Base):
     emergency_reason: Mapped[str | None] = mapped_column(Text)
     vote_ref: Mapped[str | None] = mapped_column(String(32))  # vote:V/M
     decision_id: Mapped[int | None]
-    objection: Mapped[str | None] = mapped_column(Text)
-    objected_by: Mapped[int | None] = mapped_column(ForeignKey("identity_user.id"))
-    objected_at: Mapped[datetime | None]
-    objection_answer: Mapped[str | None] = mapped_column(Text)
-    answered_at: Mapped[datetime | None]
+    objection: Mapped[str | None] = mapped_column(Text, info=_WORDS)
+    objected_by: Mapped[int | None] = mapped_column(
+        ForeignKey("identity_user.id"), info=unlogged("who objected: the log says one did")
+    )
+    objected_at: Mapped[datetime | None] = mapped_column(info=_WORDS)
+    objection_answer: Mapped[str | None] = mapped_column(Text, info=_WORDS)
+    answered_at: Mapped[datetime | None] = mapped_column(info=_WORDS)
     paid_entry: Mapped[int | None]  # the ledger entry that paid it
     paid_on: Mapped[date | None]
     proposed_on: Mapped[date]
-    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("identity_user.id"))
-    created_at: Mapped[datetime]
-    log_seq: Mapped[int] = mapped_column(default=0)
+    proposed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("identity_user.id"), info=unlogged("who proposed it: the trustee's staff")
+    )
+    created_at: Mapped[datetime] = mapped_column(info=unlogged("the record says the day"))
+    body: Mapped[str] = mapped_column(Text, default="")  # its latest record, as logged
+    log_seq: Mapped[int] = mapped_column(default=0, info=_SEQ)
 
     __table_args__ = (
         CheckConstraint("amount_fen > 0", name="amount"),

@@ -61,6 +61,7 @@ from sunshine.kernel.periods import Period
 from sunshine.ledger import rules as ledger_rules
 from sunshine.ledger import service as ledger
 from sunshine.transparency import service as transparency
+from sunshine.transparency.rules import records
 from sunshine.transparency.rules.records import LogKind
 
 EXPENSE_KIND = LogKind("governance.expense")
@@ -143,11 +144,11 @@ def set_limits(
     )
     session.add(row)
     session.flush()
+    body = limits_record(row)
     logged = transparency.append(
-        session, community_id, kind=LIMITS_KIND, record=limits_record(row),
-        ref=f"spending_limits/{row.id}",
-    )  # fmt: skip
-    row.log_seq = logged.seq
+        session, community_id, kind=LIMITS_KIND, record=body, ref=f"spending_limits/{row.id}"
+    )
+    row.body, row.log_seq = records.canonical(body).decode("utf-8"), logged.seq
     session.flush()
     return row
 
@@ -559,7 +560,7 @@ def _log(session: Session, expense: Expense, step: str) -> None:
         session, expense.community_id, kind=EXPENSE_KIND, record=body,
         ref=f"expense/{expense.id}",
     )  # fmt: skip
-    expense.log_seq = logged.seq
+    expense.body, expense.log_seq = records.canonical(body).decode("utf-8"), logged.seq
     session.flush()
 
 
