@@ -8,4 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from sunshine.governance.pages import spending
+
 router = APIRouter(include_in_schema=False)
+router.include_router(spending.router)

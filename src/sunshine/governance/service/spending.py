@@ -581,8 +581,9 @@ def gate(session: Session, spending: spending_gate.Spending) -> list[Problem]:
         return [
             Problem(
                 "expense_not_approved",
-                "{amount} of spending is above the approval limit {limit}: book it only as the"
-                " payment of an approved expense. " + rules.COST_RULE,
+                "{amount} of spending is above the approval limit {limit}: it is booked only as"
+                " the payment of an approved expense (LAW.md 2: without approval the cost is the"
+                " trustee's, not the owners')",
                 {"amount": str(Fen(amount)), "limit": str(limits.committee_limit)},
                 "postings",
             )
