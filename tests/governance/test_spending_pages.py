@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
+from pathlib import Path
 
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from sunshine.entrypoints.cli import app
 from sunshine.governance.service import spending
 from sunshine.identity.models import User
+from sunshine.kernel.errors import Forbidden
 from sunshine.registry.models import Community
 from tests.factories import log_in
 from tests.governance.spending_setup import propose
@@ -114,3 +120,30 @@ def test_the_api_answers_and_refuses_the_proposer(client: TestClient, session: S
     assert created.json()["state"] == "proposed"
     paid = client.post(f"{base}/expenses/{number}/payment", json={"booked_on": "2026-11-20"})
     assert paid.status_code == 409  # not approved yet
+
+
+def test_the_cli_proposes_answers_and_pays(cli_database: Engine, tmp_path: Path) -> None:
+    with Session(cli_database) as session:
+        s = shop(session)
+        code = _code(session, s.cid)
+        members = [_user(session, u).username or "" for u in s.users]
+        trustee = _user(session, s.trustee).username or ""
+        session.commit()
+    quote = tmp_path / "quote.pdf"
+    quote.write_bytes(b"%PDF-1.4 the gate's quote")
+    run = CliRunner().invoke
+    made = run(app, ["governance", "expense", "propose", code, "更换道闸系统", "--amount",
+                     "4100.00", "--account", "6602", "--payee", "常州道闸设备工程有限公司",
+                     "--quote", str(quote), "--on", "2026-11-02", "--by", trustee])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    own = run(app, ["governance", "expense", "answer", code, "1", trustee, "approve"])
+    assert isinstance(own.exception, Forbidden)  # not a member (and the proposer)
+    for member in members[:3]:
+        answered = run(app, ["governance", "expense", "answer", code, "1", member, "approve",
+                             "--on", "2026-11-03"])  # fmt: skip
+        assert answered.exit_code == 0, answered.output
+    paid = run(app, ["governance", "expense", "pay", code, "1", "--on", "2026-11-20"])
+    assert paid.exit_code == 0, paid.output
+    shown = run(app, ["governance", "expense", "show", code, "1"])
+    assert "approved" in shown.output
+    assert "entry" in shown.output
