@@ -41,7 +41,8 @@ def test_a_committee_member_approves_a_proposed_expense(
         number = propose(session, s)
         community = session.get(Community, s.cid)
         member = session.get(User, s.users[0])
-        assert community is not None and member is not None
+        assert community is not None
+        assert member is not None
         code, username = community.code, str(member.username)
         session.commit()
     url = live_server.url
