@@ -13,6 +13,7 @@ from sunshine.governance.models import ExpenseApproval
 from sunshine.governance.models import SpendingLimits
 from sunshine.governance.rules.spending import Choice
 from sunshine.governance.rules.spending import Emergency
+from sunshine.infra.inputs import RowId
 
 Text200 = Annotated[str, Field(max_length=200)]
 Text1000 = Annotated[str, Field(max_length=1000)]
@@ -123,7 +124,7 @@ class LimitsRead(BaseModel):
 
 
 class LimitsIn(BaseModel):
-    committee: int
+    committee: RowId
     committee_limit: Yuan
     vote_limit: Yuan
     approvals_needed: Annotated[int, Field(ge=1, le=30)]
