@@ -147,3 +147,30 @@ def test_the_cli_proposes_answers_and_pays(cli_database: Engine, tmp_path: Path)
     shown = run(app, ["governance", "expense", "show", code, "1"])
     assert "approved" in shown.output
     assert "entry" in shown.output
+
+
+def test_the_ledgers_api_refuses_spending_above_the_limit_naming_the_rule(
+    client: TestClient, session: Session
+) -> None:
+    s = shop(session)
+    code = _code(session, s.cid)
+    log_in(client, session, _user(session, s.trustee))
+    url = f"/api/v1/communities/{code}/ledger/entries"
+
+    def book(amount: str) -> int:
+        body = {
+            "booked_on": "2026-11-20",
+            "narration": "维修",
+            "postings": [
+                {"account": "6602", "amount": amount},
+                {"account": "1001", "amount": f"-{amount}"},
+            ],
+        }
+        response = client.post(url, json=body)
+        if response.status_code == 422:
+            assert "expense_not_approved" in response.text
+            assert "由受托人自行承担" in response.text  # LAW.md 2, in Chinese first
+        return response.status_code
+
+    assert book("2000.01") == 422
+    assert book("2000.00") == 201
