@@ -24,9 +24,11 @@ from sqlalchemy.orm import Session
 
 from sunshine.entrypoints import notice_sections
 from sunshine.entrypoints.web import create_app
+from sunshine.governance.service import spending
 from sunshine.identity.service import accounts
 from sunshine.infra import db
 from sunshine.infra import migrate
+from sunshine.infra import spending_gate
 from sunshine.infra.db import make_engine
 from sunshine.infra.settings import get_settings
 from sunshine.infra.web import CSRF_COOKIE
@@ -37,6 +39,9 @@ from tests.pg import running_postgres
 # Every notice a test builds holds the sections the app's would, whether or not a test has
 # made the app yet (the record, and so a fingerprint, depends on them).
 notice_sections.register_all()
+spending_gate.use_gate(
+    spending.gate
+)  # as the entrypoints install it: above the limit, only approved expenses
 
 DATABASES = os.environ.get("SUNSHINE_TEST_DATABASES", "sqlite,postgresql").split(",")
 

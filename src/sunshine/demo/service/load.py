@@ -24,6 +24,7 @@ from sunshine.demo.service import budget as demo_budget
 from sunshine.demo.service import committee as demo_committee
 from sunshine.demo.service import later as demo_later
 from sunshine.demo.service import notices as demo_notices
+from sunshine.demo.service import spending as demo_spending
 from sunshine.demo.service import survey as demo_survey
 from sunshine.demo.service import vote as demo_vote
 from sunshine.identity import service as identity
@@ -179,6 +180,7 @@ def _load_years(session: Session, ref: CommunityRef, report: Report) -> None:
         demo_notices.publish_through(
             session, ref, first=later, last=last, today=today, actor_id=publisher
         )
+    demo_spending.load_spending(session, ref)  # limits and expenses, logged after the notices
     report("公示 / notices")
 
 

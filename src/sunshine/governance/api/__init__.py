@@ -1,14 +1,16 @@
-"""JSON API of governance (mounted at /api/v1): committee decisions and owners' votes."""
+"""JSON API of governance (mounted at /api/v1): committee decisions, owners' votes, spending."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from sunshine.governance.api import decisions
+from sunshine.governance.api import spending
 from sunshine.governance.api import votes
 
 router = APIRouter()
 router.include_router(decisions.router)
 router.include_router(votes.router)
+router.include_router(spending.router)
 
 __all__ = ["router"]

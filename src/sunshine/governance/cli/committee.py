@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from sunshine.governance.cli.spending import app as spending_app
 from sunshine.governance.cli.surveys import announcement_app
 from sunshine.governance.cli.surveys import survey_app
 from sunshine.governance.cli.votes import app as votes_app
@@ -218,3 +219,4 @@ def late(code: Code, today: Annotated[str, typer.Option("--today")] = "") -> Non
 app.add_typer(votes_app, name="vote")
 app.add_typer(survey_app, name="survey")
 app.add_typer(announcement_app, name="announcement")
+app.add_typer(spending_app, name="expense")

@@ -5,6 +5,9 @@ from __future__ import annotations
 from sunshine.governance.models.committees import Committee
 from sunshine.governance.models.committees import Decision
 from sunshine.governance.models.committees import Member
+from sunshine.governance.models.spending import Expense
+from sunshine.governance.models.spending import ExpenseApproval
+from sunshine.governance.models.spending import SpendingLimits
 from sunshine.governance.models.surveys import Announcement
 from sunshine.governance.models.surveys import Survey
 from sunshine.governance.models.surveys import SurveyResponse
@@ -17,7 +20,10 @@ __all__ = [
     "BallotDelivery",
     "Committee",
     "Decision",
+    "Expense",
+    "ExpenseApproval",
     "Member",
+    "SpendingLimits",
     "Survey",
     "SurveyResponse",
     "Vote",

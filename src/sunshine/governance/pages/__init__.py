@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from sunshine.governance.pages import announcements
 from sunshine.governance.pages import desk
 from sunshine.governance.pages import result
+from sunshine.governance.pages import spending
 from sunshine.governance.pages import surveys
 from sunshine.governance.pages import votes
 
@@ -20,3 +21,4 @@ router.include_router(votes.router)
 router.include_router(result.router)
 router.include_router(surveys.router)
 router.include_router(announcements.router)
+router.include_router(spending.router)

@@ -31,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.infra import clock
+from sunshine.infra import spending_gate
 from sunshine.infra.bulk import Layout
 from sunshine.infra.db import Base
 from sunshine.kernel.errors import Conflict
@@ -285,6 +286,8 @@ def _check(session: Session, community_id: int, items: list[_Item]) -> dict[str,
         if period is not None and item.reverses is None:  # a reversal keeps its original's
             line = budget_line_problem(session, community_id, draft.budget_line, period, budgets)
             found.extend([line] if line is not None else [])
+        if item.reverses is None and not undated:  # a reversal pays nobody
+            found.extend(_gate_problems(session, community_id, draft, accounts))
         touches = {p.account_code for p in draft.postings} & remuneration_codes
         if touches and item.reverses is None and not undated:
             found.extend(_remuneration_problems(session, community_id, draft, items, accounts))
@@ -293,6 +296,31 @@ def _check(session: Session, community_id: int, items: list[_Item]) -> dict[str,
     if problems:
         raise Invalid("the entry was not posted", problems=problems)
     return accounts
+
+
+def _gate_problems(
+    session: Session, community_id: int, draft: rules.EntryDraft, accounts: dict[str, Account]
+) -> list[Problem]:
+    """The spending gate's problems (infra.spending_gate): spending above the approval limit.
+
+    Only debits of expense accounts count; the trustee's remuneration is governed by the
+    trust terms, not by an expense.
+    """
+    debits: dict[str, int] = defaultdict(int)
+    for posting in draft.postings:
+        account = accounts.get(posting.account_code)
+        if (
+            account is not None
+            and account.kind is rules.AccountKind.EXPENSE
+            and account.category is not rules.Category.REMUNERATION
+            and posting.amount.value > 0
+        ):
+            debits[posting.account_code] += posting.amount.value
+    spending = spending_gate.Spending(
+        community_id, draft.booked_on, tuple(sorted(debits.items())),
+        spending_gate.paying_expense(),
+    )  # fmt: skip
+    return spending_gate.problems(session, spending)
 
 
 def _open_on(accounts: dict[str, Account], day: date) -> frozenset[str]:

@@ -1,0 +1,226 @@
+"""Spending approvals through the service and the ledger's gate, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy.orm import Session
+
+from sunshine.governance.rules.decisions import Subject
+from sunshine.governance.rules.spending import BudgetMark
+from sunshine.governance.rules.spending import Choice
+from sunshine.governance.rules.spending import Emergency
+from sunshine.governance.rules.spending import ExpenseState
+from sunshine.governance.rules.spending import Need
+from sunshine.governance.service import decisions
+from sunshine.governance.service import spending
+from sunshine.kernel.errors import Conflict
+from sunshine.kernel.errors import Forbidden
+from sunshine.kernel.errors import Invalid
+from sunshine.kernel.money import Fen
+from sunshine.ledger import rules as ledger_rules
+from sunshine.ledger import service as ledger
+from sunshine.transparency import service as transparency
+from tests.governance.spending_setup import DAY
+from tests.governance.spending_setup import Shop
+from tests.governance.spending_setup import propose
+from tests.governance.spending_setup import shop
+from tests.governance.votes_setup import closed_vote
+
+pytestmark = pytest.mark.db
+APPROVE, REFUSE = Choice.APPROVE, Choice.REFUSE
+PAY_DAY = date(2026, 11, 20)
+
+
+def _answer(session: Session, s: Shop, number: int, *who: tuple[int, Choice]) -> None:
+    for index, choice in who:
+        spending.decide_expense(
+            session, s.cid, number, user_id=s.users[index], choice=choice,
+            comment="报价合理" if choice is APPROVE else "价格偏高", on=DAY,
+        )  # fmt: skip
+
+
+def _book(session: Session, s: Shop, amount: str, account: str = "6602") -> int:
+    draft = ledger_rules.EntryDraft(
+        PAY_DAY,
+        "维修",
+        (
+            ledger_rules.PostingDraft(account, Fen.parse(amount)),
+            ledger_rules.PostingDraft("1001", -Fen.parse(amount)),
+        ),
+        counterparty="常州道闸设备工程有限公司",
+    )
+    return ledger.post_entry(session, s.cid, draft, actor_id=s.trustee).id
+
+
+def test_need_follows_the_limits_at_their_boundaries(session: Session) -> None:
+    s = shop(session)
+    at_limit = spending.get_expense(session, s.cid, propose(session, s, "2000.00"))
+    above = spending.get_expense(session, s.cid, propose(session, s, "2000.01"))
+    at_vote = spending.get_expense(session, s.cid, propose(session, s, "50000.00"))
+    over_vote = spending.get_expense(session, s.cid, propose(session, s, "50000.01"))
+    fund = spending.get_expense(session, s.cid, propose(session, s, "100.00", account="6609"))
+    assert (at_limit.need, at_limit.state) == (Need.NONE, ExpenseState.APPROVED)
+    assert (above.need, above.state) == (Need.COMMITTEE, ExpenseState.PROPOSED)
+    assert at_vote.need is Need.COMMITTEE
+    assert over_vote.need is Need.VOTE
+    assert fund.need is Need.VOTE  # an account that always needs the owners
+    assert above.budget_mark is BudgetMark.NO_BUDGET  # no approved budget in this community
+
+
+def test_three_of_four_approve_and_the_decision_is_recorded_and_logged(session: Session) -> None:
+    s = shop(session)
+    number = propose(session, s)
+    _answer(session, s, number, (0, APPROVE), (1, APPROVE))
+    expense = spending.get_expense(session, s.cid, number)
+    assert expense.state is ExpenseState.PROPOSED  # two of the three needed
+    assert expense.decision_id is None
+    _answer(session, s, number, (2, APPROVE))
+    assert expense.state is ExpenseState.APPROVED
+    [decision] = decisions.decisions_about(session, s.cid, Subject.EXPENSE, f"expense:{number}")
+    assert expense.decision_id == decision.id
+    record = decisions.record_of(decision)
+    assert record["way"] == "circulation"
+    assert record["outcome"] == "adopted"
+    logged = transparency.find_record(
+        session, s.cid, kind="governance.expense", ref=f"expense/{number}"
+    )
+    assert logged is not None
+    body = json.loads(logged.body)
+    assert body["state"] == "approved"
+    assert body["answers"] == [{"member": m, "choice": "approve"} for m in s.members[:3]]
+    assert "报价合理".encode() not in logged.body  # comments stay off the log
+
+
+def test_two_refusals_of_four_with_three_needed_refuse_it(session: Session) -> None:
+    s = shop(session)
+    number = propose(session, s)
+    _answer(session, s, number, (0, REFUSE))
+    assert spending.get_expense(session, s.cid, number).state is ExpenseState.PROPOSED
+    _answer(session, s, number, (1, REFUSE))
+    assert spending.get_expense(session, s.cid, number).state is ExpenseState.REFUSED
+    with pytest.raises(Conflict):
+        _answer(session, s, number, (2, APPROVE))
+
+
+def test_the_proposer_never_approves_and_a_member_answers_once(session: Session) -> None:
+    s = shop(session)
+    draft = spending.ExpenseDraft(
+        "更换道闸系统", Fen.parse("4100.00"), "6602", "常州道闸设备工程有限公司", DAY
+    )
+    number = spending.propose_expense(session, s.cid, draft, actor_id=s.users[0]).id
+    with pytest.raises(Forbidden):
+        _answer(session, s, number, (0, APPROVE))
+    _answer(session, s, number, (1, APPROVE))
+    with pytest.raises(Conflict):
+        _answer(session, s, number, (1, APPROVE))
+    with pytest.raises(Forbidden):  # not a member
+        spending.decide_expense(session, s.cid, number, user_id=s.trustee, choice=APPROVE, on=DAY)
+    with pytest.raises(Invalid):  # a refusal says why
+        spending.decide_expense(
+            session, s.cid, number, user_id=s.users[2], choice=REFUSE, comment=" ", on=DAY
+        )
+
+
+def test_the_gate_refuses_booking_above_the_limit_without_an_approved_expense(
+    session: Session,
+) -> None:
+    s = shop(session)
+    _book(session, s, "2000.00")  # at the limit: no approval needed
+    _book(session, s, "9000.00", account="6601")  # wages are routine
+    with pytest.raises(Invalid) as refused:
+        _book(session, s, "2000.01")
+    assert refused.value.problems[0].code == "expense_not_approved"
+    assert "the trustee's" in refused.value.problems[0].message
+
+
+def test_an_approved_expense_is_paid_once_through_the_gate(session: Session) -> None:
+    s = shop(session)
+    number = propose(session, s)
+    with pytest.raises(Conflict):  # not approved yet
+        spending.pay_expense(session, s.cid, number, booked_on=PAY_DAY, actor_id=s.trustee)
+    _answer(session, s, number, (0, APPROVE), (1, APPROVE), (2, APPROVE))
+    expense = spending.pay_expense(session, s.cid, number, booked_on=PAY_DAY, actor_id=s.trustee)
+    assert expense.paid_entry is not None
+    entry = ledger.draft_of(session, ledger.get_entry(session, s.cid, expense.paid_entry))
+    assert entry.postings[0].amount == Fen.parse("4100.00")
+    assert s.quote in entry.vouchers
+    with pytest.raises(Conflict):
+        spending.pay_expense(session, s.cid, number, booked_on=PAY_DAY, actor_id=s.trustee)
+
+
+def test_limits_apply_from_their_day_only(session: Session) -> None:
+    s = shop(session, limits=False)
+    _book(session, s, "4100.00")  # no limits set: nothing to refuse
+    spending.set_limits(
+        session, s.cid, committee_id=s.committee, committee_limit=Fen.parse("2000.00"),
+        vote_limit=Fen.parse("50000.00"), approvals_needed=3, effective_from=date(2026, 11, 21),
+        actor_id=s.users[0],
+    )  # fmt: skip
+    _book(session, s, "4100.00")  # booked on the 20th, before the limits' day
+    logged = transparency.find_record(
+        session, s.cid, kind="governance.spending_limits", ref="spending_limits/1"
+    )
+    assert logged is not None
+    assert json.loads(logged.body)["committee_limit"] == 200000
+
+
+def test_an_objection_freezes_the_expense_until_answered(session: Session) -> None:
+    s = shop(session)
+    number = propose(session, s)
+    spending.object_expense(session, s.cid, number, text="报价未比价", actor_id=s.supervisor)
+    with pytest.raises(Conflict):
+        _answer(session, s, number, (0, APPROVE))
+    spending.answer_objection(session, s.cid, number, text="已补充三家比价", actor_id=s.trustee)
+    _answer(session, s, number, (0, APPROVE), (1, APPROVE), (2, APPROVE))
+    spending.object_expense(session, s.cid, number, text="合同未签", actor_id=s.supervisor)
+    with pytest.raises(Conflict):
+        spending.pay_expense(session, s.cid, number, booked_on=PAY_DAY, actor_id=s.trustee)
+
+
+def test_an_emergency_is_paid_first_and_approved_after(session: Session) -> None:
+    s = shop(session)
+    number = propose(
+        session, s, "8000.00", title="1幢电梯抢修", emergency=Emergency.LIFT,
+        emergency_reason="电梯困人，主板烧毁",
+    )  # fmt: skip
+    expense = spending.pay_expense(session, s.cid, number, booked_on=PAY_DAY, actor_id=s.trustee)
+    assert expense.paid_entry is not None
+    assert expense.state is ExpenseState.PROPOSED
+    _answer(session, s, number, (0, APPROVE), (1, APPROVE), (2, APPROVE))
+    assert expense.state is ExpenseState.APPROVED
+    with pytest.raises(Invalid):  # an emergency states its reason
+        propose(session, s, "8000.00", emergency=Emergency.ROOF, emergency_reason="")
+
+
+def test_above_the_vote_limit_it_needs_a_passed_matter_of_a_closed_vote(session: Session) -> None:
+    s = shop(session)
+    number = propose(session, s, "60000.00", title="更换1幢电梯")
+    _answer(session, s, number, (0, APPROVE), (1, APPROVE), (2, APPROVE))
+    with pytest.raises(Conflict):  # approved, but the owners have not voted
+        spending.pay_expense(session, s.cid, number, booked_on=PAY_DAY, actor_id=s.trustee)
+    vote = closed_vote(session, s.cid)
+    with pytest.raises(Invalid):  # matter 2 did not pass
+        spending.link_vote(session, s.cid, number, f"vote:{vote.id}/2", actor_id=s.trustee)
+    with pytest.raises(Invalid):
+        spending.link_vote(session, s.cid, number, f"vote:{vote.id}", actor_id=s.trustee)
+    spending.link_vote(session, s.cid, number, f"vote:{vote.id}/1", actor_id=s.trustee)
+    expense = spending.pay_expense(session, s.cid, number, booked_on=PAY_DAY, actor_id=s.trustee)
+    assert expense.paid_entry is not None
+
+
+def test_limits_are_checked(session: Session) -> None:
+    s = shop(session, limits=False)
+    with pytest.raises(Invalid):
+        spending.set_limits(
+            session, s.cid, committee_id=s.committee, committee_limit=Fen.parse("2000.00"),
+            vote_limit=Fen.parse("1999.99"), approvals_needed=3, actor_id=None,
+        )  # fmt: skip
+    with pytest.raises(Invalid):
+        spending.set_limits(
+            session, s.cid, committee_id=s.committee, committee_limit=Fen.parse("2000.00"),
+            vote_limit=Fen.parse("5000.00"), approvals_needed=3, exempt_accounts=["9999"],
+            actor_id=None,
+        )  # fmt: skip
