@@ -24,7 +24,9 @@ from sqlalchemy.orm import Session
 
 from sunshine.entrypoints import notice_sections
 from sunshine.entrypoints.web import create_app
+from sunshine.governance.service import authority as governance_authority
 from sunshine.identity.service import accounts
+from sunshine.infra import authority
 from sunshine.infra import db
 from sunshine.infra import migrate
 from sunshine.infra.db import make_engine
@@ -37,6 +39,8 @@ from tests.pg import running_postgres
 # Every notice a test builds holds the sections the app's would, whether or not a test has
 # made the app yet (the record, and so a fingerprint, depends on them).
 notice_sections.register_all()
+# Budgets, closes and keys ask governance for their decision, as in the app and the CLI.
+authority.use_authority(governance_authority.check, governance_authority.find)
 
 DATABASES = os.environ.get("SUNSHINE_TEST_DATABASES", "sqlite,postgresql").split(",")
 

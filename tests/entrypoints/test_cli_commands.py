@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -269,11 +270,18 @@ def _governance(run: Runner) -> None:
     for party in ("1", "2", "3"):
         run("governance", "member", "jcdy", "1", party, "--from", "2024-01-01")
     run("governance", "members", "jcdy", "1", "--on", "2024-10-31")
-    run("governance", "decide", "jcdy", "1", "批准大门更换", "--on", "2024-10-31",
-        "--present", "1,2", "--yes", "1,2")  # fmt: skip
-    run("governance", "announce", "jcdy", "1", "--on", "2024-11-02")
-    run("governance", "recount", "jcdy", "1")
+    made = run("governance", "decide", "jcdy", "1", "批准大门更换", "--on", "2024-10-31",
+               "--present", "1,2", "--yes", "1,2")  # fmt: skip
+    found = re.search(r"\d+", made.out)  # after the demo's own decisions (budgets, key)
+    number = found.group(0) if found else "0"
+    run("governance", "announce", "jcdy", number, "--on", "2024-11-02")
+    run("governance", "recount", "jcdy", number)
     run("governance", "late", "jcdy", "--today", "2024-11-10")
+    run("governance", "require", "jcdy")
+    run("governance", "require", "jcdy", "expense", "--off", "--by", "committee")
+    run("governance", "link", "jcdy")
+    linked = run("governance", "link", "jcdy", "budget:2024/v1")
+    assert "decision:1" in linked.out, linked.out  # the demo's budget rests on decision 1
 
 
 def _votes(run: Runner, tmp: Path) -> None:

@@ -38,9 +38,11 @@ from sunshine.entrypoints import notice_sections
 from sunshine.entrypoints import tables
 from sunshine.governance import api as governance_api
 from sunshine.governance import pages as governance_pages
+from sunshine.governance.service import authority as governance_authority
 from sunshine.identity import api as identity_api
 from sunshine.identity import pages as identity_pages
 from sunshine.identity import service as identity_service
+from sunshine.infra import authority
 from sunshine.infra import catalogue
 from sunshine.infra import tenancy
 from sunshine.infra import work as units
@@ -267,6 +269,8 @@ def create_app() -> FastAPI:
     tenancy.use_lookup(registry_service.community_ref, every=registry_service.community_refs)
     catalogue.use_catalogue(lambda: tables.metadata)  # imported above: every table is loaded
     ledger_service.use_budget_lines(budget_lines.line_names)  # the booking form's choice
+    # budgets, closes and keys ask governance whether a decision authorises them
+    authority.use_authority(governance_authority.check, governance_authority.find)
     notice_sections.register_all()  # billing's and banking's sections of every notice
     app = FastAPI(
         title="Sunshine 阳光信托物业平台",

@@ -16,6 +16,8 @@ Functions take an open Session first and the community's id, never commit, and r
   a later ballot replaces the earlier), history, find_by_receipt, receipt_mac
 - counting: open_vote (freezes the roll, logs it by digest), close_vote (counted, logged
   again as `governance.vote`), result_of, recount_from_log, check_receipt
+- authority: the check `infra.authority` asks (installed by the entrypoints):
+  requirements, set_requirement, check, find, links, authorised_by_decision
 - audit_checks: the `governance.decision` check for `sunshine audit`; audit_votes: the
   `governance.vote` check
 """
