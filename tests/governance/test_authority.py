@@ -51,8 +51,12 @@ def test_an_adopted_decision_about_the_matter_authorises_it_and_the_link_is_logg
         session, cid, kind="governance.authority", ref="budget:2024/v1"
     )
     assert logged is not None
-    assert json.loads(logged.body) == {"matter": "budget:2024/v1", "authority": cited}
     (link,) = governance.links(session, cid)
+    assert json.loads(logged.body) == {
+        "link": link.id,
+        "matter": "budget:2024/v1",
+        "authority": cited,
+    }
     assert (link.matter_kind, link.matter_ref, link.log_seq) == ("budget", "2024/v1", logged.seq)
     number = int(cited.partition(":")[2])
     assert governance.authorised_by_decision(session, cid, number) == [link]
@@ -142,7 +146,7 @@ def test_a_waived_requirement_lets_the_step_through_unlinked_and_the_setting_is_
         session, cid, kind="governance.requirement", ref="month_close"
     )
     assert logged is not None
-    assert json.loads(logged.body) == {"kind": "month_close", "required": False}
+    assert json.loads(logged.body) == {"setting": 1, "kind": "month_close", "required": False}
     # a decision cited anyway is still checked, and linked
     with pytest.raises(Invalid):
         authority.authorise(session, cid, CLOSE, "decision:99", actor_id=None)

@@ -33,6 +33,7 @@ from sunshine.transparency.service.audit_rows import RowRecords
 from sunshine.transparency.service.audit_rows import flag
 from sunshine.transparency.service.audit_rows import odd
 from sunshine.transparency.service.audit_rows import text
+from sunshine.transparency.service.audit_rows import whole
 
 _L = AuthorityLink.__table__.c
 _R = Requirement.__table__.c
@@ -57,22 +58,29 @@ def _authority(authority: object, decision_id: object) -> str | Odd:
 
 
 def links(session: Session, community_id: int, report: AuditReport) -> RowRecords:
-    query = select(_L.matter_kind, _L.matter_ref, _L.authority, _L.decision_id).where(
+    query = select(_L.id, _L.matter_kind, _L.matter_ref, _L.authority, _L.decision_id).where(
         _L.community_id == community_id
     )
     derived = []
-    for kind, ref, authority, decision_id in driver_rows(session.connection(), query):
+    for link_id, kind, ref, authority, decision_id in driver_rows(session.connection(), query):
         matter = f"{text(kind)}:{text(ref)}"
-        record = {"matter": matter, "authority": _authority(authority, decision_id)}
+        record = {
+            "link": whole(link_id),
+            "matter": matter,
+            "authority": _authority(authority, decision_id),
+        }
         derived.append(Derived(matter, record))
     return RowRecords(report, LINK_KIND, derived, key_of=_matter_of, ref_of=_matter_of)
 
 
 def requirements(session: Session, community_id: int, report: AuditReport) -> RowRecords:
-    query = select(_R.kind, _R.required).where(_R.community_id == community_id)
+    query = select(_R.id, _R.kind, _R.required).where(_R.community_id == community_id)
     derived = [
-        Derived(str(text(kind)), {"kind": text(kind), "required": flag(required)})
-        for kind, required in driver_rows(session.connection(), query)
+        Derived(
+            str(text(kind)),
+            {"setting": whole(setting), "kind": text(kind), "required": flag(required)},
+        )
+        for setting, kind, required in driver_rows(session.connection(), query)
     ]
     return RowRecords(
         report, REQUIREMENT_KIND, derived, key_of=_kind_of, ref_of=_kind_of, latest=True

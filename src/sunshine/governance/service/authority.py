@@ -74,7 +74,7 @@ def set_requirement(
         session,
         community_id,
         kind=REQUIREMENT_KIND,
-        record={"kind": kind.value, "required": required},
+        record={"setting": row.id, "kind": kind.value, "required": required},
         ref=kind.value,
     )
     return row
@@ -158,25 +158,26 @@ def check(
     if find(session, community_id, matter) is not None:
         raise Conflict("{matter} is already authorised", args={"matter": matter.text()})
     canonical = f"decision:{number}" if item is None else f"vote:{number}/{item}"
+    row = AuthorityLink(
+        community_id=community_id,
+        matter_kind=matter.kind,
+        matter_ref=matter.ref,
+        authority=canonical,
+        decision_id=number if kind == "decision" else None,
+        linked_by=actor_id,
+        linked_at=clock.now(),
+        log_seq=0,
+    )
+    session.add(row)
+    session.flush()  # the link's number goes into its record
     logged = transparency.append(
         session,
         community_id,
         kind=LINK_KIND,
-        record={"matter": matter.text(), "authority": canonical},
+        record={"link": row.id, "matter": matter.text(), "authority": canonical},
         ref=matter.text(),
     )
-    session.add(
-        AuthorityLink(
-            community_id=community_id,
-            matter_kind=matter.kind,
-            matter_ref=matter.ref,
-            authority=canonical,
-            decision_id=number if kind == "decision" else None,
-            linked_by=actor_id,
-            linked_at=clock.now(),
-            log_seq=logged.seq,
-        )
-    )
+    row.log_seq = logged.seq
     session.flush()
     return canonical
 
