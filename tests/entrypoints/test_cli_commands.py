@@ -174,11 +174,13 @@ def _log_and_checkpoints(run: Runner, tmp: Path) -> None:
 
 
 def _decision(run: Runner, title: str, about: str, on: str) -> str:
-    """The demo 物管会's decision about `about` (three of its four in favour): decision:N."""
+    """The demo 物管会's decision about `about` (three of four in favour), announced: decision:N."""
     made = run("governance", "decide", "jcdy", "1", title, "--on", on, "--present", "1,2,3,4",
                "--yes", "1,2,3", "--about", about)  # fmt: skip
     found = re.search(r"\d+", made.out)
-    return f"decision:{found.group(0) if found else 0}"
+    number = found.group(0) if found else "0"
+    run("governance", "announce", "jcdy", number, "--on", on)  # on time: `late` finds none
+    return f"decision:{number}"
 
 
 def _verify(run: Runner, bundle: str) -> None:
