@@ -45,11 +45,9 @@ def require(
             if required is None:
                 typer.secho(_("say --on or --off"), err=True)
                 raise typer.Exit(2)
-            matter = authority.parse_matter(f"{kind}:-")
+            which = authority.parse_kind(kind)
             actor = None if by is None else identity.acting_user(session, by).user_id
-            authority.set_requirement(
-                session, ref.id, matter.kind, required=required, actor_id=actor
-            )
+            authority.set_requirement(session, ref.id, which, required=required, actor_id=actor)
             session.commit()
         settings = authority.requirements(session, ref.id)
     for each in MatterKind:

@@ -209,16 +209,21 @@ def authorised_by_decision(
     return list(session.scalars(query.order_by(AuthorityLink.id)))
 
 
-def parse_matter(text: str) -> Matter:
-    """`budget:2024/v1` → the matter; Invalid for an unknown kind or an empty ref."""
-    kind, _, ref = text.strip().partition(":")
+def parse_kind(text: str) -> MatterKind:
+    """`month_close` → the kind; Invalid for another word."""
     try:
-        matter = Matter(MatterKind(kind), ref.strip())
+        return MatterKind(text.strip())
     except ValueError:
         raise Invalid(
             "{value} is not one of {kinds}",
-            args={"value": kind, "kinds": ", ".join(MatterKind)},
+            args={"value": text, "kinds": ", ".join(MatterKind)},
         ) from None
+
+
+def parse_matter(text: str) -> Matter:
+    """`budget:2024/v1` → the matter; Invalid for an unknown kind or an empty ref."""
+    kind, _, ref = text.strip().partition(":")
+    matter = Matter(parse_kind(kind), ref.strip())
     if not matter.ref or len(matter.ref) > 64:
         raise Invalid("name the matter, e.g. budget:2024/v1 or month_close:2024-10")
     return matter
