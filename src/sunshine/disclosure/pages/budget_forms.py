@@ -412,6 +412,7 @@ def revise(  # noqa: PLR0913, PLR0917 - one argument per form field or column
             revise=True,
             rows=[r for r in rows if not r.blank],
             reason=reason,
+            authority=authority,
             error=exc,
             files_lost=bool(document and document.filename),
             status_code=422,
