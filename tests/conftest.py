@@ -24,8 +24,10 @@ from sqlalchemy.orm import Session
 
 from sunshine.entrypoints import notice_sections
 from sunshine.entrypoints.web import create_app
+from sunshine.governance.service import authority as governance_authority
 from sunshine.governance.service import spending
 from sunshine.identity.service import accounts
+from sunshine.infra import authority
 from sunshine.infra import db
 from sunshine.infra import migrate
 from sunshine.infra import spending_gate
@@ -39,9 +41,10 @@ from tests.pg import running_postgres
 # Every notice a test builds holds the sections the app's would, whether or not a test has
 # made the app yet (the record, and so a fingerprint, depends on them).
 notice_sections.register_all()
-spending_gate.use_gate(
-    spending.gate
-)  # as the entrypoints install it: above the limit, only approved expenses
+# As the entrypoints install it: above the limit, only approved expenses are booked.
+spending_gate.use_gate(spending.gate)
+# Budgets, closes and keys ask governance for their decision, as in the app and the CLI.
+authority.use_authority(governance_authority.check, governance_authority.find)
 
 DATABASES = os.environ.get("SUNSHINE_TEST_DATABASES", "sqlite,postgresql").split(",")
 

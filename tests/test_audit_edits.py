@@ -30,6 +30,8 @@ from sqlalchemy import Engine
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from sunshine.infra.authority import MatterKind
+from sunshine.infra.authority import month_close_matter
 from sunshine.infra.db import Base
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service as ledger
@@ -45,6 +47,8 @@ from tests.audit_edits import pick_row
 from tests.audit_edits import run
 from tests.factories import load_demo
 from tests.factories import make_user
+from tests.governance.authority_setup import decided
+from tests.governance.authority_setup import waive
 from tests.governance.builders import committee_decision
 from tests.governance.votes_setup import closed_vote
 
@@ -147,9 +151,13 @@ def _close_months(session: Session, community_id: int) -> None:
     """What the demo does not hold yet: a month closed, and a request to close one withdrawn."""
     manager, member = make_user(session).id, make_user(session).id
     asked = ledger.request_close(session, community_id, period=Period(2024, 9), actor_id=manager)
-    ledger.countersign_close(session, community_id, asked.id, actor_id=member)
+    cited = decided(
+        session, community_id, month_close_matter(Period(2024, 9)), on=date(2024, 10, 2)
+    )
+    ledger.countersign_close(session, community_id, asked.id, actor_id=member, authority=cited)
     again = ledger.request_close(session, community_id, period=Period(2024, 10), actor_id=manager)
     ledger.withdraw_close(session, community_id, again.id, actor_id=manager)
+    waive(session, community_id, MatterKind.EXPENSE)  # nor a requirement changed
 
 
 def _guards_off(session: Session) -> None:

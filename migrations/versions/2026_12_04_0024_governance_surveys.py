@@ -1,7 +1,7 @@
 """governance: surveys (意见征求) with their responses, and announcements (公告)
 
 Revision ID: 0024
-Revises: 0022
+Revises: 0023
 Create Date: 2026-12-04 17:00:00
 
 A survey keeps its questions, whom it asks, the units asked, its days and the record it
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0024"
-down_revision = "0022"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

@@ -23,11 +23,13 @@ from sunshine.entrypoints import cli
 from sunshine.identity.models import User
 from sunshine.identity.rules import Role
 from sunshine.infra import clock
+from sunshine.infra.authority import budget_matter
 from sunshine.infra.settings import get_settings
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service as ledger
 from tests.factories import log_in
 from tests.factories import make_user
+from tests.governance.authority_setup import decided
 from tests.ledger.books_support import FORM
 from tests.ledger.books_support import PNG
 from tests.ledger.books_support import Setting
@@ -94,9 +96,10 @@ def approve(client: TestClient, session: Session, people: People, path: str) -> 
     log_in(client, session, people.manager)
     assert client.post(f"{path}/open", data=FORM, follow_redirects=False).status_code == 303
     log_in(client, session, people.committee)
+    cited = decided(session, people.setting.community.id, budget_matter(2024, 1))
     approved = client.post(
         f"{path}/approve",
-        data={**FORM, "publish_as_is": "on"},
+        data={**FORM, "publish_as_is": "on", "authority": cited},
         files={"document": ("决定.png", PNG, "image/png")},
         follow_redirects=False,
     )
@@ -177,10 +180,32 @@ def test_the_committee_approves_with_its_document_and_revises_with_a_reason(
     client: TestClient, session: Session, people: People
 ) -> None:
     path = draft_through_the_pages(client, session, people)
-    approve(client, session, people, path)
+    log_in(client, session, people.manager)
+    assert client.post(f"{path}/open", data=FORM, follow_redirects=False).status_code == 303
+    log_in(client, session, people.committee)
+    assert 'name="authority"' in client.get(path).text
+    alone = client.post(
+        f"{path}/approve",
+        data={**FORM, "publish_as_is": "on"},
+        files={"document": ("决定.png", PNG, "image/png")},
+        follow_redirects=False,
+    )
+    assert alone.status_code == 422  # one member's upload alone approves nothing
+    assert "委员会决定" in alone.text
+    cid = people.setting.community.id
+    cited = decided(session, cid, budget_matter(2024, 1))
+    approved = client.post(
+        f"{path}/approve",
+        data={**FORM, "publish_as_is": "on", "authority": cited},
+        files={"document": ("决定.png", PNG, "image/png")},
+        follow_redirects=False,
+    )
+    assert approved.status_code == 303, approved.text
     page = client.get(path)
     assert "已批准" in page.text
     assert re.search(r'href="/c/[^/]+/vouchers/[0-9a-f]{64}">决定文件</a>', page.text)
+    number = cited.partition(":")[2]
+    assert f'href="/c/{people.code}/decisions/{number}">{cited}</a>' in page.text
 
     form = client.get(f"{path}/revise")
     assert form.status_code == 200
@@ -193,7 +218,12 @@ def test_the_committee_approves_with_its_document_and_revises_with_a_reason(
     assert without.status_code == 422  # a change to the approved budget needs its decision
     revised = client.post(
         f"{path}/revise",
-        data={**LINES_FORM, "amount": ["86400", "66000", "3000", ""], "reason": "工资调整"},
+        data={
+            **LINES_FORM,
+            "amount": ["86400", "66000", "3000", ""],
+            "reason": "工资调整",
+            "authority": decided(session, cid, budget_matter(2024, 2)),
+        },
         files={"document": ("调整决定.png", PNG + b"revision", "image/png")},
         follow_redirects=False,
     )

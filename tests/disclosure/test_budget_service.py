@@ -29,6 +29,8 @@ from sunshine.disclosure.service import levers
 from sunshine.disclosure.service.budget_log import LOG_KIND
 from sunshine.disclosure.service.budgets import PublicComment
 from sunshine.identity.rules import Role
+from sunshine.infra import authority
+from sunshine.infra.authority import budget_matter
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
@@ -39,6 +41,7 @@ from sunshine.ledger import service as ledger
 from sunshine.transparency import service as log
 from tests.factories import make_unit
 from tests.factories import make_user
+from tests.governance.authority_setup import decided
 from tests.ledger.books_support import PNG
 from tests.ledger.books_support import Setting
 from tests.ledger.books_support import book_october
@@ -74,13 +77,23 @@ def decision(session: Session, setting: Setting) -> str:
     return voucher.sha256
 
 
+def cite(session: Session, community_id: int, version: int = 1) -> str:
+    """The committee's decision approving version `version` of the 2024 budget: decision:N."""
+    return decided(session, community_id, budget_matter(SEPT.year, version))
+
+
 def approved_budget(session: Session, setting: Setting) -> Budget:
     budget = draft_budget(session, setting)
     cid = setting.community.id
     budgets.open_for_comments(session, cid, budget.id, actor_id=setting.staff.id)
     sha = decision(session, setting)
     return budgets.approve_budget(
-        session, cid, budget.id, decision_sha256=sha, actor_id=setting.staff.id
+        session,
+        cid,
+        budget.id,
+        decision_sha256=sha,
+        actor_id=setting.staff.id,
+        authority=cite(session, cid),
     )
 
 
@@ -98,7 +111,24 @@ def test_a_budget_goes_from_draft_to_open_to_approved_to_revised_and_keeps_every
         session, cid, budget.id, line_number=3, body="水电费能否节约？", actor_id=setting.owner.id
     )
     sha = decision(session, setting)
-    budgets.approve_budget(session, cid, budget.id, decision_sha256=sha, actor_id=setting.staff.id)
+    with pytest.raises(Invalid):  # one member alone approves nothing: the committee decides
+        budgets.approve_budget(
+            session, cid, budget.id, decision_sha256=sha, actor_id=setting.staff.id
+        )
+    with pytest.raises(Invalid):  # the committee's decision about another version
+        budgets.approve_budget(
+            session,
+            cid,
+            budget.id,
+            decision_sha256=sha,
+            actor_id=setting.staff.id,
+            authority=cite(session, cid, version=2),
+        )
+    approval = cite(session, cid)
+    budgets.approve_budget(
+        session, cid, budget.id, decision_sha256=sha, actor_id=setting.staff.id, authority=approval
+    )
+    assert authority.authorised_by(session, cid, budget_matter(2024, 1)) == approval
     with pytest.raises(Invalid):  # a change to what was approved needs its decision
         budgets.revise_budget(
             session,
@@ -112,6 +142,16 @@ def test_a_budget_goes_from_draft_to_open_to_approved_to_revised_and_keeps_every
     revision = ledger.store_voucher(
         session, cid, PNG + b"revision", name="调整决定.png", actor_id=setting.staff.id
     ).sha256
+    with pytest.raises(Invalid):  # and its committee decision
+        budgets.revise_budget(
+            session,
+            cid,
+            budget.id,
+            LINES,
+            reason="增列道闸更换",
+            decision_sha256=revision,
+            actor_id=setting.staff.id,
+        )
     budgets.revise_budget(
         session,
         cid,
@@ -120,6 +160,7 @@ def test_a_budget_goes_from_draft_to_open_to_approved_to_revised_and_keeps_every
         reason="增列道闸更换",
         decision_sha256=revision,
         actor_id=setting.staff.id,
+        authority=cite(session, cid, version=2),
     )
 
     assert (budget.state, budget.version) == (BudgetState.REVISED, 2)
@@ -299,7 +340,12 @@ def test_the_notice_section_is_the_budget_vs_actual_table_in_fen(session: Sessio
     assert budget_actuals.budget_section(session, cid, OCT, OCT) is None  # a draft binds nobody
     budgets.open_for_comments(session, cid, budget.id, actor_id=None)
     budgets.approve_budget(
-        session, cid, budget.id, decision_sha256=decision(session, setting), actor_id=None
+        session,
+        cid,
+        budget.id,
+        decision_sha256=decision(session, setting),
+        actor_id=None,
+        authority=cite(session, cid),
     )
 
     section = budget_actuals.budget_section(session, cid, OCT, OCT)
@@ -359,7 +405,12 @@ def test_visitor_charges_replace_only_visitor_income_on_a_mixed_parking_line(
     )
     budgets.open_for_comments(session, cid, budget.id, actor_id=None)
     budget = budgets.approve_budget(
-        session, cid, budget.id, decision_sha256=decision(session, setting), actor_id=None
+        session,
+        cid,
+        budget.id,
+        decision_sha256=decision(session, setting),
+        actor_id=None,
+        authority=cite(session, cid),
     )
     for month in range(12):  # rent 7,200 and visitor parking 100 a month, all year
         day = SEPT.shift(month).first_day
@@ -395,7 +446,12 @@ def test_the_database_keeps_decisions_comments_and_decided_lines_unchanged(
         session, cid, budget.id, line_number=1, body="同意", actor_id=setting.owner.id
     )
     budgets.approve_budget(
-        session, cid, budget.id, decision_sha256=decision(session, setting), actor_id=None
+        session,
+        cid,
+        budget.id,
+        decision_sha256=decision(session, setting),
+        actor_id=None,
+        authority=cite(session, cid),
     )
     session.flush()
     args = {"c": cid}

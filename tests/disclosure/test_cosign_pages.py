@@ -19,6 +19,9 @@ from sqlalchemy.orm import Session
 
 from sunshine.disclosure.service import notices
 from sunshine.identity.rules import Role
+from sunshine.infra.authority import MatterKind
+from sunshine.infra.authority import authorised_by
+from sunshine.infra.authority import signing_key_matter
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.transparency import service as transparency
 from tests.disclosure.test_board_pages import NOVEMBER_5
@@ -27,6 +30,8 @@ from tests.disclosure.test_board_pages import _october
 from tests.disclosure.test_board_pages import _text
 from tests.factories import log_in
 from tests.factories import make_user
+from tests.governance.authority_setup import decided
+from tests.governance.authority_setup import waive
 from tests.ledger.books_support import FORM
 
 pytestmark = pytest.mark.db
@@ -97,9 +102,16 @@ def test_a_member_registers_a_device_the_manager_confirms_and_the_member_co_sign
     assert _attribute(page.text, "data-keys") == ""  # nothing confirmed to sign with yet
 
     log_in(client, session, manager)
-    assert (
-        client.post(f"/c/{code}/cosign/confirm", data={**FORM, "key": key.name}).status_code == 200
+    assert 'name="authority"' in client.get(f"/c/{code}/cosign").text
+    # the committee's decision registering the key is required by default
+    alone = client.post(f"/c/{code}/cosign/confirm", data={**FORM, "key": key.name})
+    assert alone.status_code == 422
+    cited = decided(session, setting.community.id, signing_key_matter(key.name))
+    confirmed = client.post(
+        f"/c/{code}/cosign/confirm", data={**FORM, "key": key.name, "authority": cited}
     )
+    assert confirmed.status_code == 200
+    assert authorised_by(session, setting.community.id, signing_key_matter(key.name)) == cited
 
     log_in(client, session, member)
     page = client.get(f"/c/{code}/notices/2024-10")
@@ -159,6 +171,7 @@ def _cosign_directly(session: Session, ref: CommunityRef, member_id: int, size: 
     key = transparency.register_device_key(
         session, ref, member_id=member_id, public_key=base64.b64decode(public), device=""
     )
+    waive(session, ref.id, MatterKind.SIGNING_KEY)  # confirmed by a stand-in, not the point here
     transparency.confirm_key(session, ref.id, key.name, by_id=member_id + 1000)
     body = transparency.checkpoint_body(session, ref.id, size).encode("utf-8")
     transparency.cosign_as_member(

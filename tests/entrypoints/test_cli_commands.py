@@ -160,7 +160,9 @@ def _log_and_checkpoints(run: Runner, tmp: Path) -> None:
     public = run("checkpoint", "keygen", "--name", "jcdy-committee-cli", "--out", member)
     key = public.out.splitlines()[0]
     run("checkpoint", "add-key", "-c", "jcdy", "--public", key, "--member", "committee2")
-    run("checkpoint", "confirm-key", "-c", "jcdy", "--key", "jcdy-committee-cli", "--by", "manager")
+    cited = _decision(run, "同意登记联署密钥", "signing_key:jcdy-committee-cli", "2025-09-01")
+    run("checkpoint", "confirm-key", "-c", "jcdy", "--key", "jcdy-committee-cli", "--by", "manager",
+        "--authority", cited)  # fmt: skip
     run("checkpoint", "cosign", "--key", member, "--note", str(note))
     run("checkpoint", "cosign", "--key", member, "-c", "jcdy")
     bundle = str(tmp / "bundle.json")
@@ -169,6 +171,16 @@ def _log_and_checkpoints(run: Runner, tmp: Path) -> None:
     run("verify", bundle, expected=1, why="no --key: the bundle's authenticity was not checked")
     run("verify", bundle, "--structure-only")
     run("checkpoint", "retire-key", "-c", "jcdy", "--key", "jcdy-committee-cli")
+
+
+def _decision(run: Runner, title: str, about: str, on: str) -> str:
+    """The demo 物管会's decision about `about` (three of four in favour), announced: decision:N."""
+    made = run("governance", "decide", "jcdy", "1", title, "--on", on, "--present", "1,2,3,4",
+               "--yes", "1,2,3", "--about", about)  # fmt: skip
+    found = re.search(r"\d+", made.out)
+    number = found.group(0) if found else "0"
+    run("governance", "announce", "jcdy", number, "--on", on)  # on time: `late` finds none
+    return f"decision:{number}"
 
 
 def _verify(run: Runner, bundle: str) -> None:
@@ -197,7 +209,9 @@ def _ledger(run: Runner, tmp: Path) -> None:
     )
     run("ledger", "import", str(journal), "-c", "jcdy")
     run("ledger", "close", "-c", "jcdy", "--period", "2024-10", "--requested-by", "manager")
-    run("ledger", "close", "-c", "jcdy", "--period", "2024-10", "--countersigned-by", "committee")
+    cited = _decision(run, "同意2024年10月结账", "month_close:2024-10", "2024-11-02")
+    run("ledger", "close", "-c", "jcdy", "--period", "2024-10", "--countersigned-by", "committee",
+        "--authority", cited)  # fmt: skip
     entry = str(tmp / "entry-3.json")
     run("ledger", "bundle", "-c", "jcdy", "--entry", "3", "--out", entry)
     _verify(run, entry)
@@ -270,11 +284,18 @@ def _governance(run: Runner) -> None:
     for party in ("1", "2", "3"):
         run("governance", "member", "jcdy", "1", party, "--from", "2024-01-01")
     run("governance", "members", "jcdy", "1", "--on", "2024-10-31")
-    run("governance", "decide", "jcdy", "1", "批准大门更换", "--on", "2024-10-31",
-        "--present", "1,2", "--yes", "1,2")  # fmt: skip
-    run("governance", "announce", "jcdy", "1", "--on", "2024-11-02")
-    run("governance", "recount", "jcdy", "1")
+    made = run("governance", "decide", "jcdy", "1", "批准大门更换", "--on", "2024-10-31",
+               "--present", "1,2", "--yes", "1,2")  # fmt: skip
+    found = re.search(r"\d+", made.out)  # after the demo's own decisions (budgets, key)
+    number = found.group(0) if found else "0"
+    run("governance", "announce", "jcdy", number, "--on", "2024-11-02")
+    run("governance", "recount", "jcdy", number)
     run("governance", "late", "jcdy", "--today", "2024-11-10")
+    run("governance", "require", "jcdy")
+    run("governance", "require", "jcdy", "expense", "--off", "--by", "committee")
+    run("governance", "link", "jcdy")
+    linked = run("governance", "link", "jcdy", "budget:2024/v1")
+    assert "decision:1" in linked.out, linked.out  # the demo's budget rests on decision 1
 
 
 def _votes(run: Runner, tmp: Path) -> None:

@@ -8,10 +8,13 @@ from typer.testing import CliRunner
 
 from sunshine.entrypoints.cli import app
 from sunshine.governance.service import decisions
+from sunshine.infra.authority import MatterKind
+from sunshine.infra.authority import budget_matter
 from sunshine.kernel.errors import Invalid
 from sunshine.registry import service as registry
 from sunshine.transparency import service as log
 from tests.factories import make_community
+from tests.governance.authority_setup import decided
 
 runner = CliRunner()
 
@@ -88,3 +91,27 @@ def test_a_refused_decision_writes_nothing_and_exits_2(cli_database: Engine) -> 
          code=2)  # fmt: skip
     with Session(cli_database) as session:
         assert decisions.list_decisions(session, cid) == []
+
+
+def test_which_steps_need_a_decision_and_the_links_from_the_command_line(
+    cli_database: Engine,
+) -> None:
+    code, cid, _parties = _community(cli_database)
+    with Session(cli_database) as session:
+        cited = decided(session, cid, budget_matter(2026, 1))
+        refused = decided(session, cid, budget_matter(2027, 1), adopted=False)
+        session.commit()
+    assert _run("require", code).count("须有委员会决定") == len(MatterKind)
+    assert runner.invoke(app, ["governance", "require", code, "expense"]).exit_code == 2
+    _run("require", code, "gate", "--off", code=2)
+    assert "expense\t无须委员会决定" in _run("require", code, "expense", "--off")
+    _run("link", code, "budget:2027/v1", refused, code=2)  # not adopted
+    _run("link", code, "budget:2027/v1", cited, code=2)  # about 2026's budget
+    assert f"budget:2026/v1\t{cited}" in _run("link", code, "budget:2026/v1", cited)
+    assert _run("link", code) == f"budget:2026/v1\t{cited}\n"
+    assert "未关联任何决定" in _run("link", code, "month_close:2026-01")
+    with Session(cli_database) as session:
+        assert [r.kind for r in log.iter_records(session, cid)][-2:] == [
+            "governance.requirement",
+            "governance.authority",
+        ]

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from sunshine.infra.authority import month_close_matter
 from sunshine.infra.db import Base
 from sunshine.kernel import merkle
 from sunshine.kernel.money import Fen
@@ -28,6 +29,7 @@ from sunshine.transparency.models import LogNode
 from sunshine.transparency.models import LogRecord
 from tests.factories import make_community
 from tests.factories import make_user
+from tests.governance.authority_setup import decided
 
 CHART_OPENED = date(2024, 9, 1)
 
@@ -144,7 +146,9 @@ def close_month(
     (two new users if none are given), the other's countersignature."""
     asker, member = people or (make_user(session).id, make_user(session).id)
     request = service.request_close(session, community_id, period=period, actor_id=asker)
-    service.countersign_close(session, community_id, request.id, actor_id=member)
+    # the committee's decision co-signing the close, which the community requires
+    cited = decided(session, community_id, month_close_matter(period), on=period.next().first_day)
+    service.countersign_close(session, community_id, request.id, actor_id=member, authority=cited)
 
 
 def every_row(session: Session, cid: int) -> dict[str, list[tuple[object, ...]]]:

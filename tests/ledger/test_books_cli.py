@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from sunshine.entrypoints.cli import app
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Role
+from sunshine.infra.authority import month_close_matter
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Invalid
@@ -23,6 +24,7 @@ from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service
 from tests.factories import make_community
+from tests.governance.authority_setup import decided
 from tests.ledger.builders import draft
 
 runner = CliRunner()
@@ -90,6 +92,8 @@ def test_the_remuneration_is_booked_from_the_terms_once_and_a_closed_month_takes
             user = identity.add_user(session, display_name=name, phone=None, username=name,
                                      password="correct horse battery")  # fmt: skip
             identity.grant_role(session, user_id=user.id, community_id=community_id, role=role)
+        october = month_close_matter(Period(2024, 10))
+        cited = decided(session, community_id, october, on=date(2024, 11, 2))
         session.commit()
     close = ["ledger", "close", "-c", "jc", "--period", "2024-10"]
     assert runner.invoke(app, close).exit_code == 2  # nobody named
@@ -98,7 +102,9 @@ def test_the_remuneration_is_booked_from_the_terms_once_and_a_closed_month_takes
     assert not service_is_closed(cli_database, community_id)
     own = runner.invoke(app, [*close, "--countersigned-by", "jc-manager"])
     assert isinstance(own.exception, Forbidden)  # a manager is not the committee
-    closed = runner.invoke(app, [*close, "--countersigned-by", "jc-member"])
+    alone = runner.invoke(app, [*close, "--countersigned-by", "jc-member"])
+    assert isinstance(alone.exception, Invalid)  # without the committee's decision
+    closed = runner.invoke(app, [*close, "--countersigned-by", "jc-member", "--authority", cited])
     assert closed.exit_code == 0, closed.output
     assert closed.output == "已结账至 2024-10\n"
     assert isinstance(runner.invoke(app, [*close, "--countersigned-by", "jc-member"]).exception,

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Role
+from sunshine.infra import authority
+from sunshine.infra.authority import MatterKind
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Invalid
@@ -26,6 +28,8 @@ from sunshine.ledger import service
 from sunshine.ledger.rules import CloseOutcome
 from sunshine.transparency import service as log
 from tests.factories import make_user
+from tests.governance.authority_setup import decided
+from tests.governance.authority_setup import waive
 from tests.ledger.books_support import book_october
 from tests.ledger.builders import Books
 from tests.ledger.builders import open_books
@@ -45,8 +49,30 @@ class People:
 def _october(session: Session) -> People:
     books = open_books(session)
     book_october(session, books)
+    # These tests are about the two people's steps; the committee's decision the community
+    # requires by default is test_the_countersignature_cites_the_committee_decision's.
+    waive(session, books.community_id, MatterKind.MONTH_CLOSE)
     # Roles are the edges' check (tests/ledger/test_closing_pages.py): here, two people.
     return People(books, make_user(session).id, make_user(session).id)
+
+
+def test_the_countersignature_cites_the_committee_decision_the_community_requires(
+    session: Session,
+) -> None:
+    books = open_books(session)
+    book_october(session, books)
+    cid, manager, member = books.community_id, make_user(session).id, make_user(session).id
+    request = service.request_close(session, cid, period=OCTOBER, actor_id=manager)
+    with pytest.raises(Invalid):  # required by default: one member alone closes nothing
+        service.countersign_close(session, cid, request.id, actor_id=member)
+    other = decided(session, cid, authority.month_close_matter(NOVEMBER), on=date(2024, 11, 2))
+    with pytest.raises(Invalid):  # a decision about another month
+        service.countersign_close(session, cid, request.id, actor_id=member, authority=other)
+    assert not service.is_closed(session, cid, OCTOBER)
+    cited = decided(session, cid, authority.month_close_matter(OCTOBER), on=date(2024, 11, 2))
+    service.countersign_close(session, cid, request.id, actor_id=member, authority=cited)
+    assert service.closed_through(session, cid) == OCTOBER
+    assert authority.authorised_by(session, cid, authority.month_close_matter(OCTOBER)) == cited
 
 
 def _closing_records(session: Session, community_id: int) -> list[tuple[str, dict[str, object]]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,11 +16,13 @@ from sqlalchemy.orm import Session
 from sunshine.identity import service as identity
 from sunshine.identity.models import User
 from sunshine.identity.rules import Role
+from sunshine.infra.authority import month_close_matter
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service
 from sunshine.transparency import service as log
 from tests.factories import log_in
 from tests.factories import make_community
+from tests.governance.authority_setup import decided
 from tests.ledger.books_support import FORM
 from tests.ledger.books_support import book_october
 from tests.ledger.builders import CHART_OPENED
@@ -40,6 +43,7 @@ class Office:
     staff: User
     owner: User
     admin: User
+    decision: str  # the committee's decision co-signing October's close: decision:N
 
 
 def _person(session: Session, community_id: int, role: Role | None) -> User:
@@ -70,8 +74,9 @@ def office(session: Session) -> Office:
         ]
     }
     book_october(session, Books(community.id, people["staff"].id))
+    cited = decided(session, community.id, month_close_matter(OCTOBER), on=date(2024, 11, 2))
     session.flush()
-    return Office(code=community.code, community_id=community.id, **people)
+    return Office(code=community.code, community_id=community.id, decision=cited, **people)
 
 
 def _ask(client: TestClient, office: Office, *, confirm: bool = True) -> int:
@@ -81,9 +86,11 @@ def _ask(client: TestClient, office: Office, *, confirm: bool = True) -> int:
     return status
 
 
-def _countersign(client: TestClient, office: Office, number: int = 1) -> int:
+def _countersign(
+    client: TestClient, office: Office, number: int = 1, *, cite: str | None = None
+) -> int:
     url = f"/c/{office.code}/ledger/close/requests/{number}/countersign"
-    data = {**FORM, "confirm": "true"}
+    data = {**FORM, "confirm": "true", "authority": office.decision if cite is None else cite}
     status: int = client.post(url, data=data, follow_redirects=False).status_code
     return status
 
@@ -159,6 +166,10 @@ def test_a_committee_member_countersigns_and_the_month_closes(
     page = client.get(f"/c/{office.code}/ledger/close").text
     assert "会签并结账 2024-10" in page
     assert "9,618.58" in page  # the committee sees the same figures
+    assert 'name="authority"' in page
+    assert _countersign(client, office, cite="") == 422  # the committee's decision is required
+    assert _countersign(client, office, cite="decision:99") == 422
+    assert not service.is_closed(session, office.community_id, OCTOBER)
     assert _countersign(client, office) == 303
     assert service.closed_through(session, office.community_id) == OCTOBER
     assert _close_kinds(session, office.community_id) == [
@@ -169,6 +180,8 @@ def test_a_committee_member_countersigns_and_the_month_closes(
     assert "已会签：已结账" in done
     assert office.committee.display_name in done
     assert "/log/records/" in done  # each step links to its public log record
+    number = office.decision.partition(":")[2]
+    assert f'href="/c/{office.code}/decisions/{number}"' in done  # the decision it cites
     assert _countersign(client, office) == 409  # decided once
 
 

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.hazmat.primitives.serialization import PublicFormat
 from sqlalchemy.orm import Session
 
+from sunshine.infra.authority import MatterKind
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Forbidden
@@ -24,6 +25,7 @@ from sunshine.transparency.models import LogRecord
 from sunshine.transparency.models import SigningKey
 from sunshine.transparency.rules import records as rules
 from tests.factories import make_community
+from tests.governance.authority_setup import waive
 
 MEMBER, OTHER, MANAGER = 11, 12, 13
 
@@ -37,6 +39,9 @@ def _device() -> tuple[Ed25519PrivateKey, bytes]:
 def _signed_log(session: Session) -> tuple[CommunityRef, int]:
     community = make_community(session)
     ref = CommunityRef(community.id, community.code, community.name)
+    # about the keys' own steps: the committee decision a key asks for by default is
+    # tests/governance/test_authority.py's
+    waive(session, ref.id, MatterKind.SIGNING_KEY)
     log.append(session, ref.id, kind=rules.LogKind("ledger.entry"), record={"n": 1}, ref="1")
     checkpoint = log.sign_checkpoint(session, ref.id, origin=ref.origin)
     return ref, checkpoint.tree_size

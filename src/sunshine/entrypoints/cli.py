@@ -75,13 +75,17 @@ def _load_tables() -> None:
     """Every part's tables, the ledger's budget lines, the notice's sections: as create_app."""
     from sunshine.entrypoints import notice_sections
     from sunshine.entrypoints import tables  # noqa: F401 - imported for its side effect
+    from sunshine.governance.service import authority as governance_authority
     from sunshine.governance.service.spending import gate
+    from sunshine.infra.authority import use_authority
     from sunshine.infra.spending_gate import use_gate
     from sunshine.ledger.service.budget_lines import use_budget_lines
 
     use_budget_lines(_budget_line_names)  # so a command books against the approved budget
     use_gate(gate)  # above the spending limit, only an approved expense is booked
     notice_sections.register_all()  # so a command's notice holds the app's sections
+    # so a command's budget, close or key cites the committee decision governance checks
+    use_authority(governance_authority.check, governance_authority.find)
 
 
 # Parts below registry find communities through the lookup installed here, and every

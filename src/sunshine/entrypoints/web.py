@@ -39,10 +39,12 @@ from sunshine.entrypoints import tables
 from sunshine.governance import api as governance_api
 from sunshine.governance import pages as governance_pages
 from sunshine.governance.service import announcements
+from sunshine.governance.service import authority as governance_authority
 from sunshine.governance.service import spending as spending_service
 from sunshine.identity import api as identity_api
 from sunshine.identity import pages as identity_pages
 from sunshine.identity import service as identity_service
+from sunshine.infra import authority
 from sunshine.infra import board_items
 from sunshine.infra import catalogue
 from sunshine.infra import spending_gate
@@ -272,6 +274,8 @@ def create_app() -> FastAPI:
     catalogue.use_catalogue(lambda: tables.metadata)  # imported above: every table is loaded
     ledger_service.use_budget_lines(budget_lines.line_names)  # the booking form's choice
     spending_gate.use_gate(spending_service.gate)  # above the limit, only approved expenses
+    # budgets, closes and keys ask governance whether a decision authorises them
+    authority.use_authority(governance_authority.check, governance_authority.find)
     notice_sections.register_all()  # billing's and banking's sections of every notice
     board_items.use_board_items("announcements", announcements.board_items)  # on the board
     app = FastAPI(

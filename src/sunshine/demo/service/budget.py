@@ -43,6 +43,7 @@ from PIL import ImageFont
 from sqlalchemy.orm import Session
 
 from sunshine.demo.rules import plan
+from sunshine.demo.service import decisions as demo_decisions
 from sunshine.demo.service.receipts import NOTO_CJK
 from sunshine.demo.service.receipts import NOTO_CJK_SC
 from sunshine.disclosure.rules.budget import LineDraft
@@ -179,8 +180,15 @@ def _approve(
     voucher = ledger.store_voucher(session, community_id, decision, name=name, actor_id=actor_id)
     if voucher.public_sha256 is None:
         ledger.publish_original(session, community_id, voucher.sha256, actor_id=actor_id)
+    # the 物管会's decision approving it (demo/service/decisions.py), logged just before
+    cited = demo_decisions.budget_decision(session, community_id, budget.first, actor_id=actor_id)
     return budgets.approve_budget(
-        session, community_id, budget.id, decision_sha256=voucher.sha256, actor_id=actor_id
+        session,
+        community_id,
+        budget.id,
+        decision_sha256=voucher.sha256,
+        actor_id=actor_id,
+        authority=cited,
     )
 
 

@@ -21,6 +21,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from sunshine.demo.service import decisions as demo_decisions
 from sunshine.disclosure.rules.schedule import Schedule
 from sunshine.disclosure.service import notices
 from sunshine.disclosure.service import schedule
@@ -48,8 +49,9 @@ def register_committee_key(session: Session, ref: CommunityRef, signer: log_rule
     transparency.register_committee_key(
         session, ref.id, public_key=signer.public.text(), member_id=member_id, device="demo"
     )
-    if manager is not None:
-        transparency.confirm_key(session, ref.id, signer.name, by_id=manager.id)
+    if manager is not None:  # citing the 物管会's decision to register it
+        cited = demo_decisions.key_decision(session, ref.id, signer.name, actor_id=member_id)
+        transparency.confirm_key(session, ref.id, signer.name, by_id=manager.id, authority=cited)
 
 
 def published_on(period: Period, today: date) -> date:

@@ -142,6 +142,7 @@ def approve(
         budget_id,
         decision_sha256=body.decision_sha256,
         actor_id=actor.user_id,
+        authority=body.authority,
     )
     session.commit()
     return _read(session, budget)
@@ -165,6 +166,7 @@ def revise(
         reason=body.reason,
         decision_sha256=body.decision_sha256,
         actor_id=actor.user_id,
+        authority=body.authority,
     )
     session.commit()
     return _read(session, budget)

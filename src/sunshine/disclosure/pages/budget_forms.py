@@ -34,6 +34,7 @@ from sunshine.disclosure.schemas import budgets as schemas
 from sunshine.disclosure.service import budgets as service
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
+from sunshine.infra import authority as authorities
 from sunshine.infra.body_limit import allow_body
 from sunshine.infra.inputs import RowId
 from sunshine.infra.tenancy import CommunityRef
@@ -155,6 +156,13 @@ def _budget_page(
     may_name = identity.can(viewer, Action.MANAGE_BUDGET, community.id)
     deciders = identity.users_by_ids(session, {d.decided_by for d in decisions if d.decided_by})
     lines = service.lines_of(session, community.id, budget_id, version=shown)
+    linked = {}  # each version's committee decision or owners' vote, where linked
+    for decided in decisions:
+        matter = authorities.budget_matter(budget.first.year, decided.version)
+        cited = authorities.authorised_by(session, community.id, matter)
+        if cited is not None:
+            href = authorities.authority_href(community.code, cited)
+            linked[decided.version] = {"text": cited, "href": href}
     return render_budget(
         request,
         viewer,
@@ -167,6 +175,7 @@ def _budget_page(
         totals=totals_of(lines),
         comments=[c for c in comments if c.version == shown],
         decisions=decisions,
+        authorities=linked,
         deciders={k: u.display_name for k, u in deciders.items()} if may_name else {},
         account_names=_account_names(session, community.id, locale_of(request)),
         comment_form=context.pop("comment_form", {"line": "", "body": ""}),
@@ -234,8 +243,9 @@ def approve(
     community: CurrentCommunity,
     document: Annotated[UploadFile | None, Form()] = None,
     publish_as_is: Annotated[bool, Form()] = False,
+    authority: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
-    """Approve the open budget with the decision document, kept as a voucher."""
+    """Approve the open budget with its document (a voucher) and committee decision."""
     identity.authorize(viewer, Action.APPROVE_BUDGET, community.id)
     try:
         with session.begin_nested():
@@ -246,6 +256,7 @@ def approve(
                 budget_id,
                 decision_sha256=sha256 or "",  # none uploaded: the service says what is missing
                 actor_id=viewer.user_id,
+                authority=authority or None,
             )
     except Invalid as exc:
         return _budget_page(
@@ -365,6 +376,7 @@ def revise(  # noqa: PLR0913, PLR0917 - one argument per form field or column
     reason: FormText = "",
     document: Annotated[UploadFile | None, Form()] = None,
     publish_as_is: Annotated[bool, Form()] = False,
+    authority: Annotated[str, Form(max_length=32)] = "",
     name_zh: FormList = None,
     name_en: FormList = None,
     kind: FormList = None,
@@ -388,6 +400,7 @@ def revise(  # noqa: PLR0913, PLR0917 - one argument per form field or column
                 reason=reason,
                 decision_sha256=sha256 or "",  # none uploaded: the service says what is missing
                 actor_id=viewer.user_id,
+                authority=authority or None,
             )
     except Invalid as exc:
         return _lines_page(
@@ -399,6 +412,7 @@ def revise(  # noqa: PLR0913, PLR0917 - one argument per form field or column
             revise=True,
             rows=[r for r in rows if not r.blank],
             reason=reason,
+            authority=authority,
             error=exc,
             files_lost=bool(document and document.filename),
             status_code=422,

@@ -116,11 +116,17 @@ def register_key(
 
 @router.post(KEYS + "/confirm", dependencies=[CsrfChecked])
 def confirm_key(
-    session: DbSession, viewer: CurrentViewer, community: CurrentCommunity, key: KeyName
+    session: DbSession,
+    viewer: CurrentViewer,
+    community: CurrentCommunity,
+    key: KeyName,
+    authority: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
-    """Confirm another member's key: from now on it counts."""
+    """Confirm another member's key, citing the decision registering it: now it counts."""
     me = identity.authorize(viewer, Action.CONFIRM_COSIGN_KEY, community.id)
-    transparency.confirm_key(session, community.id, key, by_id=me.user_id)
+    transparency.confirm_key(
+        session, community.id, key, by_id=me.user_id, authority=authority.strip() or None
+    )
     session.commit()
     return _back(community.code)
 

@@ -187,10 +187,15 @@ class LinesUpdate(BaseModel):
     lines: Annotated[list[LineCreate], Field(max_length=rules.MAX_LINES)]
 
 
+AUTHORITY = r"^(decision:[0-9]{1,9}|vote:[0-9]{1,9}/[0-9]{1,3})$"
+
+
 class Approval(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     decision_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    # the committee decision (decision:N) or owners' vote matter (vote:V/M) approving it
+    authority: Annotated[str | None, Field(pattern=AUTHORITY)] = None
 
 
 class Revision(BaseModel):
@@ -199,6 +204,7 @@ class Revision(BaseModel):
     lines: Annotated[list[LineCreate], Field(max_length=rules.MAX_LINES)]
     reason: Annotated[str, Field(max_length=rules.REASON_LENGTH)]
     decision_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    authority: Annotated[str | None, Field(pattern=AUTHORITY)] = None
 
 
 class CommentCreate(BaseModel):

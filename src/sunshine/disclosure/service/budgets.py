@@ -26,6 +26,7 @@ from sunshine.disclosure.models.budgets import BudgetDecision
 from sunshine.disclosure.models.budgets import BudgetLine
 from sunshine.disclosure.rules import budget as rules
 from sunshine.disclosure.service.budget_log import log_decision
+from sunshine.infra import authority as authorities
 from sunshine.infra import clock
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
@@ -235,10 +236,18 @@ def approve_budget(
     *,
     decision_sha256: str,
     actor_id: int | None,
+    authority: str | None = None,
 ) -> Budget:
-    """Record the approval of the open budget, with the decision document (a voucher)."""
+    """Record the approval of the open budget, with the decision document (a voucher).
+
+    `authority` cites the committee decision (`decision:N`) or owners' vote matter
+    (`vote:V/M`) approving this version; the community's setting may require one
+    (`infra.authority`: governance checks it and logs the link).
+    """
     budget = _step(session, community_id, budget_id, rules.Step.APPROVE)
     _check_document(session, community_id, decision_sha256)
+    matter = authorities.budget_matter(budget.first.year, budget.version)
+    authorities.authorise(session, community_id, matter, authority, actor_id=actor_id)
     _decide(session, budget, reason="", decision_sha256=decision_sha256, actor_id=actor_id)
     budget.state = rules.after(budget.state, rules.Step.APPROVE)
     session.flush()
@@ -254,10 +263,12 @@ def revise_budget(
     reason: str,
     decision_sha256: str,
     actor_id: int | None,
+    authority: str | None = None,
 ) -> Budget:
     """Put a new version of the lines in force, with the reason and the decision document.
 
-    The old versions stay. Without a document (a voucher of the community) nothing changes.
+    The old versions stay. Without a document (a voucher of the community) nothing changes,
+    nor without the decision (or vote) `authority` cites where the community requires one.
     """
     budget = _step(session, community_id, budget_id, rules.Step.REVISE)
     problems = rules.text_problems(reason, where="reason", limit=rules.REASON_LENGTH)
@@ -266,6 +277,8 @@ def revise_budget(
         raise Invalid("the budget was not revised", problems=problems)
     # A change to what the owners approved needs its decision on record, as approval does.
     _check_document(session, community_id, decision_sha256)
+    matter = authorities.budget_matter(budget.first.year, budget.version + 1)
+    authorities.authorise(session, community_id, matter, authority, actor_id=actor_id)
     budget.version += 1
     budget.state = rules.after(budget.state, rules.Step.REVISE)
     session.flush()

@@ -1,4 +1,4 @@
-"""`sunshine governance committee|member|members|decide|announce|late CODE …`: committee work.
+"""`sunshine governance committee|member|members|decide|announce|late|require|link CODE …`.
 
 Each command is one transaction committed at the end; a refused decision (a member not
 serving that day, a vote from someone absent) writes nothing and exits with code 2.
@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from sunshine.governance.cli import authority as authority_cli
 from sunshine.governance.cli.spending import app as spending_app
 from sunshine.governance.cli.surveys import announcement_app
 from sunshine.governance.cli.surveys import survey_app
@@ -216,6 +217,8 @@ def late(code: Code, today: Annotated[str, typer.Option("--today")] = "") -> Non
     typer.echo(_("every decision was announced on time"))
 
 
+app.command("require")(authority_cli.require)
+app.command("link")(authority_cli.link)
 app.add_typer(votes_app, name="vote")
 app.add_typer(survey_app, name="survey")
 app.add_typer(announcement_app, name="announcement")

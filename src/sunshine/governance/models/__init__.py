@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sunshine.governance.models.authority import AuthorityLink
+from sunshine.governance.models.authority import Requirement
 from sunshine.governance.models.committees import Committee
 from sunshine.governance.models.committees import Decision
 from sunshine.governance.models.committees import Member
@@ -17,12 +19,14 @@ from sunshine.governance.models.votes import VoteBallot
 
 __all__ = [
     "Announcement",
+    "AuthorityLink",
     "BallotDelivery",
     "Committee",
     "Decision",
     "Expense",
     "ExpenseApproval",
     "Member",
+    "Requirement",
     "SpendingLimits",
     "Survey",
     "SurveyResponse",

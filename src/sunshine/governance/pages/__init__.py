@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from sunshine.governance.pages import announcements
+from sunshine.governance.pages import decisions
 from sunshine.governance.pages import desk
 from sunshine.governance.pages import result
 from sunshine.governance.pages import spending
@@ -22,3 +23,4 @@ router.include_router(result.router)
 router.include_router(surveys.router)
 router.include_router(announcements.router)
 router.include_router(spending.router)
+router.include_router(decisions.router)

@@ -26,6 +26,8 @@ Functions take an open Session first and the community's id, never commit, and r
   close_survey (counted, logged again as `governance.survey`), questions_of, record_of
 - announcements: publish (logged; a decision's also noted by decisions.announce),
   deadline, is_late, parse_ref, list_announcements, get_announcement
+- authority: the check `infra.authority` asks (installed by the entrypoints):
+  requirements, set_requirement, check, find, links, authorised_by_decision
 - audit_checks: the `governance.decision` check for `sunshine audit`; audit_votes: the
   `governance.vote` check; audit_surveys: `governance.survey`, `governance.announcement`
 """

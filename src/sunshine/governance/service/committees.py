@@ -136,3 +136,16 @@ def members_on(session: Session, community_id: int, committee_id: int, on: date)
         or_(Member.term_to.is_(None), Member.term_to >= on),
     )
     return list(session.scalars(query.order_by(Member.id)))
+
+
+def member_names(session: Session, community_id: int, members: list[Member]) -> dict[int, str]:
+    """Each member's name from the registry, by member number (for the committee page)."""
+    return {m.id: registry.get_party(session, community_id, m.party_id).name for m in members}
+
+
+def all_members(session: Session, community_id: int, committee_id: int) -> list[Member]:
+    """Every member the committee ever had, serving or not, by member number."""
+    query = select(Member).where(
+        Member.community_id == community_id, Member.committee_id == committee_id
+    )
+    return list(session.scalars(query.order_by(Member.id)))

@@ -42,6 +42,7 @@ from sunshine.governance.rules.spending import Emergency
 from sunshine.governance.rules.spending import ExpenseState
 from sunshine.governance.rules.spending import Need
 from sunshine.governance.rules.tally import Choice as VoteChoice
+from sunshine.governance.service import authority
 from sunshine.governance.service import counting
 from sunshine.governance.service import decisions
 from sunshine.governance.service import votes as vote_service
@@ -50,6 +51,7 @@ from sunshine.governance.service.committees import members_on
 from sunshine.governance.service.committees import settings_of
 from sunshine.infra import clock
 from sunshine.infra import spending_gate
+from sunshine.infra.authority import expense_matter
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Invalid
@@ -357,8 +359,13 @@ def decide_expense(
             session, community_id, limits.committee_id,
             title=f"批准支出{number}：{expense.title}"[:200], way=Way.CIRCULATION,
             decided_on=day, present=present, votes={m: votes[m] for m in present},
-            actor_id=user_id, about=About(Subject.EXPENSE, expense_ref(number)),
+            actor_id=user_id, about=About(Subject.EXPENSE, str(number)),
         )  # fmt: skip
+        # The decision authorises the expense's payment: linked and logged as the budget's,
+        # the close's and the key's are (infra.authority), so all four read alike.
+        authority.check(
+            session, community_id, expense_matter(number), f"decision:{decision.id}", user_id
+        )
         expense.decision_id = decision.id
         expense.state = ExpenseState.APPROVED
         _log(session, expense, "approved")

@@ -143,6 +143,10 @@ def close(
         str | None,
         typer.Option(help="Username of the committee member who countersigns: it closes then."),
     ] = None,
+    authority: Annotated[
+        str | None,
+        typer.Option(help="The committee decision co-signing the close: decision:N (or vote:V/M)."),
+    ] = None,
 ) -> None:
     """Close a month for good: a manager asks, a committee member countersigns, then it closes.
 
@@ -170,7 +174,9 @@ def close(
                     "no request to close {period} is waiting for a countersignature",
                     args={"period": str(month)},
                 )
-            service.countersign_close(session, ref.id, waiting.id, actor_id=member.user_id)
+            service.countersign_close(
+                session, ref.id, waiting.id, actor_id=member.user_id, authority=authority
+            )
         session.commit()
     if countersigned_by is None:
         typer.echo(

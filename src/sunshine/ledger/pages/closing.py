@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
+from sunshine.infra import authority as authorities
 from sunshine.infra import clock
 from sunshine.infra.inputs import RowId
 from sunshine.infra.tenancy import CommunityRef
@@ -116,13 +117,20 @@ def countersign(
     viewer: CurrentViewer,
     community: CurrentCommunity,
     confirm: Confirmed = False,
+    authority: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
-    """Countersign the request as a committee member: the month closes now, for good."""
+    """Countersign as a committee member, citing the committee's decision: it closes now."""
     open_books(viewer, community, Action.COUNTERSIGN_CLOSE)
     try:
         with session.begin_nested():
             _confirmed(confirm)
-            service.countersign_close(session, community.id, number, actor_id=viewer.user_id)
+            service.countersign_close(
+                session,
+                community.id,
+                number,
+                actor_id=viewer.user_id,
+                authority=authority.strip() or None,
+            )
     except REFUSALS as exc:
         return _refused(request, session, viewer, community, exc)
     session.commit()
@@ -194,11 +202,28 @@ def _page(
             uid: user.display_name for uid, user in identity.users_by_ids(session, people).items()
         },
         records=_records(session, cid, steps),
+        authorities=_authorities(session, community, steps),
         months=_months(session, cid),
         can_request=identity.can(viewer, Action.MANAGE_LEDGER, cid),
         can_countersign=identity.can(viewer, Action.COUNTERSIGN_CLOSE, cid),
         **context,
     )
+
+
+def _authorities(
+    session: Session, community: CommunityRef, steps: list[service.CloseStep]
+) -> dict[int, dict[str, str | None]]:
+    """The committee decision (or owners' vote) each countersigned close cites: request → it."""
+    found: dict[int, dict[str, str | None]] = {}
+    for step in steps:
+        if step.decision is None or step.decision.outcome is not CloseOutcome.COUNTERSIGNED:
+            continue
+        matter = authorities.month_close_matter(step.request.period)
+        cited = authorities.authorised_by(session, community.id, matter)
+        if cited is not None:
+            href = authorities.authority_href(community.code, cited)
+            found[step.request.id] = {"text": cited, "href": href}
+    return found
 
 
 def _records(

@@ -26,6 +26,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.infra import authority as authorities
 from sunshine.infra import clock
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Forbidden
@@ -177,9 +178,18 @@ def request_close(
 
 
 def countersign_close(
-    session: Session, community_id: int, request_id: int, *, actor_id: int
+    session: Session,
+    community_id: int,
+    request_id: int,
+    *,
+    actor_id: int,
+    authority: str | None = None,
 ) -> PeriodClose:
-    """Countersign a pending request as a committee member: the month closes now, for good."""
+    """Countersign a pending request as a committee member: the month closes now, for good.
+
+    `authority` cites the committee decision co-signing the close (`decision:N`), which
+    the community's setting requires by default (`infra.authority`, governance checks it).
+    """
     lock_books(session, community_id)
     request = _pending(session, community_id, request_id)
     if request.requested_by == actor_id:
@@ -190,6 +200,8 @@ def countersign_close(
             "and asks again, so that you countersign what you are shown",
             args={"period": str(request.period)},
         )
+    matter = authorities.month_close_matter(request.period)
+    authorities.authorise(session, community_id, matter, authority, actor_id=actor_id)
     closed = close_period(session, community_id, period=request.period, actor_id=actor_id)
     decision = _decide(session, request, CloseOutcome.COUNTERSIGNED, actor_id=actor_id)
     transparency.append(

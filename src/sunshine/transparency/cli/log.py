@@ -157,11 +157,15 @@ def confirm_key(
     community: Community,
     key: Annotated[str, typer.Option(help="The key's name.")],
     by: Annotated[str, typer.Option(help="Who confirms: a committee member or the manager.")],
+    authority: Annotated[
+        str | None,
+        typer.Option(help="The committee decision registering the key: decision:N."),
+    ] = None,
 ) -> None:
     """Confirm a member's key (by another member or the manager, as in the web app)."""
     with open_session(writes=True) as session:
         ref = tenancy.resolve(session, community)
-        service.confirm_key(session, ref.id, key, by_id=_user_id(session, by))
+        service.confirm_key(session, ref.id, key, by_id=_user_id(session, by), authority=authority)
         session.commit()
     typer.echo(f"confirmed {key}")
 

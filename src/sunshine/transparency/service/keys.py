@@ -23,6 +23,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.infra import authority as authorities
 from sunshine.infra import clock
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.kernel.errors import Conflict
@@ -123,13 +124,22 @@ def committee_key(session: Session, community_id: int, name: str) -> SigningKey:
     return row
 
 
-def confirm_key(session: Session, community_id: int, name: str, *, by_id: int) -> SigningKey:
-    """Confirm a member's key: by someone else (the edge checks that they may confirm)."""
+def confirm_key(
+    session: Session, community_id: int, name: str, *, by_id: int, authority: str | None = None
+) -> SigningKey:
+    """Confirm a member's key: by someone else (the edge checks that they may confirm).
+
+    Confirming is what makes a registered key count, so this is where the committee's
+    decision registering it (`authority`: `decision:N` about `signing_key:NAME`) is asked
+    for, where the community's setting requires one (`infra.authority`).
+    """
     row = committee_key(session, community_id, name)
     if row.member_id == by_id:
         raise Forbidden("another committee member or the manager confirms your key")
     if row.confirmed_at is not None:
         raise Conflict("the key {name} is already confirmed", args={"name": name})
+    matter = authorities.signing_key_matter(name)
+    authorities.authorise(session, community_id, matter, authority, actor_id=by_id)
     row.confirmed_at, row.confirmed_by = clock.now(), by_id
     session.flush()
     append(
