@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.governance.models import Decision
 from sunshine.governance.models.committees import DECISION_CHECK
+from sunshine.governance.service import audit_meetings  # noqa: F401  (governance.minutes)
 from sunshine.governance.service import audit_votes  # noqa: F401  (registers governance.vote)
 from sunshine.governance.service.decisions import LOG_KIND
 from sunshine.infra.bulk import community_ids
