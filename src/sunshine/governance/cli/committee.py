@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from sunshine.governance.cli.meetings import app as meetings_app
 from sunshine.governance.cli.votes import app as votes_app
 from sunshine.governance.rules.committee import CommitteeMajority
 from sunshine.governance.rules.decisions import About
@@ -214,3 +215,4 @@ def late(code: Code, today: Annotated[str, typer.Option("--today")] = "") -> Non
 
 
 app.add_typer(votes_app, name="vote")
+app.add_typer(meetings_app, name="meeting")
