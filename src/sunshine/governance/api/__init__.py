@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from sunshine.governance.api import decisions
+from sunshine.governance.api import meetings
 from sunshine.governance.api import votes
 
 router = APIRouter()
 router.include_router(decisions.router)
 router.include_router(votes.router)
+router.include_router(meetings.router)
 
 __all__ = ["router"]
