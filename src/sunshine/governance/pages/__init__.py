@@ -8,4 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from sunshine.governance.pages import meetings
+
 router = APIRouter(include_in_schema=False)
+router.include_router(meetings.router)
