@@ -23,6 +23,7 @@ from sunshine.demo.rules import plan
 from sunshine.demo.service import budget as demo_budget
 from sunshine.demo.service import committee as demo_committee
 from sunshine.demo.service import later as demo_later
+from sunshine.demo.service import meeting as demo_meeting
 from sunshine.demo.service import notices as demo_notices
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Role
@@ -168,6 +169,7 @@ def _load_years(session: Session, ref: CommunityRef, report: Report) -> None:
     demo_budget.load_budget(session, ref.id, actor_id=member)
     demo_notices.publish_through(session, ref, last=year_end, today=today, actor_id=publisher)
     report("第一年公示 / the first year's notices")
+    demo_meeting.load_meeting(session, ref.id, actor_id=publisher)  # logged after October's
     later = year_end.next()
     if later <= last:
         demo_later.load_books(session, ref.id, origin=ref.origin, first=later, last=last)
