@@ -115,17 +115,14 @@ def upgrade() -> None:
         _meeting_key("governance_minutes"),
         _user_key("governance_minutes", "published_by"),
         sa.CheckConstraint("version >= 1", name=op.f("ck_governance_minutes_version")),
-    )
-    op.create_index(
-        "uq_governance_minutes_version",
-        "governance_minutes",
-        ["community_id", "meeting_id", "version"],
-        unique=True,
-    )
+        sa.UniqueConstraint(
+            "community_id", "meeting_id", "version",
+            name=op.f("uq_governance_minutes_community_id_meeting_id_version"),
+        ),
+    )  # fmt: skip
 
 
 def downgrade() -> None:
-    op.drop_index("uq_governance_minutes_version", table_name="governance_minutes")
     op.drop_table("governance_minutes")
     op.drop_index("ix_governance_meeting_action_due", table_name="governance_meeting_action")
     op.drop_index("ix_governance_meeting_action_meeting", table_name="governance_meeting_action")

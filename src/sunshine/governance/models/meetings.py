@@ -20,6 +20,7 @@ from sqlalchemy import ForeignKeyConstraint
 from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
@@ -115,8 +116,6 @@ class MeetingMinutes(TenantKeyed, Base):
             ["community_id", "meeting_id"],
             ["governance_meeting.community_id", "governance_meeting.id"],
         ),
-        Index(
-            "uq_governance_minutes_version", "community_id", "meeting_id", "version", unique=True
-        ),
+        UniqueConstraint("community_id", "meeting_id", "version"),
         CheckConstraint("version >= 1", name="version"),
     )

@@ -1,10 +1,11 @@
 """Governance's audit check of the joint meeting: each published version of the minutes.
 
-A `MeetingMinutes` row keeps the record it appended (`body`); its meeting, version and day
-of publication repeat what the record says, so the derived record takes them from the
-columns: an edit of any of them, or of the body, is named, and so is a version with no
-record or a record whose version is gone. The working copy (`governance_meeting`) and the
-actions' follow-up are not in the log: owners read each version as it was published.
+A `MeetingMinutes` row keeps the record it appended (`body`); its number, meeting, version,
+day of publication and a correction's reason repeat what the record says, so the derived
+record takes them from the columns: an edit of any of them, or of the body, is named, and so
+is a version with no record or a record whose version is gone. The working copy
+(`governance_meeting`) and the actions' follow-up are not in the log: owners read each
+version as it was published.
 """
 
 from __future__ import annotations
@@ -28,14 +29,15 @@ from sunshine.transparency.service.audit_rows import RowRecords
 from sunshine.transparency.service.audit_rows import day
 from sunshine.transparency.service.audit_rows import odd
 from sunshine.transparency.service.audit_rows import parse_body
+from sunshine.transparency.service.audit_rows import text
 from sunshine.transparency.service.audit_rows import whole
 
 _M = MeetingMinutes.__table__.c
 
 
 def _key_of(record: Mapping[str, object]) -> str:
-    """MEETING/VERSION; a record without them raises KeyError, which RowRecords reports."""
-    return f"{whole(record['meeting'])}/{whole(record['version'])}"
+    """The version's own number; a record without one raises KeyError, which RowRecords reports."""
+    return str(whole(record["minutes"]))
 
 
 def _ref_of(record: Mapping[str, object]) -> str:
@@ -43,21 +45,25 @@ def _ref_of(record: Mapping[str, object]) -> str:
 
 
 def minutes(session: Session, community_id: int, report: AuditReport) -> RowRecords:
-    query = select(_M.meeting_id, _M.version, _M.published_on, _M.body).where(
+    query = select(_M.id, _M.meeting_id, _M.version, _M.published_on, _M.reason, _M.body).where(
         _M.community_id == community_id
     )
     derived = []
-    for meeting_id, version, published_on, body in driver_rows(session.connection(), query):
+    rows = driver_rows(session.connection(), query)
+    for minutes_id, meeting_id, version, published_on, reason, body in rows:
         record = parse_body(body.encode("utf-8")) if type(body) is str else None
         stored: Mapping[str, object] | Odd = odd(body)
         if record is not None:
             stored = {
                 **record,
+                "minutes": whole(minutes_id),
                 "meeting": whole(meeting_id),
                 "version": whole(version),
                 "published_on": day(published_on),
             }
-        derived.append(Derived(f"{meeting_id}/{version}", stored))
+            if "reason" in record or reason != "":  # a first version has none
+                stored["reason"] = text(reason)
+        derived.append(Derived(str(minutes_id), stored))
     return RowRecords(report, LOG_KIND, derived, key_of=_key_of, ref_of=_ref_of)
 
 

@@ -391,6 +391,7 @@ def minutes_record(
     meeting: Meeting,
     actions: Iterable[MeetingAction],
     *,
+    minutes_id: int,
     version: int,
     published_on: date,
     reason: str = "",
@@ -399,6 +400,7 @@ def minutes_record(
     attendees = attendees_of(meeting)
     parties = [a.party for a in attendees]
     record: dict[str, object] = {
+        "minutes": minutes_id,
         "meeting": meeting.id,
         "version": version,
         "title": meeting.title,
@@ -417,7 +419,7 @@ def minutes_record(
             for a in attendees
         ],
         "agenda": agenda_of(meeting),
-        "minutes": meeting.minutes,
+        "text": meeting.minutes,  # the minutes themselves
         "resolutions": resolutions_of(meeting),
         "actions": [
             {
@@ -449,24 +451,28 @@ def _log_version(
 ) -> MeetingMinutes:
     if on < meeting.held_on:
         raise Invalid("minutes are published on or after the day of the meeting")
-    actions = actions_of(session, meeting.community_id, meeting.id)
-    body = minutes_record(meeting, actions, version=version, published_on=on, reason=reason)
-    logged = transparency.append(
-        session, meeting.community_id, kind=LOG_KIND, record=body,
-        ref=ref_of(meeting.id, version),
-    )  # fmt: skip
     row = MeetingMinutes(
         community_id=meeting.community_id,
         meeting_id=meeting.id,
         version=version,
         published_on=on,
         reason=reason,
-        body=records.canonical(body).decode("utf-8"),
-        log_seq=logged.seq,
+        body="",
+        log_seq=0,
         published_by=actor_id,
         published_at=clock.now(),
     )
     session.add(row)
+    session.flush()  # the version's number goes into its record
+    actions = actions_of(session, meeting.community_id, meeting.id)
+    body = minutes_record(
+        meeting, actions, minutes_id=row.id, version=version, published_on=on, reason=reason
+    )
+    logged = transparency.append(
+        session, meeting.community_id, kind=LOG_KIND, record=body,
+        ref=ref_of(meeting.id, version),
+    )  # fmt: skip
+    row.body, row.log_seq = records.canonical(body).decode("utf-8"), logged.seq
     meeting.state, meeting.version = MeetingState.PUBLISHED, version
     session.flush()
     return row
