@@ -8,6 +8,7 @@ from datetime import date
 
 from sunshine.demo.service import meeting as demo_meeting
 from sunshine.governance.service import meetings
+from sunshine.infra.tenancy import CommunityRef
 from sunshine.transparency import service as transparency
 from tests.demo.conftest import OCTOBER_CHECKPOINT
 from tests.demo.conftest import Loaded
@@ -42,4 +43,5 @@ def test_four_actions_one_done_and_one_overdue(loaded: Loaded) -> None:
     assert [a.done_on for a in actions if a.done_on] == [date(2024, 9, 1)]
     [late] = meetings.overdue(session, cid, today=FIRST_YEAR_LOADED)
     assert late.action.due_on == date(2024, 11, 30)
-    assert demo_meeting.load_meeting(session, cid, actor_id=None).id == 1  # loaded once
+    ref = CommunityRef(cid, loaded.community.code, loaded.community.name)
+    assert demo_meeting.load_meeting(session, ref, actor_id=None).id == 1  # loaded once

@@ -169,7 +169,7 @@ def _load_years(session: Session, ref: CommunityRef, report: Report) -> None:
     demo_budget.load_budget(session, ref.id, actor_id=member)
     demo_notices.publish_through(session, ref, last=year_end, today=today, actor_id=publisher)
     report("第一年公示 / the first year's notices")
-    demo_meeting.load_meeting(session, ref.id, actor_id=publisher)  # logged after October's
+    demo_meeting.load_meeting(session, ref, actor_id=publisher)  # logged after October's
     later = year_end.next()
     if later <= last:
         demo_later.load_books(session, ref.id, origin=ref.origin, first=later, last=last)
