@@ -23,11 +23,11 @@ from __future__ import annotations
 import calendar
 from datetime import date
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from sunshine.demo.service.committee import find_committee
-from sunshine.governance.models import Meeting
 from sunshine.governance.rules.decisions import MemberRole
 from sunshine.governance.rules.meetings import MeetingParty
 from sunshine.governance.service import committees
@@ -36,6 +36,9 @@ from sunshine.infra import clock
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.registry import service as registry
 from sunshine.transparency import service as transparency
+
+if TYPE_CHECKING:
+    from sunshine.governance.models import Meeting
 
 TITLE = "荆川东园四方联席会议：道闸、停车与阳光信托物业"
 HELD_ON = date(2024, 8, 20)
