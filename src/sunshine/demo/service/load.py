@@ -23,6 +23,7 @@ from sunshine.demo.rules import plan
 from sunshine.demo.service import budget as demo_budget
 from sunshine.demo.service import committee as demo_committee
 from sunshine.demo.service import later as demo_later
+from sunshine.demo.service import meeting as demo_meeting
 from sunshine.demo.service import notices as demo_notices
 from sunshine.demo.service import spending as demo_spending
 from sunshine.demo.service import survey as demo_survey
@@ -173,6 +174,7 @@ def _load_years(session: Session, ref: CommunityRef, report: Report) -> None:
     report("第一年公示 / the first year's notices")
     demo_survey.load_survey(session, ref, actor_id=publisher)  # after the checkpoint
     demo_vote.load_vote(session, ref.id, actor_id=member)  # after the October checkpoint
+    demo_meeting.load_meeting(session, ref, actor_id=publisher)  # logged after October's
     later = year_end.next()
     if later <= last:
         demo_later.load_books(session, ref.id, origin=ref.origin, first=later, last=last)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from sunshine.governance.api import decisions
+from sunshine.governance.api import meetings
 from sunshine.governance.api import spending
 from sunshine.governance.api import votes
 
@@ -12,5 +13,6 @@ router = APIRouter()
 router.include_router(decisions.router)
 router.include_router(votes.router)
 router.include_router(spending.router)
+router.include_router(meetings.router)
 
 __all__ = ["router"]

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from sunshine.governance.cli import authority as authority_cli
+from sunshine.governance.cli.meetings import app as meetings_app
 from sunshine.governance.cli.spending import app as spending_app
 from sunshine.governance.cli.surveys import announcement_app
 from sunshine.governance.cli.surveys import survey_app
@@ -223,3 +224,4 @@ app.add_typer(votes_app, name="vote")
 app.add_typer(survey_app, name="survey")
 app.add_typer(announcement_app, name="announcement")
 app.add_typer(spending_app, name="expense")
+app.add_typer(meetings_app, name="meeting")

@@ -1,4 +1,4 @@
-"""Tables of governance: committees, members, decisions; votes, ballots; surveys, notices."""
+"""Tables of governance: committees, decisions, votes, spending, surveys, notices, meetings."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from sunshine.governance.models.authority import Requirement
 from sunshine.governance.models.committees import Committee
 from sunshine.governance.models.committees import Decision
 from sunshine.governance.models.committees import Member
+from sunshine.governance.models.meetings import Meeting
+from sunshine.governance.models.meetings import MeetingAction
+from sunshine.governance.models.meetings import MeetingMinutes
 from sunshine.governance.models.spending import Expense
 from sunshine.governance.models.spending import ExpenseApproval
 from sunshine.governance.models.spending import SpendingLimits
@@ -25,6 +28,9 @@ __all__ = [
     "Decision",
     "Expense",
     "ExpenseApproval",
+    "Meeting",
+    "MeetingAction",
+    "MeetingMinutes",
     "Member",
     "Requirement",
     "SpendingLimits",

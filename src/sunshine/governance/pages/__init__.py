@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from sunshine.governance.pages import announcements
 from sunshine.governance.pages import decisions
 from sunshine.governance.pages import desk
+from sunshine.governance.pages import meetings
 from sunshine.governance.pages import result
 from sunshine.governance.pages import spending
 from sunshine.governance.pages import surveys
@@ -24,3 +25,4 @@ router.include_router(surveys.router)
 router.include_router(announcements.router)
 router.include_router(spending.router)
 router.include_router(decisions.router)
+router.include_router(meetings.router)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sunshine.governance.models import Decision
 from sunshine.governance.models.committees import DECISION_CHECK
 from sunshine.governance.service import audit_authority  # noqa: F401  (registers its two)
+from sunshine.governance.service import audit_meetings  # noqa: F401  (governance.minutes)
 from sunshine.governance.service import audit_spending  # noqa: F401  (registers spending)
 from sunshine.governance.service import audit_surveys  # noqa: F401  (surveys, announcements)
 from sunshine.governance.service import audit_votes  # noqa: F401  (registers governance.vote)
