@@ -17,12 +17,14 @@ from playwright.sync_api import Page
 
 from sunshine.identity.models import User
 from sunshine.identity.rules import Role
+from sunshine.infra.authority import MatterKind
 from sunshine.infra.db import open_session
 from sunshine.transparency import service as transparency
 from sunshine.transparency.rules.records import PublicKey
 from tests.browser.conftest import LiveServer
 from tests.factories import PASSWORD
 from tests.factories import make_user
+from tests.governance.authority_setup import waive
 from tests.ledger.books_support import book_october
 from tests.ledger.books_support import community_with_books
 
@@ -50,6 +52,8 @@ def test_a_member_co_signs_a_notice_with_a_key_made_in_the_browser(
         code, cid = setting.code, setting.community.id
         member = make_user(session, community=setting.community, role=Role.COMMITTEE)
         manager = make_user(session, community=setting.community, role=Role.TRUSTEE_MANAGER)
+        # This test is about the browser's key; the decision a key cites is tested elsewhere.
+        waive(session, cid, MatterKind.SIGNING_KEY)
         session.commit()
     url = live_server.url
     staff_side, member_side = (

@@ -14,8 +14,10 @@ from sunshine.governance.rules.spending import Choice
 from sunshine.governance.rules.spending import Emergency
 from sunshine.governance.rules.spending import ExpenseState
 from sunshine.governance.rules.spending import Need
+from sunshine.governance.service import authority
 from sunshine.governance.service import decisions
 from sunshine.governance.service import spending
+from sunshine.infra.authority import expense_matter
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import Invalid
@@ -79,8 +81,10 @@ def test_three_of_four_approve_and_the_decision_is_recorded_and_logged(session: 
     assert expense.decision_id is None
     _answer(session, s, number, (2, APPROVE))
     assert expense.state is ExpenseState.APPROVED
-    [decision] = decisions.decisions_about(session, s.cid, Subject.EXPENSE, f"expense:{number}")
+    [decision] = decisions.decisions_about(session, s.cid, Subject.EXPENSE, str(number))
     assert expense.decision_id == decision.id
+    # The decision authorises the payment as a budget's or a close's does (infra.authority).
+    assert authority.find(session, s.cid, expense_matter(number)) == f"decision:{decision.id}"
     record = decisions.record_of(decision)
     assert record["way"] == "circulation"
     assert record["outcome"] == "adopted"

@@ -64,6 +64,7 @@ def _refuses(engine: Engine, community_id: int, statement: str) -> bool:
     return False
 
 
+@pytest.mark.usefixtures("without_spending_gate")
 def test_the_bounds_are_added_to_books_that_hold_entries_and_taken_off_again(
     fresh_engine: Engine,
 ) -> None:

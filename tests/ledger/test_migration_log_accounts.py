@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import Engine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,6 +56,7 @@ def _books_of_0009(engine: Engine) -> int:
         return community.id
 
 
+@pytest.mark.usefixtures("without_spending_gate")
 def test_the_chart_of_older_books_is_logged_and_the_log_only_grows(fresh_engine: Engine) -> None:
     migrate.upgrade(fresh_engine, "0009")
     cid = _books_of_0009(fresh_engine)

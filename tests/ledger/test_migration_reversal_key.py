@@ -58,6 +58,7 @@ def _state(engine: Engine, community_id: int) -> tuple[object, ...]:
     return tuple(entries), tuple(postings)
 
 
+@pytest.mark.usefixtures("without_spending_gate")
 def test_the_reversal_key_covers_reversals_only_and_the_books_stay_as_they_were(
     fresh_engine: Engine,
 ) -> None:

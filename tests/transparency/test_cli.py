@@ -12,12 +12,14 @@ from typer.testing import CliRunner
 
 from sunshine.entrypoints.cli import app
 from sunshine.identity.rules import Role
+from sunshine.infra.authority import signing_key_matter
 from sunshine.kernel import merkle
 from sunshine.registry import service as registry
 from sunshine.registry.models import Community
 from sunshine.transparency import service as log
 from tests.factories import make_community
 from tests.factories import make_user
+from tests.governance.authority_setup import decided
 
 runner = CliRunner()
 
@@ -171,6 +173,8 @@ def test_a_key_made_offline_belongs_to_a_member_and_counts_once_confirmed(
         community = log_community(session)
         member = make_user(session, community=community, role=Role.COMMITTEE)
         manager = make_user(session, community=community, role=Role.TRUSTEE_MANAGER)
+        # The committee's decision registering the key, which the confirmation cites.
+        cited = decided(session, community.id, signing_key_matter("jc-committee-zhou"))
         session.commit()
         names = (member.username, manager.username, member.id)
     key = tmp_path / "zhou.key"
@@ -188,7 +192,9 @@ def test_a_key_made_offline_belongs_to_a_member_and_counts_once_confirmed(
     own = runner.invoke(app, [*confirm, str(names[0])])
     assert own.exit_code != 0
     assert "confirms your key" in str(own.exception)  # not by the member themself
-    assert runner.invoke(app, [*confirm, str(names[1])]).exit_code == 0
+    uncited = runner.invoke(app, [*confirm, str(names[1])])
+    assert "needs a committee decision" in str(uncited.exception)
+    assert runner.invoke(app, [*confirm, str(names[1]), "--authority", cited]).exit_code == 0
 
     with Session(cli_database) as session:
         community = log_community(session)

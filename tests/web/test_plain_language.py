@@ -27,7 +27,8 @@ ROLES = ("owner", "staff", "manager", "committee", "supervisor", "admin")
 # A heading word that belongs to one context, and the only pages it may head.
 EXPECTED_PAGES = {
     "验证码": re.compile(r"^/login"),  # a login code
-    "姓名": re.compile(r"/registry/(people|units/\d+)$"),  # a person's name
+    # a person's name: the registry's people, and the committee's members (named in public)
+    "姓名": re.compile(r"/registry/(people|units/\d+)$|^/c/\w+/committee$"),
 }
 OWNER_PAGES = (
     "/c/jcdy/books?period=2024-10",

@@ -26,6 +26,8 @@ PDF_ONLY = {
     "disclosure/notice_print.html",
     "billing/receipt_print.html",
     "billing/letters_print.html",
+    "governance/survey_print.html",
+    "governance/announcement_print.html",
 }
 INLINE = re.compile(
     # A data block (type="application/json", e.g. the verify page's words) is never run.
@@ -97,4 +99,8 @@ def test_the_pdf_only_templates_are_rendered_by_the_pdf_code_alone() -> None:
         for path in src.rglob("*.py")
         if any(name in path.read_text("utf-8") for name in PDF_ONLY)
     }
-    assert users == {Path("disclosure/service/notice_pdf.py"), Path("billing/service/printing.py")}
+    assert users == {
+        Path("disclosure/service/notice_pdf.py"),
+        Path("billing/service/printing.py"),
+        Path("governance/service/printing.py"),
+    }
