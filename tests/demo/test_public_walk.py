@@ -60,6 +60,12 @@ PUBLIC = {
     "/c/{code}/surveys",
     "/c/{code}/surveys/{number}",
     "/c/{code}/surveys/{number}/result.pdf",
+    # issue 14: a closed owners' vote's result (aggregates) and the committee's announced
+    # decisions are posted on the paper board, so they are public too
+    "/c/{code}/votes/{number}/result",
+    "/c/{code}/votes/{number}/result/print",
+    "/c/{code}/decisions",
+    "/c/{code}/decisions/{number}",
     "/api/v1/communities/{code}",
     "/api/v1/communities/{code}/notices",
     "/api/v1/communities/{code}/notices/calendar",
