@@ -22,6 +22,7 @@ from sqlalchemy import create_engine
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from sunshine.disclosure.service import budget_lines as disclosure_budget_lines
 from sunshine.entrypoints import notice_sections
 from sunshine.entrypoints.web import create_app
 from sunshine.governance.service import authority as governance_authority
@@ -36,6 +37,7 @@ from sunshine.infra.settings import get_settings
 from sunshine.infra.web import CSRF_COOKIE
 from sunshine.infra.web import CSRF_HEADER
 from sunshine.infra.web import open_request_session
+from sunshine.ledger import service as ledger_service
 from tests.pg import running_postgres
 
 # Every notice a test builds holds the sections the app's would, whether or not a test has
@@ -43,6 +45,10 @@ from tests.pg import running_postgres
 notice_sections.register_all()
 # As the entrypoints install it: above the limit, only approved expenses are booked.
 spending_gate.use_gate(spending.gate)
+# The ledger's budget port, as the app and the CLI install it: the lines of the budget in
+# force (booking checks them) and a line's figures (an expense is marked over its line).
+ledger_service.use_budget_lines(disclosure_budget_lines.line_names)
+ledger_service.use_line_figures(disclosure_budget_lines.line_figures)
 # Budgets, closes and keys ask governance for their decision, as in the app and the CLI.
 authority.use_authority(governance_authority.check, governance_authority.find)
 

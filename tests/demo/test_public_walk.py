@@ -60,6 +60,12 @@ PUBLIC = {
     "/c/{code}/surveys",
     "/c/{code}/surveys/{number}",
     "/c/{code}/surveys/{number}/result.pdf",
+    # issue 14: a closed owners' vote's result (aggregates) and the committee's announced
+    # decisions are posted on the paper board, so they are public too
+    "/c/{code}/votes/{number}/result",
+    "/c/{code}/votes/{number}/result/print",
+    "/c/{code}/decisions",
+    "/c/{code}/decisions/{number}",
     "/api/v1/communities/{code}",
     "/api/v1/communities/{code}/notices",
     "/api/v1/communities/{code}/notices/calendar",
@@ -77,6 +83,11 @@ PUBLIC = {
     "/api/v1/communities/{code}/billing/public-figures",  # totals, no names (LAW.md 3)
     "/api/v1/communities/{code}/log/proofs/inclusion",
     "/api/v1/communities/{code}/log/proofs/consistency",
+    # issue 14: the surveys' and announcements' JSON twins (a closed survey's aggregates)
+    "/api/v1/communities/{code}/governance/surveys",
+    "/api/v1/communities/{code}/governance/surveys/{number}",
+    "/api/v1/communities/{code}/governance/announcements",
+    "/api/v1/communities/{code}/governance/announcements/{number}",
 }
 QUERY = {"seq": 0, "size": 1, "from": 1, "to": 2, "period": "2024-10"}
 # Routes that read some of those names otherwise: the verify page checks what it is given.

@@ -7,6 +7,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from sunshine.disclosure.rules.budget import LineDraft
+from sunshine.disclosure.rules.budget import LineKind
+from sunshine.disclosure.service import budgets
 from sunshine.governance.rules.committee import CommitteeMajority
 from sunshine.governance.rules.decisions import MemberRole
 from sunshine.governance.service import committees
@@ -14,13 +17,16 @@ from sunshine.governance.service import spending
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Role
 from sunshine.kernel.money import Fen
+from sunshine.kernel.periods import Period
 from sunshine.ledger import rules as ledger_rules
 from sunshine.ledger import service as ledger
 from sunshine.registry.rules import CommitteeKind
 from tests.factories import make_user
+from tests.governance.authority_setup import waive
 from tests.governance.votes_setup import NAMES
 from tests.governance.votes_setup import place
 from tests.governance.votes_setup import voucher
+from tests.ledger.books_support import PNG
 
 DAY = date(2026, 11, 2)
 LIMIT = Fen.parse("2000.00")
@@ -100,3 +106,19 @@ def propose(session: Session, s: Shop, amount: str = "4100.00", **kw: object) ->
         **kw,  # type: ignore[arg-type]
     )
     return spending.propose_expense(session, s.cid, draft, actor_id=s.trustee).id
+
+
+def budget(session: Session, s: Shop, upkeep: str) -> None:
+    """An approved 2026 budget whose upkeep line (设施维护, account 6602) allows `upkeep`."""
+    waive(session, s.cid)  # the budget needs no committee decision here
+    lines = (
+        LineDraft("设施维护", "Upkeep", LineKind.SPENDING, Fen.parse(upkeep), ("6602",)),
+        LineDraft("车位租金", "Parking rent", LineKind.INCOME, Fen.parse("100.00"), ("6002",)),
+    )
+    row = budgets.create_budget(
+        session, s.cid, first=Period(2026, 1), title="2026 年度预算", lines=lines,
+        actor_id=s.trustee,
+    )  # fmt: skip
+    budgets.open_for_comments(session, s.cid, row.id, actor_id=s.trustee)
+    sha = ledger.store_voucher(session, s.cid, PNG, name="决定.png", actor_id=s.trustee).sha256
+    budgets.approve_budget(session, s.cid, row.id, decision_sha256=sha, actor_id=s.trustee)

@@ -108,6 +108,8 @@ def test_the_committee_page_lists_members_with_roles_and_terms_and_no_phones(
 def test_strangers_and_visitors_read_nothing(
     client: TestClient, session: Session, place: Place
 ) -> None:
+    registry.get_community(session, place.code).public_disclosure = False  # members only
+    session.flush()
     for path in ("decisions", "decisions/1", "committee"):
         assert client.get(f"/c/{place.code}/{path}", follow_redirects=False).status_code in (
             303,
@@ -116,6 +118,41 @@ def test_strangers_and_visitors_read_nothing(
     log_in(client, session, place.stranger)
     for path in ("decisions", "decisions/1", "committee"):
         assert client.get(f"/c/{place.code}/{path}").status_code == 404
+
+
+def test_where_disclosure_is_public_anyone_reads_the_announced_decisions_only(
+    client: TestClient, session: Session, place: Place
+) -> None:
+    community = registry.get_community(session, place.code)
+    unannounced = int(decided(session, place.cid, BUDGET, on=date(2024, 9, 2)).partition(":")[2])
+    announced = int(place.cited.partition(":")[2])
+    decisions.announce(session, place.cid, announced, on=date(2024, 8, 30))
+    base = f"/c/{place.code}/decisions"
+
+    community.public_disclosure = True
+    session.flush()
+    listed = client.get(base)
+    assert listed.status_code == 200
+    assert f'href="{base}/{announced}"' in listed.text
+    assert f'href="{base}/{unannounced}"' not in listed.text
+    shown = client.get(f"{base}/{announced}")
+    assert shown.status_code == 200
+    assert "委员甲" not in shown.text  # members by number, never by name
+    assert client.get(f"{base}/{unannounced}").status_code == 404
+    for closed in ("/new", "/settings"):  # the committee's own pages stay theirs
+        assert client.get(base + closed, follow_redirects=False).status_code == 303
+    assert client.get(f"/c/{place.code}/committee", follow_redirects=False).status_code == 303
+    log_in(client, session, place.owner)  # a member sees the unannounced one too
+    assert f'href="{base}/{unannounced}"' in client.get(base).text
+    assert client.get(f"{base}/{unannounced}").status_code == 200
+
+    community.public_disclosure = False
+    session.flush()
+    client.cookies.clear()
+    for path in (base, f"{base}/{announced}"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/login")
 
 
 def _decide(client: TestClient, place: Place, **fields: object) -> int:

@@ -27,6 +27,7 @@ from sunshine.ledger import service as ledger
 from sunshine.transparency import service as transparency
 from tests.governance.spending_setup import DAY
 from tests.governance.spending_setup import Shop
+from tests.governance.spending_setup import budget
 from tests.governance.spending_setup import propose
 from tests.governance.spending_setup import shop
 from tests.governance.votes_setup import closed_vote
@@ -228,3 +229,55 @@ def test_limits_are_checked(session: Session) -> None:
             vote_limit=Fen.parse("5000.00"), approvals_needed=3, exempt_accounts=["9999"],
             actor_id=None,
         )  # fmt: skip
+
+
+def test_an_expense_is_over_budget_only_past_its_lines_approved_amount(session: Session) -> None:
+    s = shop(session, limits=False)
+    budget(session, s, upkeep="10000.00")
+    _book(session, s, "6000.00")  # spent on the line so far this year (account 6602)
+    _book(session, s, "500.00", account="6603")  # another account: not the line's
+
+    at = spending.get_expense(
+        session, s.cid, propose(session, s, "4000.00", budget_line="设施维护")
+    )
+    past = spending.get_expense(
+        session, s.cid, propose(session, s, "4000.01", budget_line="设施维护")
+    )
+    far = spending.get_expense(
+        session, s.cid, propose(session, s, "5250.00", budget_line="设施维护")
+    )
+    elsewhere = spending.get_expense(
+        session, s.cid, propose(session, s, "1.00", budget_line="壁画")
+    )
+    income = spending.get_expense(
+        session, s.cid, propose(session, s, "1.00", budget_line="车位租金")
+    )
+
+    # 6,000.00 spent + 4,000.00 is exactly the approved 10,000.00: within
+    assert (at.budget_mark, at.over_budget) == (BudgetMark.WITHIN, None)
+    assert (past.budget_mark, past.over_budget) == (BudgetMark.OVER, Fen.parse("0.01"))
+    assert (far.budget_mark, far.over_budget) == (BudgetMark.OVER, Fen.parse("1250.00"))
+    assert (elsewhere.budget_mark, elsewhere.over_budget) == (BudgetMark.OUTSIDE, None)
+    assert income.budget_mark is BudgetMark.WITHIN  # no spending line's figures: not over
+    within = json.loads(transparency.get_record(session, s.cid, at.log_seq).body)
+    over = json.loads(transparency.get_record(session, s.cid, far.log_seq).body)
+    assert (within["budget"], "over_budget" in within) == ("within", False)
+    assert (over["budget"], over["over_budget"]) == ("over", 125000)
+
+    # paid, the entry is booked on its line; the audit re-derives the marks from the log
+    spending.pay_expense(session, s.cid, far.id, booked_on=PAY_DAY, actor_id=s.trustee)
+    paid = ledger.get_entry(session, s.cid, spending.get_expense(session, s.cid, far.id).paid_entry)
+    assert paid.budget_line == "设施维护"
+    assert transparency.audit(session, s.cid).clean
+    far.over_budget = Fen.parse("1.00")
+    session.flush()
+    assert not transparency.audit(session, s.cid).clean
+
+
+def test_without_an_approved_budget_nothing_is_marked_over(session: Session) -> None:
+    s = shop(session, limits=False)
+    _book(session, s, "6000.00")
+    expense = spending.get_expense(
+        session, s.cid, propose(session, s, "99999.00", budget_line="设施维护")
+    )
+    assert (expense.budget_mark, expense.over_budget) == (BudgetMark.NO_BUDGET, None)

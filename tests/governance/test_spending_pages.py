@@ -15,6 +15,7 @@ from sunshine.identity.models import User
 from sunshine.kernel.errors import Forbidden
 from sunshine.registry.models import Community
 from tests.factories import log_in
+from tests.governance.spending_setup import budget
 from tests.governance.spending_setup import propose
 from tests.governance.spending_setup import shop
 
@@ -74,6 +75,25 @@ def test_only_committee_members_answer_and_only_the_trustee_proposes(
     refusal = client.post(f"/c/{code}/expenses/{number}/answer", data={"choice": "refuse"})
     assert refusal.status_code == 422  # a refusal says why
     assert spending.approvals_of(session, s.cid, number) == []
+
+
+def test_the_expense_page_and_api_say_by_how_much_an_expense_is_over_its_line(
+    client: TestClient, session: Session
+) -> None:
+    s = shop(session, limits=False)
+    budget(session, s, upkeep="1000.00")
+    at = propose(session, s, "1000.00", budget_line="设施维护")  # exactly the line: within
+    over = propose(session, s, "1250.00", budget_line="设施维护")
+    code = _code(session, s.cid)
+    log_in(client, session, _user(session, s.users[0]))
+    within = client.get(f"/c/{code}/expenses/{at}").text
+    page = client.get(f"/c/{code}/expenses/{over}").text
+    assert "预算内" in within
+    assert 'id="over-budget"' not in within
+    assert "超预算" in page
+    assert "超出该预算项本年度批准金额 ¥250.00" in page
+    api = client.get(f"/api/v1/communities/{code}/governance/expenses/{over}").json()
+    assert (api["budget"], api["over_budget_fen"]) == ("over", 25000)
 
 
 def test_the_trustee_proposes_with_a_quote_on_the_page(

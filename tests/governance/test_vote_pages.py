@@ -184,6 +184,44 @@ def test_the_result_shows_aggregates_thresholds_and_outcome_and_prints(
     assert client.get(f"/c/{community.code}/votes/{opened}/result").status_code == 409
 
 
+def test_where_disclosure_is_public_anyone_reads_a_closed_votes_result_and_nothing_else(
+    client: TestClient, session: Session
+) -> None:
+    p, community = _setting(session)
+    vote = closed_vote(session, p.cid)
+    opened = open_vote(session, p.cid)
+    drafted = draft(session, p.cid)
+    base = f"/c/{community.code}/votes"
+    community.public_disclosure = True
+    session.flush()
+
+    result = client.get(f"{base}/{vote.id}/result")
+    assert result.status_code == 200
+    assert "200.00 m²" in result.text
+    assert "outcome-passed" in result.text
+    assert f"{base}/{vote.id}/receipt" not in result.text  # a receipt is an owner's business
+    for name in ("王建国", "李秀英"):
+        assert name not in result.text
+    printed = client.get(f"{base}/{vote.id}/result/print")
+    assert printed.status_code == 200
+    assert 'class="paper-board"' in printed.text
+    # an open vote and a draft have no result to show the public
+    assert client.get(f"{base}/{opened}/result").status_code == 404
+    assert client.get(f"{base}/{drafted.id}/result").status_code == 404
+    # the list, the votes themselves, the ballot form and the receipt stay the members'
+    for path in (base, f"{base}/{vote.id}", f"{base}/{opened}", f"{base}/{vote.id}/receipt"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/login")
+
+    community.public_disclosure = False
+    session.flush()
+    for path in (f"{base}/{vote.id}/result", f"{base}/{vote.id}/result/print"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/login")
+
+
 def test_the_community_home_links_the_votes_for_its_members(
     client: TestClient, session: Session
 ) -> None:

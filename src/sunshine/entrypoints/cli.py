@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from sunshine.kernel.periods import Period
+    from sunshine.ledger.service.budget_lines import LineFigures
 
 # Each part's commands, imported only when run: the import of the whole app costs about
 # a second that `sunshine ledger import` or `sunshine verify` need not pay.
@@ -71,6 +72,14 @@ def _budget_line_names(session: Session, community_id: int, period: Period) -> l
     return budget_lines.line_names(session, community_id, period)
 
 
+def _budget_line_figures(
+    session: Session, community_id: int, period: Period, line: str
+) -> LineFigures | None:
+    from sunshine.disclosure.service import budget_lines
+
+    return budget_lines.line_figures(session, community_id, period, line)
+
+
 def _load_tables() -> None:
     """Every part's tables, the ledger's budget lines, the notice's sections: as create_app."""
     from sunshine.entrypoints import notice_sections
@@ -80,8 +89,10 @@ def _load_tables() -> None:
     from sunshine.infra.authority import use_authority
     from sunshine.infra.spending_gate import use_gate
     from sunshine.ledger.service.budget_lines import use_budget_lines
+    from sunshine.ledger.service.budget_lines import use_line_figures
 
     use_budget_lines(_budget_line_names)  # so a command books against the approved budget
+    use_line_figures(_budget_line_figures)  # so a command's expense is marked over its line
     use_gate(gate)  # above the spending limit, only an approved expense is booked
     notice_sections.register_all()  # so a command's notice holds the app's sections
     # so a command's budget, close or key cites the committee decision governance checks

@@ -273,6 +273,7 @@ def create_app() -> FastAPI:
     tenancy.use_lookup(registry_service.community_ref, every=registry_service.community_refs)
     catalogue.use_catalogue(lambda: tables.metadata)  # imported above: every table is loaded
     ledger_service.use_budget_lines(budget_lines.line_names)  # the booking form's choice
+    ledger_service.use_line_figures(budget_lines.line_figures)  # an expense over its line
     spending_gate.use_gate(spending_service.gate)  # above the limit, only approved expenses
     # budgets, closes and keys ask governance whether a decision authorises them
     authority.use_authority(governance_authority.check, governance_authority.find)

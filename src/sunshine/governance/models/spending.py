@@ -83,6 +83,8 @@ class Expense(TenantKeyed, Base):
     account: Mapped[str] = mapped_column(String(32))  # the ledger account it is paid from
     budget_line: Mapped[str | None] = mapped_column(String(200))
     budget_mark: Mapped[BudgetMark] = mapped_column(str_enum(BudgetMark))
+    # Marked over: by how much the expense takes its line past the approved amount
+    over_budget: Mapped[Fen | None] = mapped_column("over_budget_fen")
     payee: Mapped[str] = mapped_column(String(200))
     vouchers: Mapped[str] = mapped_column(Text, default="")  # SHA-256s, comma separated
     need: Mapped[Need] = mapped_column(str_enum(Need))

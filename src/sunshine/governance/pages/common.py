@@ -98,7 +98,7 @@ def render_votes(
     return render(request, template, {**base, **context}, status_code=status_code)
 
 
-def shown_vote(session: Any, community: CommunityRef, number: int, viewer: Viewer) -> Vote:
+def shown_vote(session: Any, community: CommunityRef, number: int, viewer: Viewer | None) -> Vote:
     """The vote as owners see it: from its opening (a draft only on the desk)."""
     vote = votes.get_vote(session, community.id, number)
     if vote.state is VoteState.DRAFT and not desk_user(viewer, community):

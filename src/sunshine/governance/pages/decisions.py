@@ -4,7 +4,10 @@ The form is how a committee member records a decision; the settings say which st
 require one. /c/{code}/decisions and /c/{code}/decisions/{n} show everyone with a role in
 the community what the log holds (members by number, never by name, LAW.md 3): the counts,
 both steps with their rule and source, the settings, the recount from the log and what the decision
-authorised. /c/{code}/committee lists the members with their roles and terms (no phones).
+authorised. An announced decision is a public notice (READ_PUBLIC): where the community's
+disclosure is public anyone, logged in or not, reads the announced ones; those not yet
+announced stay with the community's members. /c/{code}/committee lists the members with
+their roles and terms (no phones).
 Recording a decision needs RECORD_DECISION; the requirement settings SET_DECISION_RULES.
 """
 
@@ -21,6 +24,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from sunshine.governance.models import Decision
 from sunshine.governance.rules.decisions import About
 from sunshine.governance.rules.decisions import Subject
 from sunshine.governance.rules.decisions import Way
@@ -37,6 +41,7 @@ from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
+from sunshine.infra.web import OptionalViewer
 from sunshine.infra.web import Viewer
 from sunshine.infra.web import render
 from sunshine.kernel.errors import Invalid
@@ -91,7 +96,7 @@ def matter_href(code: str, kind: str) -> str | None:
 
 def _render(
     request: Request,
-    viewer: Viewer,
+    viewer: Viewer | None,
     community: CommunityRef,
     name: str,
     *,
@@ -115,15 +120,23 @@ def _render(
 # --- owners' pages ----------------------------------------------------------------------
 
 
+def _shown(viewer: Viewer | None, community: CommunityRef, decision: Decision) -> bool:
+    """Members see every decision; the public only those announced."""
+    return decision.announced_on is not None or identity.can(
+        viewer, Action.VIEW_COMMUNITY, community
+    )
+
+
 @router.get(DECISIONS)
 def list_page(
-    request: Request, session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
+    request: Request, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
 ) -> Response:
     """Every decision, the latest first: title, day, way, counts, outcome, announced on."""
-    identity.authorize(viewer, Action.VIEW_COMMUNITY, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     rows = [
         (d, decisions.record_of(d))
         for d in reversed(decisions.list_decisions(session, community.id))
+        if _shown(viewer, community, d)
     ]
     return _render(request, viewer, community, "governance/decisions.html", rows=rows)
 
@@ -282,12 +295,14 @@ def decision_page(
     request: Request,
     number: RowId,
     session: DbSession,
-    viewer: CurrentViewer,
+    viewer: OptionalViewer,
     community: CurrentCommunity,
 ) -> Response:
     """One decision: who voted how by member number, the rule and settings, the recount."""
-    identity.authorize(viewer, Action.VIEW_COMMUNITY, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     decision = decisions.get_decision(session, community.id, number)
+    if not _shown(viewer, community, decision):
+        raise NotFound("no announced decision {id} in this community", args={"id": number})
     links = authority.authorised_by_decision(session, community.id, decision.id)
     return _render(
         request,

@@ -70,6 +70,7 @@ NEED_LABELS = {
 }
 BUDGET_LABELS = {
     "within": "within the budget",
+    "over": "over the budget",
     "outside": "outside the budget",
     "no_budget": "no approved budget",
 }

@@ -42,7 +42,8 @@ class Choice(StrEnum):
 
 
 class BudgetMark(StrEnum):
-    WITHIN = "within"  # a line of the approved budget in force
+    WITHIN = "within"  # a line of the approved budget in force, within its amount
+    OVER = "over"  # a line of the budget in force, but it takes the line over its amount
     OUTSIDE = "outside"  # no line of the approved budget (预算外)
     NO_BUDGET = "no_budget"  # no approved budget in force at all
 
@@ -110,7 +111,34 @@ def standing(*, approvals: int, refusals: int, needed: int, members: int) -> Exp
     return ExpenseState.PROPOSED
 
 
-def budget_mark(line: str | None, lines: list[str]) -> BudgetMark:
+@dataclass(frozen=True, slots=True)
+class LineAmounts:
+    """A spending line's approved amount for the year and what was spent on it so far (fen)."""
+
+    approved: int
+    spent: int
+
+
+def over_by(amount: int, line: LineAmounts) -> int:
+    """How far the expense takes the line past its approved amount (0: not past it).
+
+    Exactly at the approved amount is within the budget: only more than it is over.
+    """
+    return max(0, line.spent + amount - line.approved)
+
+
+def budget_mark(
+    line: str | None, lines: list[str], *, amount: int = 0, figures: LineAmounts | None = None
+) -> tuple[BudgetMark, int | None]:
+    """The expense's place in the budget, and by how much (fen) it goes over its line.
+
+    No approved budget: NO_BUDGET; a line that is not one of its lines: OUTSIDE; a line
+    whose spending so far plus the expense passes its approved amount: OVER, with the
+    excess; otherwise WITHIN (also when the line's figures are unknown).
+    """
     if not lines:
-        return BudgetMark.NO_BUDGET
-    return BudgetMark.WITHIN if line in lines else BudgetMark.OUTSIDE
+        return BudgetMark.NO_BUDGET, None
+    if line not in lines:
+        return BudgetMark.OUTSIDE, None
+    excess = 0 if figures is None else over_by(amount, figures)
+    return (BudgetMark.OVER, excess) if excess > 0 else (BudgetMark.WITHIN, None)

@@ -37,7 +37,8 @@ class ExpenseRead(BaseModel):
     amount_fen: int
     account: str
     budget_line: str | None
-    budget: str  # within, outside, no_budget
+    budget: str  # within, over, outside, no_budget
+    over_budget_fen: int | None  # marked over: by how much it passes its line's amount
     payee: str
     vouchers: list[str]
     need: str  # none, committee, vote
@@ -60,6 +61,7 @@ class ExpenseRead(BaseModel):
         return cls(
             id=row.id, title=row.title, amount=str(row.amount), amount_fen=row.amount.value,
             account=row.account, budget_line=row.budget_line, budget=row.budget_mark.value,
+            over_budget_fen=None if row.over_budget is None else row.over_budget.value,
             payee=row.payee, vouchers=row.voucher_list, need=row.need.value,
             state=row.state.value, frozen=row.frozen, objection=row.objection,
             objection_answer=row.objection_answer,

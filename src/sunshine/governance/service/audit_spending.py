@@ -111,18 +111,22 @@ def expenses(session: Session, community_id: int, report: AuditReport) -> RowRec
     query = select(
         _E.id, _E.title, _E.amount_fen, _E.account, _E.budget_line, _E.budget_mark, _E.payee,
         _E.vouchers, _E.need, _E.state, _E.emergency, _E.emergency_reason, _E.vote_ref,
-        _E.decision_id, _E.paid_entry, _E.paid_on, _E.proposed_on, _E.body,
+        _E.decision_id, _E.paid_entry, _E.paid_on, _E.proposed_on, _E.over_budget_fen, _E.body,
     ).where(_E.community_id == community_id)  # fmt: skip
     derived = []
     for row in driver_rows(session.connection(), query):
         (
             number, title, amount, account, line, mark, payee, vouchers, need, state, emergency,
-            reason, vote, decision, paid, paid_on, proposed_on, body,
+            reason, vote, decision, paid, paid_on, proposed_on, over, body,
         ) = tuple(row)  # fmt: skip
         record = _kept(body)
         stored: Mapping[str, object] | Odd = odd(body)
         if record is not None:
-            stored = _agreed(record, {
+            # over_budget is in the record only when the expense was marked over its line
+            excess = {} if over is None and "over_budget" not in record else {
+                "over_budget": whole_or_none(over),
+            }  # fmt: skip
+            stored = _agreed(record, excess | {
                 "expense": whole(number),
                 "title": text(title),
                 "amount": whole(amount),

@@ -224,6 +224,19 @@ def propose_expense(
         ledger.get_voucher(session, community_id, sha256)  # NotFound: not uploaded
     lines = ledger.budget_lines(session, community_id, Period.of(draft.proposed_on))
     line = draft.budget_line.strip() if draft.budget_line else None
+    figures = (
+        ledger.line_figures(session, community_id, Period.of(draft.proposed_on), line)
+        if line and line in lines
+        else None
+    )
+    mark, over = rules.budget_mark(
+        line,
+        lines,
+        amount=draft.amount.value,
+        figures=None
+        if figures is None
+        else rules.LineAmounts(approved=figures.approved.value, spent=figures.spent.value),
+    )
     limits = limits_on(session, community_id, draft.proposed_on)
     need = (
         Need.NONE
@@ -241,7 +254,8 @@ def propose_expense(
         amount=draft.amount,
         account=draft.account,
         budget_line=line or None,
-        budget_mark=rules.budget_mark(line, lines),
+        budget_mark=mark,
+        over_budget=None if over is None else Fen(over),
         payee=_public(draft.payee, "the payee"),
         vouchers=",".join(dict.fromkeys(draft.vouchers)),
         need=need,
@@ -493,7 +507,9 @@ def pay_expense(
             ledger_rules.PostingDraft(_trust_account(session, community_id), -expense.amount),
         ),
         counterparty=expense.payee,
-        budget_line=expense.budget_line if expense.budget_mark is BudgetMark.WITHIN else None,
+        budget_line=expense.budget_line
+        if expense.budget_mark in {BudgetMark.WITHIN, BudgetMark.OVER}
+        else None,
         vouchers=tuple(dict.fromkeys((*expense.voucher_list, *receipts))),
     )
     with spending_gate.paying(number):
@@ -533,7 +549,7 @@ def expense_record(session: Session, expense: Expense, step: str) -> dict[str, o
     objection = None
     if expense.objection is not None:
         objection = "open" if expense.objection_answer is None else "answered"
-    return {
+    record: dict[str, object] = {
         "expense": expense.id,
         "step": step,
         "title": expense.title,
@@ -559,6 +575,9 @@ def expense_record(session: Session, expense: Expense, step: str) -> dict[str, o
         "proposed_on": expense.proposed_on.isoformat(),
         "rule": rules.COST_RULE,
     }
+    if expense.over_budget is not None:  # kept out otherwise: the records logged before stay
+        record["over_budget"] = expense.over_budget.value
+    return record
 
 
 def _log(session: Session, expense: Expense, step: str) -> None:

@@ -25,7 +25,8 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
   voucher_bytes, open_original (logged), open_public_copy, publish_original, voucher_entries,
   voucher_max_bytes
 - budget_lines: budget_lines (the budget's lines, which posting checks every entry's against;
-  the app and the root CLI install disclosure's source with use_budget_lines)
+  the app and the root CLI install disclosure's source with use_budget_lines); line_figures
+  (a spending line's approved amount and spending so far, LineFigures; use_line_figures)
 - bundles: entry_bundle (the entry as the books hold it, with its proof, for owners)
 - lines: lines_in (postings of one kind of account over periods, for the notice)
 - moves: account_moves (each entry's net movement of one account, for bank reconciliation)
@@ -38,8 +39,11 @@ and `service.post_entry(session, community_id, draft, actor_id=...)`.
 
 from __future__ import annotations
 
+from sunshine.ledger.service.budget_lines import LineFigures
 from sunshine.ledger.service.budget_lines import budget_lines
+from sunshine.ledger.service.budget_lines import line_figures
 from sunshine.ledger.service.budget_lines import use_budget_lines
+from sunshine.ledger.service.budget_lines import use_line_figures
 from sunshine.ledger.service.bundles import entry_bundle
 from sunshine.ledger.service.chart import ACCOUNT_KIND
 from sunshine.ledger.service.chart import accounts_by_code
@@ -154,6 +158,7 @@ __all__ = [
     "CloseStep",
     "IncomeAndSpending",
     "LedgerLine",
+    "LineFigures",
     "MonthSummary",
     "PagePicture",
     "PostedLine",
@@ -188,6 +193,7 @@ __all__ = [
     "is_closed",
     "is_picture",
     "latest_period",
+    "line_figures",
     "lines_in",
     "list_accounts",
     "list_close_steps",
@@ -224,6 +230,7 @@ __all__ = [
     "trial_balance",
     "trust_bank_balance",
     "use_budget_lines",
+    "use_line_figures",
     "voucher_accesses",
     "voucher_bytes",
     "voucher_entries",
