@@ -1,4 +1,4 @@
-"""Migration 0027 adds an expense's amount over its budget line, as the model declares it."""
+"""Migration 0026 adds an expense's amount over its budget line, as the model declares it."""
 
 from __future__ import annotations
 
