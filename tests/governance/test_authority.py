@@ -30,9 +30,17 @@ def _code(exc: pytest.ExceptionInfo[Invalid]) -> str:
     return exc.value.problems[0].code
 
 
+# The kinds added later are asked only where a community switches them on.
+OPT_IN = {MatterKind.FEE_CHANGE}
+
+
 def test_every_kind_requires_a_decision_by_default(session: Session) -> None:
     cid = make_community(session).id
-    assert governance.requirements(session, cid) == dict.fromkeys(MatterKind, True)
+    assert governance.requirements(session, cid) == {
+        kind: kind not in OPT_IN for kind in MatterKind
+    }
+    for matter in (authority.fee_change_matter("fee", date(2025, 1, 1)),):
+        assert authority.authorise(session, cid, matter, None, actor_id=None) is None
     for matter in (BUDGET, CLOSE, authority.signing_key_matter("k"), authority.expense_matter(3)):
         with pytest.raises(Invalid) as refused:
             authority.authorise(session, cid, matter, None, actor_id=None)

@@ -73,6 +73,7 @@ LABELS: dict[str, str] = {
     "expense": N_("an expense above the approval limit"),
     "month_close": N_("co-signing a month's close"),
     "signing_key": N_("registering a member's signing key"),
+    "fee_change": N_("a fee change (a charge item's new rate)"),
     "other": N_("another matter"),
     "chair": N_("chair"),
     "vice_chair": N_("vice chair"),
