@@ -6,12 +6,14 @@ committee decision for (issue 14). Disclosure, the ledger and transparency take 
 steps but sit below governance and may not import it, so they call `authorise` here with
 the matter (`budget:2024/v1`, `month_close:2024-10`, `signing_key:jcdy-committee-m3-1`,
 `expense:12`) and the authority the user cites (`decision:7`, or `vote:3/2` for matter 2
-of an owners' vote). A fee change (`fee_change:GARBAGE/2025-01-01`, billing's new rate) is
-asked the same way, but governance requires a decision for it only where a community
-switches that on. The root command, the app factory and the tests install governance's
-check (`use_authority`): whether the community requires a decision for that kind of
-matter, that the cited decision exists, was adopted and is about this very matter (or
-that the vote's matter passed), and the link recorded and logged.
+of an owners' vote). A fee change (`fee_change:GARBAGE/2025-01-01`, billing's new rate)
+and a change of trustee (`trustee:2025-01-01`, the registry's) are asked the same way,
+but governance requires a decision for them only where a community switches that on;
+a change of use of common parts (`common_parts:…`) may cite one likewise. The root
+command, the app factory and the tests install governance's check (`use_authority`):
+whether the community requires a decision for that kind of matter, that the cited
+decision exists, was adopted and is about this very matter (or that the vote's matter
+passed), and the link recorded and logged.
 
 Without an installed check nothing can be authorised: `authorise` raises RuntimeError,
 as `tenancy.resolve` does without its lookup.
@@ -40,6 +42,10 @@ class MatterKind(StrEnum):
     SIGNING_KEY = "signing_key"  # registering (confirming) a member's signing key: its name
     # Asked only where a community switches them on (governance's defaults say off):
     FEE_CHANGE = "fee_change"  # a charge item's new rate: ref ITEM/YYYY-MM-DD (its first day)
+    TRUSTEE = "trustee"  # hiring or dismissing the trustee: ref YYYY-MM-DD (its first day)
+    # a change of use of common parts, say a close-the-gap lever (visitor parking charges,
+    # advertising): ref USE/YYYY-MM-DD (`advertising/2025-01-01`, the day it starts)
+    COMMON_PARTS = "common_parts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +74,16 @@ def signing_key_matter(name: str) -> Matter:
 
 def expense_matter(number: int) -> Matter:
     return Matter(MatterKind.EXPENSE, str(number))
+
+
+def trustee_matter(effective_from: date) -> Matter:
+    """Hiring (or dismissing) the community's trustee from `effective_from` on."""
+    return Matter(MatterKind.TRUSTEE, effective_from.isoformat())
+
+
+def common_parts_matter(use: str, effective_from: date) -> Matter:
+    """Putting common parts to `use` (`visitor_parking`, `advertising`) from a day on."""
+    return Matter(MatterKind.COMMON_PARTS, f"{use}/{effective_from.isoformat()}")
 
 
 def fee_change_matter(item_code: str, effective_from: date) -> Matter:

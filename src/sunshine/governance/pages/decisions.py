@@ -74,6 +74,8 @@ LABELS: dict[str, str] = {
     "month_close": N_("co-signing a month's close"),
     "signing_key": N_("registering a member's signing key"),
     "fee_change": N_("a fee change (a charge item's new rate)"),
+    "trustee": N_("hiring or dismissing the trustee"),
+    "common_parts": N_("a change of use of common parts (visitor parking, advertising)"),
     "other": N_("another matter"),
     "chair": N_("chair"),
     "vice_chair": N_("vice chair"),
