@@ -6,19 +6,23 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from sunshine.entrypoints.cli import app
 from sunshine.governance.service import authority
+from sunshine.identity.rules import Role
 from sunshine.infra.authority import MatterKind
 from sunshine.infra.authority import authorised_by
 from sunshine.infra.authority import trustee_matter
 from sunshine.kernel.errors import Invalid
 from sunshine.registry.models import Community
 from sunshine.registry.service import trustee as trustees
+from tests.factories import log_in
 from tests.factories import make_community
+from tests.factories import make_user
 from tests.governance.authority_setup import decided
 
 HIRED = date(2025, 1, 1)
@@ -99,3 +103,18 @@ def test_the_command_records_the_change_with_its_authority(cli_database: Engine)
     assert done.exit_code == 0, done.output
     shown = runner.invoke(app, ["community", "trustee", code])
     assert f"新华物业, 自 since 2025-01-01, 依据 by {cited}" in shown.output
+
+
+def test_the_community_home_names_the_trustee_s_authority_with_a_link_for_members(
+    client: TestClient, session: Session
+) -> None:
+    community = _hired_in_2024(session)
+    cited = decided(session, community.id, trustee_matter(HIRED))
+    trustees.change_trustee(session, community.id, company="新华物业", since=HIRED, authority=cited)
+    owner = make_user(session, community=community, role=Role.OWNER)
+    log_in(client, session, owner)
+    home = client.get(f"/c/{community.code}")
+    assert home.status_code == 200
+    assert "新华物业" in home.text
+    number = cited.removeprefix("decision:")
+    assert f'<a href="/c/{community.code}/decisions/{number}">{cited}</a>' in home.text
