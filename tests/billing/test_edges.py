@@ -42,7 +42,9 @@ def test_the_api_sets_an_item_previews_posts_a_run_and_takes_a_payment(
         f"{base}/items/{item.json()['id']}/rates",
         json={"rate": "1.85", "effective_from": "2024-09-01"},
     )
-    assert rate.json()["rates"] == [{"effective_from": "2024-09-01", "rate": "1.85"}]
+    assert rate.json()["rates"] == [
+        {"effective_from": "2024-09-01", "rate": "1.85", "authority": None}
+    ]
     run = {"item": "service", "period": "2024-09"}
     preview = client.post(f"{base}/runs/preview", json=run).json()
     assert (preview["bills"], preview["total"], preview["run_id"]) == (2, "342.93", None)

@@ -323,6 +323,45 @@ def test_the_levers_recompute_the_result_in_place_and_name_the_votes(
     assert "很多 不是以元为单位的金额" in bad.text
 
 
+def test_a_lever_s_vote_is_started_from_the_view_only_by_who_may_manage_votes(
+    client: TestClient, session: Session, people: People
+) -> None:
+    path = draft_through_the_pages(client, session, people)
+    approve(client, session, people, path)
+    # An owner reads the view and the votes each lever needs, but is offered no vote.
+    log_in(client, session, people.setting.owner)
+    page = client.get(f"{path}/gap", params={"advertising": "1000"})
+    assert page.status_code == 200
+    assert "第二百七十八条第 8 项" in page.text
+    assert "/votes/new" not in page.text
+    assert "发起表决" not in page.text
+
+    # The committee (MANAGE_VOTES) is offered the vote of every lever that needs one.
+    log_in(client, session, people.committee)
+    page = client.get(f"{path}/gap", params={"advertising": "1000"})
+    links = re.findall(r'href="(/c/[^"]+/votes/new\?[^"]+)"', page.text)
+    assert len(links) == 4  # visitor parking, advertising, fee, remuneration: not the cut
+    assert "发起表决" in page.text
+    advertising = next(link for link in links if "item=8" in link and "%E5%B9%BF%E5%91%8A" in link)
+    form = client.get(advertising.replace("&amp;", "&"))
+    assert form.status_code == 200
+    assert '<option value="8" selected>' in form.text
+    assert 'value="是否同意出租公共部位（外墙、大门、电梯）发布广告' in form.text
+    assert 'value="公共部位广告收入 / Advertising on common parts"' in form.text
+    fee = next(link for link in links if "item=9" in link)
+    form = client.get(fee.replace("&amp;", "&"))
+    assert '<option value="9" selected>' in form.text
+    assert "是否同意调整物业服务费收费标准" in form.text
+
+    # The draft page ignores an item that is not one of art. 278's nine.
+    odd = client.get(f"/c/{people.code}/votes/new", params={"item": "12", "question": "问"})
+    assert odd.status_code == 200
+    assert " selected>" not in odd.text
+    # Without MANAGE_VOTES the draft page itself stays closed.
+    log_in(client, session, people.setting.owner)
+    assert client.get(advertising.replace("&amp;", "&")).status_code in {403, 404}
+
+
 def test_the_json_api_drafts_reads_and_never_names_commenters(
     client: TestClient, session: Session, people: People
 ) -> None:

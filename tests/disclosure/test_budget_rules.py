@@ -6,6 +6,8 @@ No database: each runs in milliseconds. Figures are 荆川东园's, in yuan.
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given
@@ -358,3 +360,19 @@ def test_a_fee_change_is_exact_to_the_fen(delta: int, households: int, percent: 
     ]
     exact = delta * households * percent
     assert abs(fee.yearly.value * 100 - exact) * 2 <= 100
+
+
+def test_each_lever_that_needs_a_vote_drafts_it_with_its_item_and_question() -> None:
+    assert levers.draft_href("jcdy", levers.Lever.COST_CUT) is None
+    for lever, vote in levers.VOTES.items():
+        if vote is None:
+            continue
+        href = levers.draft_href("jcdy", lever)
+        assert href is not None
+        link = urlsplit(href)
+        assert link.path == "/c/jcdy/votes/new"
+        query = parse_qs(link.query)
+        assert query["item"] == [str(vote.item)]
+        assert query["question"] == [levers.QUESTIONS[lever]]
+        assert len(levers.QUESTIONS[lever]) <= 200  # the draft form's limit
+        assert query["title"] == [" / ".join(levers.NAMES[lever])]

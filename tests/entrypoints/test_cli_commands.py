@@ -144,6 +144,7 @@ def _registry_and_people(run: Runner, tmp: Path) -> None:
         "--district", "天宁区", "--street", "红梅街道", "--neighbourhood", "新华社区",
         "--address", "新华路1号", "--trustee", "阳光物业", "--trustee-since", "2025-01-01")  # fmt: skip
     run("community", "list")
+    run("community", "trustee", "xhjy", "--company", "新华物业", "--from", "2026-01-01")
     run("roster", "import", roster, "--community", "xhjy")  # a second community, filled
     run("user", "add", "--name", "命令行测试", "--username", "cli-owner",
         "--password", "correct horse battery", "--community", "jcdy", "--role", "owner")  # fmt: skip

@@ -30,9 +30,21 @@ def _code(exc: pytest.ExceptionInfo[Invalid]) -> str:
     return exc.value.problems[0].code
 
 
+# The kinds added later are asked only where a community switches them on.
+OPT_IN = {MatterKind.FEE_CHANGE, MatterKind.TRUSTEE, MatterKind.COMMON_PARTS}
+
+
 def test_every_kind_requires_a_decision_by_default(session: Session) -> None:
     cid = make_community(session).id
-    assert governance.requirements(session, cid) == dict.fromkeys(MatterKind, True)
+    assert governance.requirements(session, cid) == {
+        kind: kind not in OPT_IN for kind in MatterKind
+    }
+    for matter in (
+        authority.fee_change_matter("fee", date(2025, 1, 1)),
+        authority.trustee_matter(date(2025, 1, 1)),
+        authority.common_parts_matter("advertising", date(2025, 1, 1)),
+    ):
+        assert authority.authorise(session, cid, matter, None, actor_id=None) is None
     for matter in (BUDGET, CLOSE, authority.signing_key_matter("k"), authority.expense_matter(3)):
         with pytest.raises(Invalid) as refused:
             authority.authorise(session, cid, matter, None, actor_id=None)
@@ -160,3 +172,34 @@ def test_authority_href_points_at_the_decision_or_the_vote() -> None:
     assert authority.authority_href("jcdy", "decision:7") == "/c/jcdy/decisions/7"
     assert authority.authority_href("jcdy", "vote:3/2") == "/c/jcdy/votes/3"
     assert authority.authority_href("jcdy", None) is None
+
+
+def test_a_change_of_use_of_common_parts_cites_its_owners_vote_once_switched_on(
+    session: Session,
+) -> None:
+    """A lever of the close-the-gap view (advertising) is put to use citing the vote that
+    passed it; asked only where the community requires it, checked whenever cited."""
+    place = votes_setup.place(session)
+    cid = place.cid
+    ads = authority.common_parts_matter("advertising", date(2025, 1, 1))
+    assert ads.text() == "common_parts:advertising/2025-01-01"
+    assert authority.authorise(session, cid, ads, None, actor_id=None) is None  # off by default
+    governance.set_requirement(session, cid, MatterKind.COMMON_PARTS, required=True, actor_id=None)
+    with pytest.raises(Invalid) as refused:
+        authority.authorise(session, cid, ads, None, actor_id=None)
+    assert _code(refused) == "decision_required"
+    vote = votes_setup.closed_vote(session, cid)  # matter 1 passed, matter 2 unanswered
+    with pytest.raises(Invalid) as refused:
+        authority.authorise(session, cid, ads, f"vote:{vote.id}/2", actor_id=None)
+    assert _code(refused) == "not_passed"
+    parking = decided(
+        session, cid, authority.common_parts_matter("visitor_parking", date(2025, 1, 1))
+    )
+    with pytest.raises(Invalid) as refused:
+        authority.authorise(session, cid, ads, parking, actor_id=None)
+    assert _code(refused) == "other_matter"
+    cited = f"vote:{vote.id}/1"
+    assert authority.authorise(session, cid, ads, cited, actor_id=None) == cited
+    assert governance.find(session, cid, ads) == cited
+    logged = transparency.find_record(session, cid, kind="governance.authority", ref=ads.text())
+    assert logged is not None

@@ -212,7 +212,9 @@ def test_a_committee_member_sets_which_steps_need_a_decision(
     log_in(client, session, place.member)
     page = client.get(f"/c/{place.code}/decisions/settings")
     assert page.status_code == 200
-    assert page.text.count("checked") == len(MatterKind)  # all required by default
+    # required by default, but for the kinds a community switches on (fee change, trustee,
+    # change of use of common parts)
+    assert page.text.count("checked") == len(MatterKind) - 3
     saved = client.post(f"/c/{place.code}/decisions/settings", data=ticked, follow_redirects=False)
     assert saved.status_code == 303
     assert governance.requirements(session, place.cid) == {
@@ -220,6 +222,9 @@ def test_a_committee_member_sets_which_steps_need_a_decision(
         MatterKind.EXPENSE: False,
         MatterKind.MONTH_CLOSE: True,
         MatterKind.SIGNING_KEY: True,
+        MatterKind.FEE_CHANGE: False,
+        MatterKind.TRUSTEE: False,
+        MatterKind.COMMON_PARTS: False,
     }
     logged = transparency.find_record(
         session, place.cid, kind="governance.requirement", ref="expense"

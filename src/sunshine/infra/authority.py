@@ -6,10 +6,14 @@ committee decision for (issue 14). Disclosure, the ledger and transparency take 
 steps but sit below governance and may not import it, so they call `authorise` here with
 the matter (`budget:2024/v1`, `month_close:2024-10`, `signing_key:jcdy-committee-m3-1`,
 `expense:12`) and the authority the user cites (`decision:7`, or `vote:3/2` for matter 2
-of an owners' vote). The root command, the app factory and the tests install governance's
-check (`use_authority`): whether the community requires a decision for that kind of
-matter, that the cited decision exists, was adopted and is about this very matter (or
-that the vote's matter passed), and the link recorded and logged.
+of an owners' vote). A fee change (`fee_change:GARBAGE/2025-01-01`, billing's new rate)
+and a change of trustee (`trustee:2025-01-01`, the registry's) are asked the same way,
+but governance requires a decision for them only where a community switches that on;
+a change of use of common parts (`common_parts:…`) may cite one likewise. The root
+command, the app factory and the tests install governance's check (`use_authority`):
+whether the community requires a decision for that kind of matter, that the cited
+decision exists, was adopted and is about this very matter (or that the vote's matter
+passed), and the link recorded and logged.
 
 Without an installed check nothing can be authorised: `authorise` raises RuntimeError,
 as `tenancy.resolve` does without its lookup.
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -35,6 +40,12 @@ class MatterKind(StrEnum):
     EXPENSE = "expense"  # paying an expense above the approval limit: ref its number
     MONTH_CLOSE = "month_close"  # co-signing a month's close: ref YYYY-MM
     SIGNING_KEY = "signing_key"  # registering (confirming) a member's signing key: its name
+    # Asked only where a community switches them on (governance's defaults say off):
+    FEE_CHANGE = "fee_change"  # a charge item's new rate: ref ITEM/YYYY-MM-DD (its first day)
+    TRUSTEE = "trustee"  # hiring or dismissing the trustee: ref YYYY-MM-DD (its first day)
+    # a change of use of common parts, say a close-the-gap lever (visitor parking charges,
+    # advertising): ref USE/YYYY-MM-DD (`advertising/2025-01-01`, the day it starts)
+    COMMON_PARTS = "common_parts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +74,21 @@ def signing_key_matter(name: str) -> Matter:
 
 def expense_matter(number: int) -> Matter:
     return Matter(MatterKind.EXPENSE, str(number))
+
+
+def trustee_matter(effective_from: date) -> Matter:
+    """Hiring (or dismissing) the community's trustee from `effective_from` on."""
+    return Matter(MatterKind.TRUSTEE, effective_from.isoformat())
+
+
+def common_parts_matter(use: str, effective_from: date) -> Matter:
+    """Putting common parts to `use` (`visitor_parking`, `advertising`) from a day on."""
+    return Matter(MatterKind.COMMON_PARTS, f"{use}/{effective_from.isoformat()}")
+
+
+def fee_change_matter(item_code: str, effective_from: date) -> Matter:
+    """Changing charge item `item_code`'s rate from `effective_from` on (`6004/2025-01-01`)."""
+    return Matter(MatterKind.FEE_CHANGE, f"{item_code}/{effective_from.isoformat()}")
 
 
 # (session, community, matter, cited authority or None, acting user) -> the authority linked

@@ -31,7 +31,11 @@ def list_items(
     """The charge items with their rate history."""
     identity.authorize(viewer, Action.BOOK_ENTRY, community.id)
     return [
-        schemas.ItemRead.of(item, service.rates_of(session, community.id, item.id))
+        schemas.ItemRead.of(
+            item,
+            service.rates_of(session, community.id, item.id),
+            service.rate_authorities(session, community.id, item.id),
+        )
         for item in service.list_items(session, community.id)
     ]
 
@@ -70,10 +74,16 @@ def set_rate(
         rate=rate,
         effective_from=body.effective_from,
         actor=actor.display_name,
+        authority=body.authority,
+        actor_id=actor.user_id,
     )
     session.commit()
     item = service.get_item(session, community.id, item_id)
-    return schemas.ItemRead.of(item, service.rates_of(session, community.id, item_id))
+    return schemas.ItemRead.of(
+        item,
+        service.rates_of(session, community.id, item_id),
+        service.rate_authorities(session, community.id, item_id),
+    )
 
 
 @router.post("/runs/preview", dependencies=[CsrfChecked])

@@ -38,7 +38,13 @@ def items(code: Code) -> None:
         table = Table("code", "名称 name", "kind", "account", "liable", "rates 单价（起）")
         for item in service.list_items(session, ref.id):
             rates = service.rates_of(session, ref.id, item.id)
-            steps = ", ".join(f"{schemas.yuan(r.rate_fen)} ({r.effective_from})" for r in rates)
+            cited = service.rate_authorities(session, ref.id, item.id)
+            steps = ", ".join(
+                f"{schemas.yuan(r.rate_fen)} ({r.effective_from}"
+                + (f", {cited[r.id]}" if r.id in cited else "")
+                + ")"
+                for r in rates
+            )
             table.add_row(
                 item.code, item.name, item.kind.value, item.account_code, item.liable.value, steps
             )
@@ -76,6 +82,10 @@ def rate(
     item: Item,
     yuan: Annotated[str, typer.Option("--rate", help="Yuan per measure, e.g. 1.85.")],
     since: Annotated[str, typer.Option("--from", help="Effective from, YYYY-MM-DD.")],
+    authority: Annotated[
+        str | None,
+        typer.Option(help="The owners' vote or committee decision: vote:V/M or decision:N."),
+    ] = None,
 ) -> None:
     """Set a charge item's rate from a day on; bills already issued keep theirs."""
     amount = schemas.parse_yuan(yuan, where="rate")
@@ -83,7 +93,15 @@ def rate(
     with open_session(writes=True) as session:
         ref = tenancy.resolve(session, code)
         found = service.item_by_code(session, ref.id, item)
-        service.set_rate(session, ref.id, found.id, rate=amount, effective_from=day, actor=ACTOR)
+        service.set_rate(
+            session,
+            ref.id,
+            found.id,
+            rate=amount,
+            effective_from=day,
+            actor=ACTOR,
+            authority=authority,
+        )
         session.commit()
     typer.echo(f"{item}: {amount} from {day} / 自{day}起单价{amount}")
 

@@ -29,6 +29,7 @@ from sunshine.billing.rules.charges import Liable
 from sunshine.billing.schemas import bills as schemas
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
+from sunshine.infra.authority import authority_href
 from sunshine.infra.inputs import RowId
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.infra.web import CsrfChecked
@@ -93,6 +94,7 @@ def set_rate(
     community: CurrentCommunity,
     rate: FormText = "",
     effective_from: FormText = "",
+    authority: FormText = "",
 ) -> Response:
     identity.authorize(viewer, Action.MANAGE_LEDGER, community.id)
     try:
@@ -106,6 +108,8 @@ def set_rate(
                 rate=amount,
                 effective_from=day,
                 actor=viewer.display_name,
+                authority=authority or None,
+                actor_id=viewer.user_id,
             )
     except REFUSALS as exc:
         return _refused(request, session, viewer, community, exc)
@@ -237,6 +241,11 @@ def _page(
         status_code=status_code,
         items=items,
         rates={i.id: service.rates_of(session, cid, i.id) for i in items},
+        rate_authorities={
+            rate_id: (cited, authority_href(community.code, cited))
+            for i in items
+            for rate_id, cited in service.rate_authorities(session, cid, i.id).items()
+        },
         names={i.id: i.name for i in items},
         runs=service.list_runs(session, cid)[:50],
         accounts=service.income_accounts(session, cid),

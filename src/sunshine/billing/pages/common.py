@@ -42,6 +42,7 @@ FIELDS = {
     "starts_on": "From",
     "ends_on": "Until",
     "unit_number": "Unit number",
+    "authority": "Decided by (vote:V/M or decision:N)",
 }
 
 

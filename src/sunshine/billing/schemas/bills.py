@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from datetime import datetime
 from typing import Annotated
@@ -59,6 +60,8 @@ class RateCreate(BaseModel):
     model_config = _STRICT
     rate: Yuan
     effective_from: Day
+    # the owners' vote or committee decision behind the change: vote:V/M or decision:N
+    authority: Annotated[str | None, Field(max_length=40, examples=["vote:3/1"])] = None
 
 
 class RunCreate(BaseModel):
@@ -87,10 +90,13 @@ class RefundCreate(BaseModel):
 class RateRead(BaseModel):
     effective_from: date
     rate: str
+    authority: str | None = None  # the vote or decision the fee change cites
 
     @classmethod
-    def of(cls, rate: Rate) -> RateRead:
-        return cls(effective_from=rate.effective_from, rate=yuan(rate.rate_fen))
+    def of(cls, rate: Rate, authority: str | None = None) -> RateRead:
+        return cls(
+            effective_from=rate.effective_from, rate=yuan(rate.rate_fen), authority=authority
+        )
 
 
 class ItemRead(BaseModel):
@@ -104,7 +110,9 @@ class ItemRead(BaseModel):
     rates: list[RateRead]
 
     @classmethod
-    def of(cls, item: ChargeItem, rates: list[Rate]) -> ItemRead:
+    def of(
+        cls, item: ChargeItem, rates: list[Rate], authorities: Mapping[int, str] | None = None
+    ) -> ItemRead:
         return cls(
             id=item.id,
             code=item.code,
@@ -113,7 +121,7 @@ class ItemRead(BaseModel):
             account_code=item.account_code,
             liable=item.liable,
             first_month=item.first_month,
-            rates=[RateRead.of(rate) for rate in rates],
+            rates=[RateRead.of(rate, (authorities or {}).get(rate.id)) for rate in rates],
         )
 
 

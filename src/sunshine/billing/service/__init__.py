@@ -29,6 +29,7 @@ from sunshine.billing.service.items import item_by_code
 from sunshine.billing.service.items import leases_in
 from sunshine.billing.service.items import list_items
 from sunshine.billing.service.items import list_leases
+from sunshine.billing.service.items import rate_authorities
 from sunshine.billing.service.items import rate_for
 from sunshine.billing.service.items import rates_of
 from sunshine.billing.service.items import set_rate
@@ -77,6 +78,7 @@ __all__ = [
     "preview_run",
     "public_arrears",
     "public_collection_rates",
+    "rate_authorities",
     "rate_for",
     "rates_of",
     "refund_payment",

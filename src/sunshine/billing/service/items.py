@@ -12,6 +12,9 @@ from sunshine.billing.models import ParkingLease
 from sunshine.billing.models import Rate
 from sunshine.billing.rules import charges
 from sunshine.infra import clock
+from sunshine.infra.authority import authorise
+from sunshine.infra.authority import authorised_by
+from sunshine.infra.authority import fee_change_matter
 from sunshine.kernel.errors import Conflict
 from sunshine.kernel.errors import Invalid
 from sunshine.kernel.errors import NotFound
@@ -102,9 +105,17 @@ def set_rate(
     rate: Fen,
     effective_from: date,
     actor: str,
+    authority: str | None = None,
+    actor_id: int | None = None,
 ) -> Rate:
-    """A new rate from `effective_from` on; bills already issued keep the rate they have."""
-    get_item(session, community_id, item_id)
+    """A new rate from `effective_from` on; bills already issued keep the rate they have.
+
+    A fee change may cite the owners' vote (`vote:V/M`) or committee decision
+    (`decision:N`) that decided it; it is checked and linked through `infra.authority`
+    (matter `fee_change:ITEM/YYYY-MM-DD`), and a community that requires one for fee
+    changes refuses a rate without it.
+    """
+    item = get_item(session, community_id, item_id)
     if problems := charges.rate_problems(rate):
         raise Invalid("the rate was not set", problems=problems)
     taken = session.scalar(
@@ -119,6 +130,8 @@ def set_rate(
             "a rate from {day} is set already; set the new one from another day",
             args={"day": effective_from.isoformat()},
         )
+    matter = fee_change_matter(item.code, effective_from)
+    authorise(session, community_id, matter, authority, actor_id=actor_id)
     row = Rate(
         community_id=community_id,
         item_id=item_id,
@@ -135,6 +148,18 @@ def set_rate(
 def rates_of(session: Session, community_id: int, item_id: int) -> list[Rate]:
     query = select(Rate).where(Rate.community_id == community_id, Rate.item_id == item_id)
     return list(session.scalars(query.order_by(Rate.effective_from)))
+
+
+def rate_authorities(session: Session, community_id: int, item_id: int) -> dict[int, str]:
+    """The vote or decision each of an item's rates cites, by rate id (those that cite one)."""
+    item = get_item(session, community_id, item_id)
+    found = {
+        row.id: authorised_by(
+            session, community_id, fee_change_matter(item.code, row.effective_from)
+        )
+        for row in rates_of(session, community_id, item_id)
+    }
+    return {rate_id: cited for rate_id, cited in found.items() if cited}
 
 
 def rate_for(session: Session, community_id: int, item_id: int, period: Period) -> Fen:

@@ -81,6 +81,8 @@ def rights(viewer: Viewer | None, community_id: int) -> dict[str, bool]:
         "can_approve": identity.can(viewer, Action.APPROVE_BUDGET, community_id),
         "can_comment": identity.can(viewer, Action.COMMENT_BUDGET, community_id),
         "staff": identity.can(viewer, Action.VIEW_REGISTRY, community_id),
+        # the close-the-gap view offers to start the vote a lever needs
+        "can_start_vote": identity.can(viewer, Action.MANAGE_VOTES, community_id),
     }
 
 

@@ -166,6 +166,9 @@ def gap(
         "form": fields,
         "lines": list(enumerate(lines, start=1)),
         "votes": lever_rules.VOTES,
+        "vote_hrefs": {
+            lever: lever_rules.draft_href(community.code, lever) for lever in lever_rules.Lever
+        },
         "spending": rules.LineKind.SPENDING,
     }
     try:

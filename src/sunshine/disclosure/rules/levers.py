@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from urllib.parse import urlencode
 
 from sunshine.kernel.errors import Problem
 from sunshine.kernel.money import ZERO
@@ -81,6 +82,33 @@ NAMES: dict[Lever, tuple[str, str]] = {
     Lever.FEE_CHANGE: ("调整收费标准", "A fee change"),
     Lever.REMUNERATION: ("调整受托人酬金", "The trustee's remuneration"),
 }
+
+# The question an owners' vote on the lever puts (Chinese first, English second): the
+# close-the-gap view offers to start that vote with it (`draft_href`).
+QUESTIONS: dict[Lever, str] = {
+    Lever.VISITOR_PARKING: "是否同意对访客临时停车收费，收入归全体业主？"
+    " / Do you agree to charge visitors for parking, the income going to all owners?",
+    Lever.ADVERTISING: "是否同意出租公共部位（外墙、大门、电梯）发布广告，收入归全体业主？"
+    " / Do you agree to rent common parts (walls, the gate, lifts) for advertising,"
+    " the income going to all owners?",
+    Lever.FEE_CHANGE: "是否同意调整物业服务费收费标准？"
+    " / Do you agree to change the property service fee?",
+    Lever.REMUNERATION: "是否同意调整受托人（物业服务企业）的酬金？"
+    " / Do you agree to change the trustee's (property company's) remuneration?",
+}
+
+
+def draft_href(code: str, lever: Lever) -> str | None:
+    """The vote draft page prefilled for `lever`: its item, question and title.
+
+    None for a lever that needs no vote. The draft page reads the query.
+    """
+    vote = VOTES[lever]
+    if vote is None:
+        return None
+    zh, en = NAMES[lever]
+    query = urlencode({"item": vote.item, "question": QUESTIONS[lever], "title": f"{zh} / {en}"})
+    return f"/c/{code}/votes/new?{query}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ def require(
     code: Code,
     kind: Annotated[
         str | None,
-        typer.Argument(help="budget, expense, month_close or signing_key; none: list them."),
+        typer.Argument(help="budget, expense, month_close, fee_change …; none: list them."),
     ] = None,
     required: Annotated[
         bool | None,

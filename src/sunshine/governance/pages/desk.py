@@ -109,9 +109,25 @@ def _new_page(
 
 @router.get(f"{VOTES}/new")
 def new_vote(request: Request, viewer: CurrentViewer, community: CurrentCommunity) -> Response:
-    """The form that drafts a vote."""
+    """The form that drafts a vote, prefilled from the query where a page offers to start one.
+
+    The close-the-gap view links here with a lever's art. 278 item, question and title
+    (`?item=8&question=…&title=…`); anything else in the query is ignored.
+    """
     identity.authorize(viewer, Action.MANAGE_VOTES, community.id)
-    return _new_page(request, viewer, community)
+    return _new_page(request, viewer, community, form=_prefilled(request))
+
+
+def _prefilled(request: Request) -> dict[str, object]:
+    """The draft's first matter and title from the query: an item 1-9, texts cut to size."""
+    query = request.query_params
+    item = query.get("item", "")
+    form: dict[str, object] = {"title": query.get("title", "")[:200]}
+    if item.isdigit() and 1 <= int(item) <= len(Item):
+        form["chosen"] = [item]
+    if question := query.get("question", "")[:200]:
+        form["questions"] = [question]
+    return form
 
 
 @router.post(f"{VOTES}/new", dependencies=[CsrfChecked])

@@ -33,6 +33,9 @@ class Subject(StrEnum):
     EXPENSE = "expense"  # approving an expense above the approval limit (ref: the expense)
     MONTH_CLOSE = "month_close"  # co-signing the month's close (ref: YYYY-MM)
     SIGNING_KEY = "signing_key"  # registering a member's signing key (ref: its fingerprint)
+    FEE_CHANGE = "fee_change"  # a charge item's new rate (ref: ITEM/YYYY-MM-DD)
+    TRUSTEE = "trustee"  # hiring or dismissing the trustee (ref: YYYY-MM-DD, its first day)
+    COMMON_PARTS = "common_parts"  # a change of use of common parts (ref: USE/YYYY-MM-DD)
     OTHER = "other"
 
 

@@ -33,8 +33,12 @@ from sunshine.transparency.rules.records import LogKind
 
 LINK_KIND = LogKind("governance.authority")
 REQUIREMENT_KIND = LogKind("governance.requirement")
-# Every kind the product asks a decision for is required until the community says not.
-DEFAULTS = dict.fromkeys(MatterKind, True)
+# Every kind the product asks a decision for is required until the community says not;
+# the kinds issue 14 added later (a fee change, a change of trustee or of the use of common
+# parts) are off until a
+# community switches them on, so a community that never decided them keeps working as before.
+OFF_BY_DEFAULT = frozenset({MatterKind.FEE_CHANGE, MatterKind.TRUSTEE, MatterKind.COMMON_PARTS})
+DEFAULTS = {kind: kind not in OFF_BY_DEFAULT for kind in MatterKind}
 
 
 def _refused(message: str, code: str, **args: object) -> Invalid:

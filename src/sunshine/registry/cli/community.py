@@ -7,23 +7,27 @@ Refused facts raise Invalid: the root command prints every problem and exits wit
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from sunshine.identity import service as identity
 from sunshine.infra.db import open_session
 from sunshine.infra.i18n import translations
 from sunshine.infra.settings import get_settings
+from sunshine.kernel.errors import Invalid
 from sunshine.registry import rules
 from sunshine.registry import service
 from sunshine.registry.schemas import community_draft
+from sunshine.registry.service import trustee as trustees
 
 app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    help="Communities (小区): create one, list them.",
+    help="Communities (小区): create one, list them, change the trustee.",
 )
 Text = Annotated[str, typer.Option()]
 
@@ -86,3 +90,43 @@ def list_all() -> None:
         for c in service.list_communities(session):
             table.add_row(c.code, c.name, f"{c.city}{c.district}{c.street}{c.neighbourhood}")
     Console().print(table)
+
+
+@app.command("trustee")
+def trustee(
+    code: Annotated[str, typer.Argument(help="The community's code.")],
+    company: Annotated[
+        str | None, typer.Option(help="The new trustee (物业服务企业); unset: show it.")
+    ] = None,
+    dismiss: Annotated[bool, typer.Option(help="Dismiss the trustee, none hired.")] = False,
+    since: Annotated[str, typer.Option("--from", help="The day it takes effect.")] = "",
+    authority: Annotated[
+        str | None,
+        typer.Option(help="The owners' vote or committee decision: vote:V/M or decision:N."),
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="Username of who records it.")] = None,
+) -> None:
+    """Show the trustee, or record its hiring or dismissal with the vote that decided it."""
+    changing = company is not None or dismiss
+    with open_session(writes=changing) as session:
+        community = service.get_community(session, code)
+        if changing:
+            if not since:
+                typer.secho("say --from YYYY-MM-DD / 请用 --from 指明生效日期", err=True)
+                raise typer.Exit(2)
+            try:
+                day = date.fromisoformat(since)
+            except ValueError:
+                raise Invalid("{value} is not a day (YYYY-MM-DD)", args={"value": since}) from None
+            actor = None if by is None else identity.acting_user(session, by).user_id
+            trustees.change_trustee(
+                session, community.id, company="" if dismiss else company or "",
+                since=day, authority=authority, actor_id=actor,
+            )  # fmt: skip
+            session.commit()
+        cited = trustees.trustee_authority(session, community)
+        who = community.trustee_company or "（无）none"
+        when = community.trustee_since.isoformat() if community.trustee_since else "—"
+        typer.echo(
+            f"{community.code}: 受托人 trustee {who}, 自 since {when}, 依据 by {cited or '—'}"
+        )

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
 from sunshine.identity.rules import Role
+from sunshine.infra.authority import authority_href
 from sunshine.infra.web import DbSession
 from sunshine.infra.web import OptionalViewer
 from sunshine.kernel.masking import mask_name
@@ -16,6 +17,7 @@ from sunshine.registry import service as registry
 from sunshine.registry.pages.common import HOME
 from sunshine.registry.pages.common import open_community
 from sunshine.registry.pages.common import render_page
+from sunshine.registry.service import trustee as trustees
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,6 +44,7 @@ def community_home(
         if viewer is not None and identity.can(viewer, Action.VIEW_OWN_HOUSEHOLD, community.id)
         else None
     )
+    cited = trustees.trustee_authority(session, community)
     return render_page(
         request,
         viewer,
@@ -51,4 +54,7 @@ def community_home(
         committee=committee,
         household=household,
         member=identity.can(viewer, Action.VIEW_COMMUNITY, community.id),  # the votes' pages
+        # the vote or decision that hired (or dismissed) the trustee, where one is linked
+        trustee_authority=cited,
+        trustee_authority_href=authority_href(community.code, cited),
     )
