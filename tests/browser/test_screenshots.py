@@ -5,7 +5,8 @@
 regenerates every picture (the README shows them); without the variable the same pages are
 taken to a temporary folder, so a test run leaves the working tree as it found it. The owner's
 pages (the board, the October 2024 notice, its verify page, passing) at desktop width and at
-390×844; the staff workbench at desktop width, as the trustee's staff.
+390×844; the governance pages owners read, at 390×844; the staff workbench at desktop width,
+as the trustee's staff.
 """
 
 from __future__ import annotations
@@ -114,5 +115,30 @@ def test_the_staff_workbench(browser: Browser, live_server: LiveServer, tmp_path
         page.goto("/c/jcdy/registry")
         assert page.url.endswith("/c/jcdy/registry")
         _save(page, "workbench-desktop.png", tmp_path)
+    finally:
+        context.close()
+
+
+# What owners see of their community's decisions, on a phone: the vote they held, the
+# committee's decisions, the gate's approval, the survey and the joint meeting.
+GOVERNANCE = (
+    ("/c/jcdy/votes/1/result", "通过", "vote-result-phone.png"),
+    ("/c/jcdy/decisions", "物管会", "decisions-phone.png"),
+    ("/c/jcdy/expenses/1", "4,100.00", "expense-phone.png"),
+    ("/c/jcdy/surveys/1", "72.3%", "survey-phone.png"),
+    ("/c/jcdy/meetings/1", "四方联席", "meeting-phone.png"),
+)
+
+
+def test_the_owners_governance_pages(
+    browser: Browser, live_server: LiveServer, tmp_path: Path
+) -> None:
+    context = _owner(browser, live_server, PHONE)
+    try:
+        page = context.new_page()
+        for url, seen, name in GOVERNANCE:
+            page.goto(url)
+            assert page.locator("main").get_by_text(seen).first.is_visible(), url
+            _save(page, name, tmp_path)
     finally:
         context.close()
