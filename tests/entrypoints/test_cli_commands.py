@@ -11,7 +11,9 @@ except the deliberate non-zero exits, each stated with its reason where it is ru
 
 - `verify BUNDLE` without `--key`: 1, its authenticity was not checked (issue 11);
 - `notice overdue`: 1, the demo's notices after August 2025 are overdue (the exit code is
-  what a supervisor's cron job watches).
+  what a supervisor's cron job watches);
+- `governance meeting overdue`: 1, the demo's joint meeting left actions open past their
+  due days (its 开源节流 plan, due 2024-11-30), watched the same way.
 
 `serve` runs as a real server on a free port until it answers a page.
 """
@@ -130,6 +132,9 @@ def _scenario(run: Runner, tmp: Path) -> None:
     _online_orders(run)
     _governance(run)
     _votes(run, tmp)
+    _surveys(run)
+    expense = _spending(run, tmp)
+    _meetings(run, expense)
     run("audit")
     run("audit", "-c", "jcdy")
     run("checkpoint", "sign-due")
@@ -280,13 +285,17 @@ def _online_orders(run: Runner) -> None:
 
 def _governance(run: Runner) -> None:
     """A committee of the demo's first three people decides, announces on time, recounts."""
-    run("governance", "committee", "jcdy", "物业管理委员会", "--formed", "2024-01-01",
-        "--kind", "property_committee")  # fmt: skip
-    for party in ("1", "2", "3"):
-        run("governance", "member", "jcdy", "1", party, "--from", "2024-01-01")
-    run("governance", "members", "jcdy", "1", "--on", "2024-10-31")
-    made = run("governance", "decide", "jcdy", "1", "批准大门更换", "--on", "2024-10-31",
-               "--present", "1,2", "--yes", "1,2")  # fmt: skip
+    # The demo has its own 物管会 (committee 1, members 1-4): this one is the next of each.
+    committee = _first_number(run("governance", "committee", "jcdy", "物业管理委员会",
+                                  "--formed", "2024-01-01", "--kind", "property_committee"))  # fmt: skip
+    members = [
+        _first_number(run("governance", "member", "jcdy", committee, party, "--from", "2024-01-01"))
+        for party in ("1", "2", "3")
+    ]
+    run("governance", "members", "jcdy", committee, "--on", "2024-10-31")
+    two = ",".join(members[:2])
+    made = run("governance", "decide", "jcdy", committee, "批准大门更换", "--on", "2024-10-31",
+               "--present", two, "--yes", two)  # fmt: skip
     found = re.search(r"\d+", made.out)  # after the demo's own decisions (budgets, key)
     number = found.group(0) if found else "0"
     run("governance", "announce", "jcdy", number, "--on", "2024-11-02")
@@ -326,6 +335,121 @@ def _votes(run: Runner, tmp: Path) -> None:
     receipt = paper.out.split()[-1]
     found = run("governance", "vote", "receipt", "jcdy", vote, receipt)
     assert "counted" in found.out or "计入" in found.out, found.out
+
+
+def _first_number(ran: Ran) -> str:
+    """The first number a command printed: what it made (survey, expense, meeting, action)."""
+    found = re.search(r"\d+", ran.out)
+    assert found is not None, f"{ran.argv}: {ran.out}{ran.err}"
+    return found.group(0)
+
+
+def _surveys(run: Runner) -> None:
+    """A household survey after the demo's own: opened, answered three ways, closed, announced.
+
+    One answer is changed by a later call (one response counts per unit), one form is blank.
+    """
+    opened = run("governance", "survey", "open", "jcdy", "东门空地改作停车场意见征求",
+                 "--question", "是否同意东门空地改作停车场？|同意/不同意/无意见",
+                 "--question", "车位如何分配？|抽签/先到先得",
+                 "--opens", "2025-10-01", "--closes", "2025-10-10", "--households")  # fmt: skip
+    survey = _first_number(opened)
+    entered = ("jcdy", survey)
+    run("governance", "survey", "respond", *entered, "1-2-301", "--channel", "door", "--by",
+        "staff", "--answer", "1=1", "--answer", "2=2", "--at", "2025-10-02T10:00")  # fmt: skip
+    run("governance", "survey", "respond", *entered, "1-2-301", "--channel", "phone", "--by",
+        "staff", "--answer", "1=2", "--at", "2025-10-04T10:00")  # fmt: skip
+    run("governance", "survey", "respond", *entered, "1-1-202", "--channel", "paper", "--by",
+        "staff", "--at", "2025-10-03T10:00")  # fmt: skip
+    run("governance", "survey", "respond", *entered, "1-1-301", "--channel", "door", "--by",
+        "staff", "--answer", "1=1", "--answer", "2=1", "--at", "2025-10-05T10:00")  # fmt: skip
+    run("governance", "survey", "show", *entered)  # counted while open
+    run("governance", "survey", "close", *entered, "--on", "2025-10-11")
+    shown = run("governance", "survey", "show", *entered)
+    assert "50.0%" in shown.out, shown.out  # question 1: one in favour, one against, one blank
+    run("governance", "announcement", "publish", "jcdy", "survey", "东门空地改作停车场意见征求结果公告",
+        "--ref", f"survey:{survey}", "--text", "意见征求已结束，结果见意见征求页面。",
+        "--on", "2025-10-12")  # fmt: skip
+    run("governance", "announcement", "list", "jcdy")
+
+
+def _spending(run: Runner, tmp: Path) -> str:
+    """New limits; the demo's waiting camera upgrade refused by one more member (it still
+    waits); an expense above the vote limit objected to, answered, linked to the demo's passed
+    vote, approved by three of the 物管会's four members and paid. Returns its ref.
+    """
+    run("governance", "expense", "limits", "jcdy", "--committee", "1", "--approval", "3000.00",
+        "--vote", "50000.00", "--needed", "3", "--routine", "6601", "--routine", "6603",
+        "--routine", "6604", "--routine", "6605", "--routine", "6607", "--routine", "660801",
+        "--routine", "660802", "--from", "2025-10-01", "--by", "committee")  # fmt: skip
+    run("governance", "expense", "answer", "jcdy", "3", "committee4", "refuse",
+        "--comment", "已有监控维护费，建议并入明年预算", "--on", "2025-08-20")  # fmt: skip
+    quote = tmp / "quote.pdf"
+    quote.write_bytes(b"%PDF-1.4\n%quote\n")
+    proposed = run("governance", "expense", "propose", "jcdy", "东门充电车位安装充电桩",
+                   "--amount", "60000.00", "--account", "6602",
+                   "--payee", "常州绿源新能源科技有限公司", "--quote", str(quote),
+                   "--on", "2025-10-20", "--by", "manager")  # fmt: skip
+    expense = _first_number(proposed)
+    run("governance", "expense", "object", "jcdy", expense, "请补充第二家单位的报价",
+        "--by", "supervisor")  # fmt: skip
+    run("governance", "expense", "reply", "jcdy", expense, "已补充第二家报价，原报价较低",
+        "--by", "manager")  # fmt: skip
+    run("governance", "expense", "vote", "jcdy", expense, "vote:1/1", "--by", "manager")
+    for member in ("committee", "committee2", "committee3"):
+        run("governance", "expense", "answer", "jcdy", expense, member, "approve",
+            "--comment", "同意", "--on", "2025-10-22")  # fmt: skip
+    run("governance", "expense", "pay", "jcdy", expense, "--on", "2025-10-25", "--by", "manager")
+    shown = run("governance", "expense", "show", "jcdy", expense)
+    assert "vote:1/1" in shown.out, shown.out  # the demo's vote 1: its matter 1 passed
+    assert "approved" in shown.out, shown.out
+    assert "entry" in shown.out, shown.out  # paid
+    run("governance", "expense", "list", "jcdy")
+    return f"expense:{expense}"
+
+
+def _meetings(run: Runner, expense: str) -> None:
+    """A second joint meeting: notice, four parties and a guest, published, followed, corrected."""
+    created = run("governance", "meeting", "create", "jcdy", "荆川东园四方联席会议：充电车位与开源节流",
+                  "--on", "2025-10-28", "--place", "锦阳苑社区党群服务中心会议室")  # fmt: skip
+    meeting = _first_number(created)
+    held = ("jcdy", meeting)
+    run("governance", "announcement", "publish", "jcdy", "meeting_notice", "四方联席会议通知",
+        "--ref", f"meeting:{meeting}", "--text", "10月28日下午在社区党群服务中心召开四方联席会议。",
+        "--on", "2025-10-21", "--due", "2025-10-21")  # fmt: skip
+    for party, organisation, role, *name in (
+        ("party_committee", "锦阳苑社区党委", "书记", "陈立新"),
+        ("grid_branch", "锦阳苑社区第三网格党支部", "书记", "王芳"),
+        ("committee", "荆川东园物业管理委员会", "主任"),
+        ("guest", "属地派出所", "社区民警"),
+        ("trustee", "常州鼎盛物业服务有限责任公司", "项目经理", "刘建国"),
+    ):
+        named = ("--name", *name) if name else ()
+        attended = run("governance", "meeting", "attend", *held, "--party", party,
+                       "--organisation", organisation, "--role", role, *named)  # fmt: skip
+    assert "四方均已参会" in attended.out, attended.out  # the trustee came last
+    run("governance", "meeting", "agenda", *held, "东门充电车位安装充电桩")
+    run("governance", "meeting", "agenda", *held, "开源节流方案进展")
+    run("governance", "meeting", "minutes", *held,
+        "会议由锦阳苑社区党委书记主持。物业公司汇报充电桩报价及业主表决结果。")  # fmt: skip
+    run("governance", "meeting", "resolve", *held,
+        "充电桩由物业公司按已批准的支出安装，11月底前完工。")  # fmt: skip
+    run("governance", "meeting", "resolve", *held, "物管会于12月底前提出开源节流方案。")
+    added = run("governance", "meeting", "action", *held, "充电桩安装完成并验收",
+                "--party", "trustee", "--owner", "物业项目经理", "--due", "2025-11-30",
+                "--ref", expense, "--ref", "vote:1/1")  # fmt: skip
+    action = _first_number(added)
+    run("governance", "meeting", "action", *held, "提出开源节流方案", "--party", "committee",
+        "--owner", "物管会主任", "--due", "2025-12-31", "--ref", "meeting:1")  # fmt: skip
+    run("governance", "meeting", "publish", *held, "--on", "2025-10-30")
+    run("governance", "meeting", "done", "jcdy", action, "--on", "2025-11-28")
+    run("governance", "meeting", "correct", *held, "--reason", "补记列席单位", "--minutes",
+        "会议由锦阳苑社区党委书记主持，四方参加，属地派出所列席。物业公司汇报充电桩报价及业主表决结果。",
+        "--on", "2025-11-03")  # fmt: skip
+    run("governance", "meeting", "show", *held)
+    run("governance", "meeting", "list", "jcdy")
+    run("governance", "meeting", "overdue", "jcdy", "--today", "2025-12-05", expected=1,
+        why="the demo meeting's 开源节流 plan (due 2024-11-30) is not done: cron watches the code")  # fmt: skip
 
 
 def _serve(demo: Demo) -> Ran:
@@ -379,4 +503,8 @@ def test_a_deliberate_non_zero_exit_says_why(demo: Demo) -> None:
         if ran.expected != 0
     )
     assert all(why for _, why in deliberate)
-    assert {command for command, _ in deliberate} == {"notice overdue", "verify"}
+    assert {command for command, _ in deliberate} == {
+        "notice overdue",
+        "verify",
+        "governance meeting overdue",
+    }
