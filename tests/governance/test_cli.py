@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from sunshine.entrypoints.cli import app
 from sunshine.governance.service import decisions
+from sunshine.governance.service.authority import OFF_BY_DEFAULT
 from sunshine.infra.authority import MatterKind
 from sunshine.infra.authority import budget_matter
 from sunshine.kernel.errors import Invalid
@@ -101,7 +102,9 @@ def test_which_steps_need_a_decision_and_the_links_from_the_command_line(
         cited = decided(session, cid, budget_matter(2026, 1))
         refused = decided(session, cid, budget_matter(2027, 1), adopted=False)
         session.commit()
-    assert _run("require", code).count("须有委员会决定") == len(MatterKind)
+    listed = _run("require", code)  # the four the issue names are on; the opt-in kinds off
+    assert listed.count("\t须有委员会决定") == len(MatterKind) - len(OFF_BY_DEFAULT) == 4
+    assert listed.count("\t无须委员会决定") == len(OFF_BY_DEFAULT) == 3
     assert runner.invoke(app, ["governance", "require", code, "expense"]).exit_code == 2
     _run("require", code, "gate", "--off", code=2)
     assert "expense\t无须委员会决定" in _run("require", code, "expense", "--off")
