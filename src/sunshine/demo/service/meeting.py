@@ -35,7 +35,6 @@ from sunshine.governance.service import meetings
 from sunshine.infra import clock
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.registry import service as registry
-from sunshine.transparency import service as transparency
 
 if TYPE_CHECKING:
     from sunshine.governance.models import Meeting
@@ -104,8 +103,7 @@ def find_meeting(session: Session, community_id: int) -> Meeting | None:
 def load_meeting(session: Session, ref: CommunityRef, *, actor_id: int | None) -> Meeting:
     """Record, publish and follow up the 20 August 2024 joint meeting (or return it).
 
-    The log is then signed again, as the daily job would (`sign_if_behind`): owners prove a
-    record against a signed checkpoint, and the minutes come after the last notice's.
+    The minutes are logged after the last notice's checkpoint; `load.py` signs them.
     """
     community_id = ref.id
     found = find_meeting(session, community_id)
@@ -149,7 +147,6 @@ def load_meeting(session: Session, ref: CommunityRef, *, actor_id: int | None) -
     )  # fmt: skip
     meetings.publish(session, community_id, meeting.id, on=PUBLISHED_ON, actor_id=actor_id)
     meetings.mark_done(session, community_id, gate.id, on=date(2024, 9, 1), actor_id=actor_id)
-    transparency.sign_if_behind(session, community_id, origin=ref.origin)
     return meeting
 
 

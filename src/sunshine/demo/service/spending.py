@@ -35,7 +35,6 @@ from sunshine.identity import service as identity
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.kernel.money import Fen
 from sunshine.ledger import service as ledger
-from sunshine.transparency import service as transparency
 
 SINCE = date(2024, 9, 1)
 COMMITTEE_LIMIT = Fen.parse("3000.00")
@@ -133,9 +132,8 @@ def _gate_entry(session: Session, cid: int) -> int | None:
 
 
 def load_spending(session: Session, ref: CommunityRef) -> None:
-    """Set the limits and record the three expenses (after the notices), then sign the log."""
+    """Set the limits and record the three expenses (after the notices)."""
     _load(session, ref.id)
-    transparency.sign_if_behind(session, ref.id, origin=ref.origin)
 
 
 def _load(session: Session, community_id: int) -> None:

@@ -11,8 +11,8 @@ paper forms returned blank) and its result are logged after the first year's not
 so the October 2024 notice's checkpoint (its printed fingerprint) does not move. Which
 unit answered what is deterministic (units ordered by a hash of their number); the
 channels are door-to-door, phone and paper, none online (there was no platform yet).
-Two announcements follow: the survey's result and the gate's start; then the log is
-signed (the daily job's `sign_if_behind`), so a first-year load ends on a signed checkpoint.
+Two announcements follow: the survey's result and the gate's start (`load.py` signs the
+log once after all of governance's demo records).
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from sunshine.governance.service import announcements
 from sunshine.governance.service import surveys
 from sunshine.infra.tenancy import CommunityRef
 from sunshine.registry import service as registry
-from sunshine.transparency import service as transparency
 
 TITLE = "关于小区实行“阳光信托”物业服务模式的意见征求"
 QUESTION = "是否同意小区实行“阳光信托”物业服务模式（安装车辆道闸、规划停车位并收取停车费）？"
@@ -63,11 +62,7 @@ def planned() -> list[tuple[int | None, Channel]]:
 
 
 def load_survey(session: Session, ref: CommunityRef, *, actor_id: int | None) -> None:
-    """Open the survey, enter its responses, close it and announce its result.
-
-    Then the log is signed as the daily job signs it (`sign_if_behind`), so that every
-    record is covered by a signed checkpoint even in a first-year load.
-    """
+    """Open the survey, enter its responses, close it and announce its result."""
     community_id = ref.id
     if actor_id is None:
         raise LookupError("the demo's survey is entered by its staff login")
@@ -123,4 +118,3 @@ def load_survey(session: Session, ref: CommunityRef, *, actor_id: int | None) ->
         on=date(2024, 8, 25),
         actor_id=actor_id,
     )
-    transparency.sign_if_behind(session, community_id, origin=ref.origin)
