@@ -14,9 +14,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from sunshine.demo import service as demo
+from sunshine.governance.service import authority as governance_authority
 from sunshine.identity import service as identity
 from sunshine.identity.models import User
 from sunshine.identity.rules import Role
+from sunshine.infra import authority
 from sunshine.infra import clock
 from sunshine.infra.web import SESSION_COOKIE
 from sunshine.registry import rules
@@ -89,6 +91,9 @@ def log_in(client: TestClient, session: Session, user: User) -> None:
 
 def load_demo(session: Session, *, today: date = FIRST_YEAR_LOADED) -> Community:
     """Load 荆川东园 as it would be loaded on `today` (the clock is pinned during the load only)."""
+    # The demo's budgets and rates cite the 物管会's decisions; the benches that load it
+    # outside pytest (bench/) have no conftest to install governance's check.
+    authority.use_authority(governance_authority.check, governance_authority.find)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(clock, "today", lambda: today)
         return demo.load_reference_community(session)

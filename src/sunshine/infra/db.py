@@ -221,8 +221,11 @@ def _forget_tenant_ids(session: Session, transaction: Any) -> None:
 SQLITE_PAGE_SIZE = 16384
 # Connections per engine: kept plus opened when busy. No more requests use a session at
 # once than this (infra.web.DbSession), so no worker thread ever waits for a connection.
-POOL_SIZE = 5
-POOL_OVERFLOW = 10
+# Most are kept: on PostgreSQL a connection opened for a busy moment and closed after it
+# costs a server process's fork and start each time, and under a burst of payment
+# notifications that churn took the cores the answers needed (bench/RESULTS.md).
+POOL_SIZE = 12
+POOL_OVERFLOW = 3
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -271,6 +274,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    if not _commits_checkpoint[0]:
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
 
 
@@ -309,6 +314,21 @@ def use_engine(engine: Engine) -> None:
     global _factory  # noqa: PLW0603
     catalogue.load()
     _factory = sessionmaker(bind=engine, expire_on_commit=False)
+
+
+# Whether this process's commits copy SQLite's log back into the database (SQLite's rule,
+# past 1,000 pages) or leave it to the server's checkpointer (infra.checkpoints).
+_commits_checkpoint = [True]
+
+
+def leave_checkpoints_to_the_server() -> None:
+    """From now on this process's SQLite connections never checkpoint inside a commit."""
+    _commits_checkpoint[0] = False
+    close_idle_connections()  # the pool's connections were set up before
+
+
+def commits_checkpoint() -> bool:
+    return _commits_checkpoint[0]
 
 
 def close_idle_connections() -> None:
