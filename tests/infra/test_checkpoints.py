@@ -95,3 +95,59 @@ def test_only_a_sqlite_file_is_checkpointed_beside_the_server(
     db.use_engine(db.make_engine("sqlite://"))
     assert checkpoints.checkpoint_beside_the_server() is None
     assert db.commits_checkpoint()
+
+
+def test_under_commits_that_keep_coming_the_log_starts_over_instead_of_growing(
+    tmp_path: Path, own_rule: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    del own_rule
+    path = tmp_path / "c.db"
+    monkeypatch.setattr(db, "_factory", None)
+    db.leave_checkpoints_to_the_server()
+    engine = db.make_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (x BLOB)"))
+    commits = 300
+    checkpointer = checkpoints.Checkpointer(str(path), every_seconds=0.05)
+    checkpointer.start()
+    try:
+        for _ in range(commits):  # a commit every few milliseconds, as a busy server's
+            with engine.begin() as connection:
+                connection.execute(text("INSERT INTO t VALUES (randomblob(16000))"))
+            time.sleep(0.003)
+    finally:
+        checkpointer.stop()
+    largest = Path(f"{path}-wal").stat().st_size // db.SQLITE_PAGE_SIZE
+    engine.dispose()
+    # Every commit wrote at least a page; a log never started over would hold them all.
+    assert largest < commits / 2
+
+
+class _Recorded:
+    """A connection that answers PASSIVE checkpoints with `in_log` and records statements."""
+
+    def __init__(self, in_log: int) -> None:
+        self.in_log = in_log
+        self.statements: list[str] = []
+
+    def execute(self, statement: str) -> sqlite3.Cursor:
+        self.statements.append(statement)
+        cursor = sqlite3.connect(":memory:").cursor()
+        return cursor.execute("SELECT 0, ?, ?", (self.in_log, self.in_log // 2))
+
+
+@pytest.mark.parametrize(("in_log", "restarted"), [(4095, False), (4096, True)])
+def test_a_log_the_passes_could_not_copy_whole_is_started_over_once_long(
+    in_log: int, restarted: bool
+) -> None:
+    # Commits back to back with no gap (a bulk job) leave the passes no moment to finish;
+    # here 1,200 commits in a row grew the log to 3,606 pages with passes alone.
+    connection = _Recorded(in_log)
+    checkpoints.restart_if_long(connection)  # type: ignore[arg-type]
+    assert ("PRAGMA wal_checkpoint(RESTART)" in connection.statements) is restarted
+    if restarted:  # it waits for the writers a while, then no more
+        assert connection.statements[-3:] == [
+            f"PRAGMA busy_timeout={checkpoints.RESTART_WAIT_MS}",
+            "PRAGMA wal_checkpoint(RESTART)",
+            "PRAGMA busy_timeout=0",
+        ]
