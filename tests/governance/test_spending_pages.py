@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -10,8 +11,10 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from sunshine.entrypoints.cli import app
+from sunshine.governance.rules.spending import Choice
 from sunshine.governance.service import spending
 from sunshine.identity.models import User
+from sunshine.infra import clock
 from sunshine.kernel.errors import Forbidden
 from sunshine.registry.models import Community
 from tests.factories import log_in
@@ -125,9 +128,10 @@ def test_the_api_answers_and_refuses_the_proposer(client: TestClient, session: S
         f"{base}/expenses/{number}/answers", json={"choice": "approve", "comment": "ok"}
     )
     assert answered.status_code == 200, answered.text
-    assert answered.json()["answers"] == [
-        {"member": s.members[1], "choice": "approve", "comment": "ok"}
-    ]
+    [answer] = answered.json()["answers"]
+    assert answer["answered_on"] == clock.today().isoformat()  # given today, entered now
+    del answer["answered_on"], answer["entered_at"]
+    assert answer == {"member": s.members[1], "choice": "approve", "comment": "ok"}
     [limits] = client.get(f"{base}/spending-limits").json()
     assert limits["approvals_needed"] == 3
     log_in(client, session, _user(session, s.trustee))
@@ -194,3 +198,28 @@ def test_the_ledgers_api_refuses_spending_above_the_limit_naming_the_rule(
 
     assert book("2000.01") == 422
     assert book("2000.00") == 201
+
+
+def test_an_answer_given_on_paper_shows_its_day_and_when_it_was_entered(
+    client: TestClient, session: Session
+) -> None:
+    s = shop(session)
+    number = propose(session, s)
+    given = date(2026, 11, 3)  # collected at a meeting, entered weeks later
+    spending.decide_expense(
+        session, s.cid, number, user_id=s.users[0], choice=Choice.APPROVE, on=given
+    )
+    spending.decide_expense(session, s.cid, number, user_id=s.users[1], choice=Choice.APPROVE)
+    code = _code(session, s.cid)
+    log_in(client, session, _user(session, s.users[2]))
+    page = client.get(f"/c/{code}/expenses/{number}")
+    answers = page.text.split('id="answers"', 1)[1].split("</ul>", 1)[0]
+    first, second = answers.split("<li>")[1:]
+    assert "2026年11月3日" in first
+    assert "录入" in first  # entered today, not on the day it was given
+    assert "录入" not in second  # given and entered today
+    api = client.get(f"/api/v1/communities/{code}/governance/expenses/{number}").json()
+    assert [a["answered_on"] for a in api["answers"]] == [
+        "2026-11-03",
+        clock.today().isoformat(),
+    ]

@@ -140,7 +140,8 @@ class ExpenseApproval(TenantKeyed, Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("identity_user.id"))
     choice: Mapped[Choice] = mapped_column(str_enum(Choice))
     comment: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime]
+    answered_on: Mapped[date]  # the day it was given (a paper answer is entered later)
+    at: Mapped[datetime]  # when it was entered
 
     __table_args__ = (
         ForeignKeyConstraint(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel
@@ -24,10 +25,18 @@ class AnswerRead(BaseModel):
     member: int  # the member's number, as the log names members
     choice: str
     comment: str
+    answered_on: date  # the day it was given
+    entered_at: datetime  # when it was entered (later, for an answer given on paper)
 
     @classmethod
     def from_model(cls, row: ExpenseApproval) -> AnswerRead:
-        return cls(member=row.member_id, choice=row.choice.value, comment=row.comment)
+        return cls(
+            member=row.member_id,
+            choice=row.choice.value,
+            comment=row.comment,
+            answered_on=row.answered_on,
+            entered_at=row.at,
+        )
 
 
 class ExpenseRead(BaseModel):

@@ -291,7 +291,8 @@ def approvals_of(session: Session, community_id: int, number: int) -> list[Expen
     query = select(ExpenseApproval).where(
         ExpenseApproval.community_id == community_id, ExpenseApproval.expense_id == number
     )
-    return list(session.scalars(query.order_by(ExpenseApproval.at, ExpenseApproval.id)))
+    order = (ExpenseApproval.answered_on, ExpenseApproval.at, ExpenseApproval.id)
+    return list(session.scalars(query.order_by(*order)))
 
 
 def _committee_of(session: Session, expense: Expense) -> SpendingLimits:
@@ -351,6 +352,7 @@ def decide_expense(
             user_id=user_id,
             choice=choice,
             comment=comment.strip(),
+            answered_on=day,
             at=clock.now(),
         )
     )
