@@ -13,6 +13,7 @@ from sunshine.governance.service import votes
 from sunshine.identity.rules import Role
 from sunshine.infra import clock
 from sunshine.registry import service as registry
+from sunshine.registry.service import publicity
 from sunshine.registry.models import Community
 from tests.factories import log_in
 from tests.factories import make_user
@@ -40,7 +41,8 @@ def test_an_owner_on_the_roll_casts_and_finds_their_ballot(
     assert community is not None
     vote_id = _open_vote(session, p.cid, Scope(buildings=frozenset({p.buildings[0]})))
     base = f"/api/v1/communities/{community.code}/governance/votes"
-    assert client.get(base).status_code == 401
+    assert client.get(base).json() == []  # open votes are the community's, not the public's
+    assert client.get(f"{base}/{vote_id}").status_code == 404
     owner = make_user(session, community=community, role=Role.OWNER)
     registry.link_login(session, p.cid, party_id=p.owners[0], user_id=owner.id)
     log_in(client, session, owner)
@@ -82,3 +84,21 @@ def test_an_owner_outside_the_scope_or_a_stranger_casts_nothing(
     log_in(client, session, unlinked)
     assert client.post(f"{base}/ballot", json={"answers": {"1": "yes"}}).status_code == 403
     assert client.get(base).status_code == 200
+
+
+def test_a_closed_vote_and_its_result_are_public_where_disclosure_is(
+    client: TestClient, session: Session
+) -> None:
+    p = place(session)
+    community = session.get(Community, p.cid)
+    assert community is not None
+    vote_id = _open_vote(session, p.cid, Scope(buildings=frozenset({p.buildings[0]})))
+    counting.close_vote(session, p.cid, vote_id, at=clock.now() + timedelta(days=2))
+    base = f"/api/v1/communities/{community.code}/governance/votes"
+    [listed] = client.get(base).json()  # logged out, as on the result's page
+    assert listed["id"] == vote_id
+    assert listed["result"]["matters"], listed["result"]
+    assert client.get(f"{base}/{vote_id}").json()["result"] == listed["result"]
+    publicity.set_public_disclosure(session, community.code, public=False)
+    assert client.get(base).status_code == 401
+    assert client.get(f"{base}/{vote_id}").status_code == 401

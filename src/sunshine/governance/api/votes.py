@@ -1,5 +1,9 @@
 """JSON API of owners' votes: read by everyone in the community, a ballot by the owner.
 
+A closed vote, with its logged result, is a public notice as its result page is
+(READ_PUBLIC): where the community's disclosure is public anyone reads it, logged in or
+not; open votes stay the community's.
+
 The committee drafts, opens and closes a vote (Action.MANAGE_VOTES); staff and the
 committee enter paper and proxy ballots whose scan or authorisation was uploaded as a
 voucher first (Action.ENTER_BALLOTS).
@@ -19,6 +23,7 @@ from fastapi import APIRouter
 from fastapi import status
 
 from sunshine.governance.models.votes import BallotWay
+from sunshine.governance.models.votes import Vote
 from sunshine.governance.models.votes import VoteState
 from sunshine.governance.rules.thresholds import Item
 from sunshine.governance.schemas import votes as schemas
@@ -29,10 +34,13 @@ from sunshine.identity import service as identity
 from sunshine.identity.rules import Action
 from sunshine.infra import clock
 from sunshine.infra.inputs import RowId
+from sunshine.infra.tenancy import CommunityRef
 from sunshine.infra.web import CsrfChecked
 from sunshine.infra.web import CurrentCommunity
 from sunshine.infra.web import CurrentViewer
 from sunshine.infra.web import DbSession
+from sunshine.infra.web import OptionalViewer
+from sunshine.infra.web import Viewer
 from sunshine.kernel.errors import Forbidden
 from sunshine.kernel.errors import NotFound
 from sunshine.registry import service as registry
@@ -40,22 +48,29 @@ from sunshine.registry import service as registry
 router = APIRouter(prefix="/communities/{code}/governance/votes", tags=["governance"])
 
 
+def _shown(vote: Vote, viewer: Viewer | None, community: CommunityRef) -> bool:
+    """Owners see a vote once it opens, with its notice; the public once it has closed."""
+    if identity.can(viewer, Action.VIEW_COMMUNITY, community):
+        return vote.state is not VoteState.DRAFT
+    return counting.result_of(vote) is not None
+
+
 @router.get("")
 def list_votes(
-    session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
+    session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
 ) -> list[schemas.VoteRead]:
-    identity.authorize(viewer, Action.VIEW_COMMUNITY, community.id)
-    shown = [v for v in votes.list_votes(session, community.id) if v.state is not VoteState.DRAFT]
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
+    shown = [v for v in votes.list_votes(session, community.id) if _shown(v, viewer, community)]
     return [schemas.VoteRead.from_model(v) for v in shown]
 
 
 @router.get("/{number}")
 def get_vote(
-    number: RowId, session: DbSession, viewer: CurrentViewer, community: CurrentCommunity
+    number: RowId, session: DbSession, viewer: OptionalViewer, community: CurrentCommunity
 ) -> schemas.VoteRead:
-    identity.authorize(viewer, Action.VIEW_COMMUNITY, community.id)
+    identity.authorize(viewer, Action.READ_PUBLIC, community)
     vote = votes.get_vote(session, community.id, number)
-    if vote.state is VoteState.DRAFT:  # owners see a vote once it opens, with its notice
+    if not _shown(vote, viewer, community):
         raise NotFound("no owners' vote {id} in this community", args={"id": number})
     return schemas.VoteRead.from_model(vote)
 
