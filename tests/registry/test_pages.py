@@ -400,3 +400,18 @@ def test_staff_without_the_import_right_see_only_the_export(
     assert upload.status_code == 403
     assert download.status_code == 200
     assert download.content.decode("utf-8-sig").startswith("楼栋,房号,面积")
+
+
+def test_the_staff_workbench_leads_to_fees_the_bank_and_governance(
+    client: TestClient, session: Session
+) -> None:
+    community = _jingchuan(session)
+    log_in(client, session, make_user(session, community=community, role=Role.TRUSTEE_STAFF))
+    bench = client.get("/c/jc/registry")
+    assert bench.status_code == 200
+    for path in ("/c/jc/billing", "/c/jc/billing/units", "/c/jc/billing/arrears", "/c/jc/expenses"):
+        assert f'href="{path}"' in bench.text
+        assert client.get(path).status_code == 200, path
+    assert "收费与账单" in bench.text
+    bank = 'href="/c/jc/bank"' in bench.text
+    assert bank is (client.get("/c/jc/bank").status_code == 200)  # shown to whom it opens
