@@ -156,6 +156,26 @@ def test_an_approved_expense_is_paid_once_through_the_gate(session: Session) -> 
         spending.pay_expense(session, s.cid, number, booked_on=PAY_DAY, actor_id=s.trustee)
 
 
+@pytest.mark.parametrize(
+    ("paid_on", "line"),
+    [(PAY_DAY, "设施维护"), (date(2027, 1, 5), None)],  # in its budget's year, or the next
+)
+def test_an_expense_on_a_budget_line_paid_after_its_year_is_booked_outside_the_next(
+    session: Session, paid_on: date, line: str | None
+) -> None:
+    # Approved in 2026 on the 2026 budget's line; the books go by the day paid, and 2027 has
+    # no budget with that line yet: booked outside it, not refused.
+    s = shop(session)
+    budget(session, s, upkeep="9000.00")
+    number = propose(session, s, budget_line="设施维护")
+    assert spending.get_expense(session, s.cid, number).budget_mark is BudgetMark.WITHIN
+    _answer(session, s, number, (0, APPROVE), (1, APPROVE), (2, APPROVE))
+    expense = spending.pay_expense(session, s.cid, number, booked_on=paid_on, actor_id=s.trustee)
+    assert expense.paid_entry is not None
+    entry = ledger.draft_of(session, ledger.get_entry(session, s.cid, expense.paid_entry))
+    assert (entry.booked_on, entry.budget_line) == (paid_on, line)
+
+
 def test_limits_apply_from_their_day_only(session: Session) -> None:
     s = shop(session, limits=False)
     _book(session, s, "4100.00")  # no limits set: nothing to refuse

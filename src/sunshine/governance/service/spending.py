@@ -501,6 +501,16 @@ def pay_expense(
     problem = payable_problem(expense)
     if problem is not None:
         raise Conflict(problem.message, args=problem.args)
+    line = (
+        expense.budget_line if expense.budget_mark in {BudgetMark.WITHIN, BudgetMark.OVER} else None
+    )
+    if line is not None and line not in ledger.budget_lines(
+        session, community_id, Period.of(booked_on)
+    ):
+        # Paid in a later budget year without that line (approved in December, invoiced in
+        # January): the books go by the day paid, so it is spent outside that year's
+        # budget, approved all the same.
+        line = None
     draft = ledger_rules.EntryDraft(
         booked_on=booked_on,
         narration=expense.title,
@@ -509,9 +519,7 @@ def pay_expense(
             ledger_rules.PostingDraft(_trust_account(session, community_id), -expense.amount),
         ),
         counterparty=expense.payee,
-        budget_line=expense.budget_line
-        if expense.budget_mark in {BudgetMark.WITHIN, BudgetMark.OVER}
-        else None,
+        budget_line=line,
         vouchers=tuple(dict.fromkeys((*expense.voucher_list, *receipts))),
     )
     with spending_gate.paying(number):
