@@ -64,8 +64,10 @@ def copy_back(connection: sqlite3.Connection, *, tries: int = 4) -> bool:
     else it grows for as long as commits keep coming (145 MB in 17 s at 200 commits a
     second, measured). A pass copies the frames there were when it began and reports
     them, so frames committed while it ran show only in the next pass's count: the first
-    pass copies the second's worth of commits, the next the few that landed meanwhile, in
-    well under a millisecond, and so on until one finds the count unchanged.
+    pass copies the second's worth of commits, the next the few that landed meanwhile,
+    and so on until one finds the count unchanged. Where commits land during every pass
+    (each syncs the file; a busy machine, a bulk job), it does not get there, and
+    `restart_if_long` bounds the log instead.
     """
     last = -1
     for _ in range(tries):
