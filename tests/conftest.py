@@ -38,6 +38,7 @@ from sunshine.infra.web import CSRF_COOKIE
 from sunshine.infra.web import CSRF_HEADER
 from sunshine.infra.web import open_request_session
 from sunshine.ledger import service as ledger_service
+from tests.demo_copies import DemoCopies
 from tests.pg import running_postgres
 
 # Every notice a test builds holds the sections the app's would, whether or not a test has
@@ -69,13 +70,13 @@ def _quick_password_hashes() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _var_dir() -> Iterator[None]:
+def _var_dir() -> Iterator[Path]:
     """Keys and voucher files that tests write go to a temporary folder, never the repo's var/."""
     folder = tempfile.mkdtemp(prefix="sunshine-test-var-")
     before = os.environ.get("SUNSHINE_VAR_DIR")
     os.environ["SUNSHINE_VAR_DIR"] = folder
     get_settings.cache_clear()
-    yield
+    yield Path(folder)
     if before is None:
         os.environ.pop("SUNSHINE_VAR_DIR", None)
     else:
@@ -123,6 +124,14 @@ def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     migrate.upgrade(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_copies(_var_dir: Path) -> Iterator[DemoCopies]:
+    """The demo, loaded once per database (and `today`) on this worker; a copy for each user."""
+    copies = DemoCopies(_var_dir)
+    yield copies
+    copies.remove()
 
 
 @pytest.fixture

@@ -45,6 +45,7 @@ from tests.audit_edits import key_where
 from tests.audit_edits import new_value
 from tests.audit_edits import pick_row
 from tests.audit_edits import run
+from tests.demo_copies import DemoCopies
 from tests.factories import load_demo
 from tests.factories import make_user
 from tests.governance.authority_setup import decided
@@ -123,12 +124,12 @@ class Demo:
 
 
 @pytest.fixture(scope="module")
-def loaded(engine: Engine) -> Iterator[Demo]:
+def loaded(engine: Engine, demo_copies: DemoCopies) -> Iterator[Demo]:
     """The demo, checked clean, then with its guards off, for the module; rolled back after.
 
     The demo holds its bank statements and each month end's reconciliation in the log.
     """
-    with engine.connect() as connection:
+    with demo_copies.copy(engine) as copy, copy.connect() as connection:
         outer = connection.begin()
         with Session(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False

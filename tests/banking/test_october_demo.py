@@ -10,8 +10,11 @@ reconciliation balances with the fee as its one difference, in the log.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
+import pytest
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from sunshine.banking.rules.reconciliation import ItemKind
@@ -20,9 +23,17 @@ from sunshine.banking.service import reconcile
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from tests.banking.support import SAMPLES
+from tests.demo_copies import DemoCopies
 from tests.factories import load_demo
 
 STATEMENT = SAMPLES / "jcdy_2024_10_jsb.csv"
+
+
+@pytest.fixture(scope="module")
+def engine(engine: Engine, demo_copies: DemoCopies) -> Iterator[Engine]:
+    """This module's tests run on a copy of the worker's loaded demo (tests/demo_copies.py)."""
+    with demo_copies.copy(engine) as copy:
+        yield copy
 
 
 def test_octobers_statement_imports_matches_and_reconciles(session: Session) -> None:

@@ -10,7 +10,7 @@ On each page every <details> is opened, and the page fails when the document is 
 screen or when any visible element reaches past its right edge, naming the route and element.
 
 One browser, one page, one login per viewer; the manager walks in English, whose longer
-words are the harder case (about 35 s). A full-page screenshot of each route goes to
+words are the harder case. A full-page screenshot of each page that does not fit goes to
 pytest's tmp folder (for looking at a failure; the docs' pictures are made elsewhere).
 """
 
@@ -230,9 +230,11 @@ def walk(page: Page, shots: Path) -> list[Walked]:
         if reply is None or not _is_own_html_page(page, url, reply, status):
             continue
         _ready(page)
-        walked.append(Walked(route, url, _measure(page)))
-        name = re.sub(r"[^\w.-]+", "_", route.strip("/")) or "root"
-        page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+        problems = _measure(page)
+        walked.append(Walked(route, url, problems))
+        if problems:  # a picture of what sticks out; a page that fits needs none
+            name = re.sub(r"[^\w.-]+", "_", route.strip("/")) or "root"
+            page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
     return walked
 
 

@@ -1,9 +1,8 @@
 """One loaded 荆川东园 per database, shared by the read-only tests of a module.
 
 The demo is loaded as on `factories.FIRST_YEAR_LOADED` (its first year). Loading takes seconds (192 units, argon2 for every password login), so the tests that
-only read share one load, rolled back when the module is done. Tests that write use
-the ordinary per-test `session`, and live in another module, so the two never hold
-the SQLite file at the same time.
+only read share one copy of the worker's load (tests/demo_copies.py), rolled back when
+the module is done. Tests that write use the ordinary per-test `session`.
 """
 
 from __future__ import annotations
@@ -18,6 +17,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from sunshine.registry.models import Community
+from tests.demo_copies import DemoCopies
+from tests.demo_copies import is_copy
 from tests.factories import load_demo
 
 TRUST_MODEL = Path(__file__).parents[2] / "docs" / "trust-model.md"
@@ -44,8 +45,9 @@ def ids_start_afresh(session: Session) -> bool:
 
     PostgreSQL's sequences do not roll back: in a test database that other tests used first,
     the ids inside the log's records (users, budgets) differ, though the log's size does not.
+    A copy of a loaded demo is a fresh load's database on either.
     """
-    return session.get_bind().dialect.name == "sqlite"
+    return session.get_bind().dialect.name == "sqlite" or is_copy(session)
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,8 @@ class Loaded:
 
 
 @pytest.fixture(scope="module")
-def loaded(engine: Engine) -> Iterator[Loaded]:
-    with engine.connect() as connection:
+def loaded(engine: Engine, demo_copies: DemoCopies) -> Iterator[Loaded]:
+    with demo_copies.copy(engine) as copy, copy.connect() as connection:
         outer = connection.begin()
         with Session(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False

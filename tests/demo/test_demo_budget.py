@@ -1,17 +1,17 @@
 """荆川东园's approved budget for 2024-09..2025-08 (demo/service/budget.py), on the loaded community.
 
 SCENARIO.md: a budget of more than 150,000 CNY against about 104,640 of yearly income
-(the demo books 104,700), a shortfall close to 50,000. One test loads the community
-once per database (loading takes seconds) and checks the whole story.
+(the demo books 104,700), a shortfall close to 50,000. One test checks the whole story,
+per database, on a copy of the worker's load (loading takes seconds).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from sunshine.demo.service import budget as demo_budget
@@ -20,19 +20,18 @@ from sunshine.disclosure.rules.budget import LineKind
 from sunshine.disclosure.service import budget_actuals
 from sunshine.disclosure.service import budgets
 from sunshine.identity import service as identity
-from sunshine.infra.settings import get_settings
 from sunshine.kernel.money import Fen
 from sunshine.kernel.periods import Period
 from sunshine.ledger import service as ledger
+from tests.demo_copies import DemoCopies
 from tests.factories import load_demo
 
 
-@pytest.fixture(autouse=True)
-def _voucher_files_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("SUNSHINE_VAR_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+@pytest.fixture(scope="module")
+def engine(engine: Engine, demo_copies: DemoCopies) -> Iterator[Engine]:
+    """This module's tests run on a copy of the worker's loaded demo (tests/demo_copies.py)."""
+    with demo_copies.copy(engine) as copy:
+        yield copy
 
 
 def test_the_demo_budget_is_approved_above_150000_with_a_shortfall_near_50000(

@@ -4,26 +4,25 @@ and issue 13's bank pages, which answer with the demo's account and statements."
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from sunshine.disclosure.service import budgets
 from sunshine.identity import service as identity
-from sunshine.infra.settings import get_settings
 from sunshine.kernel.periods import Period
+from tests.demo_copies import DemoCopies
 from tests.factories import load_demo
 from tests.factories import log_in
 
 
-@pytest.fixture(autouse=True)
-def _voucher_files_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("SUNSHINE_VAR_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+@pytest.fixture(scope="module")
+def engine(engine: Engine, demo_copies: DemoCopies) -> Iterator[Engine]:
+    """This module's tests run on a copy of the worker's loaded demo (tests/demo_copies.py)."""
+    with demo_copies.copy(engine) as copy:
+        yield copy
 
 
 def test_the_budget_pages_show_the_shortfall_near_50000_and_the_bank_pages_answer(

@@ -33,6 +33,7 @@ from sunshine.transparency import service as log
 from tests.demo.conftest import OCTOBER_CHECKPOINT
 from tests.demo.conftest import TRUST_MODEL
 from tests.demo.conftest import ids_start_afresh
+from tests.demo_copies import DemoCopies
 from tests.factories import load_demo
 
 TODAY = date(2026, 3, 3)
@@ -47,8 +48,8 @@ class Later:
 
 
 @pytest.fixture(scope="module")
-def loaded_later(engine: Engine) -> Iterator[Later]:
-    with engine.connect() as connection:
+def loaded_later(engine: Engine, demo_copies: DemoCopies) -> Iterator[Later]:
+    with demo_copies.copy(engine, today=TODAY) as copy, copy.connect() as connection:
         outer = connection.begin()
         with Session(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False

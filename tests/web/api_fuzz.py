@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,12 +32,10 @@ from sqlalchemy.orm import Session
 from sunshine.demo import service as demo
 from sunshine.identity import service as identity
 from sunshine.infra import db
-from sunshine.infra import migrate
-from sunshine.infra.db import make_engine
 from sunshine.infra.web import CSRF_COOKIE
 from sunshine.infra.web import CSRF_HEADER
 from sunshine.infra.web import SESSION_COOKIE
-from tests.factories import load_demo
+from tests.demo_copies import DemoCopies
 
 # The roles the issue names; "owner" logs in by phone, the others by username.
 ROLES = ("anonymous", "owner", "staff", "manager", "committee", "supervisor", "admin")
@@ -138,24 +135,20 @@ def _user(session: Session, role: str) -> Any:
 
 
 @contextmanager
-def demo_target(folder: Path | None = None) -> Iterator[Target]:
+def demo_target(copies: DemoCopies) -> Iterator[Target]:
     """A demo-loaded SQLite database that the app's sessions use, for the block's length."""
-    folder = folder or Path(tempfile.mkdtemp(prefix="sunshine-fuzz-"))
-    engine = make_engine(f"sqlite:///{folder / 'fuzz.db'}")
-    migrate.upgrade(engine)
-    with Session(engine) as session:
-        load_demo(session)
-        tokens: dict[str, str | None] = {"anonymous": None}
-        for role in ROLES[1:]:
-            tokens[role] = identity.start_session(session, user_id=_user(session, role).id)
-        session.commit()
-    before = db._factory  # restored below, as tests/conftest.py's cli_database does
-    db.use_engine(engine)
-    try:
-        yield Target(engine, tokens)
-    finally:
-        db._factory = before
-        engine.dispose()
+    with copies.sqlite_copy() as engine:
+        with Session(engine) as session:
+            tokens: dict[str, str | None] = {"anonymous": None}
+            for role in ROLES[1:]:
+                tokens[role] = identity.start_session(session, user_id=_user(session, role).id)
+            session.commit()
+        before = db._factory  # restored below, as tests/conftest.py's cli_database does
+        db.use_engine(engine)
+        try:
+            yield Target(engine, tokens)
+        finally:
+            db._factory = before
 
 
 class _Caught(logging.Handler):

@@ -14,6 +14,7 @@ import pytest
 import schemathesis
 
 from sunshine.entrypoints.web import create_app
+from tests.demo_copies import DemoCopies
 from tests.web import api_fuzz
 
 APP = create_app()
@@ -23,8 +24,8 @@ TALLY = api_fuzz.Tally()
 
 
 @pytest.fixture(scope="module")
-def target() -> Iterator[api_fuzz.Target]:
-    with api_fuzz.demo_target() as loaded:
+def target(demo_copies: DemoCopies) -> Iterator[api_fuzz.Target]:
+    with api_fuzz.demo_target(demo_copies) as loaded:
         yield loaded
     if api_fuzz.TALLY_FILE:
         TALLY.write(api_fuzz.TALLY_FILE)

@@ -27,6 +27,7 @@ from sunshine.entrypoints.web import create_app
 from sunshine.infra.web import CSRF_COOKIE
 from sunshine.infra.web import CSRF_FIELD
 from sunshine.infra.web import SESSION_COOKIE
+from tests.demo_copies import DemoCopies
 from tests.web import api_fuzz
 
 APP = create_app()
@@ -76,8 +77,8 @@ DEMO_RECORDS = {
 
 
 @pytest.fixture(scope="module")
-def target() -> Iterator[api_fuzz.Target]:
-    with api_fuzz.demo_target() as loaded:
+def target(demo_copies: DemoCopies) -> Iterator[api_fuzz.Target]:
+    with api_fuzz.demo_target(demo_copies) as loaded:
         with loaded.engine.connect() as connection:
             DEMO_RECORDS["sha256"] = connection.execute(
                 text("SELECT sha256 FROM ledger_voucher WHERE public_sha256 IS NOT NULL LIMIT 1")

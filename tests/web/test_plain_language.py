@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from sunshine.infra.web import LOCALE_COOKIE
 from sunshine.infra.web import SESSION_COOKIE
+from tests.demo_copies import DemoCopies
 from tests.web import api_fuzz
 from tests.web.test_page_fuzz import APP
 from tests.web.test_page_fuzz import ROUTES
@@ -83,8 +84,8 @@ def _read(html: str) -> _Page:
 
 
 @pytest.fixture(scope="module")
-def target() -> Iterator[api_fuzz.Target]:
-    with api_fuzz.demo_target() as loaded:
+def target(demo_copies: DemoCopies) -> Iterator[api_fuzz.Target]:
+    with api_fuzz.demo_target(demo_copies) as loaded:
         yield loaded
 
 
