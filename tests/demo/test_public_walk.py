@@ -88,6 +88,12 @@ PUBLIC = {
     "/api/v1/communities/{code}/governance/surveys/{number}",
     "/api/v1/communities/{code}/governance/announcements",
     "/api/v1/communities/{code}/governance/announcements/{number}",
+    # the JSON twins of a closed vote's result and of announced decisions (open votes and
+    # unannounced decisions answer an empty list or 404 to the public)
+    "/api/v1/communities/{code}/governance/votes",
+    "/api/v1/communities/{code}/governance/votes/{number}",
+    "/api/v1/communities/{code}/governance/decisions",
+    "/api/v1/communities/{code}/governance/decisions/{number}",
 }
 QUERY = {"seq": 0, "size": 1, "from": 1, "to": 2, "period": "2024-10"}
 # Routes that read some of those names otherwise: the verify page checks what it is given.
