@@ -24,8 +24,10 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("governance_expense_approval", schema=None) as batch_op:
         batch_op.add_column(sa.Column("answered_on", sa.Date(), nullable=True))
-    day_of = "date(at)" if op.get_bind().dialect.name == "sqlite" else "CAST(at AS DATE)"
-    op.execute(f"UPDATE governance_expense_approval SET answered_on = {day_of}")
+    if op.get_bind().dialect.name == "sqlite":  # a text column there: CAST would take the year
+        op.execute("UPDATE governance_expense_approval SET answered_on = date(at)")
+    else:
+        op.execute("UPDATE governance_expense_approval SET answered_on = CAST(at AS DATE)")
     with op.batch_alter_table("governance_expense_approval", schema=None) as batch_op:
         batch_op.alter_column("answered_on", existing_type=sa.Date(), nullable=False)
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from sunshine.governance.service import decisions
 from sunshine.identity.rules import Role
-from sunshine.registry.service import publicity
 from sunshine.registry.models import Community
+from sunshine.registry.service import publicity
 from tests.factories import log_in
 from tests.factories import make_community
 from tests.factories import make_user

@@ -13,8 +13,8 @@ from sunshine.governance.service import votes
 from sunshine.identity.rules import Role
 from sunshine.infra import clock
 from sunshine.registry import service as registry
-from sunshine.registry.service import publicity
 from sunshine.registry.models import Community
+from sunshine.registry.service import publicity
 from tests.factories import log_in
 from tests.factories import make_user
 from tests.governance.votes_setup import MATTERS
