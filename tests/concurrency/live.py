@@ -26,6 +26,7 @@ import httpx
 from sqlalchemy import Engine
 from sqlalchemy import create_engine
 from sqlalchemy import text
+from sqlalchemy.engine import URL
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -34,6 +35,7 @@ from sunshine.identity import service as identity
 from sunshine.infra import migrate
 from sunshine.infra.db import make_engine
 from sunshine.infra.settings import get_settings
+from tests.demo_copies import DemoCopies
 from tests.factories import load_demo
 
 REPO = Path(__file__).resolve().parents[2]
@@ -62,20 +64,57 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def demo_site(database: str, *, postgres_url: str | None = None) -> Iterator[Site]:
-    """Serve a fresh demo on `database` ("sqlite", or "postgresql" on `postgres_url`'s server)."""
+def demo_site(
+    database: str, *, postgres_url: str | None = None, copies: DemoCopies | None = None
+) -> Iterator[Site]:
+    """Serve a fresh demo on `database` ("sqlite", or "postgresql" on `postgres_url`'s server).
+
+    With `copies` (the tests'), the database is a copy of the worker's loaded demo; without
+    (the benches), the demo is loaded into a database of its own.
+    """
     folder = Path(tempfile.mkdtemp(prefix="sunshine-concurrency-"))
     try:
+        if copies is not None:
+            with (
+                _copied(copies, postgres_url, folder / "var") as engine,
+                _serving(_render(engine.url), folder) as started,
+            ):
+                tokens = _log_in(engine)
+                address, pid = started()
+                yield Site(address, _render(engine.url), tokens, folder / "server.log", pid)
+            return
         with (
             _fresh_database(database, folder, postgres_url) as url,
             _migrated(url, folder / "var") as engine,
             _serving(url, folder) as started,  # its imports take seconds: start it first
         ):
-            tokens = _load(engine)
+            with Session(engine) as session:
+                # The first year only, as on main before the demo went on to today: the runs
+                # open the 2025-09 budget and publish the months after August 2025 themselves.
+                load_demo(session)
+                session.commit()
+            tokens = _log_in(engine)
             address, pid = started()
             yield Site(address, url, tokens, folder / "server.log", pid)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _copied(copies: DemoCopies, postgres_url: str | None, var_dir: Path) -> Iterator[Engine]:
+    """A copy of the loaded demo (on `postgres_url`'s server, else SQLite), its files in `var_dir`."""
+    with _settings(SUNSHINE_VAR_DIR=str(var_dir)):
+        if postgres_url is None:
+            with copies.sqlite_copy() as engine:
+                yield engine
+            return
+        beside = create_engine(postgres_url)  # names the server; never connects
+        with copies.copy(beside) as engine:
+            yield engine
+
+
+def _render(url: URL) -> str:
+    return url.render_as_string(hide_password=False)
 
 
 @contextlib.contextmanager
@@ -111,12 +150,9 @@ def _migrated(url: str, var_dir: Path) -> Iterator[Engine]:
             engine.dispose()
 
 
-def _load(engine: Engine) -> dict[str, str]:
-    """Load the demo and open a login session per role; their cookies' values."""
+def _log_in(engine: Engine) -> dict[str, str]:
+    """Open a login session on the demo per role; their cookies' values."""
     with Session(engine, expire_on_commit=False) as session:
-        # The first year only, as on main before the demo went on to today: the runs open
-        # the 2025-09 budget and publish the months after August 2025 themselves.
-        load_demo(session)
         tokens = {}
         for role, username in ROLES.items():
             user = identity.find_user_by_username(session, username)

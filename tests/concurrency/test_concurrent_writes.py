@@ -25,15 +25,16 @@ from tests.concurrency.scenarios import replays
 from tests.concurrency.scenarios import run_in_own_loop
 from tests.concurrency.scenarios import table
 from tests.conftest import DATABASES
+from tests.demo_copies import DemoCopies
 
 pytestmark = pytest.mark.db
 OTHER_MONTHS = ["2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03"]
 
 
 @pytest.fixture(params=DATABASES)
-def site(request: pytest.FixtureRequest) -> Iterator[Site]:
+def site(request: pytest.FixtureRequest, demo_copies: DemoCopies) -> Iterator[Site]:
     postgres = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
-    with demo_site(request.param, postgres_url=postgres) as served:
+    with demo_site(request.param, postgres_url=postgres, copies=demo_copies) as served:
         yield served
 
 

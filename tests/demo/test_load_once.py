@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import Engine
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from sunshine.registry import service as registry
 from sunshine.registry.models import Ownership
 from sunshine.registry.models import Party
 from sunshine.registry.models import Residency
+from tests.demo_copies import DemoCopies
 from tests.factories import FIRST_YEAR_LOADED
 
 runner = CliRunner()
@@ -43,6 +45,13 @@ def cli_session(session: Session, monkeypatch: pytest.MonkeyPatch) -> Session:
 
     monkeypatch.setattr(demo_cli, "open_session", same_session)
     return session
+
+
+@pytest.fixture
+def loaded_session(engine: Engine, demo_copies: DemoCopies) -> Iterator[Session]:
+    """A session on a copy of the worker's loaded demo (tests/demo_copies.py): jcdy exists."""
+    with demo_copies.copy(engine) as copy, Session(copy) as session:
+        yield session
 
 
 def _counts(session: Session) -> tuple[int, ...]:
@@ -78,8 +87,9 @@ def test_demo_load_writes_the_community_once_and_then_says_it_is_already_loaded(
     assert _counts(cli_session) == before
 
 
-def test_loading_when_jcdy_exists_returns_it_and_writes_nothing(session: Session) -> None:
-    first = demo.load_reference_community(session)
+def test_loading_when_jcdy_exists_returns_it_and_writes_nothing(loaded_session: Session) -> None:
+    session = loaded_session
+    first = registry.get_community(session, "jcdy")
     before = _counts(session)
     steps: list[str] = []
 

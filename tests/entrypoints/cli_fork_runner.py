@@ -3,8 +3,9 @@
 Each command runs as `sunshine ARGS`: through the root command's `main()` (domain errors
 become exit code 2), with its own stdout, stderr and an empty stdin, in a child that
 ends with the command, so no command sees another's state or the test process's. The
-parent loads every command's module once (walking the command tree, as `--help` does)
-and the translations, so a child spends its time on the command, not on imports.
+parent loads every command's module once (walking the command tree, as `--help` does),
+the translations and every table's mapper, so a child spends its time on the command, not
+on imports.
 Whether a command that loads only its own part still gets every table is checked in a
 fresh process by tests/entrypoints/test_cli_start_up.py.
 
@@ -25,10 +26,14 @@ from pathlib import Path
 from typing import IO
 
 import typer
+from argon2 import PasswordHasher
+from sqlalchemy.orm import configure_mappers
 from typer._click import Context
 from typer.core import TyperGroup
 
 from sunshine.entrypoints import cli
+from sunshine.identity.service import accounts
+from sunshine.infra import catalogue
 from sunshine.infra import clock
 from sunshine.infra.i18n import LOCALES
 from sunshine.infra.i18n import translations
@@ -55,6 +60,11 @@ def main() -> None:
     command_paths(cli.app)  # imports every command's module, once, before any fork
     for locale in LOCALES:
         translations(locale)
+    catalogue.load()  # every part's tables, and their mappers configured: a child's first
+    configure_mappers()  # query would spend a twentieth of a second on them, every child
+    # Argon2 at its lowest cost, as tests/conftest.py sets it: the commands need hashes
+    # that verify, not ones that resist guessing (`demo load` hashes every demo login's).
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     for line in sys.stdin:
         argv = json.loads(line)
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
