@@ -114,13 +114,27 @@ def fresh_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session", params=DATABASES)
-def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-    else:
-        folder = Path(tempfile.mkdtemp(prefix="sunshine-test-"))
-        url = f"sqlite:///{folder / 'test.db'}"
-    engine = make_engine(url)
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """This worker's migrated database of the kind asked for.
+
+    pytest sets a parametrised fixture up again whenever the parameter changes (twice in
+    most modules): the engines themselves are made once, by the two fixtures below.
+    """
+    return request.getfixturevalue(f"{request.param}_engine")  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def sqlite_engine() -> Iterator[Engine]:
+    folder = Path(tempfile.mkdtemp(prefix="sunshine-test-"))
+    engine = make_engine(f"sqlite:///{folder / 'test.db'}")
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgresql_engine(postgres_url: str) -> Iterator[Engine]:
+    engine = make_engine(postgres_url)
     migrate.upgrade(engine)
     yield engine
     engine.dispose()
