@@ -27,10 +27,8 @@ router = APIRouter(prefix="/communities/{code}/governance", tags=["governance"])
 
 
 def _shown(decision: Decision, viewer: Viewer | None, community: CommunityRef) -> bool:
-    """Members see every decision; the public only those announced."""
-    return decision.announced_on is not None or identity.can(
-        viewer, Action.VIEW_COMMUNITY, community
-    )
+    member = identity.can(viewer, Action.VIEW_COMMUNITY, community)
+    return decisions.shown(decision, member=member)
 
 
 @router.get("/decisions")

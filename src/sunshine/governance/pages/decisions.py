@@ -124,10 +124,8 @@ def _render(
 
 
 def _shown(viewer: Viewer | None, community: CommunityRef, decision: Decision) -> bool:
-    """Members see every decision; the public only those announced."""
-    return decision.announced_on is not None or identity.can(
-        viewer, Action.VIEW_COMMUNITY, community
-    )
+    member = identity.can(viewer, Action.VIEW_COMMUNITY, community)
+    return decisions.shown(decision, member=member)
 
 
 @router.get(DECISIONS)

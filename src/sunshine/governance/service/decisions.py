@@ -192,3 +192,8 @@ def late(session: Session, community_id: int, *, today: date) -> list[Late]:
         if (shown is None and today > due) or (shown is not None and shown > due):
             found.append(Late(decision, due, shown))
     return found
+
+
+def shown(decision: Decision, *, member: bool) -> bool:
+    """Members of the community see every decision; the public only those announced."""
+    return member or decision.announced_on is not None
